@@ -1,0 +1,393 @@
+"""The intermediate representation: the model normalized, with every Python name decided.
+
+Templates only read the IR; every naming, typing and grouping decision is made here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import naming
+from .docs import html_to_text
+from .model import JSON
+
+SCALAR_TYPES: dict[str, str] = {
+    "string": "str",
+    "character": "str",
+    "integer": "int",
+    "long": "int",
+    "short": "int",
+    "byte": "int",
+    "biginteger": "int",
+    "boolean": "bool",
+    "float": "float",
+    "double": "float",
+    "bigdecimal": "float",
+    "blob": "bytes",
+    "timestamp": "datetime",
+}
+
+
+@dataclass
+class Member:
+    wire_name: str
+    name: str
+    annotation: str
+    required: bool
+    sensitive: bool
+    doc: str
+    shape: str
+    deprecated: str | None = None
+    constraints: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Structure:
+    name: str
+    shape: str
+    doc: str
+    members: list[Member]
+    module: str = ""
+    sensitive: bool = False
+    deprecated: str | None = None
+    refs: set[str] = field(default_factory=set)
+    uses_datetime: bool = False
+    uses_json: bool = False
+
+
+@dataclass
+class EnumValue:
+    name: str
+    value: str
+
+
+@dataclass
+class Enum:
+    name: str
+    shape: str
+    doc: str
+    values: list[EnumValue]
+    module: str = ""
+
+
+@dataclass
+class Alias:
+    name: str
+    annotation: str
+    doc: str
+
+
+@dataclass
+class Error:
+    name: str
+    code: str
+    doc: str
+    fault: str  # "client" or "server"
+    http_status: int | None
+    members: list[Member]
+    extra_codes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Operation:
+    wire_name: str
+    name: str
+    doc: str
+    input: str | None
+    output: str | None
+    errors: list[str]
+    signed: bool
+    deprecated: str | None = None
+
+
+@dataclass
+class ShapeModule:
+    """One private module of ``_shapes/``: the classes first used by one operation."""
+
+    name: str
+    structures: list[Structure] = field(default_factory=list)
+    enums: list[Enum] = field(default_factory=list)
+    imports: dict[str, set[str]] = field(default_factory=dict)  # module -> names
+    uses_datetime: bool = False
+    uses_json: bool = False
+    uses_redact: bool = False
+
+
+@dataclass
+class Service:
+    service_id: str
+    full_name: str
+    api_version: str
+    protocol: str
+    json_version: str
+    target_prefix: str
+    endpoint_prefix: str
+    signing_name: str
+    doc: str
+    operations: list[Operation]
+    structures: dict[str, Structure]
+    enums: dict[str, Enum]
+    aliases: list[Alias]
+    errors: list[Error]
+    modules: list[ShapeModule]
+
+    @property
+    def lazy_names(self) -> list[tuple[str, str]]:
+        """(class name, module) for every class the ``shapes`` facade loads on demand."""
+        pairs = [(s.name, m.name) for m in self.modules for s in m.structures]
+        pairs += [(e.name, m.name) for m in self.modules for e in m.enums]
+        return sorted(pairs)
+
+    @property
+    def all_shape_names(self) -> list[str]:
+        """Every public name of the ``shapes`` module."""
+        return sorted([name for name, _ in self.lazy_names] + [a.name for a in self.aliases])
+
+
+def _doc(node: JSON) -> str:
+    return html_to_text(node.get("documentation"))
+
+
+class _Builder:
+    def __init__(self, model: JSON) -> None:
+        self.model = model
+        self.shapes: dict[str, JSON] = model["shapes"]
+        self.class_names: dict[str, str] = {}
+        for shape_name, shape in self.shapes.items():
+            if self._is_class(shape) or self._is_enum(shape) or shape.get("exception"):
+                self.class_names[shape_name] = naming.class_name(shape_name)
+        dupes = _duplicates(list(self.class_names.values()))
+        if dupes:
+            raise ValueError(f"shape names collide once made Python names: {sorted(dupes)}")
+
+    @staticmethod
+    def _is_enum(shape: JSON) -> bool:
+        return shape["type"] == "string" and "enum" in shape
+
+    @staticmethod
+    def _is_class(shape: JSON) -> bool:
+        return shape["type"] in ("structure", "union") and not shape.get("exception") and not shape.get("document")
+
+    def sensitive(self, member: JSON, target: JSON) -> bool:
+        return bool(member.get("sensitive") or target.get("sensitive"))
+
+    def annotation(self, shape_name: str) -> tuple[str, set[str], bool, bool]:
+        """Python type of a shape: (annotation, class names used, uses datetime, uses JSON)."""
+        shape = self.shapes[shape_name]
+        kind = shape["type"]
+        if self._is_enum(shape):
+            name = self.class_names[shape_name]
+            return f"{name} | str", {name}, False, False
+        if kind in ("structure", "union"):
+            if shape.get("document"):
+                return "JSONValue", set(), False, True
+            name = self.class_names[shape_name]
+            return name, {name}, False, False
+        if kind == "list":
+            inner, refs, dt, js = self.annotation(shape["member"]["shape"])
+            return f"list[{inner}]", refs, dt, js
+        if kind == "map":
+            key, krefs, _, _ = self.annotation(shape["key"]["shape"])
+            value, vrefs, dt, js = self.annotation(shape["value"]["shape"])
+            return f"dict[{key}, {value}]", krefs | vrefs, dt, js
+        if kind == "document":
+            return "JSONValue", set(), False, True
+        if kind in SCALAR_TYPES:
+            py = SCALAR_TYPES[kind]
+            return py, set(), py == "datetime", False
+        raise ValueError(f"shape {shape_name!r} has an unsupported type {kind!r}")
+
+    def members(self, shape_name: str, force_sensitive: bool = False) -> list[Member]:
+        shape = self.shapes[shape_name]
+        required = set(shape.get("required", []))
+        out: list[Member] = []
+        names = naming.unique([naming.member_name(w) for w in shape.get("members", {})])
+        for py_name, (wire, member) in zip(names, shape.get("members", {}).items(), strict=True):
+            target = self.shapes[member["shape"]]
+            annotation, _, _, _ = self.annotation(member["shape"])
+            deprecated = None
+            if member.get("deprecated") or target.get("deprecated"):
+                deprecated = member.get("deprecatedMessage") or "Deprecated."
+            constraints = {k: target[k] for k in ("min", "max", "pattern") if k in target}
+            out.append(
+                Member(
+                    wire_name=wire,
+                    name=py_name,
+                    annotation=annotation,
+                    required=wire in required,
+                    sensitive=force_sensitive or self.sensitive(member, target),
+                    doc=_doc(member) or _doc(target),
+                    shape=member["shape"],
+                    deprecated=deprecated,
+                    constraints=constraints,
+                )
+            )
+        # Required members first, each group in model order.
+        return [m for m in out if m.required] + [m for m in out if not m.required]
+
+    def structure(self, shape_name: str) -> Structure:
+        shape = self.shapes[shape_name]
+        sensitive = bool(shape.get("sensitive"))
+        members = self.members(shape_name, force_sensitive=sensitive)
+        refs: set[str] = set()
+        uses_dt = uses_json = False
+        for member in shape.get("members", {}).values():
+            _, r, dt, js = self.annotation(member["shape"])
+            refs |= r
+            uses_dt |= dt
+            uses_json |= js
+        return Structure(
+            name=self.class_names[shape_name],
+            shape=shape_name,
+            doc=_doc(shape),
+            members=members,
+            sensitive=sensitive,
+            deprecated=(shape.get("deprecatedMessage") or "Deprecated.") if shape.get("deprecated") else None,
+            refs=refs,
+            uses_datetime=uses_dt,
+            uses_json=uses_json,
+        )
+
+    def enum(self, shape_name: str) -> Enum:
+        shape = self.shapes[shape_name]
+        values = [str(v) for v in shape["enum"]]
+        names = naming.unique([naming.enum_member_name(v) for v in values])
+        return Enum(
+            name=self.class_names[shape_name],
+            shape=shape_name,
+            doc=_doc(shape),
+            values=[EnumValue(n, v) for n, v in zip(names, values, strict=True)],
+        )
+
+    def error(self, shape_name: str) -> Error:
+        shape = self.shapes[shape_name]
+        info = shape.get("error", {})
+        fault = "server" if shape.get("fault") or info.get("senderFault") is False else "client"
+        if not shape.get("fault") and "senderFault" not in info and info.get("httpStatusCode", 400) >= 500:
+            fault = "server"
+        members = [m for m in self.members(shape_name) if m.wire_name.lower() != "message"]
+        extra = [info["code"]] if info.get("code") and info["code"] != shape_name else []
+        return Error(
+            name=self.class_names[shape_name],
+            code=shape_name,
+            doc=_doc(shape),
+            fault=fault,
+            http_status=info.get("httpStatusCode"),
+            members=members,
+            extra_codes=extra,
+        )
+
+    def operation(self, wire_name: str, op: JSON) -> Operation:
+        auth = op.get("auth")
+        unsigned = op.get("authtype") == "none" or (auth is not None and auth == ["smithy.api#noAuth"])
+        return Operation(
+            wire_name=wire_name,
+            name=naming.operation_name(wire_name),
+            doc=_doc(op),
+            input=self.class_names[op["input"]["shape"]] if "input" in op else None,
+            output=self.class_names[op["output"]["shape"]] if "output" in op else None,
+            errors=[self.class_names[e["shape"]] for e in op.get("errors", [])],
+            signed=not unsigned,
+            deprecated=(op.get("deprecatedMessage") or "Deprecated.") if op.get("deprecated") else None,
+        )
+
+    def closure(self, roots: list[str]) -> list[str]:
+        """Shape names reachable from ``roots`` (depth first, deterministic)."""
+        seen: dict[str, None] = {}
+        stack = list(reversed(roots))
+        while stack:
+            name = stack.pop()
+            if name in seen:
+                continue
+            seen[name] = None
+            shape = self.shapes[name]
+            kind = shape["type"]
+            if kind in ("structure", "union"):
+                children = [m["shape"] for m in shape.get("members", {}).values()]
+            elif kind == "list":
+                children = [shape["member"]["shape"]]
+            elif kind == "map":
+                children = [shape["key"]["shape"], shape["value"]["shape"]]
+            else:
+                children = []
+            stack.extend(reversed(children))
+        return list(seen)
+
+
+def _duplicates(names: list[str]) -> set[str]:
+    seen: set[str] = set()
+    return {n for n in names if n in seen or seen.add(n)}  # type: ignore[func-returns-value]
+
+
+def build(model: JSON) -> Service:
+    """Normalize a service model into the IR."""
+    b = _Builder(model)
+    meta = model["metadata"]
+    shapes = b.shapes
+
+    operations = [b.operation(name, op) for name, op in sorted(model["operations"].items())]
+
+    structures = {n: b.structure(n) for n, s in sorted(shapes.items()) if b._is_class(s)}
+    enums = {n: b.enum(n) for n, s in sorted(shapes.items()) if b._is_enum(s)}
+    errors = [b.error(n) for n, s in sorted(shapes.items()) if s.get("exception")]
+
+    # Group classes into private modules by the first operation (alphabetically) that uses them.
+    # A class only refers to classes its users also reach, so references point to the same
+    # module or to one of an earlier operation: the modules import each other without cycles.
+    home: dict[str, str] = {}
+    for name, op in sorted(model["operations"].items()):
+        roots = [op[k]["shape"] for k in ("input", "output") if k in op]
+        for shape_name in b.closure(roots):
+            home.setdefault(shape_name, naming.snake_case(name))
+    modules: dict[str, ShapeModule] = {}
+
+    def module(name: str) -> ShapeModule:
+        return modules.setdefault(name, ShapeModule(name=name))
+
+    for shape_name, struct in structures.items():
+        struct.module = home.get(shape_name, "unreferenced")
+        module(struct.module).structures.append(struct)
+    for shape_name, enum in enums.items():
+        enum.module = home.get(shape_name, "unreferenced")
+        module(enum.module).enums.append(enum)
+
+    where = {s.name: s.module for s in structures.values()} | {e.name: e.module for e in enums.values()}
+    for mod in modules.values():
+        for struct in mod.structures:
+            mod.uses_datetime |= struct.uses_datetime
+            mod.uses_json |= struct.uses_json
+            mod.uses_redact |= any(m.sensitive for m in struct.members)
+            for ref in struct.refs:
+                if where[ref] != mod.name:
+                    mod.imports.setdefault(where[ref], set()).add(ref)
+
+    aliases = []
+    for name, shape in sorted(shapes.items()):
+        if shape["type"] in ("list", "map"):
+            annotation, _, _, _ = b.annotation(name)
+            aliases.append(Alias(naming.class_name(name), annotation, _doc(shape)))
+        elif shape.get("document") or shape["type"] == "document":
+            aliases.append(Alias(naming.class_name(name), "JSONValue", _doc(shape)))
+    taken = set(b.class_names.values())
+    clash = [a.name for a in aliases if a.name in taken]
+    if clash:
+        raise ValueError(f"alias names collide with classes: {clash}")
+
+    return Service(
+        service_id=meta.get("serviceId", meta.get("endpointPrefix", "")),
+        full_name=meta.get("serviceFullName", ""),
+        api_version=meta.get("apiVersion", ""),
+        protocol=meta.get("protocol", "json"),
+        json_version=meta.get("jsonVersion", "1.1"),
+        target_prefix=meta.get("targetPrefix", ""),
+        endpoint_prefix=meta.get("endpointPrefix", ""),
+        signing_name=meta.get("signingName", meta.get("endpointPrefix", "")),
+        doc=html_to_text(model.get("documentation")),
+        operations=operations,
+        structures=structures,
+        enums=enums,
+        aliases=aliases,
+        errors=errors,
+        modules=sorted(modules.values(), key=lambda m: m.name),
+    )

@@ -1,0 +1,90 @@
+"""Python names for model names, decided once, here.
+
+The tables in this module are part of the public API of the generated package: changing an
+entry renames a parameter or an attribute, which is a breaking change for users.
+"""
+
+from __future__ import annotations
+
+import builtins
+import keyword
+import re
+
+from botocore import xform_name
+
+# Wire member name -> Python name, for the names botocore.xform_name splits badly.
+MEMBER_NAME_OVERRIDES: dict[str, str] = {
+    "AllowedOAuthFlows": "allowed_oauth_flows",
+    "AllowedOAuthFlowsUserPoolClient": "allowed_oauth_flows_user_pool_client",
+    "AllowedOAuthScopes": "allowed_oauth_scopes",
+}
+
+# Builtins that generated annotations use: a field with one of these names would shadow the type
+# inside the class namespace (``bytes: bytes | None`` resolves the annotation to the field).
+ANNOTATION_BUILTINS: frozenset[str] = frozenset(
+    {"bool", "bytes", "dict", "float", "int", "list", "object", "str", "type"}
+)
+
+# Names the generated client and shapes use for themselves.
+RESERVED_MEMBER_NAMES: frozenset[str] = frozenset({"self", "cls"})
+
+
+def snake_case(name: str) -> str:
+    """``InitiateAuth`` -> ``initiate_auth``, through botocore's own rules."""
+    return xform_name(name)
+
+
+def member_name(wire_name: str) -> str:
+    """The Python field/parameter name of a structure member.
+
+    Keywords, annotation builtins and reserved names get a trailing underscore
+    (``From`` -> ``from_``, ``Bytes`` -> ``bytes_``).
+    """
+    name = MEMBER_NAME_OVERRIDES.get(wire_name) or snake_case(wire_name)
+    name = re.sub(r"[^0-9a-zA-Z_]", "_", name)
+    if name[:1].isdigit():
+        name = "_" + name
+    if keyword.iskeyword(name) or name in ANNOTATION_BUILTINS or name in RESERVED_MEMBER_NAMES:
+        name += "_"
+    return name
+
+
+def operation_name(wire_name: str) -> str:
+    """The client method name of an operation."""
+    name = snake_case(wire_name)
+    if keyword.iskeyword(name) or hasattr(builtins, name):
+        name += "_"
+    return name
+
+
+def class_name(shape_name: str) -> str:
+    """The class name of a structure, enum or error: the model's name, made a valid identifier."""
+    name = re.sub(r"[^0-9a-zA-Z_]", "_", shape_name)
+    name = name[:1].upper() + name[1:]
+    if name[:1].isdigit():
+        name = "_" + name
+    return name
+
+
+def enum_member_name(value: str) -> str:
+    """``USER_PASSWORD_AUTH`` stays; ``Enabled`` -> ``ENABLED``; ``aws.cognito`` -> ``AWS_COGNITO``."""
+    words = re.sub(r"[^0-9A-Za-z]+", "_", value).strip("_")
+    if not words:
+        return "EMPTY"
+    if any(c.islower() for c in words) and any(c.isupper() for c in words):
+        words = xform_name(words)
+    name = re.sub(r"_+", "_", words).upper()
+    if name[0].isdigit():
+        name = "V" + name
+    return name
+
+
+def unique(names: list[str]) -> list[str]:
+    """Make a list of generated names unique by numbering repeats (``X``, ``X_2``, ...)."""
+    seen: dict[str, int] = {}
+    out: list[str] = []
+    for name in names:
+        count = seen.get(name, 0) + 1
+        seen[name] = count
+        out.append(name if count == 1 else f"{name}_{count}")
+    return out

@@ -1,0 +1,115 @@
+"""Rendering the IR through the Jinja templates, then formatting the output with ruff."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .docs import docstring_body
+from .ir import Service
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+# Files the generator owns inside the output package; everything else there is hand-written.
+GENERATED_FILES = ("shapes.py", "errors.py")
+GENERATED_DIRS = ("_shapes",)
+
+
+def _pystr(value: str) -> str:
+    """A Python string literal (double quotes, as ruff format would write it)."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _constraints(constraints: dict[str, Any]) -> str:
+    parts = []
+    if "min" in constraints:
+        parts.append(f"min {constraints['min']}")
+    if "max" in constraints:
+        parts.append(f"max {constraints['max']}")
+    if "pattern" in constraints:
+        parts.append(f"pattern `{constraints['pattern']}`")
+    return ", ".join(parts) + "."
+
+
+def _error_annotation(annotation: str) -> str:
+    if annotation in ("str", "int", "bool", "float"):
+        return annotation
+    if re.fullmatch(r"\w+ \| str", annotation):
+        return "str"
+    return "object"
+
+
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+    )
+    env.filters["pystr"] = _pystr
+    env.filters["docstring"] = docstring_body
+    env.filters["constraints"] = _constraints
+    env.filters["error_annotation"] = _error_annotation
+    return env
+
+
+def render(service: Service) -> dict[str, str]:
+    """Relative path -> source text of every generated module."""
+    env = environment()
+    files: dict[str, str] = {
+        "shapes.py": env.get_template("shapes.py.j2").render(service=service),
+        "errors.py": env.get_template("errors.py.j2").render(service=service),
+        "_shapes/__init__.py": env.get_template("shapes_package.py.j2").render(service=service),
+    }
+    module_template = env.get_template("shape_module.py.j2")
+    for module in service.modules:
+        files[f"_shapes/{module.name}.py"] = module_template.render(
+            service=service, module=module, package="aiocognito"
+        )
+    return files
+
+
+def ruff_format(paths: list[Path]) -> None:
+    """Format (and sort imports of) generated files so diffs stay clean."""
+    ruff = shutil.which("ruff")
+    base = [ruff] if ruff else [sys.executable, "-m", "ruff"]
+    isolated = ["--isolated", "--line-length", "100", "--target-version", "py311"]
+    isort = ["--config", "lint.isort.combine-as-imports = true"]
+    subprocess.run(
+        [*base, "check", *isolated, *isort, "--select", "I,F401", "--fix", "--quiet", *map(str, paths)],
+        check=False,
+        capture_output=True,
+    )
+    subprocess.run([*base, "format", *isolated, "--quiet", *map(str, paths)], check=True)
+
+
+def write(service: Service, out: Path, *, fmt: bool = True) -> list[Path]:
+    """Write the generated modules into ``out`` (a package directory), replacing old output."""
+    out.mkdir(parents=True, exist_ok=True)
+    for name in GENERATED_DIRS:
+        if (out / name).exists():
+            shutil.rmtree(out / name)
+    written: list[Path] = []
+    for rel, text in render(service).items():
+        path = out / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    init = out / "__init__.py"
+    if not init.exists():
+        init.write_text(
+            f'"""Generated {service.full_name} package (no hand-written __init__ present)."""\n',
+            encoding="utf-8",
+        )
+    if fmt:
+        ruff_format(written)
+    return written

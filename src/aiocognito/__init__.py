@@ -1,0 +1,54 @@
+"""aiocognito: a typed, async Python SDK for the Amazon Cognito user pools API.
+
+``aiocognito.shapes`` holds the typed request/response classes and enums, ``aiocognito.errors``
+one exception class per modeled error. Both load on first use, so ``import aiocognito`` stays
+cheap.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from ._core.errors import (
+    CognitoError,
+    ConfigurationError,
+    NoCredentialsError,
+    NoRegionError,
+    ParamValidationError,
+    ResponseParseError,
+    ServiceError,
+    TimeoutError,
+    TransportError,
+)
+from ._version import __version__
+
+if TYPE_CHECKING:
+    from . import errors as errors, shapes as shapes
+
+__all__ = [
+    "CognitoError",
+    "ConfigurationError",
+    "NoCredentialsError",
+    "NoRegionError",
+    "ParamValidationError",
+    "ResponseParseError",
+    "ServiceError",
+    "TimeoutError",
+    "TransportError",
+    "__version__",
+    "errors",
+    "shapes",
+]
+
+_SUBMODULES = frozenset({"errors", "shapes"})
+
+
+def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | _SUBMODULES)

@@ -1,0 +1,1 @@
+"""Hand-written runtime: what the generated modules build on. Private; names may change."""

@@ -1,0 +1,110 @@
+"""The exception tree of aiocognito.
+
+```
+CognitoError                      every exception aiocognito raises
+├── ServiceError                  the service answered with an error
+│   └── <one class per modeled error, in aiocognito.errors>
+├── ParamValidationError          bad input, caught before anything is sent (also ValueError)
+├── ResponseParseError            a 2xx answer we cannot read (also ValueError)
+├── TransportError                no usable HTTP answer: connection failed or broke
+│   └── TimeoutError              connect, read or total timeout (also builtins.TimeoutError)
+└── ConfigurationError            the client cannot be set up: no region, no credentials, ...
+    ├── NoRegionError
+    └── NoCredentialsError
+```
+
+No message, ``repr`` or ``str`` of these includes a secret from the request.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Mapping
+from typing import Any, ClassVar, Literal
+
+
+class CognitoError(Exception):
+    """Base of every exception aiocognito raises."""
+
+
+class ServiceError(CognitoError):
+    """The service answered with an error.
+
+    Modeled errors are subclasses (see ``aiocognito.errors``); an unknown code comes as a plain
+    ``ServiceError`` with ``code`` set to what the service sent.
+    """
+
+    error_code: ClassVar[str] = ""
+    """The code this class stands for (empty on the base class)."""
+    fault: ClassVar[Literal["client", "server"]] = "client"
+    http_status: ClassVar[int | None] = None
+    wire_members: ClassVar[dict[str, str]] = {}
+    """Modeled members beyond the message: Python name -> wire name."""
+
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        code: str | None = None,
+        status_code: int | None = None,
+        request_id: str | None = None,
+        operation: str | None = None,
+        body: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.message = message
+        self.code = code or self.error_code or "Unknown"
+        self.status_code = status_code
+        self.request_id = request_id
+        self.operation = operation
+        for name, wire in self.wire_members.items():
+            setattr(self, name, (body or {}).get(wire))
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        where = f" in {self.operation}" if self.operation else ""
+        status = f" (HTTP {self.status_code})" if self.status_code else ""
+        rid = f" [request id {self.request_id}]" if self.request_id else ""
+        message = f": {self.message}" if self.message else ""
+        return f"{self.code}{where}{status}{message}{rid}"
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(code={self.code!r}, message={self.message!r}, "
+            f"status_code={self.status_code!r}, request_id={self.request_id!r})"
+        )
+
+
+class ParamValidationError(CognitoError, ValueError):
+    """The input is invalid (missing required member, wrong type); nothing was sent."""
+
+    def __init__(self, message: str, *, path: str | None = None) -> None:
+        self.path = path
+        super().__init__(message)
+
+
+class ResponseParseError(CognitoError, ValueError):
+    """A successful (2xx) answer whose body cannot be read as the operation's output."""
+
+    def __init__(self, message: str, *, operation: str | None = None) -> None:
+        self.operation = operation
+        super().__init__(message)
+
+
+class TransportError(CognitoError):
+    """No usable HTTP answer: the connection failed, broke or was reset."""
+
+
+class TimeoutError(TransportError, builtins.TimeoutError):  # noqa: A001 - mirrors the builtin on purpose
+    """A connect, read or total timeout expired."""
+
+
+class ConfigurationError(CognitoError):
+    """The client cannot be set up as asked."""
+
+
+class NoRegionError(ConfigurationError):
+    """No region was given and none could be found in the environment or profile."""
+
+
+class NoCredentialsError(ConfigurationError):
+    """A signed operation was called and no AWS credentials could be found."""

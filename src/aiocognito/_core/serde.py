@@ -1,0 +1,163 @@
+"""The wire mapping: generated attrs shapes <-> awsJson dicts, through one cattrs converter.
+
+Field names map to the model's member names (``metadata["wire"]`` on each attrs field);
+``None`` members are left out; timestamps travel as epoch seconds and blobs as base64;
+unknown response members are ignored and unknown enum values kept as plain strings, so a newer
+service never breaks parsing.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import enum
+import math
+import types
+import typing
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+import attrs
+import cattrs
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+
+T = TypeVar("T")
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _structure_datetime(value: Any, _: type) -> datetime:
+    if isinstance(value, bool):
+        raise TypeError(f"expected a timestamp, got {value!r}")
+    if isinstance(value, int | float):
+        if not math.isfinite(value):
+            raise ValueError(f"expected a timestamp, got {value!r}")
+        return datetime.fromtimestamp(value, tz=UTC)
+    if isinstance(value, str):
+        try:
+            return datetime.fromtimestamp(float(value), tz=UTC)
+        except ValueError:
+            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    raise TypeError(f"expected a timestamp, got {type(value).__name__}")
+
+
+def _unstructure_datetime(value: datetime) -> int | float:
+    if value.tzinfo is None:  # naive datetimes are taken as UTC, never as local time
+        value = value.replace(tzinfo=UTC)
+    delta = value - _EPOCH
+    seconds = delta.days * 86400 + delta.seconds
+    return seconds if not delta.microseconds else seconds + delta.microseconds / 1_000_000
+
+
+def _structure_bytes(value: Any, _: type) -> bytes:
+    if isinstance(value, bytes):
+        return value
+    if not isinstance(value, str):
+        raise TypeError(f"expected base64 text, got {type(value).__name__}")
+    try:
+        return base64.b64decode(value, validate=True)
+    except binascii.Error as exc:
+        raise ValueError("expected base64 text") from exc
+
+
+def _unstructure_bytes(value: bytes) -> str:
+    return base64.b64encode(value).decode("ascii")
+
+
+def _is_union(tp: Any) -> bool:
+    return typing.get_origin(tp) in (typing.Union, types.UnionType)
+
+
+def _union_hook(tp: Any, conv: cattrs.Converter) -> Callable[[Any, Any], Any]:
+    """``X | None`` and ``SomeEnum | str`` (``| None``): the only unions shapes use."""
+    args = [a for a in typing.get_args(tp) if a is not type(None)]
+    optional = len(args) != len(typing.get_args(tp))
+    enums = [a for a in args if isinstance(a, type) and issubclass(a, enum.Enum)]
+    if len(args) == 2 and len(enums) == 1 and str in args:
+        enum_cls = enums[0]
+        members = {m.value: m for m in enum_cls}
+
+        def structure_open_enum(value: Any, _: Any) -> Any:
+            if value is None and optional:
+                return None
+            if not isinstance(value, str):
+                raise TypeError(f"expected a string, got {type(value).__name__}")
+            return members.get(value, value)
+
+        return structure_open_enum
+    if len(args) == 1:
+        inner = conv.get_structure_hook(args[0])
+        target = args[0]
+
+        def structure_optional(value: Any, _: Any) -> Any:
+            return None if value is None else inner(value, target)
+
+        return structure_optional
+    raise TypeError(f"unsupported union type {tp!r}")
+
+
+def _scalar(kind: type) -> Callable[[Any, type], Any]:
+    def structure(value: Any, _: type) -> Any:
+        # bool is an int subclass; an int where a float is expected is fine.
+        if isinstance(value, kind) and not (kind is not bool and isinstance(value, bool)):
+            return value
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            return float(value)
+        if kind is float and value in ("NaN", "Infinity", "-Infinity"):
+            return float(value)
+        raise TypeError(f"expected {kind.__name__}, got {type(value).__name__}")
+
+    return structure
+
+
+def _unstructure_float(value: float) -> float | str:
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    return value
+
+
+def _wire_overrides(cls: type) -> dict[str, Any]:
+    return {a.name: override(rename=a.metadata.get("wire", a.name)) for a in attrs.fields(cls)}
+
+
+def make_converter() -> cattrs.Converter:
+    """A converter configured for awsJson shapes (one per process is plenty)."""
+    conv = cattrs.Converter(omit_if_default=True, forbid_extra_keys=False)
+    conv.register_structure_hook(datetime, _structure_datetime)
+    conv.register_unstructure_hook(datetime, _unstructure_datetime)
+    conv.register_structure_hook(bytes, _structure_bytes)
+    conv.register_unstructure_hook(bytes, _unstructure_bytes)
+    for kind in (str, int, bool, float):
+        conv.register_structure_hook(kind, _scalar(kind))
+    conv.register_unstructure_hook(float, _unstructure_float)
+    conv.register_structure_hook_factory(_is_union, lambda tp: _union_hook(tp, conv))
+
+    def structure_factory(cls: type) -> Callable[[Mapping[str, Any], Any], Any]:
+        attrs.resolve_types(cls)
+        return make_dict_structure_fn(cls, conv, **_wire_overrides(cls))
+
+    def unstructure_factory(cls: type) -> Callable[[Any], dict[str, Any]]:
+        attrs.resolve_types(cls)
+        return make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True, **_wire_overrides(cls))
+
+    conv.register_structure_hook_factory(attrs.has, structure_factory)
+    conv.register_unstructure_hook_factory(attrs.has, unstructure_factory)
+    return conv
+
+
+converter = make_converter()
+
+
+def to_wire(shape: Any) -> dict[str, Any]:
+    """The wire dict of a shape instance: model member names, ``None`` members left out."""
+    result: dict[str, Any] = converter.unstructure(shape)
+    return result
+
+
+def from_wire(cls: type[T], data: Mapping[str, Any]) -> T:
+    """Build a shape from a wire dict; raises cattrs' errors on a mismatch."""
+    return converter.structure(data, cls)
