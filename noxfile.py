@@ -19,7 +19,7 @@ CODEGEN_DEPS = ["jinja2>=3.1", "html2text>=2024.2.26", "ruff>=0.6", "botocore>=1
 
 
 def _install_dev(session: nox.Session) -> None:
-    session.install("-e", ".", "--group", "test")
+    session.install("-e", ".[test]")
 
 
 @nox.session(python=PYTHON)
