@@ -15,9 +15,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", required=True, type=Path, help="package directory to write into")
     parser.add_argument("--no-format", action="store_true", help="skip ruff format (debugging)")
     args = parser.parse_args(argv)
-    service_model, _paginators = model.load(args.model)
-    service = ir.build(service_model)
-    written = render.write(service, args.out, fmt=not args.no_format)
+    files = model.load(args.model)
+    service = ir.build(files.service)
+    written = render.write(service, args.out, fmt=not args.no_format, data=files)
     print(
         f"generated {len(written)} files into {args.out}: {len(service.operations)} operations, "
         f"{len(service.structures)} structures, {len(service.enums)} enums, "

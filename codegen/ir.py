@@ -98,7 +98,12 @@ class Operation:
     output: str | None
     errors: list[str]
     signed: bool
+    target: str
     deprecated: str | None = None
+    input_module: str = ""
+    output_module: str = ""
+    params: list[Member] = field(default_factory=list)
+    method_doc: str = ""
 
 
 @dataclass
@@ -131,6 +136,11 @@ class Service:
     aliases: list[Alias]
     errors: list[Error]
     modules: list[ShapeModule]
+    client_name: str = ""
+    client_doc: str = ""
+    client_imports: dict[str, set[str]] = field(default_factory=dict)
+    client_uses_datetime: bool = False
+    client_uses_json: bool = False
 
     @property
     def lazy_names(self) -> list[tuple[str, str]]:
@@ -167,7 +177,11 @@ class _Builder:
 
     @staticmethod
     def _is_class(shape: JSON) -> bool:
-        return shape["type"] in ("structure", "union") and not shape.get("exception") and not shape.get("document")
+        return (
+            shape["type"] in ("structure", "union")
+            and not shape.get("exception")
+            and not shape.get("document")
+        )
 
     def sensitive(self, member: JSON, target: JSON) -> bool:
         return bool(member.get("sensitive") or target.get("sensitive"))
@@ -243,7 +257,9 @@ class _Builder:
             doc=_doc(shape),
             members=members,
             sensitive=sensitive,
-            deprecated=(shape.get("deprecatedMessage") or "Deprecated.") if shape.get("deprecated") else None,
+            deprecated=(shape.get("deprecatedMessage") or "Deprecated.")
+            if shape.get("deprecated")
+            else None,
             refs=refs,
             uses_datetime=uses_dt,
             uses_json=uses_json,
@@ -264,7 +280,11 @@ class _Builder:
         shape = self.shapes[shape_name]
         info = shape.get("error", {})
         fault = "server" if shape.get("fault") or info.get("senderFault") is False else "client"
-        if not shape.get("fault") and "senderFault" not in info and info.get("httpStatusCode", 400) >= 500:
+        if (
+            not shape.get("fault")
+            and "senderFault" not in info
+            and info.get("httpStatusCode", 400) >= 500
+        ):
             fault = "server"
         members = [m for m in self.members(shape_name) if m.wire_name.lower() != "message"]
         extra = [info["code"]] if info.get("code") and info["code"] != shape_name else []
@@ -280,7 +300,9 @@ class _Builder:
 
     def operation(self, wire_name: str, op: JSON) -> Operation:
         auth = op.get("auth")
-        unsigned = op.get("authtype") == "none" or (auth is not None and auth == ["smithy.api#noAuth"])
+        unsigned = op.get("authtype") == "none" or (
+            auth is not None and auth == ["smithy.api#noAuth"]
+        )
         return Operation(
             wire_name=wire_name,
             name=naming.operation_name(wire_name),
@@ -289,7 +311,10 @@ class _Builder:
             output=self.class_names[op["output"]["shape"]] if "output" in op else None,
             errors=[self.class_names[e["shape"]] for e in op.get("errors", [])],
             signed=not unsigned,
-            deprecated=(op.get("deprecatedMessage") or "Deprecated.") if op.get("deprecated") else None,
+            target=f"{self.model['metadata'].get('targetPrefix', '')}.{wire_name}".lstrip("."),
+            deprecated=(op.get("deprecatedMessage") or "Deprecated.")
+            if op.get("deprecated")
+            else None,
         )
 
     def closure(self, roots: list[str]) -> list[str]:
@@ -352,7 +377,9 @@ def build(model: JSON) -> Service:
         enum.module = home.get(shape_name, "unreferenced")
         module(enum.module).enums.append(enum)
 
-    where = {s.name: s.module for s in structures.values()} | {e.name: e.module for e in enums.values()}
+    where = {s.name: s.module for s in structures.values()} | {
+        e.name: e.module for e in enums.values()
+    }
     for mod in modules.values():
         for struct in mod.structures:
             mod.uses_datetime |= struct.uses_datetime
@@ -374,7 +401,7 @@ def build(model: JSON) -> Service:
     if clash:
         raise ValueError(f"alias names collide with classes: {clash}")
 
-    return Service(
+    service = Service(
         service_id=meta.get("serviceId", meta.get("endpointPrefix", "")),
         full_name=meta.get("serviceFullName", ""),
         api_version=meta.get("apiVersion", ""),
@@ -391,3 +418,67 @@ def build(model: JSON) -> Service:
         errors=errors,
         modules=sorted(modules.values(), key=lambda m: m.name),
     )
+    _client(service, b, where)
+    return service
+
+
+def _first_paragraph(text: str) -> str:
+    para = text.split("\n\n", 1)[0].strip()
+    return " ".join(para.split())
+
+
+def _client(service: Service, b: _Builder, where: dict[str, str]) -> None:
+    """Decide the client's names, parameters, imports and method docs."""
+    service.client_name = naming.class_name(service.service_id.replace(" ", "")) + "Client"
+    service.client_doc = (
+        f"Async client of the {service.full_name} API ({service.api_version}).\n\n"
+        + (service.doc + "\n\n" if service.doc else "")
+        + "Construct it with a region (or an endpoint URL) and use it as `async with`; each "
+        "method sends one request and returns the typed output shape."
+    )
+    by_name = {s.name: s for s in service.structures.values()}
+    imports: dict[str, set[str]] = {}
+
+    def need(names: set[str]) -> None:
+        for name in names:
+            imports.setdefault(where[name], set()).add(name)
+
+    for op in service.operations:
+        if op.input:
+            inp = by_name[op.input]
+            op.input_module = inp.module
+            op.params = inp.members
+            need(inp.refs)
+            service.client_uses_datetime |= inp.uses_datetime
+            service.client_uses_json |= inp.uses_json
+        if op.output:
+            op.output_module = by_name[op.output].module
+            need({op.output})
+        op.method_doc = _method_doc(op, by_name)
+    service.client_imports = imports
+
+
+def _method_doc(op: Operation, by_name: dict[str, Structure]) -> str:
+    import textwrap
+
+    parts = [op.doc or f"Call {op.wire_name}."]
+    if op.deprecated:
+        parts.append(f"Deprecated: {op.deprecated}")
+    if op.params:
+        lines = ["Args:"]
+        for p in op.params:
+            text = _first_paragraph(p.doc) or "See the model."
+            entry = textwrap.wrap(
+                f"{p.name}: {text}", width=80, break_long_words=False, break_on_hyphens=False
+            )
+            lines.append("    " + entry[0])
+            lines.extend("        " + line for line in entry[1:])
+        parts.append("\n".join(lines))
+    if op.output:
+        parts.append(f"Returns:\n    {op.output}")
+    if op.errors:
+        lines = ["Raises:"]
+        for err in op.errors:
+            lines.append(f"    {err}")
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts)

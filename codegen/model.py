@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,12 +32,87 @@ def sibling(service_path: Path, stem: str) -> Path | None:
     return None
 
 
-def load(service_path: Path) -> tuple[JSON, JSON]:
-    """The service model and its paginators (empty when the model ships none)."""
+PINNED = Path(__file__).resolve().parent.parent / "service-model"
+
+
+@dataclass
+class ModelFiles:
+    """A service model and the files that travel with it."""
+
+    service: JSON
+    paginators: JSON
+    rule_set: JSON
+    partitions: JSON
+
+
+def default_rule_set(service: JSON) -> JSON:
+    """For a model that ships no endpoint rule set: a custom endpoint, else the regional one."""
+    prefix = service["metadata"].get("endpointPrefix", "service")
+    return {
+        "version": "1.0",
+        "parameters": {
+            "Region": {"builtIn": "AWS::Region", "required": False, "type": "string"},
+            "UseDualStack": {
+                "builtIn": "AWS::UseDualStack",
+                "required": True,
+                "default": False,
+                "type": "boolean",
+            },
+            "UseFIPS": {
+                "builtIn": "AWS::UseFIPS",
+                "required": True,
+                "default": False,
+                "type": "boolean",
+            },
+            "Endpoint": {"builtIn": "SDK::Endpoint", "required": False, "type": "string"},
+        },
+        "rules": [
+            {
+                "conditions": [{"fn": "isSet", "argv": [{"ref": "Endpoint"}]}],
+                "type": "endpoint",
+                "endpoint": {"url": {"ref": "Endpoint"}, "properties": {}, "headers": {}},
+            },
+            {
+                "conditions": [
+                    {"fn": "isSet", "argv": [{"ref": "Region"}]},
+                    {
+                        "fn": "aws.partition",
+                        "argv": [{"ref": "Region"}],
+                        "assign": "PartitionResult",
+                    },
+                ],
+                "type": "endpoint",
+                "endpoint": {
+                    "url": f"https://{prefix}.{{Region}}.{{PartitionResult#dnsSuffix}}",
+                    "properties": {},
+                    "headers": {},
+                },
+            },
+            {"conditions": [], "type": "error", "error": "Invalid Configuration: Missing Region"},
+        ],
+    }
+
+
+def _partitions(service_path: Path) -> JSON:
+    for candidate in (
+        service_path.parent.parent.parent / "partitions.json",
+        PINNED / "partitions.json",
+    ):
+        if candidate.exists():
+            return read_json(candidate)
+    import botocore
+
+    return read_json(Path(botocore.__file__).parent / "data" / "partitions.json")
+
+
+def load(service_path: Path) -> ModelFiles:
+    """The service model with its paginators, endpoint rule set and AWS partitions."""
     service = read_json(service_path)
     for key in ("metadata", "operations", "shapes"):
         if key not in service:
             raise ValueError(f"{service_path}: not a service model (no {key!r})")
     pag_path = sibling(service_path, "paginators-1")
     paginators = read_json(pag_path).get("pagination", {}) if pag_path else {}
-    return service, paginators
+    rules_path = sibling(service_path, "endpoint-rule-set-1")
+    rule_set = read_json(rules_path) if rules_path else default_rule_set(service)
+    return ModelFiles(service, paginators, rule_set, _partitions(service_path))

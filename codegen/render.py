@@ -14,12 +14,13 @@ import jinja2
 
 from .docs import docstring_body
 from .ir import Service
+from .model import ModelFiles
 
 TEMPLATES = Path(__file__).parent / "templates"
 
 # Files the generator owns inside the output package; everything else there is hand-written.
-GENERATED_FILES = ("shapes.py", "errors.py")
-GENERATED_DIRS = ("_shapes",)
+GENERATED_FILES = ("shapes.py", "errors.py", "client.py")
+GENERATED_DIRS = ("_shapes", "_data")
 
 
 def _pystr(value: str) -> str:
@@ -68,6 +69,7 @@ def render(service: Service) -> dict[str, str]:
     files: dict[str, str] = {
         "shapes.py": env.get_template("shapes.py.j2").render(service=service),
         "errors.py": env.get_template("errors.py.j2").render(service=service),
+        "client.py": env.get_template("client.py.j2").render(service=service),
         "_shapes/__init__.py": env.get_template("shapes_package.py.j2").render(service=service),
     }
     module_template = env.get_template("shape_module.py.j2")
@@ -85,14 +87,26 @@ def ruff_format(paths: list[Path]) -> None:
     isolated = ["--isolated", "--line-length", "100", "--target-version", "py311"]
     isort = ["--config", "lint.isort.combine-as-imports = true"]
     subprocess.run(
-        [*base, "check", *isolated, *isort, "--select", "I,F401", "--fix", "--quiet", *map(str, paths)],
+        [
+            *base,
+            "check",
+            *isolated,
+            *isort,
+            "--select",
+            "I,F401",
+            "--fix",
+            "--quiet",
+            *map(str, paths),
+        ],
         check=False,
         capture_output=True,
     )
     subprocess.run([*base, "format", *isolated, "--quiet", *map(str, paths)], check=True)
 
 
-def write(service: Service, out: Path, *, fmt: bool = True) -> list[Path]:
+def write(
+    service: Service, out: Path, *, fmt: bool = True, data: ModelFiles | None = None
+) -> list[Path]:
     """Write the generated modules into ``out`` (a package directory), replacing old output."""
     out.mkdir(parents=True, exist_ok=True)
     for name in GENERATED_DIRS:
@@ -104,6 +118,15 @@ def write(service: Service, out: Path, *, fmt: bool = True) -> list[Path]:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         written.append(path)
+    if data is not None:
+        (out / "_data").mkdir(exist_ok=True)
+        for name, content in (
+            ("endpoint-rule-set-1.json", data.rule_set),
+            ("partitions.json", data.partitions),
+        ):
+            path = out / "_data" / name
+            path.write_text(json.dumps(content, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+            written.append(path)
     init = out / "__init__.py"
     if not init.exists():
         init.write_text(
@@ -111,5 +134,5 @@ def write(service: Service, out: Path, *, fmt: bool = True) -> list[Path]:
             encoding="utf-8",
         )
     if fmt:
-        ruff_format(written)
+        ruff_format([p for p in written if p.suffix == ".py"])
     return written

@@ -46,16 +46,33 @@ def update(dest: Path = DEFAULT_DEST) -> diff.ApiDiff | None:
     old = read_json(previous) if previous else None
     target = dest / SERVICE / source_dir.name
     target.mkdir(parents=True, exist_ok=True)
-    record: dict[str, object] = {"botocore": version, "service": SERVICE, "api_version": source_dir.name}
+    record: dict[str, object] = {
+        "botocore": version,
+        "service": SERVICE,
+        "api_version": source_dir.name,
+    }
     files: dict[str, str] = {}
     for stem in FILES:
-        src = next((p for p in (source_dir / f"{stem}.json", source_dir / f"{stem}.json.gz") if p.exists()), None)
+        src = next(
+            (
+                p
+                for p in (source_dir / f"{stem}.json", source_dir / f"{stem}.json.gz")
+                if p.exists()
+            ),
+            None,
+        )
         if src is None:
             continue
         data = read_json(src)
         text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
         (target / f"{stem}.json").write_text(text, encoding="utf-8")
         files[f"{stem}.json"] = "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+    import botocore
+
+    partitions = read_json(Path(botocore.__file__).parent / "data" / "partitions.json")
+    text = json.dumps(partitions, indent=2, ensure_ascii=False) + "\n"
+    (dest / "partitions.json").write_text(text, encoding="utf-8")
+    files["partitions.json"] = "sha256:" + hashlib.sha256(text.encode()).hexdigest()
     record["files"] = files
     (dest / "SOURCE.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
     new = read_json(target / "service-2.json")

@@ -24,10 +24,13 @@ from ._core.errors import (
 from ._version import __version__
 
 if TYPE_CHECKING:
-    from . import errors as errors, shapes as shapes
+    from . import errors as errors
+    from . import shapes as shapes
 
 __all__ = [
+    "ClientClosedError",
     "CognitoError",
+    "CognitoIdentityProviderClient",
     "ConfigurationError",
     "NoCredentialsError",
     "NoRegionError",
@@ -42,13 +45,22 @@ __all__ = [
 ]
 
 _SUBMODULES = frozenset({"errors", "shapes"})
+# Loaded on first use: the client brings httpx, which is most of the import cost.
+_LAZY = {
+    "CognitoIdentityProviderClient": ".client",
+    "ClientClosedError": "._core.client",
+}
 
 
 def __getattr__(name: str) -> Any:
     if name in _SUBMODULES:
         return importlib.import_module(f"{__name__}.{name}")
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | _SUBMODULES)
+    return sorted(set(globals()) | _SUBMODULES | set(_LAZY))

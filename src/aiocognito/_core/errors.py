@@ -94,7 +94,7 @@ class TransportError(CognitoError):
     """No usable HTTP answer: the connection failed, broke or was reset."""
 
 
-class TimeoutError(TransportError, builtins.TimeoutError):  # noqa: A001 - mirrors the builtin on purpose
+class TimeoutError(TransportError, builtins.TimeoutError):  # mirrors the builtin on purpose
     """A connect, read or total timeout expired."""
 
 

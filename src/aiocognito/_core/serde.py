@@ -142,7 +142,9 @@ def make_converter() -> cattrs.Converter:
 
     def unstructure_factory(cls: type) -> Callable[[Any], dict[str, Any]]:
         attrs.resolve_types(cls)
-        return make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True, **_wire_overrides(cls))
+        return make_dict_unstructure_fn(
+            cls, conv, _cattrs_omit_if_default=True, **_wire_overrides(cls)
+        )
 
     conv.register_structure_hook_factory(attrs.has, structure_factory)
     conv.register_unstructure_hook_factory(attrs.has, unstructure_factory)
@@ -161,3 +163,13 @@ def to_wire(shape: Any) -> dict[str, Any]:
 def from_wire(cls: type[T], data: Mapping[str, Any]) -> T:
     """Build a shape from a wire dict; raises cattrs' errors on a mismatch."""
     return converter.structure(data, cls)
+
+
+def describe_structure_error(exc: BaseException) -> str:
+    """Where a response did not fit its shape, as wire paths; never the offending values."""
+    if isinstance(exc, cattrs.BaseValidationError):
+        messages = cattrs.transform_error(exc, path="response")
+        return "; ".join(messages[:5]) + (
+            f" (+{len(messages) - 5} more)" if len(messages) > 5 else ""
+        )
+    return type(exc).__name__

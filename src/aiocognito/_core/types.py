@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 if TYPE_CHECKING:
     JSONValue: TypeAlias = (
-        None | bool | int | float | str | list["JSONValue"] | dict[str, "JSONValue"]
+        bool | int | float | str | list["JSONValue"] | dict[str, "JSONValue"] | None
     )
     """A JSON value, as the model's document type carries it."""
 else:

@@ -1,0 +1,247 @@
+"""The runtime every generated client method goes through: one call, many operations."""
+
+from __future__ import annotations
+
+import enum
+import importlib
+import logging
+import platform
+import time
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+import httpx
+
+from .._version import __version__
+from . import endpoints, protocol
+from .config import DEFAULT_TIMEOUT, RetryConfig, resolve_region, shared_ssl_context
+from .errors import (
+    CognitoError,
+    ConfigurationError,
+    ParamValidationError,
+    ResponseParseError,
+    ServiceError,
+    TimeoutError,
+    TransportError,
+)
+
+if TYPE_CHECKING:
+    from .signing import CredentialsLike, Signer
+
+logger = logging.getLogger("aiocognito")
+
+OutputT = TypeVar("OutputT")
+
+
+class OperationSpec(Generic[OutputT]):
+    """What the runtime needs to know of one operation; shape classes resolve on first use."""
+
+    __slots__ = ("_input_cls", "_output_cls", "input_ref", "name", "output_ref", "signed", "target")
+
+    def __init__(
+        self, name: str, *, input: str, output: str | None, signed: bool, target: str
+    ) -> None:
+        self.name = name
+        self.input_ref = input
+        self.output_ref = output
+        self.signed = signed
+        self.target = target
+        self._input_cls: type | None = None
+        self._output_cls: type | None = None
+
+    def __repr__(self) -> str:
+        return f"OperationSpec({self.name!r})"
+
+
+def _load(package: str, ref: str) -> type:
+    module, _, name = ref.partition(":")
+    cls: type = getattr(importlib.import_module(f"{package}._shapes.{module}"), name)
+    return cls
+
+
+class _State(enum.Enum):
+    UNOPENED = "unopened"
+    OPENED = "opened"
+    CLOSED = "closed"
+
+
+class ClientClosedError(CognitoError, RuntimeError):
+    """The client was closed; create a new one."""
+
+
+_NOT_GIVEN: Any = object()
+
+
+class BaseClient:
+    """Configuration, HTTP, signing and the request/response cycle shared by generated clients."""
+
+    # Set by the generated subclass.
+    _package: str = ""
+    _service_name: str = ""
+    _signing_name: str = ""
+    _target_prefix: str = ""
+    _json_version: str = "1.1"
+    _errors: Mapping[str, type[ServiceError]] = {}
+
+    def __init__(
+        self,
+        region: str | None = None,
+        *,
+        endpoint_url: str | None = None,
+        credentials: CredentialsLike | None = None,
+        profile: str | None = None,
+        use_fips: bool = False,
+        use_dualstack: bool = False,
+        timeout: float | httpx.Timeout | None = _NOT_GIVEN,
+        max_attempts: int = 3,
+        http_client: httpx.AsyncClient | None = None,
+    ) -> None:
+        self._region = resolve_region(region, profile, endpoint_url)
+        rule_set, partitions = endpoints.load_rule_set(self._package)
+        self._endpoint = endpoints.resolve(
+            rule_set,
+            partitions,
+            {
+                "Region": self._region,
+                "UseFIPS": use_fips,
+                "UseDualStack": use_dualstack,
+                "Endpoint": endpoint_url,
+            },
+        )
+        self._url = self._endpoint.url
+        if not self._url.startswith(("http://", "https://")):
+            raise ConfigurationError(f"endpoint URL must be http(s): {self._url!r}")
+        self._retry = RetryConfig(max_attempts=max_attempts)
+        self._timeout = DEFAULT_TIMEOUT if timeout is _NOT_GIVEN else httpx.Timeout(timeout)
+        self._credentials = credentials
+        self._profile = profile
+        self._signer: Signer | None = None
+        self._owns_http = http_client is None
+        self._http = http_client
+        self._state = _State.UNOPENED
+        self._base_headers = {
+            "Content-Type": protocol.content_type(self._json_version),
+            "User-Agent": (
+                f"aiocognito/{__version__} python/{platform.python_version()} "
+                f"httpx/{httpx.__version__}"
+            ),
+        }
+
+    # -- lifecycle ------------------------------------------------------------------------
+    @property
+    def region(self) -> str | None:
+        return self._region
+
+    @property
+    def endpoint_url(self) -> str:
+        return self._url
+
+    def _client(self) -> httpx.AsyncClient:
+        if self._state is _State.CLOSED:
+            raise ClientClosedError("this client is closed; create a new one")
+        if self._http is None:
+            self._http = httpx.AsyncClient(verify=shared_ssl_context(), timeout=self._timeout)
+        self._state = _State.OPENED
+        return self._http
+
+    async def close(self) -> None:
+        """Release what the client owns; a caller-provided ``httpx.AsyncClient`` stays open."""
+        if self._state is _State.CLOSED:
+            return
+        self._state = _State.CLOSED
+        if self._owns_http and self._http is not None:
+            await self._http.aclose()
+
+    async def __aenter__(self: _C) -> _C:
+        self._client()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    # -- the call ---------------------------------------------------------------------------
+    def _signer_for(self) -> Signer:
+        if self._signer is None:
+            from .signing import Signer
+
+            self._signer = Signer(
+                service=self._signing_name,
+                region=self._region,
+                credentials=self._credentials,
+                profile=self._profile,
+            )
+        return self._signer
+
+    def _build_input(self, op: OperationSpec[Any], params: dict[str, Any]) -> Any:
+        cls = op._input_cls
+        if cls is None:
+            cls = op._input_cls = _load(self._package, op.input_ref)
+        try:
+            shape = cls(**params)
+        except TypeError as exc:  # only reachable when type checking was bypassed
+            raise ParamValidationError(f"{op.name}: {exc}") from None
+        from .validate import validate
+
+        validate(shape)
+        return shape
+
+    def _parse_output(self, op: OperationSpec[OutputT], data: dict[str, Any]) -> OutputT:
+        if op.output_ref is None:
+            return None  # type: ignore[return-value]
+        cls = op._output_cls
+        if cls is None:
+            cls = op._output_cls = _load(self._package, op.output_ref)
+        from .serde import describe_structure_error, from_wire
+
+        try:
+            result: OutputT = from_wire(cls, data)
+        except Exception as exc:
+            raise ResponseParseError(
+                f"{op.name}: the response does not match {cls.__name__}: "
+                f"{describe_structure_error(exc)}",
+                operation=op.name,
+            ) from None
+        return result
+
+    async def _invoke(self, op: OperationSpec[OutputT], params: dict[str, Any]) -> OutputT:
+        from .serde import to_wire
+
+        shape = self._build_input(op, params)
+        body = protocol.encode_body(to_wire(shape))
+        headers = {**self._base_headers, "X-Amz-Target": op.target}
+        http = self._client()
+        if op.signed:
+            headers = await self._signer_for().sign(self._url, headers, body)
+        started = time.perf_counter()
+        try:
+            response = await http.post(self._url, content=body, headers=headers)
+            content = response.content
+        except httpx.TimeoutException as exc:
+            raise TimeoutError(f"{op.name}: {type(exc).__name__} after {self._timeout}") from exc
+        except httpx.HTTPError as exc:
+            raise TransportError(f"{op.name}: {type(exc).__name__}: {exc}") from exc
+        status = response.status_code
+        request_id = response.headers.get("x-amzn-requestid")
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "%s attempt=1 status=%s duration_ms=%.1f request_id=%s",
+                op.name,
+                status,
+                (time.perf_counter() - started) * 1000,
+                request_id,
+            )
+        if status >= 300:
+            raise protocol.parse_error(
+                status=status,
+                headers=response.headers,
+                body=content,
+                operation=op.name,
+                errors=self._errors,
+            )
+        data = protocol.parse_output(
+            content, operation=op.name, media_type=response.headers.get("content-type", "")
+        )
+        return self._parse_output(op, data)
+
+
+_C = TypeVar("_C", bound=BaseClient)

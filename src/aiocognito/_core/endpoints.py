@@ -1,0 +1,222 @@
+"""Endpoint resolution: a small interpreter for the model's endpoint rule set.
+
+The rule set (``endpoint-rule-set-1.json``) and AWS's partitions (``partitions.json``) are copied
+into the package by the generator; this module evaluates them with the same semantics as
+botocore's ``EndpointProvider`` for the functions AWS rule sets use, without importing botocore.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import string
+import urllib.parse
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from .errors import ConfigurationError
+
+_TEMPLATE = re.compile(r"\{[a-zA-Z#]+\}")
+_GET_ATTR = re.compile(r"(\w*)\[(\d+)\]")
+_HOST_LABEL = re.compile(r"^(?!-)[a-zA-Z\d-]{1,63}(?<!-)$")
+
+
+class EndpointResolutionError(ConfigurationError):
+    """The endpoint rule set rejects the configuration (e.g. FIPS with a custom endpoint)."""
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    url: str
+    properties: Mapping[str, Any] = field(default_factory=dict)
+    headers: Mapping[str, list[str]] = field(default_factory=dict)
+
+
+@cache
+def _package_json(package: str, name: str) -> Any:
+    return json.loads(resources.files(package).joinpath("_data", name).read_text("utf-8"))
+
+
+def load_rule_set(package: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The endpoint rule set and partitions shipped with a generated package."""
+    return _package_json(package, "endpoint-rule-set-1.json"), _package_json(
+        package, "partitions.json"
+    )
+
+
+class _Evaluator:
+    def __init__(self, partitions: Mapping[str, Any]) -> None:
+        self.partitions = partitions
+
+    # -- functions of the rules language ---------------------------------------------------
+    def fn_isSet(self, value: Any) -> bool:
+        return value is not None
+
+    def fn_not(self, value: Any) -> bool:
+        return not value
+
+    def fn_booleanEquals(self, a: Any, b: Any) -> bool:
+        return bool(a is b or a == b)
+
+    def fn_stringEquals(self, a: Any, b: Any) -> bool:
+        return bool(a == b)
+
+    def fn_getAttr(self, value: Any, path: str) -> Any:
+        for part in path.split("."):
+            match = _GET_ATTR.fullmatch(part)
+            if match:
+                name, index = match.group(1), int(match.group(2))
+                if name:
+                    value = value.get(name)
+                if value is None or index >= len(value):
+                    return None
+                return value[index]
+            value = value[part]
+        return value
+
+    def fn_substring(self, value: str | None, start: int, stop: int, reverse: bool) -> str | None:
+        if value is None or not value.isascii() or not (0 <= start < stop <= len(value)):
+            return None
+        if reverse:
+            start, stop = len(value) - stop, len(value) - start
+        return value[start:stop]
+
+    def fn_isValidHostLabel(self, value: str | None, allow_subdomains: bool) -> bool:
+        if value is None:
+            return False
+        labels = value.split(".") if allow_subdomains else [value]
+        return all(_HOST_LABEL.match(label) for label in labels)
+
+    def fn_uriEncode(self, value: str | None) -> str | None:
+        return None if value is None else urllib.parse.quote(value, safe="")
+
+    def fn_parseURL(self, value: str | None) -> dict[str, Any] | None:
+        if value is None:
+            return None
+        url = urllib.parse.urlparse(value)
+        if url.query or url.scheme not in ("http", "https") or not url.netloc:
+            return None
+        path = url.path
+        normalized = path if path.endswith("/") else path + "/"
+        host = url.hostname or ""
+        is_ip = bool(re.fullmatch(r"[\d.]+", host)) or url.netloc.startswith("[")
+        return {
+            "scheme": url.scheme,
+            "authority": url.netloc,
+            "path": path,
+            "normalizedPath": normalized,
+            "isIp": is_ip,
+        }
+
+    def fn_aws_partition(self, region: str | None) -> dict[str, Any]:
+        partitions = self.partitions["partitions"]
+        chosen = partitions[0]
+        if region is not None:
+            for partition in partitions:
+                if region in partition["regions"] or re.match(partition["regionRegex"], region):
+                    chosen = partition
+                    break
+        return {**chosen["outputs"], "name": chosen["id"]}
+
+    def fn_aws_parseArn(self, value: str | None) -> dict[str, Any] | None:
+        if value is None or not value.startswith("arn:"):
+            return None
+        parts = value.split(":", 5)
+        if len(parts) != 6 or not all((parts[1], parts[2], parts[5])):
+            return None
+        return {
+            "partition": parts[1],
+            "service": parts[2],
+            "region": parts[3],
+            "accountId": parts[4],
+            "resourceId": parts[5].replace(":", "/").split("/"),
+        }
+
+    # -- evaluation -------------------------------------------------------------------------
+    def value(self, node: Any, scope: dict[str, Any]) -> Any:
+        if isinstance(node, dict):
+            if "fn" in node:
+                return self.call(node, scope)
+            if "ref" in node:
+                return scope.get(node["ref"])
+        if isinstance(node, str) and _TEMPLATE.search(node):
+            return self.template(node, scope)
+        return node
+
+    def template(self, text: str, scope: dict[str, Any]) -> str:
+        out = []
+        for literal, ref, _, _ in string.Formatter().parse(text):
+            out.append(literal)
+            if ref is not None:
+                value: Any = scope
+                for part in ref.split("#"):
+                    value = value[part]
+                out.append(str(value))
+        return "".join(out)
+
+    def call(self, node: dict[str, Any], scope: dict[str, Any]) -> Any:
+        fn = getattr(self, "fn_" + node["fn"].replace(".", "_"), None)
+        if fn is None:
+            raise EndpointResolutionError(f"endpoint rule set uses unknown function {node['fn']!r}")
+        result = fn(*(self.value(arg, scope) for arg in node["argv"]))
+        if "assign" in node:
+            scope[node["assign"]] = result
+        return result
+
+    def rules(self, rules: list[dict[str, Any]], scope: dict[str, Any]) -> Endpoint | None:
+        for rule in rules:
+            local = dict(scope)
+            if not all(self._holds(cond, local) for cond in rule.get("conditions", [])):
+                continue
+            kind = rule["type"]
+            if kind == "endpoint":
+                ep = rule["endpoint"]
+                return Endpoint(
+                    url=self.value(ep["url"], local),
+                    properties=self._deep(ep.get("properties", {}), local),
+                    headers=self._deep(ep.get("headers", {}), local),
+                )
+            if kind == "error":
+                raise EndpointResolutionError(str(self.value(rule["error"], local)))
+            if kind == "tree":
+                found = self.rules(rule["rules"], local)
+                if found is not None:
+                    return found
+                raise EndpointResolutionError("endpoint rule set: no rule matched in a tree")
+        return None
+
+    def _holds(self, cond: dict[str, Any], scope: dict[str, Any]) -> bool:
+        result = self.call(cond, scope)
+        return result is not None and result is not False
+
+    def _deep(self, node: Any, scope: dict[str, Any]) -> Any:
+        if isinstance(node, dict):
+            if "fn" in node or "ref" in node:
+                return self.value(node, scope)
+            return {k: self._deep(v, scope) for k, v in node.items()}
+        if isinstance(node, list):
+            return [self._deep(v, scope) for v in node]
+        return self.value(node, scope)
+
+
+def resolve(
+    rule_set: Mapping[str, Any],
+    partitions: Mapping[str, Any],
+    params: Mapping[str, Any],
+) -> Endpoint:
+    """Evaluate the rule set with ``params`` (by rule-set parameter name, e.g. ``Region``)."""
+    scope: dict[str, Any] = {}
+    for name, spec in rule_set.get("parameters", {}).items():
+        value = params.get(name)
+        if value is None and "default" in spec:
+            value = spec["default"]
+        if value is None and spec.get("required"):
+            raise EndpointResolutionError(f"endpoint parameter {name} is required")
+        scope[name] = value
+    endpoint = _Evaluator(partitions).rules(rule_set["rules"], scope)
+    if endpoint is None:
+        raise EndpointResolutionError("endpoint rule set: no rule matched")
+    return endpoint

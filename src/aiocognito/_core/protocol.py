@@ -1,0 +1,143 @@
+"""The awsJson 1.0/1.1 protocol: request bodies and headers, response and error parsing."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from html.parser import HTMLParser
+from typing import Any
+
+from .errors import ResponseParseError, ServiceError
+
+EXCERPT_CHARS = 200
+
+
+def content_type(json_version: str) -> str:
+    return f"application/x-amz-json-{json_version}"
+
+
+def encode_body(wire: Mapping[str, Any]) -> bytes:
+    """The request body: compact JSON, UTF-8 (enum members are ``str`` and encode as such)."""
+    return json.dumps(wire, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
+
+
+def error_code(raw: str | None) -> str | None:
+    """``aws.protocoltests#FooError:http://internal`` -> ``FooError``."""
+    if not raw:
+        return None
+    code = raw.split(":", 1)[0]
+    code = code.rsplit("#", 1)[-1]
+    return code.strip() or None
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style"):
+            self._skip += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style") and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip and data.strip():
+            self.parts.append(data.strip())
+
+
+def excerpt(body: bytes, media_type: str) -> str:
+    """A short, readable excerpt of a non-JSON body (HTML reduced to its text)."""
+    text = body[: EXCERPT_CHARS * 20].decode("utf-8", errors="replace")
+    if "html" in media_type or text.lstrip()[:1] == "<":
+        parser = _TextExtractor()
+        try:
+            parser.feed(text)
+            parser.close()
+            text = " ".join(parser.parts)
+        except Exception:  # malformed markup: fall back to the raw text
+            pass
+    text = " ".join(text.split())
+    return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1] + "…"
+
+
+def _json_object(body: bytes) -> dict[str, Any] | None:
+    if not body.strip():
+        return {}
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def parse_error(
+    *,
+    status: int,
+    headers: Mapping[str, str],
+    body: bytes,
+    operation: str,
+    errors: Mapping[str, type[ServiceError]],
+) -> ServiceError:
+    """The exception for a non-2xx answer; never raises while reading it."""
+    request_id = headers.get("x-amzn-requestid") or headers.get("x-amz-request-id")
+    media_type = headers.get("content-type", "")
+    data = _json_object(body)
+    header_code = error_code(headers.get("x-amzn-errortype"))
+    if data is None:
+        shown = excerpt(body, media_type)
+        what = media_type or "no content type"
+        message = f"HTTP {status} with a non-JSON body ({what}, {len(body)} bytes)"
+        if shown:
+            message += f": {shown}"
+        cls = errors.get(header_code or "", ServiceError)
+        return cls(
+            message,
+            code=header_code or f"HTTP{status}",
+            status_code=status,
+            request_id=request_id,
+            operation=operation,
+        )
+    body_code = data.get("__type") or data.get("code") or data.get("Code")
+    code = header_code or error_code(body_code if isinstance(body_code, str) else None)
+    raw_message = data.get("message")
+    if raw_message is None:
+        raw_message = data.get("Message", data.get("errorMessage"))
+    message = "" if raw_message is None else str(raw_message)
+    if code is None:
+        code = f"HTTP{status}"
+        if not message:
+            message = f"HTTP {status} with no error code ({len(body)} bytes)"
+    cls = errors.get(code, ServiceError)
+    return cls(
+        message,
+        code=code,
+        status_code=status,
+        request_id=request_id,
+        operation=operation,
+        body=data,
+    )
+
+
+def parse_output(body: bytes, *, operation: str, media_type: str) -> dict[str, Any]:
+    """The JSON object of a 2xx answer. Nothing of the body is quoted: it may carry tokens."""
+    if not body.strip():
+        return {}
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        where = f" at position {exc.pos}" if isinstance(exc, json.JSONDecodeError) else ""
+        raise ResponseParseError(
+            f"{operation}: the response body is not valid JSON{where} "
+            f"({media_type or 'no content type'}, {len(body)} bytes)",
+            operation=operation,
+        ) from None
+    if not isinstance(data, dict):
+        raise ResponseParseError(
+            f"{operation}: expected a JSON object in the response, got {type(data).__name__}",
+            operation=operation,
+        )
+    return data
