@@ -59,8 +59,13 @@ def check_generated(session: nox.Session) -> None:
         "git", "status", "--porcelain", "--untracked-files=all", "src/aiocognito", external=True
     )
     out = session.run(
-        "git", "status", "--porcelain", "--untracked-files=all", "src/aiocognito",
-        external=True, silent=True,
+        "git",
+        "status",
+        "--porcelain",
+        "--untracked-files=all",
+        "src/aiocognito",
+        external=True,
+        silent=True,
     )
     if out and str(out).strip():
         session.error("generated code is out of date: run `nox -s generate` and commit the result")
@@ -80,9 +85,13 @@ def golden(session: nox.Session) -> None:
     """Regenerate the golden files of the generator tests (review the diff before committing)."""
     session.install(*CODEGEN_DEPS)
     session.run(
-        "python", "-m", "codegen",
-        "--model", "tests/codegen/golden/service-2.json",
-        "--out", "tests/codegen/golden/expected",
+        "python",
+        "-m",
+        "codegen",
+        "--model",
+        "tests/codegen/golden/service-2.json",
+        "--out",
+        "tests/codegen/golden/expected",
     )
 
 

@@ -85,7 +85,12 @@ def ruff_format(paths: list[Path]) -> None:
     ruff = shutil.which("ruff")
     base = [ruff] if ruff else [sys.executable, "-m", "ruff"]
     isolated = ["--isolated", "--line-length", "100", "--target-version", "py311"]
-    isort = ["--config", "lint.isort.combine-as-imports = true"]
+    isort = [
+        "--config",
+        "lint.isort.combine-as-imports = true",
+        "--config",
+        'lint.isort.known-first-party = ["aiocognito"]',
+    ]
     subprocess.run(
         [
             *base,

@@ -24,8 +24,7 @@ from ._core.errors import (
 from ._version import __version__
 
 if TYPE_CHECKING:
-    from . import errors as errors
-    from . import shapes as shapes
+    from . import errors as errors, shapes as shapes
 
 __all__ = [
     "ClientClosedError",
