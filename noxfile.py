@@ -13,7 +13,6 @@ nox.options.sessions = ["lint", "typecheck", "tests", "check_generated"]
 nox.options.reuse_existing_virtualenvs = True
 nox.options.error_on_missing_interpreters = True
 
-PYTHON = "3.11"
 MODEL = "service-model/cognito-idp/2016-04-18/service-2.json"
 CODEGEN_DEPS = ["jinja2>=3.1", "html2text>=2024.2.26", "ruff>=0.6", "botocore>=1.35"]
 
@@ -22,7 +21,7 @@ def _install_dev(session: nox.Session) -> None:
     session.install("-e", ".[test]")
 
 
-@nox.session(python=PYTHON)
+@nox.session
 def lint(session: nox.Session) -> None:
     """ruff check and ruff format --check over the whole tree."""
     session.install("ruff>=0.6")
@@ -30,34 +29,31 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "format", "--check", ".")
 
 
-@nox.session(python=PYTHON)
+@nox.session
 def typecheck(session: nox.Session) -> None:
     """mypy --strict on the package (generated modules included)."""
     _install_dev(session)
     session.run("mypy", "--strict", "src/aiocognito")
 
 
-@nox.session(python=PYTHON)
+@nox.session
 def tests(session: nox.Session) -> None:
     """The pytest suite (unit, codegen)."""
     _install_dev(session)
     session.run("pytest", *session.posargs)
 
 
-@nox.session(python=PYTHON)
+@nox.session
 def generate(session: nox.Session) -> None:
     """Regenerate src/aiocognito/ from service-model/."""
     session.install(*CODEGEN_DEPS)
     session.run("python", "-m", "codegen", "--model", MODEL, "--out", "src/aiocognito")
 
 
-@nox.session(python=PYTHON)
+@nox.session
 def check_generated(session: nox.Session) -> None:
     """Fail when regenerating would change committed files."""
     generate(session)
-    session.run(
-        "git", "status", "--porcelain", "--untracked-files=all", "src/aiocognito", external=True
-    )
     out = session.run(
         "git",
         "status",
@@ -68,10 +64,12 @@ def check_generated(session: nox.Session) -> None:
         silent=True,
     )
     if out and str(out).strip():
+        session.run("git", "diff", "--stat", "src/aiocognito", external=True)
+        session.log(str(out))
         session.error("generated code is out of date: run `nox -s generate` and commit the result")
 
 
-@nox.session(name="update-model", python=PYTHON)
+@nox.session(name="update-model")
 def update_model(session: nox.Session) -> None:
     """Copy the newest model from the latest botocore, regenerate, print the API diff."""
     session.install(*CODEGEN_DEPS)
@@ -80,7 +78,7 @@ def update_model(session: nox.Session) -> None:
     session.run("python", "-m", "codegen", "--model", MODEL, "--out", "src/aiocognito")
 
 
-@nox.session(python=PYTHON)
+@nox.session
 def golden(session: nox.Session) -> None:
     """Regenerate the golden files of the generator tests (review the diff before committing)."""
     session.install(*CODEGEN_DEPS)
@@ -95,7 +93,7 @@ def golden(session: nox.Session) -> None:
     )
 
 
-@nox.session(python=PYTHON)
+@nox.session
 def demo(session: nox.Session) -> None:
     """The README's first command: run the main example."""
     session.install("-e", ".")

@@ -66,6 +66,10 @@ def _unstructure_bytes(value: bytes) -> str:
     return base64.b64encode(value).decode("ascii")
 
 
+def _origin(tp: Any) -> Any:
+    return typing.get_origin(tp)
+
+
 def _is_union(tp: Any) -> bool:
     return typing.get_origin(tp) in (typing.Union, types.UnionType)
 
@@ -138,7 +142,40 @@ def make_converter() -> cattrs.Converter:
 
     def structure_factory(cls: type) -> Callable[[Mapping[str, Any], Any], Any]:
         attrs.resolve_types(cls)
-        return make_dict_structure_fn(cls, conv, **_wire_overrides(cls))
+        inner = make_dict_structure_fn(cls, conv, **_wire_overrides(cls))
+
+        def structure_object(value: Any, tp: Any) -> Any:
+            # Without this, a string would pass as a structure whose members are all absent.
+            if not isinstance(value, Mapping):
+                raise TypeError(f"expected a JSON object, got {type(value).__name__}")
+            return inner(value, tp)
+
+        return structure_object
+
+    def list_factory(tp: Any) -> Callable[[Any, Any], list[Any]]:
+        (item_type,) = typing.get_args(tp)
+        item = conv.get_structure_hook(item_type)
+
+        def structure_list(value: Any, _: Any) -> list[Any]:
+            if not isinstance(value, list):
+                raise TypeError(f"expected a JSON array, got {type(value).__name__}")
+            return [item(v, item_type) for v in value]
+
+        return structure_list
+
+    def dict_factory(tp: Any) -> Callable[[Any, Any], dict[Any, Any]]:
+        key_type, value_type = typing.get_args(tp)
+        key, val = conv.get_structure_hook(key_type), conv.get_structure_hook(value_type)
+
+        def structure_dict(value: Any, _: Any) -> dict[Any, Any]:
+            if not isinstance(value, Mapping):
+                raise TypeError(f"expected a JSON object, got {type(value).__name__}")
+            return {key(k, key_type): val(v, value_type) for k, v in value.items()}
+
+        return structure_dict
+
+    conv.register_structure_hook_factory(lambda t: _origin(t) is list, list_factory)
+    conv.register_structure_hook_factory(lambda t: _origin(t) is dict, dict_factory)
 
     def unstructure_factory(cls: type) -> Callable[[Any], dict[str, Any]]:
         attrs.resolve_types(cls)

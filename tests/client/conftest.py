@@ -1,0 +1,55 @@
+"""Fixtures for the client's wire-level tests (respx mocks httpx's transport)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_asyncio  # noqa: F401  (only to fail early with a clear message if missing)
+
+ROOT = Path(__file__).resolve().parents[2]
+MODEL = json.loads(
+    (ROOT / "service-model/cognito-idp/2016-04-18/service-2.json").read_text(encoding="utf-8")
+)
+ENDPOINT = "https://cognito-idp.eu-west-1.amazonaws.com/"
+
+
+class FakeCredentials:
+    access_key = "AKIDEXAMPLE"
+    secret_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+    token: str | None = None
+
+
+@pytest.fixture
+def no_aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    """No credentials, profile or config anywhere the default chain looks."""
+    for var in (
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_PROFILE",
+        "AWS_DEFAULT_PROFILE",
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        "AWS_WEB_IDENTITY_TOKEN_FILE",
+    ):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "missing-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "missing-credentials"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    yield
+
+
+@pytest.fixture
+async def client() -> AsyncIterator[Any]:
+    from aiocognito import CognitoIdentityProviderClient
+
+    async with CognitoIdentityProviderClient(
+        region="eu-west-1", credentials=FakeCredentials()
+    ) as c:
+        yield c

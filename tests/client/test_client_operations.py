@@ -1,0 +1,75 @@
+"""Every operation of the model goes through the client: target, body, signing, parsing."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+import pytest
+import respx
+from conftest import ENDPOINT, MODEL
+from samples import params_for, sample
+
+import aiocognito.client as generated
+from aiocognito._core.serde import from_wire, to_wire
+from codegen.naming import operation_name
+
+OPERATIONS = sorted(MODEL["operations"])
+UNSIGNED = sorted(
+    name
+    for name, op in MODEL["operations"].items()
+    if op.get("auth") == ["smithy.api#noAuth"] or op.get("authtype") == "none"
+)
+
+
+def _spec(op_name: str) -> Any:
+    return getattr(generated, "_" + operation_name(op_name).upper())
+
+
+def _shape_classes(op_name: str) -> tuple[type, type | None]:
+    from aiocognito import shapes
+
+    op = MODEL["operations"][op_name]
+    out = getattr(shapes, op["output"]["shape"]) if "output" in op else None
+    return getattr(shapes, op["input"]["shape"]), out
+
+
+def test_every_operation_has_a_method() -> None:
+    from aiocognito import CognitoIdentityProviderClient
+
+    for name in OPERATIONS:
+        method = getattr(CognitoIdentityProviderClient, operation_name(name))
+        assert method.__doc__, name
+        assert _spec(name).target == f"AWSCognitoIdentityProviderService.{name}"
+        assert _spec(name).signed == (name not in UNSIGNED)
+
+
+@pytest.mark.parametrize("op_name", OPERATIONS)
+@pytest.mark.parametrize("full", [False, True], ids=["required", "all-members"])
+async def test_operation_wire(client: Any, op_name: str, full: bool) -> None:
+    in_cls, out_cls = _shape_classes(op_name)
+    params = params_for(in_cls, full=full)
+    expected_body = to_wire(in_cls(**params))
+    reply = to_wire(sample(out_cls, full=True)) if out_cls is not None else {}
+    with respx.mock(assert_all_called=True) as mock:
+        route = mock.post(ENDPOINT).mock(
+            return_value=httpx.Response(200, json=reply, headers={"x-amzn-RequestId": "req-1"})
+        )
+        result = await getattr(client, operation_name(op_name))(**params)
+    request = route.calls.last.request
+    assert request.method == "POST"
+    assert request.url.path == "/"
+    assert request.headers["x-amz-target"] == f"AWSCognitoIdentityProviderService.{op_name}"
+    assert request.headers["content-type"] == "application/x-amz-json-1.1"
+    assert request.headers["user-agent"].startswith("aiocognito/")
+    body = json.loads(request.content)
+    assert body == json.loads(json.dumps(expected_body))
+    assert None not in body.values()
+    model_members = set(MODEL["shapes"][MODEL["operations"][op_name]["input"]["shape"]]["members"])
+    assert set(body) <= model_members
+    assert ("authorization" in request.headers) == (op_name not in UNSIGNED)
+    if out_cls is None:
+        assert result is None
+    else:
+        assert result == from_wire(out_cls, reply)
