@@ -142,7 +142,9 @@ def make_converter() -> cattrs.Converter:
 
     def structure_factory(cls: type) -> Callable[[Mapping[str, Any], Any], Any]:
         attrs.resolve_types(cls)
-        inner = make_dict_structure_fn(cls, conv, **_wire_overrides(cls))
+        inner: Callable[[Mapping[str, Any], Any], Any] = make_dict_structure_fn(
+            cls, conv, **_wire_overrides(cls)
+        )
 
         def structure_object(value: Any, tp: Any) -> Any:
             # Without this, a string would pass as a structure whose members are all absent.
