@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from html.parser import HTMLParser
 from typing import Any
 
 from .errors import ResponseParseError, ServiceError
@@ -30,34 +29,40 @@ def error_code(raw: str | None) -> str | None:
     return code.strip() or None
 
 
-class _TextExtractor(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.parts: list[str] = []
-        self._skip = 0
+def _html_text(markup: str) -> str:
+    """The visible text of an HTML page (stdlib parser, imported only for such pages)."""
+    from html.parser import HTMLParser
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("script", "style"):
-            self._skip += 1
+    class TextExtractor(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.parts: list[str] = []
+            self.skip = 0
 
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style") and self._skip:
-            self._skip -= 1
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag in ("script", "style"):
+                self.skip += 1
 
-    def handle_data(self, data: str) -> None:
-        if not self._skip and data.strip():
-            self.parts.append(data.strip())
+        def handle_endtag(self, tag: str) -> None:
+            if tag in ("script", "style") and self.skip:
+                self.skip -= 1
+
+        def handle_data(self, data: str) -> None:
+            if not self.skip and data.strip():
+                self.parts.append(data.strip())
+
+    parser = TextExtractor()
+    parser.feed(markup)
+    parser.close()
+    return " ".join(parser.parts)
 
 
 def excerpt(body: bytes, media_type: str) -> str:
     """A short, readable excerpt of a non-JSON body (HTML reduced to its text)."""
     text = body[: EXCERPT_CHARS * 20].decode("utf-8", errors="replace")
     if "html" in media_type or text.lstrip()[:1] == "<":
-        parser = _TextExtractor()
         try:
-            parser.feed(text)
-            parser.close()
-            text = " ".join(parser.parts)
+            text = _html_text(text)
         except Exception:  # malformed markup: fall back to the raw text
             pass
     text = " ".join(text.split())
