@@ -95,6 +95,10 @@ def golden(session: nox.Session) -> None:
 
 @nox.session
 def demo(session: nox.Session) -> None:
-    """The README's first command: run the main example."""
-    session.install("-e", ".")
-    session.run("python", "examples/quickstart.py", *session.posargs)
+    """The README's first command: run the main example against a local moto server.
+
+    Arguments after ``--`` go to the example, e.g. ``nox -s demo -- --endpoint-url URL`` to use
+    an emulator you run yourself (the example starts moto only when no endpoint is configured).
+    """
+    session.install("-e", ".", "moto[server]>=5")
+    session.run("python", "examples/quickstart.py", "--emulator", *session.posargs)

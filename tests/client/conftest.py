@@ -52,4 +52,9 @@ async def client() -> AsyncIterator[Any]:
     async with CognitoIdentityProviderClient(
         region="eu-west-1", credentials=FakeCredentials()
     ) as c:
+        c._retry.sleep = _no_sleep  # retries happen, without waiting for them
         yield c
+
+
+async def _no_sleep(seconds: float) -> None:
+    return None

@@ -7,6 +7,7 @@ import importlib
 import logging
 import platform
 import time
+import uuid
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -14,7 +15,7 @@ import httpx
 
 from .._version import __version__
 from . import endpoints, protocol
-from .config import DEFAULT_TIMEOUT, RetryConfig, resolve_region, shared_ssl_context
+from .config import DEFAULT_TIMEOUT, resolve_region, shared_ssl_context
 from .errors import (
     CognitoError,
     ConfigurationError,
@@ -24,6 +25,7 @@ from .errors import (
     TimeoutError,
     TransportError,
 )
+from .retries import RetryPolicy, is_retryable
 
 if TYPE_CHECKING:
     from .signing import CredentialsLike, Signer
@@ -111,7 +113,7 @@ class BaseClient:
         self._url = self._endpoint.url
         if not self._url.startswith(("http://", "https://")):
             raise ConfigurationError(f"endpoint URL must be http(s): {self._url!r}")
-        self._retry = RetryConfig(max_attempts=max_attempts)
+        self._retry = RetryPolicy(max_attempts=max_attempts)
         self._timeout = DEFAULT_TIMEOUT if timeout is _NOT_GIVEN else httpx.Timeout(timeout)
         self._credentials = credentials
         self._profile = profile
@@ -208,8 +210,49 @@ class BaseClient:
 
         shape = self._build_input(op, params)
         body = protocol.encode_body(to_wire(shape))
-        headers = {**self._base_headers, "X-Amz-Target": op.target}
         http = self._client()
+        policy = self._retry
+        invocation = str(uuid.uuid4())
+        acquired = 0
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                data = await self._attempt(op, http, body, invocation, attempt)
+            except (ServiceError, TransportError) as exc:
+                if attempt < policy.max_attempts and is_retryable(exc):
+                    cost = policy.quota.acquire(exc)
+                    if cost:
+                        acquired = cost
+                        delay = policy.backoff(attempt)
+                        logger.debug(
+                            "%s retry after %s in %.3fs",
+                            op.name,
+                            exc.code if isinstance(exc, ServiceError) else type(exc).__name__,
+                            delay,
+                        )
+                        await policy.sleep(delay)
+                        continue
+                exc.attempts = attempt
+                raise
+            policy.quota.release(acquired)
+            return self._parse_output(op, data)
+
+    async def _attempt(
+        self,
+        op: OperationSpec[Any],
+        http: httpx.AsyncClient,
+        body: bytes,
+        invocation: str,
+        attempt: int,
+    ) -> dict[str, Any]:
+        """One HTTP exchange: the parsed JSON object of a 2xx answer, or an exception."""
+        headers = {
+            **self._base_headers,
+            "X-Amz-Target": op.target,
+            "amz-sdk-invocation-id": invocation,
+            "amz-sdk-request": f"attempt={attempt}; max={self._retry.max_attempts}",
+        }
         if op.signed:
             headers = await self._signer_for().sign(self._url, headers, body)
         started = time.perf_counter()
@@ -224,8 +267,9 @@ class BaseClient:
         request_id = response.headers.get("x-amzn-requestid")
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(
-                "%s attempt=1 status=%s duration_ms=%.1f request_id=%s",
+                "%s attempt=%d status=%s duration_ms=%.1f request_id=%s",
                 op.name,
+                attempt,
                 status,
                 (time.perf_counter() - started) * 1000,
                 request_id,
@@ -238,10 +282,9 @@ class BaseClient:
                 operation=op.name,
                 errors=self._errors,
             )
-        data = protocol.parse_output(
+        return protocol.parse_output(
             content, operation=op.name, media_type=response.headers.get("content-type", "")
         )
-        return self._parse_output(op, data)
 
 
 _C = TypeVar("_C", bound=BaseClient)

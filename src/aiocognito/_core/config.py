@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import ssl
-from dataclasses import dataclass
 from functools import cache
 
 import httpx
@@ -12,7 +11,6 @@ import httpx
 from .errors import NoRegionError
 
 DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=30.0, write=30.0, pool=10.0)
-DEFAULT_MAX_ATTEMPTS = 3
 
 
 @cache
@@ -55,12 +53,3 @@ def resolve_region(region: str | None, profile: str | None, endpoint_url: str | 
             "or configure one in your AWS profile"
         )
     return found
-
-
-@dataclass(frozen=True, slots=True)
-class RetryConfig:
-    max_attempts: int = DEFAULT_MAX_ATTEMPTS
-
-    def __post_init__(self) -> None:
-        if self.max_attempts < 1:
-            raise ValueError("max_attempts must be at least 1")

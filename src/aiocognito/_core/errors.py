@@ -26,6 +26,13 @@ from typing import Any, ClassVar, Literal
 class CognitoError(Exception):
     """Base of every exception aiocognito raises."""
 
+    attempts: int = 1
+    """How many attempts the call made before giving up (retries included)."""
+
+    def __str__(self) -> str:
+        text = super().__str__()
+        return f"{text} (after {self.attempts} attempts)" if self.attempts > 1 else text
+
 
 class ServiceError(CognitoError):
     """The service answered with an error.
@@ -65,7 +72,8 @@ class ServiceError(CognitoError):
         status = f" (HTTP {self.status_code})" if self.status_code else ""
         rid = f" [request id {self.request_id}]" if self.request_id else ""
         message = f": {self.message}" if self.message else ""
-        return f"{self.code}{where}{status}{message}{rid}"
+        tries = f" (after {self.attempts} attempts)" if self.attempts > 1 else ""
+        return f"{self.code}{where}{status}{message}{rid}{tries}"
 
     def __repr__(self) -> str:
         return (

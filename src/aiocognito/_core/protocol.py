@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -61,10 +62,8 @@ def excerpt(body: bytes, media_type: str) -> str:
     """A short, readable excerpt of a non-JSON body (HTML reduced to its text)."""
     text = body[: EXCERPT_CHARS * 20].decode("utf-8", errors="replace")
     if "html" in media_type or text.lstrip()[:1] == "<":
-        try:
+        with contextlib.suppress(Exception):  # malformed markup: keep the raw text
             text = _html_text(text)
-        except Exception:  # malformed markup: fall back to the raw text
-            pass
     text = " ".join(text.split())
     return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1] + "…"
 

@@ -39,7 +39,7 @@ def _structure_datetime(value: Any, _: type) -> datetime:
             return datetime.fromtimestamp(float(value), tz=UTC)
         except ValueError:
             parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-            return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+            return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
     raise TypeError(f"expected a timestamp, got {type(value).__name__}")
 
 
