@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import pytest_asyncio  # noqa: F401  (only to fail early with a clear message if missing)
 
-ROOT = Path(__file__).resolve().parents[2]
-MODEL = json.loads(
-    (ROOT / "service-model/cognito-idp/2016-04-18/service-2.json").read_text(encoding="utf-8")
-)
-ENDPOINT = "https://cognito-idp.eu-west-1.amazonaws.com/"
-
-
-class FakeCredentials:
-    access_key = "AKIDEXAMPLE"
-    secret_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
-    token: str | None = None
+from tests.client.support import FakeCredentials
 
 
 @pytest.fixture

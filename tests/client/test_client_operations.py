@@ -8,12 +8,12 @@ from typing import Any
 import httpx
 import pytest
 import respx
-from conftest import ENDPOINT, MODEL
-from samples import params_for, sample
 
 import aiocognito.client as generated
 from aiocognito._core.serde import from_wire, to_wire
 from codegen.naming import operation_name
+from tests.client.samples import params_for, sample
+from tests.client.support import ENDPOINT, MODEL
 
 OPERATIONS = sorted(MODEL["operations"])
 UNSIGNED = sorted(

@@ -12,10 +12,10 @@ from typing import Any
 import httpx
 import pytest
 import respx
-from conftest import ENDPOINT, MODEL, FakeCredentials
 
 import aiocognito
 from aiocognito import CognitoIdentityProviderClient, errors, shapes
+from tests.client.support import ENDPOINT, MODEL, FakeCredentials
 
 SECRET = "hunter2-Secret!"
 
@@ -413,7 +413,8 @@ def test_endpoint_resolution(no_aws_env: None, kwargs: dict[str, Any], url: str)
 def test_endpoint_resolution_agrees_with_botocore(no_aws_env: None) -> None:
     """botocore's own rule-set engine, on the same rule set and partitions, agrees with ours."""
     from botocore.endpoint_provider import EndpointProvider
-    from conftest import ROOT
+
+    from tests.client.support import ROOT
 
     rule_set = json.loads(
         (ROOT / "service-model/cognito-idp/2016-04-18/endpoint-rule-set-1.json").read_text()

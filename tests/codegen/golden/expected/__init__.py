@@ -1,0 +1,1 @@
+"""Generated Golden Identity Provider package (no hand-written __init__ present)."""
