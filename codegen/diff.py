@@ -23,6 +23,7 @@ class ApiDiff:
     shapes_removed: list[str] = field(default_factory=list)
     shapes_changed: list[str] = field(default_factory=list)
     members_added: list[str] = field(default_factory=list)  # "Shape.Member"
+    required_members_added: list[str] = field(default_factory=list)
     members_removed: list[str] = field(default_factory=list)
     members_changed: list[str] = field(default_factory=list)
     enum_values_added: list[str] = field(default_factory=list)  # "Shape=VALUE"
@@ -39,6 +40,7 @@ class ApiDiff:
             *(f"operation removed: {x}" for x in self.operations_removed),
             *(f"shape removed: {x}" for x in self.shapes_removed),
             *(f"member removed: {x}" for x in self.members_removed),
+            *(f"required member added: {x}" for x in self.required_members_added),
             *(f"member changed: {x}" for x in self.members_changed),
             *(f"enum value removed: {x}" for x in self.enum_values_removed),
         ]
@@ -106,6 +108,9 @@ def compare(old: JSON, new: JSON) -> ApiDiff:
             d.shapes_changed.append(name)
         am, bm = a.get("members", {}), b.get("members", {})
         d.members_added += [f"{name}.{m}" for m in sorted(set(bm) - set(am))]
+        d.required_members_added += [
+            f"{name}.{m}" for m in sorted(set(bm) - set(am)) if m in b.get("required", [])
+        ]
         d.members_removed += [f"{name}.{m}" for m in sorted(set(am) - set(bm))]
         for m in sorted(set(am) & set(bm)):
             before, after = am[m]["shape"], bm[m]["shape"]

@@ -39,12 +39,15 @@ def html_to_text(html: str | None, width: int = WIDTH) -> str:
     html = _ADMONITION.sub(lambda m: f"<p>{m.group(1).capitalize()}: ", html)
     html = _CLOSE_ADMONITION.sub("", html)
     text = _converter().handle(html)
+    # html2text escapes Markdown-significant characters (`\-`, `1\.`); plain text wants none.
+    text = re.sub(r"(?<!\\)\\([-+.])(?=\s)", r"\1", text)
     lines = [re.sub(r"(?<=\S) {2,}", " ", line.rstrip()) for line in text.splitlines()]
     text = "\n".join(lines)
     # html2text separates list items with blank lines; a list reads better packed.
-    text = re.sub(r"(\n *- [^\n]*)\n\n(?= *- )", r"\1\n", text)
-    text = re.sub(r"(\n *- [^\n]*)\n\n(?= *- )", r"\1\n", text)
-    text = re.sub(r"\n{3,}", "\n\n", text).strip()
+    packed = None
+    while packed != text:
+        packed, text = text, re.sub(r"(?m)^( *- [^\n]*)\n\n(?= *- )", r"\1\n", text)
+    text = textwrap.dedent(re.sub(r"\n{3,}", "\n\n", text).strip("\n")).rstrip()
     return _wrap(text, width)
 
 
@@ -73,4 +76,7 @@ def _wrap(text: str, width: int) -> str:
 
 def docstring_body(text: str) -> str:
     """Escape text for use inside a triple-quoted docstring."""
-    return text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    text = text.replace("\\", "\\\\")
+    if text.endswith('"'):  # a quote right before the closing quotes would end the string early
+        text = text[:-1] + '\\"'
+    return text.replace('"""', '\\"\\"\\"')

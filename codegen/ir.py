@@ -184,7 +184,21 @@ class _Builder:
         )
 
     def sensitive(self, member: JSON, target: JSON) -> bool:
-        return bool(member.get("sensitive") or target.get("sensitive"))
+        """A member is sensitive when it, its shape, or what its list/map holds is."""
+        if member.get("sensitive"):
+            return True
+        return self._holds_sensitive(target)
+
+    def _holds_sensitive(self, shape: JSON) -> bool:
+        if shape.get("sensitive"):
+            return True
+        if shape["type"] == "list":
+            return self._holds_sensitive(self.shapes[shape["member"]["shape"]])
+        if shape["type"] == "map":
+            return any(
+                self._holds_sensitive(self.shapes[shape[k]["shape"]]) for k in ("key", "value")
+            )
+        return False
 
     def annotation(self, shape_name: str) -> tuple[str, set[str], bool, bool]:
         """Python type of a shape: (annotation, class names used, uses datetime, uses JSON)."""
@@ -254,7 +268,7 @@ class _Builder:
         return Structure(
             name=self.class_names[shape_name],
             shape=shape_name,
-            doc=_doc(shape),
+            doc=_doc(shape) or self._role_doc(shape_name),
             members=members,
             sensitive=sensitive,
             deprecated=(shape.get("deprecatedMessage") or "Deprecated.")
@@ -264,6 +278,15 @@ class _Builder:
             uses_datetime=uses_dt,
             uses_json=uses_json,
         )
+
+    def _role_doc(self, shape_name: str) -> str:
+        """A docstring for a structure the model leaves undocumented: what it is for."""
+        for op_name, op in sorted(self.model["operations"].items()):
+            if op.get("input", {}).get("shape") == shape_name:
+                return f"The input of `{op_name}`."
+            if op.get("output", {}).get("shape") == shape_name:
+                return f"The output of `{op_name}`."
+        return f"The `{shape_name}` structure of the model."
 
     def enum(self, shape_name: str) -> Enum:
         shape = self.shapes[shape_name]
@@ -433,8 +456,8 @@ def _client(service: Service, b: _Builder, where: dict[str, str]) -> None:
     service.client_doc = (
         f"Async client of the {service.full_name} API ({service.api_version}).\n\n"
         + (service.doc + "\n\n" if service.doc else "")
-        + "Construct it with a region (or an endpoint URL) and use it as `async with`; each "
-        "method sends one request and returns the typed output shape."
+        + "Construct it with a region (or an endpoint URL) and use it as `async with`;\n"
+        "each method sends one request and returns the typed output shape."
     )
     by_name = {s.name: s for s in service.structures.values()}
     imports: dict[str, set[str]] = {}

@@ -25,8 +25,12 @@ ANNOTATION_BUILTINS: frozenset[str] = frozenset(
     {"bool", "bytes", "dict", "float", "int", "list", "object", "str", "type"}
 )
 
-# Names the generated client and shapes use for themselves.
-RESERVED_MEMBER_NAMES: frozenset[str] = frozenset({"self", "cls"})
+# Names the generated client and shapes use for themselves: a field called `field` would replace
+# attrs.field for the rest of its class body.
+RESERVED_MEMBER_NAMES: frozenset[str] = frozenset({"self", "cls", "field", "define", "redact"})
+
+# Attributes of the client base class that an operation method must not replace.
+RESERVED_METHOD_NAMES: frozenset[str] = frozenset({"close", "region", "endpoint_url"})
 
 
 def snake_case(name: str) -> str:
@@ -41,9 +45,10 @@ def member_name(wire_name: str) -> str:
     (``From`` -> ``from_``, ``Bytes`` -> ``bytes_``).
     """
     name = MEMBER_NAME_OVERRIDES.get(wire_name) or snake_case(wire_name)
-    name = re.sub(r"[^0-9a-zA-Z_]", "_", name)
+    # attrs strips leading underscores from __init__ parameters: a name must not start with one.
+    name = re.sub(r"[^0-9a-zA-Z_]", "_", name).lstrip("_") or "member"
     if name[:1].isdigit():
-        name = "_" + name
+        name = "n" + name
     if keyword.iskeyword(name) or name in ANNOTATION_BUILTINS or name in RESERVED_MEMBER_NAMES:
         name += "_"
     return name
@@ -52,7 +57,7 @@ def member_name(wire_name: str) -> str:
 def operation_name(wire_name: str) -> str:
     """The client method name of an operation."""
     name = snake_case(wire_name)
-    if keyword.iskeyword(name) or hasattr(builtins, name):
+    if keyword.iskeyword(name) or hasattr(builtins, name) or name in RESERVED_METHOD_NAMES:
         name += "_"
     return name
 
@@ -81,10 +86,14 @@ def enum_member_name(value: str) -> str:
 
 def unique(names: list[str]) -> list[str]:
     """Make a list of generated names unique by numbering repeats (``X``, ``X_2``, ...)."""
-    seen: dict[str, int] = {}
+    taken = set(names)
+    used: set[str] = set()
     out: list[str] = []
     for name in names:
-        count = seen.get(name, 0) + 1
-        seen[name] = count
-        out.append(name if count == 1 else f"{name}_{count}")
+        candidate, count = name, 1
+        while candidate in used or (candidate != name and candidate in taken):
+            count += 1
+            candidate = f"{name}_{count}"
+        used.add(candidate)
+        out.append(candidate)
     return out

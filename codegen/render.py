@@ -74,9 +74,7 @@ def render(service: Service) -> dict[str, str]:
     }
     module_template = env.get_template("shape_module.py.j2")
     for module in service.modules:
-        files[f"_shapes/{module.name}.py"] = module_template.render(
-            service=service, module=module, package="aiocognito"
-        )
+        files[f"_shapes/{module.name}.py"] = module_template.render(service=service, module=module)
     return files
 
 

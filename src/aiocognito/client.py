@@ -1310,10 +1310,11 @@ class CognitoIdentityProviderClient(BaseClient):
     see [Code examples for Amazon Cognito Identity Provider using Amazon Web Services
     SDKs](https://docs.aws.amazon.com/cognito/latest/developerguide/service_code_examples_cognito-identity-provider.html).
 
-    Construct it with a region (or an endpoint URL) and use it as `async with`; each method sends one request and returns the typed output shape.
+    Construct it with a region (or an endpoint URL) and use it as `async with`;
+    each method sends one request and returns the typed output shape.
     """
 
-    _package = "aiocognito"
+    _package = __name__.rpartition(".")[0]
     _service_name = "cognito-idp"
     _signing_name = "cognito-idp"
     _target_prefix = "AWSCognitoIdentityProviderService"

@@ -169,8 +169,7 @@ class InvalidParameterException(ServiceError):
     wire_members: ClassVar[dict[str, str]] = {"reason_code": "reasonCode"}
 
     reason_code: str | None
-    """The reason code of the exception.
-    """
+    """The reason code of the exception."""
 
 
 class InvalidPasswordException(ServiceError):

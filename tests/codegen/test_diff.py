@@ -196,11 +196,6 @@ def test_member_made_required() -> None:
     assert d.breaking
 
 
-@pytest.mark.xfail(
-    reason="diff bug: a new *required* input member breaks every existing call, "
-    "but ApiDiff.breaking only lists removals and changed members",
-    strict=True,
-)
 def test_required_member_added_is_breaking() -> None:
     def edit(m: dict[str, Any]) -> None:
         m["shapes"]["GetThingRequest"]["members"]["Owner"] = {"shape": "NameType"}

@@ -101,10 +101,6 @@ def test_unique_numbers_repeats() -> None:
     assert naming.unique(["a", "a", "b", "a"]) == ["a", "a_2", "b", "a_3"]
 
 
-@pytest.mark.xfail(
-    reason="generator bug: unique() numbers repeats without checking the names already taken",
-    strict=True,
-)
 def test_unique_never_returns_duplicates() -> None:
     names = naming.unique(["a", "a", "a_2"])
     assert len(set(names)) == len(names), names
@@ -232,11 +228,6 @@ def _one_structure(tmp_path: Path, members: dict[str, Any], package: str) -> Any
     return import_generated(tmp_path, package)["shapes"].ThingRequest
 
 
-@pytest.mark.xfail(
-    reason="generator bug: a member named `Field` shadows attrs.field in the class body",
-    strict=True,
-    raises=TypeError,
-)
 def test_member_named_field(tmp_path: Path) -> None:
     members = {
         "Field": {"shape": "StringType"},
@@ -246,10 +237,6 @@ def test_member_named_field(tmp_path: Path) -> None:
     assert {f.name for f in attrs.fields(cls)} == {"field_", "after"}
 
 
-@pytest.mark.xfail(
-    reason="generator bug: a member named `Redact` shadows the redact helper of later fields",
-    strict=True,
-)
 def test_member_named_redact(tmp_path: Path) -> None:
     members = {"Redact": {"shape": "StringType"}, "Secret": {"shape": "SecretType"}}
     cls = _one_structure(tmp_path, members, "clash_redact")
@@ -262,18 +249,10 @@ def test_member_named_redact(tmp_path: Path) -> None:
     assert "visible" in text
 
 
-@pytest.mark.xfail(
-    reason="generator bug: xform_name('ARNs') is '_arns'; attrs then expects `arns=`",
-    strict=True,
-)
 def test_member_name_never_starts_with_underscore(tmp_path: Path) -> None:
     assert not naming.member_name("ARNs").startswith("_")
 
 
-@pytest.mark.xfail(
-    reason="generator bug: members `Foo`, `foo`, `foo_2` give two fields named `foo_2`",
-    strict=True,
-)
 def test_colliding_members_keep_every_field(tmp_path: Path) -> None:
     members = {w: {"shape": "StringType"} for w in ("Foo", "foo", "foo_2")}
     cls = _one_structure(tmp_path, members, "clash_unique")

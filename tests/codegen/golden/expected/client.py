@@ -50,10 +50,11 @@ class GoldenIdentityProviderClient(BaseClient):
 
     The Golden service, a hand-made model for the generator's golden tests.
 
-    Construct it with a region (or an endpoint URL) and use it as `async with`; each method sends one request and returns the typed output shape.
+    Construct it with a region (or an endpoint URL) and use it as `async with`;
+    each method sends one request and returns the typed output shape.
     """
 
-    _package = "aiocognito"
+    _package = __name__.rpartition(".")[0]
     _service_name = "golden-idp"
     _signing_name = "golden-idp"
     _target_prefix = "GoldenIdentityProviderService"

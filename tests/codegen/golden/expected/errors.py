@@ -28,8 +28,7 @@ class InvalidParameterException(ServiceError):
     wire_members: ClassVar[dict[str, str]] = {"reason_code": "reasonCode"}
 
     reason_code: str | None
-    """The reason code of the exception.
-    """
+    """The reason code of the exception."""
 
 
 ERRORS: dict[str, type[ServiceError]] = {

@@ -40,8 +40,7 @@ if TYPE_CHECKING:
     )
 
 CallbackURLsListType: TypeAlias = "list[str]"
-"""A list of allowed callback URLs.
-"""
+"""A list of allowed callback URLs."""
 Document: TypeAlias = "JSONValue"
 OAuthFlowsType: TypeAlias = "list[OAuthFlowType | str]"
 StringMapType: TypeAlias = "dict[str, str]"
