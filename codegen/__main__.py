@@ -16,7 +16,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-format", action="store_true", help="skip ruff format (debugging)")
     args = parser.parse_args(argv)
     files = model.load(args.model)
-    service = ir.build(files.service)
+    service = ir.build(files.service, files.paginators)
     written = render.write(service, args.out, fmt=not args.no_format, data=files)
     print(
         f"generated {len(written)} files into {args.out}: {len(service.operations)} operations, "

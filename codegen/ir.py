@@ -5,6 +5,7 @@ Templates only read the IR; every naming, typing and grouping decision is made h
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -90,6 +91,18 @@ class Error:
 
 
 @dataclass
+class Pagination:
+    """How an operation pages: Python names of its token, result and page-size members."""
+
+    input_token: str
+    output_token: str
+    result: str
+    limit: str | None
+    item_annotation: str
+    inferred: bool  # True when found by shape, not listed in paginators-1.json
+
+
+@dataclass
 class Operation:
     wire_name: str
     name: str
@@ -104,6 +117,9 @@ class Operation:
     output_module: str = ""
     params: list[Member] = field(default_factory=list)
     method_doc: str = ""
+    pagination: Pagination | None = None
+    paginate_params: list[Member] = field(default_factory=list)
+    paginate_doc: str = ""
 
 
 @dataclass
@@ -148,6 +164,10 @@ class Service:
         pairs = [(s.name, m.name) for m in self.modules for s in m.structures]
         pairs += [(e.name, m.name) for m in self.modules for e in m.enums]
         return sorted(pairs)
+
+    @property
+    def paginated(self) -> list[Operation]:
+        return [op for op in self.operations if op.pagination]
 
     @property
     def all_shape_names(self) -> list[str]:
@@ -368,8 +388,37 @@ def _duplicates(names: list[str]) -> set[str]:
     return {n for n in names if n in seen or seen.add(n)}  # type: ignore[func-returns-value]
 
 
-def build(model: JSON) -> Service:
-    """Normalize a service model into the IR."""
+TOKEN_MEMBERS = ("NextToken", "PaginationToken")
+LIMIT_MEMBERS = ("MaxResults", "Limit", "MaxItems")
+
+
+def _pagination_source(model: JSON, op_name: str, listed: JSON) -> tuple[JSON, bool] | None:
+    """The paginator config of an operation: from paginators-1.json, else inferred by shape.
+
+    Inferred: input and output share a ``NextToken``/``PaginationToken`` member and the output
+    has exactly one list member (AdminListDevices, ListTerms, ... are paged but not listed).
+    """
+    if op_name in listed:
+        return listed[op_name], False
+    op = model["operations"][op_name]
+    if "output" not in op:
+        return None
+    shapes = model["shapes"]
+    inp = shapes[op["input"]["shape"]].get("members", {})
+    out = shapes[op["output"]["shape"]].get("members", {})
+    tokens = [t for t in TOKEN_MEMBERS if t in inp and t in out]
+    lists = [n for n, m in out.items() if shapes[m["shape"]]["type"] == "list"]
+    if len(tokens) != 1 or len(lists) != 1:
+        return None
+    limit = next((k for k in LIMIT_MEMBERS if k in inp), None)
+    config = {"input_token": tokens[0], "output_token": tokens[0], "result_key": lists[0]}
+    if limit:
+        config["limit_key"] = limit
+    return config, True
+
+
+def build(model: JSON, paginators: JSON | None = None) -> Service:
+    """Normalize a service model (and its paginators-1.json ``pagination``) into the IR."""
     b = _Builder(model)
     meta = model["metadata"]
     shapes = b.shapes
@@ -442,7 +491,60 @@ def build(model: JSON) -> Service:
         modules=sorted(modules.values(), key=lambda m: m.name),
     )
     _client(service, b, where)
+    _paginate(service, model, paginators or {}, where)
     return service
+
+
+def _paginate(service: Service, model: JSON, listed: JSON, where: dict[str, str]) -> None:
+    by_name = {s.name: s for s in service.structures.values()}
+    for op in service.operations:
+        found = _pagination_source(model, op.wire_name, listed)
+        if found is None or not op.input or not op.output:
+            continue
+        config, inferred = found
+        keys = [config.get(k) for k in ("input_token", "output_token", "result_key")]
+        if not all(isinstance(k, str) and "." not in k for k in keys):
+            continue  # multi-key or nested paginators: not in this model; left unpaged
+        inp, out = by_name[op.input], by_name[op.output]
+        in_names = {m.wire_name: m for m in inp.members}
+        out_names = {m.wire_name: m for m in out.members}
+        token, out_token, result = keys
+        limit = config.get("limit_key")
+        if token not in in_names or out_token not in out_names or result not in out_names:
+            raise ValueError(f"paginator of {op.wire_name} names members its shapes lack")
+        result_member = out_names[result]
+        item = result_member.annotation
+        if not (item.startswith("list[") and item.endswith("]")):
+            raise ValueError(f"paginator of {op.wire_name}: {result} is not a list")
+        op.pagination = Pagination(
+            input_token=in_names[token].name,
+            output_token=out_names[out_token].name,
+            result=result_member.name,
+            limit=in_names[limit].name if limit in in_names else None,
+            item_annotation=item[len("list[") : -1],
+            inferred=inferred,
+        )
+        op.paginate_params = [m for m in inp.members if m.wire_name not in (token, limit)]
+        for name in re.findall(r"\b[A-Za-z_]\w*\b", op.pagination.item_annotation):
+            if name in where:
+                service.client_imports.setdefault(where[name], set()).add(name)
+        item_name = op.pagination.item_annotation
+        op.paginate_doc = (
+            f"Page through `{op.name}`: each page is a `{op.output}`.\n\n"
+            f"`async for page in client.paginate_{op.name}(...)` fetches pages as the loop "
+            f"reaches them;\n`async for item in client.paginate_{op.name}(...).items()` yields "
+            f"each `{item_name}`\nof `{op.pagination.result}`. Iteration stops when the service "
+            "returns no new page token.\n\n"
+            + "Args:\n"
+            + "".join(f"    {p.name}: as for `{op.name}`.\n" for p in op.paginate_params)
+            + (
+                "    page_size: items per page (the operation's `" + (limit or "") + "`).\n"
+                if op.pagination.limit
+                else ""
+            )
+            + "    starting_token: resume from a token an earlier page returned.\n\n"
+            f"Returns:\n    Paginator[{op.output}, {item_name}]"
+        )
 
 
 def _first_paragraph(text: str) -> str:

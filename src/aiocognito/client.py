@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from aiocognito._core.client import BaseClient, OperationSpec
+from aiocognito._core.pagination import Paginator
 
 from .errors import ERRORS
 
@@ -14,7 +15,10 @@ if TYPE_CHECKING:
     from aiocognito._core.types import JSONValue
 
     from ._shapes.add_custom_attributes import AddCustomAttributesResponse, SchemaAttributeType
-    from ._shapes.add_user_pool_client_secret import AddUserPoolClientSecretResponse
+    from ._shapes.add_user_pool_client_secret import (
+        AddUserPoolClientSecretResponse,
+        ClientSecretDescriptorType,
+    )
     from ._shapes.admin_confirm_sign_up import AdminConfirmSignUpResponse
     from ._shapes.admin_create_user import (
         AdminCreateUserResponse,
@@ -22,6 +26,7 @@ if TYPE_CHECKING:
         DeliveryMediumType,
         MessageActionType,
         MFAOptionType,
+        UserType,
     )
     from ._shapes.admin_delete_software_token import AdminDeleteSoftwareTokenResponse
     from ._shapes.admin_delete_user_attributes import AdminDeleteUserAttributesResponse
@@ -31,7 +36,7 @@ if TYPE_CHECKING:
     )
     from ._shapes.admin_disable_user import AdminDisableUserResponse
     from ._shapes.admin_enable_user import AdminEnableUserResponse
-    from ._shapes.admin_get_device import AdminGetDeviceResponse
+    from ._shapes.admin_get_device import AdminGetDeviceResponse, DeviceType
     from ._shapes.admin_get_user import AdminGetUserResponse
     from ._shapes.admin_get_user_auth_factors import AdminGetUserAuthFactorsResponse
     from ._shapes.admin_initiate_auth import (
@@ -43,12 +48,16 @@ if TYPE_CHECKING:
     )
     from ._shapes.admin_link_provider_for_user import AdminLinkProviderForUserResponse
     from ._shapes.admin_list_devices import AdminListDevicesResponse
-    from ._shapes.admin_list_groups_for_user import AdminListGroupsForUserResponse
+    from ._shapes.admin_list_groups_for_user import AdminListGroupsForUserResponse, GroupType
     from ._shapes.admin_list_user_auth_events import (
         AdminListUserAuthEventsResponse,
+        AuthEventType,
         FeedbackValueType,
     )
-    from ._shapes.admin_list_user_sessions import AdminListUserSessionsResponse
+    from ._shapes.admin_list_user_sessions import (
+        AdminListUserSessionsResponse,
+        SessionDescriptionType,
+    )
     from ._shapes.admin_reset_user_password import AdminResetUserPasswordResponse
     from ._shapes.admin_respond_to_auth_challenge import AdminRespondToAuthChallengeResponse
     from ._shapes.admin_revoke_user_session import (
@@ -86,11 +95,13 @@ if TYPE_CHECKING:
     from ._shapes.create_resource_server import (
         CreateResourceServerResponse,
         ResourceServerScopeType,
+        ResourceServerType,
     )
     from ._shapes.create_terms import CreateTermsResponse, TermsEnforcementType, TermsSourceType
     from ._shapes.create_user_import_job import (
         CreateUserImportJobResponse,
         PasswordHashingAlgorithmType,
+        UserImportJobType,
     )
     from ._shapes.create_user_pool import (
         AccountRecoverySettingType,
@@ -131,7 +142,7 @@ if TYPE_CHECKING:
         CustomDomainConfigType,
         RoutingType,
     )
-    from ._shapes.create_user_pool_replica import CreateUserPoolReplicaResponse
+    from ._shapes.create_user_pool_replica import CreateUserPoolReplicaResponse, UserPoolReplicaType
     from ._shapes.delete_user_attributes import DeleteUserAttributesResponse
     from ._shapes.delete_user_pool_client_secret import DeleteUserPoolClientSecretResponse
     from ._shapes.delete_user_pool_domain import DeleteUserPoolDomainResponse
@@ -199,19 +210,25 @@ if TYPE_CHECKING:
     from ._shapes.initiate_auth import InitiateAuthResponse
     from ._shapes.list_devices import ListDevicesResponse
     from ._shapes.list_groups import ListGroupsResponse
-    from ._shapes.list_identity_providers import ListIdentityProvidersResponse
+    from ._shapes.list_identity_providers import ListIdentityProvidersResponse, ProviderDescription
     from ._shapes.list_resource_servers import ListResourceServersResponse
     from ._shapes.list_tags_for_resource import ListTagsForResourceResponse
-    from ._shapes.list_terms import ListTermsResponse
+    from ._shapes.list_terms import ListTermsResponse, TermsDescriptionType
     from ._shapes.list_user_import_jobs import ListUserImportJobsResponse
     from ._shapes.list_user_pool_client_secrets import ListUserPoolClientSecretsResponse
-    from ._shapes.list_user_pool_clients import ListUserPoolClientsResponse
+    from ._shapes.list_user_pool_clients import (
+        ListUserPoolClientsResponse,
+        UserPoolClientDescription,
+    )
     from ._shapes.list_user_pool_replicas import ListUserPoolReplicasResponse
-    from ._shapes.list_user_pools import ListUserPoolsResponse
+    from ._shapes.list_user_pools import ListUserPoolsResponse, UserPoolDescriptionType
     from ._shapes.list_user_sessions import ListUserSessionsResponse
     from ._shapes.list_users import ListUsersResponse
     from ._shapes.list_users_in_group import ListUsersInGroupResponse
-    from ._shapes.list_web_authn_credentials import ListWebAuthnCredentialsResponse
+    from ._shapes.list_web_authn_credentials import (
+        ListWebAuthnCredentialsResponse,
+        WebAuthnCredentialDescription,
+    )
     from ._shapes.resend_confirmation_code import ResendConfirmationCodeResponse
     from ._shapes.respond_to_auth_challenge import RespondToAuthChallengeResponse
     from ._shapes.revoke_token import RevokeTokenResponse
@@ -2375,6 +2392,41 @@ class CognitoIdentityProviderClient(BaseClient):
             },
         )
 
+    def paginate_admin_list_devices(
+        self,
+        *,
+        user_pool_id: str,
+        username: str,
+        page_size: int | None = None,
+        starting_token: str | None = None,
+    ) -> Paginator[AdminListDevicesResponse, DeviceType]:
+        """Page through `admin_list_devices`: each page is a `AdminListDevicesResponse`.
+
+        `async for page in client.paginate_admin_list_devices(...)` fetches pages as the loop reaches them;
+        `async for item in client.paginate_admin_list_devices(...).items()` yields each `DeviceType`
+        of `devices`. Iteration stops when the service returns no new page token.
+
+        Args:
+            user_pool_id: as for `admin_list_devices`.
+            username: as for `admin_list_devices`.
+            page_size: items per page (the operation's `Limit`).
+            starting_token: resume from a token an earlier page returned.
+
+        Returns:
+            Paginator[AdminListDevicesResponse, DeviceType]
+        """
+        return Paginator(
+            self,
+            _ADMIN_LIST_DEVICES,
+            {"user_pool_id": user_pool_id, "username": username},
+            input_token="pagination_token",
+            output_token="pagination_token",
+            result="devices",
+            limit="limit",
+            page_size=page_size,
+            starting_token=starting_token,
+        )
+
     async def admin_list_groups_for_user(
         self,
         *,
@@ -2435,6 +2487,41 @@ class CognitoIdentityProviderClient(BaseClient):
                 "limit": limit,
                 "next_token": next_token,
             },
+        )
+
+    def paginate_admin_list_groups_for_user(
+        self,
+        *,
+        username: str,
+        user_pool_id: str,
+        page_size: int | None = None,
+        starting_token: str | None = None,
+    ) -> Paginator[AdminListGroupsForUserResponse, GroupType]:
+        """Page through `admin_list_groups_for_user`: each page is a `AdminListGroupsForUserResponse`.
+
+        `async for page in client.paginate_admin_list_groups_for_user(...)` fetches pages as the loop reaches them;
+        `async for item in client.paginate_admin_list_groups_for_user(...).items()` yields each `GroupType`
+        of `groups`. Iteration stops when the service returns no new page token.
+
+        Args:
+            username: as for `admin_list_groups_for_user`.
+            user_pool_id: as for `admin_list_groups_for_user`.
+            page_size: items per page (the operation's `Limit`).
+            starting_token: resume from a token an earlier page returned.
+
+        Returns:
+            Paginator[AdminListGroupsForUserResponse, GroupType]
+        """
+        return Paginator(
+            self,
+            _ADMIN_LIST_GROUPS_FOR_USER,
+            {"username": username, "user_pool_id": user_pool_id},
+            input_token="next_token",
+            output_token="next_token",
+            result="groups",
+            limit="limit",
+            page_size=page_size,
+            starting_token=starting_token,
         )
 
     async def admin_list_user_auth_events(
@@ -2501,6 +2588,41 @@ class CognitoIdentityProviderClient(BaseClient):
             },
         )
 
+    def paginate_admin_list_user_auth_events(
+        self,
+        *,
+        user_pool_id: str,
+        username: str,
+        page_size: int | None = None,
+        starting_token: str | None = None,
+    ) -> Paginator[AdminListUserAuthEventsResponse, AuthEventType]:
+        """Page through `admin_list_user_auth_events`: each page is a `AdminListUserAuthEventsResponse`.
+
+        `async for page in client.paginate_admin_list_user_auth_events(...)` fetches pages as the loop reaches them;
+        `async for item in client.paginate_admin_list_user_auth_events(...).items()` yields each `AuthEventType`
+        of `auth_events`. Iteration stops when the service returns no new page token.
+
+        Args:
+            user_pool_id: as for `admin_list_user_auth_events`.
+            username: as for `admin_list_user_auth_events`.
+            page_size: items per page (the operation's `MaxResults`).
+            starting_token: resume from a token an earlier page returned.
+
+        Returns:
+            Paginator[AdminListUserAuthEventsResponse, AuthEventType]
+        """
+        return Paginator(
+            self,
+            _ADMIN_LIST_USER_AUTH_EVENTS,
+            {"user_pool_id": user_pool_id, "username": username},
+            input_token="next_token",
+            output_token="next_token",
+            result="auth_events",
+            limit="max_results",
+            page_size=page_size,
+            starting_token=starting_token,
+        )
+
     async def admin_list_user_sessions(
         self,
         *,
@@ -2536,6 +2658,39 @@ class CognitoIdentityProviderClient(BaseClient):
         return await self._invoke(
             _ADMIN_LIST_USER_SESSIONS,
             {"user_pool_id": user_pool_id, "username": username, "next_token": next_token},
+        )
+
+    def paginate_admin_list_user_sessions(
+        self,
+        *,
+        user_pool_id: str,
+        username: str,
+        starting_token: str | None = None,
+    ) -> Paginator[AdminListUserSessionsResponse, SessionDescriptionType]:
+        """Page through `admin_list_user_sessions`: each page is a `AdminListUserSessionsResponse`.
+
+        `async for page in client.paginate_admin_list_user_sessions(...)` fetches pages as the loop reaches them;
+        `async for item in client.paginate_admin_list_user_sessions(...).items()` yields each `SessionDescriptionType`
+        of `sessions`. Iteration stops when the service returns no new page token.
+
+        Args:
+            user_pool_id: as for `admin_list_user_sessions`.
+            username: as for `admin_list_user_sessions`.
+            starting_token: resume from a token an earlier page returned.
+
+        Returns:
+            Paginator[AdminListUserSessionsResponse, SessionDescriptionType]
+        """
+        return Paginator(
+            self,
+            _ADMIN_LIST_USER_SESSIONS,
+            {"user_pool_id": user_pool_id, "username": username},
+            input_token="next_token",
+            output_token="next_token",
+            result="sessions",
+            limit=None,
+            page_size=None,
+            starting_token=starting_token,
         )
 
     async def admin_remove_user_from_group(
@@ -6857,6 +7012,39 @@ class CognitoIdentityProviderClient(BaseClient):
             {"access_token": access_token, "limit": limit, "pagination_token": pagination_token},
         )
 
+    def paginate_list_devices(
+        self,
+        *,
+        access_token: str,
+        page_size: int | None = None,
+        starting_token: str | None = None,
+    ) -> Paginator[ListDevicesResponse, DeviceType]:
+        """Page through `list_devices`: each page is a `ListDevicesResponse`.
+
+        `async for page in client.paginate_list_devices(...)` fetches pages as the loop reaches them;
+        `async for item in client.paginate_list_devices(...).items()` yields each `DeviceType`
+        of `devices`. Iteration stops when the service returns no new page token.
+
+        Args:
+            access_token: as for `list_devices`.
+            page_size: items per page (the operation's `Limit`).
+            starting_token: resume from a token an earlier page returned.
+
+        Returns:
+            Paginator[ListDevicesResponse, DeviceType]
+        """
+        return Paginator(
+            self,
+            _LIST_DEVICES,
+            {"access_token": access_token},
+            input_token="pagination_token",
+            output_token="pagination_token",
+            result="devices",
+            limit="limit",
+            page_size=page_size,
+            starting_token=starting_token,
+        )
+
     async def list_groups(
         self,
         *,
@@ -6902,6 +7090,39 @@ class CognitoIdentityProviderClient(BaseClient):
         return await self._invoke(
             _LIST_GROUPS,
             {"user_pool_id": user_pool_id, "limit": limit, "next_token": next_token},
+        )
+
+    def paginate_list_groups(
+        self,
+        *,
+        user_pool_id: str,
+        page_size: int | None = None,
+        starting_token: str | None = None,
+    ) -> Paginator[ListGroupsResponse, GroupType]:
+        """Page through `list_groups`: each page is a `ListGroupsResponse`.
+
+        `async for page in client.paginate_list_groups(...)` fetches pages as the loop reaches them;
+        `async for item in client.paginate_list_groups(...).items()` yields each `GroupType`
+        of `groups`. Iteration stops when the service returns no new page token.
+
+        Args:
+            user_pool_id: as for `list_groups`.
+            page_size: items per page (the operation's `Limit`).
+            starting_token: resume from a token an earlier page returned.
+
+        Returns:
+            Paginator[ListGroupsResponse, GroupType]
+        """
+        return Paginator(
+            self,
+            _LIST_GROUPS,
+            {"user_pool_id": user_pool_id},
+            input_token="next_token",
+            output_token="next_token",
+            result="groups",
+            limit="limit",
+            page_size=page_size,
+            starting_token=starting_token,
         )
 
     async def list_identity_providers(
@@ -6952,6 +7173,39 @@ class CognitoIdentityProviderClient(BaseClient):
             {"user_pool_id": user_pool_id, "max_results": max_results, "next_token": next_token},
         )
 
+    def paginate_list_identity_providers(
+        self,
+        *,
+        user_pool_id: str,
+        page_size: int | None = None,
+        starting_token: str | None = None,
+    ) -> Paginator[ListIdentityProvidersResponse, ProviderDescription]:
+        """Page through `list_identity_providers`: each page is a `ListIdentityProvidersResponse`.
+
+        `async for page in client.paginate_list_identity_providers(...)` fetches pages as the loop reaches them;
+        `async for item in client.paginate_list_identity_providers(...).items()` yields each `ProviderDescription`
+        of `providers`. Iteration stops when the service returns no new page token.
+
+        Args:
+            user_pool_id: as for `list_identity_providers`.
+            page_size: items per page (the operation's `MaxResults`).
+            starting_token: resume from a token an earlier page returned.
+
+        Returns:
+            Paginator[ListIdentityProvidersResponse, ProviderDescription]
+        """
+        return Paginator(
+            self,
+            _LIST_IDENTITY_PROVIDERS,
+            {"user_pool_id": user_pool_id},
+            input_token="next_token",
+            output_token="next_token",
+            result="providers",
+            limit="max_results",
+            page_size=page_size,
+            starting_token=starting_token,
+        )
+
     async def list_resource_servers(
         self,
         *,
@@ -6999,6 +7253,39 @@ class CognitoIdentityProviderClient(BaseClient):
         return await self._invoke(
             _LIST_RESOURCE_SERVERS,
             {"user_pool_id": user_pool_id, "max_results": max_results, "next_token": next_token},
+        )
+
+    def paginate_list_resource_servers(
+        self,
+        *,
+        user_pool_id: str,
+        page_size: int | None = None,
+        starting_token: str | None = None,
+    ) -> Paginator[ListResourceServersResponse, ResourceServerType]:
+        """Page through `list_resource_servers`: each page is a `ListResourceServersResponse`.
+
+        `async for page in client.paginate_list_resource_servers(...)` fetches pages as the loop reaches them;
+        `async for item in client.paginate_list_resource_servers(...).items()` yields each `ResourceServerType`
+        of `resource_servers`. Iteration stops when the service returns no new page token.
+
+        Args:
+            user_pool_id: as for `list_resource_servers`.
+            page_size: items per page (the operation's `MaxResults`).
+            starting_token: resume from a token an earlier page returned.
+
+        Returns:
+            Paginator[ListResourceServersResponse, ResourceServerType]
+        """
+        return Paginator(
+            self,
+            _LIST_RESOURCE_SERVERS,
+            {"user_pool_id": user_pool_id},
+            input_token="next_token",
+            output_token="next_token",
+            result="resource_servers",
+            limit="max_results",
+            page_size=page_size,
+            starting_token=starting_token,
         )
 
     async def list_tags_for_resource(
@@ -7077,6 +7364,39 @@ class CognitoIdentityProviderClient(BaseClient):
             {"user_pool_id": user_pool_id, "max_results": max_results, "next_token": next_token},
         )
 
+    def paginate_list_terms(
+        self,
+        *,
+        user_pool_id: str,
+        page_size: int | None = None,
+        starting_token: str | None = None,
+    ) -> Paginator[ListTermsResponse, TermsDescriptionType]:
+        """Page through `list_terms`: each page is a `ListTermsResponse`.
+
+        `async for page in client.paginate_list_terms(...)` fetches pages as the loop reaches them;
+        `async for item in client.paginate_list_terms(...).items()` yields each `TermsDescriptionType`
+        of `terms`. Iteration stops when the service returns no new page token.
+
+        Args:
+            user_pool_id: as for `list_terms`.
+            page_size: items per page (the operation's `MaxResults`).
+            starting_token: resume from a token an earlier page returned.
+
+        Returns:
+            Paginator[ListTermsResponse, TermsDescriptionType]
+        """
+        return Paginator(
+            self,
+            _LIST_TERMS,
+            {"user_pool_id": user_pool_id},
+            input_token="next_token",
+            output_token="next_token",
+            result="terms",
+            limit="max_results",
+            page_size=page_size,
+            starting_token=starting_token,
+        )
+
     async def list_user_import_jobs(
         self,
         *,
@@ -7131,6 +7451,39 @@ class CognitoIdentityProviderClient(BaseClient):
             },
         )
 
+    def paginate_list_user_import_jobs(
+        self,
+        *,
+        user_pool_id: str,
+        page_size: int | None = None,
+        starting_token: str | None = None,
+    ) -> Paginator[ListUserImportJobsResponse, UserImportJobType]:
+        """Page through `list_user_import_jobs`: each page is a `ListUserImportJobsResponse`.
+
+        `async for page in client.paginate_list_user_import_jobs(...)` fetches pages as the loop reaches them;
+        `async for item in client.paginate_list_user_import_jobs(...).items()` yields each `UserImportJobType`
+        of `user_import_jobs`. Iteration stops when the service returns no new page token.
+
+        Args:
+            user_pool_id: as for `list_user_import_jobs`.
+            page_size: items per page (the operation's `MaxResults`).
+            starting_token: resume from a token an earlier page returned.
+
+        Returns:
+            Paginator[ListUserImportJobsResponse, UserImportJobType]
+        """
+        return Paginator(
+            self,
+            _LIST_USER_IMPORT_JOBS,
+            {"user_pool_id": user_pool_id},
+            input_token="pagination_token",
+            output_token="pagination_token",
+            result="user_import_jobs",
+            limit="max_results",
+            page_size=page_size,
+            starting_token=starting_token,
+        )
+
     async def list_user_pool_client_secrets(
         self,
         *,
@@ -7167,6 +7520,39 @@ class CognitoIdentityProviderClient(BaseClient):
         return await self._invoke(
             _LIST_USER_POOL_CLIENT_SECRETS,
             {"user_pool_id": user_pool_id, "client_id": client_id, "next_token": next_token},
+        )
+
+    def paginate_list_user_pool_client_secrets(
+        self,
+        *,
+        user_pool_id: str,
+        client_id: str,
+        starting_token: str | None = None,
+    ) -> Paginator[ListUserPoolClientSecretsResponse, ClientSecretDescriptorType]:
+        """Page through `list_user_pool_client_secrets`: each page is a `ListUserPoolClientSecretsResponse`.
+
+        `async for page in client.paginate_list_user_pool_client_secrets(...)` fetches pages as the loop reaches them;
+        `async for item in client.paginate_list_user_pool_client_secrets(...).items()` yields each `ClientSecretDescriptorType`
+        of `client_secrets`. Iteration stops when the service returns no new page token.
+
+        Args:
+            user_pool_id: as for `list_user_pool_client_secrets`.
+            client_id: as for `list_user_pool_client_secrets`.
+            starting_token: resume from a token an earlier page returned.
+
+        Returns:
+            Paginator[ListUserPoolClientSecretsResponse, ClientSecretDescriptorType]
+        """
+        return Paginator(
+            self,
+            _LIST_USER_POOL_CLIENT_SECRETS,
+            {"user_pool_id": user_pool_id, "client_id": client_id},
+            input_token="next_token",
+            output_token="next_token",
+            result="client_secrets",
+            limit=None,
+            page_size=None,
+            starting_token=starting_token,
         )
 
     async def list_user_pool_clients(
@@ -7226,6 +7612,41 @@ class CognitoIdentityProviderClient(BaseClient):
             },
         )
 
+    def paginate_list_user_pool_clients(
+        self,
+        *,
+        user_pool_id: str,
+        client_type: ClientTypeType | str | None = None,
+        page_size: int | None = None,
+        starting_token: str | None = None,
+    ) -> Paginator[ListUserPoolClientsResponse, UserPoolClientDescription]:
+        """Page through `list_user_pool_clients`: each page is a `ListUserPoolClientsResponse`.
+
+        `async for page in client.paginate_list_user_pool_clients(...)` fetches pages as the loop reaches them;
+        `async for item in client.paginate_list_user_pool_clients(...).items()` yields each `UserPoolClientDescription`
+        of `user_pool_clients`. Iteration stops when the service returns no new page token.
+
+        Args:
+            user_pool_id: as for `list_user_pool_clients`.
+            client_type: as for `list_user_pool_clients`.
+            page_size: items per page (the operation's `MaxResults`).
+            starting_token: resume from a token an earlier page returned.
+
+        Returns:
+            Paginator[ListUserPoolClientsResponse, UserPoolClientDescription]
+        """
+        return Paginator(
+            self,
+            _LIST_USER_POOL_CLIENTS,
+            {"user_pool_id": user_pool_id, "client_type": client_type},
+            input_token="next_token",
+            output_token="next_token",
+            result="user_pool_clients",
+            limit="max_results",
+            page_size=page_size,
+            starting_token=starting_token,
+        )
+
     async def list_user_pool_replicas(
         self,
         *,
@@ -7266,6 +7687,37 @@ class CognitoIdentityProviderClient(BaseClient):
         return await self._invoke(
             _LIST_USER_POOL_REPLICAS,
             {"user_pool_id": user_pool_id, "next_token": next_token},
+        )
+
+    def paginate_list_user_pool_replicas(
+        self,
+        *,
+        user_pool_id: str,
+        starting_token: str | None = None,
+    ) -> Paginator[ListUserPoolReplicasResponse, UserPoolReplicaType]:
+        """Page through `list_user_pool_replicas`: each page is a `ListUserPoolReplicasResponse`.
+
+        `async for page in client.paginate_list_user_pool_replicas(...)` fetches pages as the loop reaches them;
+        `async for item in client.paginate_list_user_pool_replicas(...).items()` yields each `UserPoolReplicaType`
+        of `user_pool_replicas`. Iteration stops when the service returns no new page token.
+
+        Args:
+            user_pool_id: as for `list_user_pool_replicas`.
+            starting_token: resume from a token an earlier page returned.
+
+        Returns:
+            Paginator[ListUserPoolReplicasResponse, UserPoolReplicaType]
+        """
+        return Paginator(
+            self,
+            _LIST_USER_POOL_REPLICAS,
+            {"user_pool_id": user_pool_id},
+            input_token="next_token",
+            output_token="next_token",
+            result="user_pool_replicas",
+            limit=None,
+            page_size=None,
+            starting_token=starting_token,
         )
 
     async def list_user_pools(
@@ -7311,6 +7763,37 @@ class CognitoIdentityProviderClient(BaseClient):
             {"max_results": max_results, "next_token": next_token},
         )
 
+    def paginate_list_user_pools(
+        self,
+        *,
+        page_size: int | None = None,
+        starting_token: str | None = None,
+    ) -> Paginator[ListUserPoolsResponse, UserPoolDescriptionType]:
+        """Page through `list_user_pools`: each page is a `ListUserPoolsResponse`.
+
+        `async for page in client.paginate_list_user_pools(...)` fetches pages as the loop reaches them;
+        `async for item in client.paginate_list_user_pools(...).items()` yields each `UserPoolDescriptionType`
+        of `user_pools`. Iteration stops when the service returns no new page token.
+
+        Args:
+            page_size: items per page (the operation's `MaxResults`).
+            starting_token: resume from a token an earlier page returned.
+
+        Returns:
+            Paginator[ListUserPoolsResponse, UserPoolDescriptionType]
+        """
+        return Paginator(
+            self,
+            _LIST_USER_POOLS,
+            {},
+            input_token="next_token",
+            output_token="next_token",
+            result="user_pools",
+            limit="max_results",
+            page_size=page_size,
+            starting_token=starting_token,
+        )
+
     async def list_user_sessions(
         self,
         *,
@@ -7350,6 +7833,37 @@ class CognitoIdentityProviderClient(BaseClient):
         return await self._invoke(
             _LIST_USER_SESSIONS,
             {"access_token": access_token, "next_token": next_token},
+        )
+
+    def paginate_list_user_sessions(
+        self,
+        *,
+        access_token: str,
+        starting_token: str | None = None,
+    ) -> Paginator[ListUserSessionsResponse, SessionDescriptionType]:
+        """Page through `list_user_sessions`: each page is a `ListUserSessionsResponse`.
+
+        `async for page in client.paginate_list_user_sessions(...)` fetches pages as the loop reaches them;
+        `async for item in client.paginate_list_user_sessions(...).items()` yields each `SessionDescriptionType`
+        of `sessions`. Iteration stops when the service returns no new page token.
+
+        Args:
+            access_token: as for `list_user_sessions`.
+            starting_token: resume from a token an earlier page returned.
+
+        Returns:
+            Paginator[ListUserSessionsResponse, SessionDescriptionType]
+        """
+        return Paginator(
+            self,
+            _LIST_USER_SESSIONS,
+            {"access_token": access_token},
+            input_token="next_token",
+            output_token="next_token",
+            result="sessions",
+            limit=None,
+            page_size=None,
+            starting_token=starting_token,
         )
 
     async def list_users(
@@ -7421,6 +7935,47 @@ class CognitoIdentityProviderClient(BaseClient):
             },
         )
 
+    def paginate_list_users(
+        self,
+        *,
+        user_pool_id: str,
+        attributes_to_get: list[str] | None = None,
+        filter: str | None = None,
+        page_size: int | None = None,
+        starting_token: str | None = None,
+    ) -> Paginator[ListUsersResponse, UserType]:
+        """Page through `list_users`: each page is a `ListUsersResponse`.
+
+        `async for page in client.paginate_list_users(...)` fetches pages as the loop reaches them;
+        `async for item in client.paginate_list_users(...).items()` yields each `UserType`
+        of `users`. Iteration stops when the service returns no new page token.
+
+        Args:
+            user_pool_id: as for `list_users`.
+            attributes_to_get: as for `list_users`.
+            filter: as for `list_users`.
+            page_size: items per page (the operation's `Limit`).
+            starting_token: resume from a token an earlier page returned.
+
+        Returns:
+            Paginator[ListUsersResponse, UserType]
+        """
+        return Paginator(
+            self,
+            _LIST_USERS,
+            {
+                "user_pool_id": user_pool_id,
+                "attributes_to_get": attributes_to_get,
+                "filter": filter,
+            },
+            input_token="pagination_token",
+            output_token="pagination_token",
+            result="users",
+            limit="limit",
+            page_size=page_size,
+            starting_token=starting_token,
+        )
+
     async def list_users_in_group(
         self,
         *,
@@ -7480,6 +8035,41 @@ class CognitoIdentityProviderClient(BaseClient):
             },
         )
 
+    def paginate_list_users_in_group(
+        self,
+        *,
+        user_pool_id: str,
+        group_name: str,
+        page_size: int | None = None,
+        starting_token: str | None = None,
+    ) -> Paginator[ListUsersInGroupResponse, UserType]:
+        """Page through `list_users_in_group`: each page is a `ListUsersInGroupResponse`.
+
+        `async for page in client.paginate_list_users_in_group(...)` fetches pages as the loop reaches them;
+        `async for item in client.paginate_list_users_in_group(...).items()` yields each `UserType`
+        of `users`. Iteration stops when the service returns no new page token.
+
+        Args:
+            user_pool_id: as for `list_users_in_group`.
+            group_name: as for `list_users_in_group`.
+            page_size: items per page (the operation's `Limit`).
+            starting_token: resume from a token an earlier page returned.
+
+        Returns:
+            Paginator[ListUsersInGroupResponse, UserType]
+        """
+        return Paginator(
+            self,
+            _LIST_USERS_IN_GROUP,
+            {"user_pool_id": user_pool_id, "group_name": group_name},
+            input_token="next_token",
+            output_token="next_token",
+            result="users",
+            limit="limit",
+            page_size=page_size,
+            starting_token=starting_token,
+        )
+
     async def list_web_authn_credentials(
         self,
         *,
@@ -7528,6 +8118,39 @@ class CognitoIdentityProviderClient(BaseClient):
         return await self._invoke(
             _LIST_WEB_AUTHN_CREDENTIALS,
             {"access_token": access_token, "next_token": next_token, "max_results": max_results},
+        )
+
+    def paginate_list_web_authn_credentials(
+        self,
+        *,
+        access_token: str,
+        page_size: int | None = None,
+        starting_token: str | None = None,
+    ) -> Paginator[ListWebAuthnCredentialsResponse, WebAuthnCredentialDescription]:
+        """Page through `list_web_authn_credentials`: each page is a `ListWebAuthnCredentialsResponse`.
+
+        `async for page in client.paginate_list_web_authn_credentials(...)` fetches pages as the loop reaches them;
+        `async for item in client.paginate_list_web_authn_credentials(...).items()` yields each `WebAuthnCredentialDescription`
+        of `credentials`. Iteration stops when the service returns no new page token.
+
+        Args:
+            access_token: as for `list_web_authn_credentials`.
+            page_size: items per page (the operation's `MaxResults`).
+            starting_token: resume from a token an earlier page returned.
+
+        Returns:
+            Paginator[ListWebAuthnCredentialsResponse, WebAuthnCredentialDescription]
+        """
+        return Paginator(
+            self,
+            _LIST_WEB_AUTHN_CREDENTIALS,
+            {"access_token": access_token},
+            input_token="next_token",
+            output_token="next_token",
+            result="credentials",
+            limit="max_results",
+            page_size=page_size,
+            starting_token=starting_token,
         )
 
     async def resend_confirmation_code(

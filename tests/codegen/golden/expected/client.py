@@ -7,11 +7,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from aiocognito._core.client import BaseClient, OperationSpec
+from aiocognito._core.pagination import Paginator
 
 from .errors import ERRORS
 
 if TYPE_CHECKING:
-    from ._shapes.describe_widget import DescribeWidgetResponse, FlowType
+    from ._shapes.describe_widget import DescribeWidgetResponse, FlowType, WidgetType
     from ._shapes.list_widgets import ListWidgetsResponse
     from ._shapes.sign_in import SignInResponse
 
@@ -132,6 +133,37 @@ class GoldenIdentityProviderClient(BaseClient):
         return await self._invoke(
             _LIST_WIDGETS,
             {"max_results": max_results, "next_token": next_token},
+        )
+
+    def paginate_list_widgets(
+        self,
+        *,
+        page_size: int | None = None,
+        starting_token: str | None = None,
+    ) -> Paginator[ListWidgetsResponse, WidgetType]:
+        """Page through `list_widgets`: each page is a `ListWidgetsResponse`.
+
+        `async for page in client.paginate_list_widgets(...)` fetches pages as the loop reaches them;
+        `async for item in client.paginate_list_widgets(...).items()` yields each `WidgetType`
+        of `widgets`. Iteration stops when the service returns no new page token.
+
+        Args:
+            page_size: items per page (the operation's `MaxResults`).
+            starting_token: resume from a token an earlier page returned.
+
+        Returns:
+            Paginator[ListWidgetsResponse, WidgetType]
+        """
+        return Paginator(
+            self,
+            _LIST_WIDGETS,
+            {},
+            input_token="next_token",
+            output_token="next_token",
+            result="widgets",
+            limit="max_results",
+            page_size=page_size,
+            starting_token=starting_token,
         )
 
     async def sign_in(
