@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import builtins
 import enum
 import importlib
 import logging
@@ -15,7 +17,7 @@ import httpx
 
 from .._version import __version__
 from . import endpoints, protocol
-from .config import DEFAULT_TIMEOUT, resolve_region, shared_ssl_context
+from .config import DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, resolve_region, shared_ssl_context
 from .errors import (
     CognitoError,
     ConfigurationError,
@@ -95,9 +97,34 @@ class BaseClient:
         use_fips: bool = False,
         use_dualstack: bool = False,
         timeout: float | httpx.Timeout | None = _NOT_GIVEN,
+        total_timeout: float | None = DEFAULT_TOTAL_TIMEOUT,
         max_attempts: int = 3,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
+        """Create a client; nothing is sent and no credentials are read until the first call.
+
+        Args:
+            region: AWS region; else ``AWS_REGION``, ``AWS_DEFAULT_REGION`` or the profile's.
+            endpoint_url: send requests here instead of the resolved AWS endpoint (an emulator,
+                a VPC endpoint, a proxy).
+            credentials: botocore ``Credentials`` or any object with ``access_key``,
+                ``secret_key`` and ``token``; default: botocore's chain (environment, shared
+                files, SSO, container, instance metadata), resolved on the first signed call.
+            profile: the AWS profile for region and credentials.
+            use_fips: use the FIPS endpoint.
+            use_dualstack: use the dual-stack (IPv4 and IPv6) endpoint.
+            timeout: per-request httpx timeout (seconds or ``httpx.Timeout``); default connect
+                10 s, read/write 30 s.
+            total_timeout: limit for a whole call, retries and backoff included (seconds).
+            max_attempts: attempts per call, the first included; 1 disables retries.
+            http_client: an ``httpx.AsyncClient`` to send with; it stays open when this client
+                closes.
+
+        Raises:
+            NoRegionError: no region given or found, and no ``endpoint_url``.
+            ConfigurationError: the endpoint rules reject the combination (e.g. FIPS with a
+                custom endpoint).
+        """
         self._region = resolve_region(region, profile, endpoint_url)
         rule_set, partitions = endpoints.load_rule_set(self._package)
         self._endpoint = endpoints.resolve(
@@ -114,7 +141,18 @@ class BaseClient:
         if not self._url.startswith(("http://", "https://")):
             raise ConfigurationError(f"endpoint URL must be http(s): {self._url!r}")
         self._retry = RetryPolicy(max_attempts=max_attempts)
-        self._timeout = DEFAULT_TIMEOUT if timeout is _NOT_GIVEN else httpx.Timeout(timeout)
+        # An explicit timeout applies to every request; otherwise our default for the client we
+        # create, and a caller-provided client keeps its own.
+        self._timeout: Any
+        if timeout is not _NOT_GIVEN:
+            self._timeout = httpx.Timeout(timeout)
+        elif http_client is None:
+            self._timeout = DEFAULT_TIMEOUT
+        else:
+            self._timeout = httpx.USE_CLIENT_DEFAULT
+        if total_timeout is not None and total_timeout <= 0:
+            raise ValueError("total_timeout must be positive (or None for no overall limit)")
+        self._total_timeout = total_timeout
         self._credentials = credentials
         self._profile = profile
         self._signer: Signer | None = None
@@ -142,7 +180,7 @@ class BaseClient:
         if self._state is _State.CLOSED:
             raise ClientClosedError("this client is closed; create a new one")
         if self._http is None:
-            self._http = httpx.AsyncClient(verify=shared_ssl_context(), timeout=self._timeout)
+            self._http = httpx.AsyncClient(verify=shared_ssl_context(), timeout=DEFAULT_TIMEOUT)
         self._state = _State.OPENED
         return self._http
 
@@ -211,12 +249,35 @@ class BaseClient:
         shape = self._build_input(op, params)
         body = protocol.encode_body(to_wire(shape))
         http = self._client()
+        if self._total_timeout is None:
+            return await self._send(op, http, body)
+        attempts = [0]
+        try:
+            async with asyncio.timeout(self._total_timeout):
+                return await self._send(op, http, body, attempts)
+        except builtins.TimeoutError:
+            exc = TimeoutError(
+                f"{op.name}: no answer within the total timeout of {self._total_timeout:g} s"
+            )
+            exc.attempts = attempts[0]
+            raise exc from None
+
+    async def _send(
+        self,
+        op: OperationSpec[OutputT],
+        http: httpx.AsyncClient,
+        body: bytes,
+        attempts: list[int] | None = None,
+    ) -> OutputT:
+        """Attempts, with retries, until a result or a final error."""
         policy = self._retry
         invocation = str(uuid.uuid4())
         acquired = 0
         attempt = 0
         while True:
             attempt += 1
+            if attempts is not None:
+                attempts[0] = attempt
             try:
                 data = await self._attempt(op, http, body, invocation, attempt)
             except (ServiceError, TransportError) as exc:
@@ -257,10 +318,12 @@ class BaseClient:
             headers = await self._signer_for().sign(self._url, headers, body)
         started = time.perf_counter()
         try:
-            response = await http.post(self._url, content=body, headers=headers)
+            response = await http.post(
+                self._url, content=body, headers=headers, timeout=self._timeout
+            )
             content = response.content
         except httpx.TimeoutException as exc:
-            raise TimeoutError(f"{op.name}: {type(exc).__name__} after {self._timeout}") from exc
+            raise TimeoutError(f"{op.name}: {type(exc).__name__} (HTTP timeout)") from exc
         except httpx.HTTPError as exc:
             raise TransportError(f"{op.name}: {type(exc).__name__}: {exc}") from exc
         status = response.status_code

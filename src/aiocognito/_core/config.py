@@ -11,6 +11,9 @@ import httpx
 from .errors import NoRegionError
 
 DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=30.0, write=30.0, pool=10.0)
+"""Per HTTP request; a caller-provided ``httpx.AsyncClient`` keeps its own unless one is given."""
+DEFAULT_TOTAL_TIMEOUT = 120.0
+"""Per call, retries and backoff included."""
 
 
 @cache
