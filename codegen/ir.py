@@ -41,6 +41,9 @@ class Member:
     shape: str
     deprecated: str | None = None
     constraints: dict[str, Any] = field(default_factory=dict)
+    host_label: bool = False
+    idempotency_token: bool = False
+    timestamp_format: str | None = None  # only when not the protocol's default (epoch seconds)
 
 
 @dataclass
@@ -120,6 +123,10 @@ class Operation:
     pagination: Pagination | None = None
     paginate_params: list[Member] = field(default_factory=list)
     paginate_doc: str = ""
+    path: str = "/"
+    host_prefix: str | None = None
+    host_labels: dict[str, str] = field(default_factory=dict)  # label -> Python field name
+    idempotency_tokens: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -246,6 +253,20 @@ class _Builder:
             return py, set(), py == "datetime", False
         raise ValueError(f"shape {shape_name!r} has an unsupported type {kind!r}")
 
+    def timestamp_format(self, member: JSON, target: JSON) -> str | None:
+        """A non-default timestamp format of a member: its own trait, else its shape's.
+
+        Lists and maps of timestamps take the format of their member/value shape.
+        """
+        fmt = member.get("timestampFormat") or target.get("timestampFormat")
+        if fmt is None and target["type"] == "list":
+            inner = self.shapes[target["member"]["shape"]]
+            fmt = target["member"].get("timestampFormat") or inner.get("timestampFormat")
+        if fmt is None and target["type"] == "map":
+            inner = self.shapes[target["value"]["shape"]]
+            fmt = target["value"].get("timestampFormat") or inner.get("timestampFormat")
+        return None if fmt in (None, "unixTimestamp") else str(fmt)
+
     def members(self, shape_name: str, force_sensitive: bool = False) -> list[Member]:
         shape = self.shapes[shape_name]
         required = set(shape.get("required", []))
@@ -269,6 +290,9 @@ class _Builder:
                     shape=member["shape"],
                     deprecated=deprecated,
                     constraints=constraints,
+                    host_label=bool(member.get("hostLabel")),
+                    idempotency_token=bool(member.get("idempotencyToken")),
+                    timestamp_format=self.timestamp_format(member, target),
                 )
             )
         # Required members first, each group in model order.
@@ -346,7 +370,11 @@ class _Builder:
         unsigned = op.get("authtype") == "none" or (
             auth is not None and auth == ["smithy.api#noAuth"]
         )
+        endpoint = op.get("endpoint") or {}
+        uri = str(op.get("http", {}).get("requestUri", "/")) or "/"
         return Operation(
+            path=uri if uri.startswith("/") else "/" + uri,
+            host_prefix=endpoint.get("hostPrefix"),
             wire_name=wire_name,
             name=naming.operation_name(wire_name),
             doc=_doc(op),
@@ -401,7 +429,7 @@ def _pagination_source(model: JSON, op_name: str, listed: JSON) -> tuple[JSON, b
     if op_name in listed:
         return listed[op_name], False
     op = model["operations"][op_name]
-    if "output" not in op:
+    if "output" not in op or "input" not in op:
         return None
     shapes = model["shapes"]
     inp = shapes[op["input"]["shape"]].get("members", {})
@@ -573,6 +601,12 @@ def _client(service: Service, b: _Builder, where: dict[str, str]) -> None:
             inp = by_name[op.input]
             op.input_module = inp.module
             op.params = inp.members
+            labels = {m.wire_name: m.name for m in inp.members if m.host_label}
+            if op.host_prefix:
+                op.host_labels = {
+                    label: labels[label] for label in re.findall(r"\{(\w+)\}", op.host_prefix)
+                }
+            op.idempotency_tokens = [m.name for m in inp.members if m.idempotency_token]
             need(inp.refs)
             service.client_uses_datetime |= inp.uses_datetime
             service.client_uses_json |= inp.uses_json

@@ -9,6 +9,7 @@ import importlib
 import logging
 import platform
 import time
+import urllib.parse
 import uuid
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -40,16 +41,45 @@ OutputT = TypeVar("OutputT")
 class OperationSpec(Generic[OutputT]):
     """What the runtime needs to know of one operation; shape classes resolve on first use."""
 
-    __slots__ = ("_input_cls", "_output_cls", "input_ref", "name", "output_ref", "signed", "target")
+    __slots__ = (
+        "_input_cls",
+        "_output_cls",
+        "host_labels",
+        "host_prefix",
+        "idempotency_tokens",
+        "input_ref",
+        "name",
+        "output_ref",
+        "path",
+        "signed",
+        "target",
+    )
 
     def __init__(
-        self, name: str, *, input: str, output: str | None, signed: bool, target: str
+        self,
+        name: str,
+        *,
+        input: str | None,
+        output: str | None,
+        signed: bool,
+        target: str,
+        path: str = "/",
+        host_prefix: str | None = None,
+        host_labels: Mapping[str, str] | None = None,
+        idempotency_tokens: tuple[str, ...] = (),
     ) -> None:
         self.name = name
         self.input_ref = input
         self.output_ref = output
         self.signed = signed
         self.target = target
+        self.path = path
+        self.host_prefix = host_prefix
+        """The endpoint trait's prefix, e.g. ``"{Bucket}.data."``."""
+        self.host_labels = dict(host_labels or {})
+        """Label in the prefix -> input field that fills it."""
+        self.idempotency_tokens = idempotency_tokens
+        """Input fields filled with a fresh UUID when the caller leaves them unset."""
         self._input_cls: type | None = None
         self._output_cls: type | None = None
 
@@ -138,8 +168,11 @@ class BaseClient:
             },
         )
         self._url = self._endpoint.url
-        if not self._url.startswith(("http://", "https://")):
-            raise ConfigurationError(f"endpoint URL must be http(s): {self._url!r}")
+        parts = urllib.parse.urlsplit(self._url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ConfigurationError(f"endpoint URL must be an http(s) URL: {self._url!r}")
+        self._scheme, self._netloc = parts.scheme, parts.netloc
+        self._base_path = parts.path.rstrip("/")
         self._retry = RetryPolicy(max_attempts=max_attempts)
         # An explicit timeout applies to every request; otherwise our default for the client we
         # create, and a caller-provided client keeps its own.
@@ -213,9 +246,14 @@ class BaseClient:
         return self._signer
 
     def _build_input(self, op: OperationSpec[Any], params: dict[str, Any]) -> Any:
+        if op.input_ref is None:
+            return None
         cls = op._input_cls
         if cls is None:
             cls = op._input_cls = _load(self._package, op.input_ref)
+        for name in op.idempotency_tokens:
+            if params.get(name) is None:
+                params[name] = str(uuid.uuid4())
         try:
             shape = cls(**params)
         except TypeError as exc:  # only reachable when type checking was bypassed
@@ -247,14 +285,15 @@ class BaseClient:
         from .serde import to_wire
 
         shape = self._build_input(op, params)
-        body = protocol.encode_body(to_wire(shape))
+        body = protocol.encode_body(to_wire(shape) if shape is not None else {})
+        url = self._request_url(op, shape)
         http = self._client()
         if self._total_timeout is None:
-            return await self._send(op, http, body)
+            return await self._send(op, http, url, body)
         attempts = [0]
         try:
             async with asyncio.timeout(self._total_timeout):
-                return await self._send(op, http, body, attempts)
+                return await self._send(op, http, url, body, attempts)
         except builtins.TimeoutError:
             exc = TimeoutError(
                 f"{op.name}: no answer within the total timeout of {self._total_timeout:g} s"
@@ -262,10 +301,28 @@ class BaseClient:
             exc.attempts = attempts[0]
             raise exc from None
 
+    def _request_url(self, op: OperationSpec[Any], shape: Any) -> str:
+        """The endpoint with the operation's path, and its host prefix filled from the input."""
+        host = self._netloc
+        if op.host_prefix:
+            prefix = op.host_prefix
+            for label, field_name in op.host_labels.items():
+                value = getattr(shape, field_name, None)
+                if not isinstance(value, str) or not endpoints.is_valid_host_label(value):
+                    raise ParamValidationError(
+                        f"invalid parameter {field_name}: must be a valid host label "
+                        "(letters, digits and hyphens)",
+                        path=field_name,
+                    )
+                prefix = prefix.replace("{" + label + "}", value)
+            host = prefix + host
+        return f"{self._scheme}://{host}{self._base_path}{op.path}"
+
     async def _send(
         self,
         op: OperationSpec[OutputT],
         http: httpx.AsyncClient,
+        url: str,
         body: bytes,
         attempts: list[int] | None = None,
     ) -> OutputT:
@@ -279,7 +336,9 @@ class BaseClient:
             if attempts is not None:
                 attempts[0] = attempt
             try:
-                data = await self._attempt(op, http, body, invocation, attempt)
+                data = await self._attempt(
+                    op, http, url, body, invocation=invocation, attempt=attempt
+                )
             except (ServiceError, TransportError) as exc:
                 if attempt < policy.max_attempts and is_retryable(exc):
                     cost = policy.quota.acquire(exc)
@@ -303,7 +362,9 @@ class BaseClient:
         self,
         op: OperationSpec[Any],
         http: httpx.AsyncClient,
+        url: str,
         body: bytes,
+        *,
         invocation: str,
         attempt: int,
     ) -> dict[str, Any]:
@@ -315,12 +376,10 @@ class BaseClient:
             "amz-sdk-request": f"attempt={attempt}; max={self._retry.max_attempts}",
         }
         if op.signed:
-            headers = await self._signer_for().sign(self._url, headers, body)
+            headers = await self._signer_for().sign(url, headers, body)
         started = time.perf_counter()
         try:
-            response = await http.post(
-                self._url, content=body, headers=headers, timeout=self._timeout
-            )
+            response = await http.post(url, content=body, headers=headers, timeout=self._timeout)
             content = response.content
         except httpx.TimeoutException as exc:
             raise TimeoutError(f"{op.name}: {type(exc).__name__} (HTTP timeout)") from exc

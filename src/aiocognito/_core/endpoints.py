@@ -24,6 +24,12 @@ _GET_ATTR = re.compile(r"(\w*)\[(\d+)\]")
 _HOST_LABEL = re.compile(r"^(?!-)[a-zA-Z\d-]{1,63}(?<!-)$")
 
 
+def is_valid_host_label(value: str, allow_subdomains: bool = False) -> bool:
+    """RFC 1123 host label(s): letters, digits, hyphens; dots between labels if allowed."""
+    labels = value.split(".") if allow_subdomains else [value]
+    return all(_HOST_LABEL.match(label) for label in labels)
+
+
 class EndpointResolutionError(ConfigurationError):
     """The endpoint rule set rejects the configuration (e.g. FIPS with a custom endpoint)."""
 
@@ -85,10 +91,7 @@ class _Evaluator:
         return value[start:stop]
 
     def fn_isValidHostLabel(self, value: str | None, allow_subdomains: bool) -> bool:
-        if value is None:
-            return False
-        labels = value.split(".") if allow_subdomains else [value]
-        return all(_HOST_LABEL.match(label) for label in labels)
+        return value is not None and is_valid_host_label(value, allow_subdomains)
 
     def fn_uriEncode(self, value: str | None) -> str | None:
         return None if value is None else urllib.parse.quote(value, safe="")

@@ -124,8 +124,71 @@ def _unstructure_float(value: float) -> float | str:
     return value
 
 
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _format_timestamp(value: datetime, fmt: str) -> Any:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    value = value.astimezone(UTC)
+    if fmt == "iso8601":
+        text = value.strftime("%Y-%m-%dT%H:%M:%S")
+        if value.microsecond:
+            text += f".{value.microsecond:06d}".rstrip("0")
+        return text + "Z"
+    if fmt == "rfc822":  # English names by table: strftime's %a/%b follow the locale
+        return (
+            f"{_WEEKDAYS[value.weekday()]}, {value.day:02d} {_MONTHS[value.month - 1]} "
+            f"{value.year} {value.hour:02d}:{value.minute:02d}:{value.second:02d} GMT"
+        )
+    return _unstructure_datetime(value)
+
+
+def _parse_timestamp(value: Any, fmt: str) -> datetime:
+    if fmt == "rfc822" and isinstance(value, str):
+        from email.utils import parsedate_to_datetime
+
+        try:
+            parsed = parsedate_to_datetime(value)
+        except (TypeError, ValueError) as exc:
+            raise ValueError("expected an RFC 822 date") from exc
+        return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return _structure_datetime(value, datetime)
+
+
+def _timestamp_hooks(tp: Any, fmt: str) -> tuple[Callable[[Any, Any], Any], Callable[[Any], Any]]:
+    """Structure/unstructure hooks for a datetime field (or a list/map of them) in ``fmt``."""
+    args = [a for a in typing.get_args(tp) if a is not type(None)] if _is_union(tp) else [tp]
+    inner = args[0]
+    origin = typing.get_origin(inner)
+    if origin is list:
+        return (
+            lambda v, _: None if v is None else [_parse_timestamp(x, fmt) for x in v],
+            lambda v: None if v is None else [_format_timestamp(x, fmt) for x in v],
+        )
+    if origin is dict:
+        return (
+            lambda v, _: None if v is None else {k: _parse_timestamp(x, fmt) for k, x in v.items()},
+            lambda v: None if v is None else {k: _format_timestamp(x, fmt) for k, x in v.items()},
+        )
+    return (
+        lambda v, _: None if v is None else _parse_timestamp(v, fmt),
+        lambda v: None if v is None else _format_timestamp(v, fmt),
+    )
+
+
 def _wire_overrides(cls: type) -> dict[str, Any]:
-    return {a.name: override(rename=a.metadata.get("wire", a.name)) for a in attrs.fields(cls)}
+    overrides = {}
+    for a in attrs.fields(cls):
+        wire = a.metadata.get("wire", a.name)
+        fmt = a.metadata.get("timestamp")
+        if fmt:
+            struct, unstruct = _timestamp_hooks(a.type, fmt)
+            overrides[a.name] = override(rename=wire, struct_hook=struct, unstruct_hook=unstruct)
+        else:
+            overrides[a.name] = override(rename=wire)
+    return overrides
 
 
 def make_converter() -> cattrs.Converter:
