@@ -44,6 +44,13 @@ def tests(session: nox.Session) -> None:
 
 
 @nox.session
+def conformance(session: nox.Session) -> None:
+    """AWS's JSON protocol conformance cases through clients our generator builds."""
+    _install_dev(session)
+    session.run("pytest", "tests/conformance", "-q", *session.posargs)
+
+
+@nox.session
 def generate(session: nox.Session) -> None:
     """Regenerate src/aiocognito/ from service-model/."""
     session.install(*CODEGEN_DEPS)

@@ -127,6 +127,8 @@ class Operation:
     host_prefix: str | None = None
     host_labels: dict[str, str] = field(default_factory=dict)  # label -> Python field name
     idempotency_tokens: list[str] = field(default_factory=list)
+    compression: list[str] = field(default_factory=list)
+    event_stream: tuple[str, dict[str, tuple[str | None, str]]] | None = None
 
 
 @dataclass
@@ -164,6 +166,7 @@ class Service:
     client_imports: dict[str, set[str]] = field(default_factory=dict)
     client_uses_datetime: bool = False
     client_uses_json: bool = False
+    query_compatible: bool = False
 
     @property
     def lazy_names(self) -> list[tuple[str, str]]:
@@ -238,6 +241,8 @@ class _Builder:
             if shape.get("document"):
                 return "JSONValue", set(), False, True
             name = self.class_names[shape_name]
+            if shape.get("eventstream"):  # read whole: the events in the order they came
+                return f"list[{name}]", {name}, False, False
             return name, {name}, False, False
         if kind == "list":
             inner, refs, dt, js = self.annotation(shape["member"]["shape"])
@@ -354,6 +359,9 @@ class _Builder:
         ):
             fault = "server"
         members = [m for m in self.members(shape_name) if m.wire_name.lower() != "message"]
+        for m in members:
+            if m.name in naming.ERROR_RESERVED_NAMES:
+                m.name += "_"
         extra = [info["code"]] if info.get("code") and info["code"] != shape_name else []
         return Error(
             name=self.class_names[shape_name],
@@ -371,9 +379,12 @@ class _Builder:
             auth is not None and auth == ["smithy.api#noAuth"]
         )
         endpoint = op.get("endpoint") or {}
+        compression = list((op.get("requestcompression") or {}).get("encodings", []))
         uri = str(op.get("http", {}).get("requestUri", "/")) or "/"
         return Operation(
             path=uri if uri.startswith("/") else "/" + uri,
+            compression=compression,
+            event_stream=self.event_stream(op),
             host_prefix=endpoint.get("hostPrefix"),
             wire_name=wire_name,
             name=naming.operation_name(wire_name),
@@ -387,6 +398,34 @@ class _Builder:
             if op.get("deprecated")
             else None,
         )
+
+    def event_stream(self, op: JSON) -> tuple[str, dict[str, tuple[str | None, str]]] | None:
+        """For an output with an event stream member: (member, event -> (payload member, type)).
+
+        The payload member is the event's ``eventpayload`` member (None when the event's members
+        travel as a JSON body); the type is that member's shape type.
+        """
+        if "output" not in op:
+            return None
+        out = self.shapes[op["output"]["shape"]]
+        for wire, member in out.get("members", {}).items():
+            stream = self.shapes[member["shape"]]
+            if not stream.get("eventstream"):
+                continue
+            events: dict[str, tuple[str | None, str]] = {}
+            for event_name, event_member in stream.get("members", {}).items():
+                event = self.shapes[event_member["shape"]]
+                payload = next(
+                    (n for n, m in event.get("members", {}).items() if m.get("eventpayload")), None
+                )
+                kind = (
+                    self.shapes[event["members"][payload]["shape"]]["type"]
+                    if payload
+                    else "structure"
+                )
+                events[event_name] = (payload, kind)
+            return wire, events
+        return None
 
     def closure(self, roots: list[str]) -> list[str]:
         """Shape names reachable from ``roots`` (depth first, deterministic)."""
@@ -518,6 +557,7 @@ def build(model: JSON, paginators: JSON | None = None) -> Service:
         errors=errors,
         modules=sorted(modules.values(), key=lambda m: m.name),
     )
+    service.query_compatible = "awsQueryCompatible" in meta
     _client(service, b, where)
     _paginate(service, model, paginators or {}, where)
     return service

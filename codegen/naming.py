@@ -29,6 +29,25 @@ ANNOTATION_BUILTINS: frozenset[str] = frozenset(
 # attrs.field for the rest of its class body.
 RESERVED_MEMBER_NAMES: frozenset[str] = frozenset({"self", "cls", "field", "define", "redact"})
 
+# Attributes every ServiceError has: a modeled error member with one of these names is renamed.
+ERROR_RESERVED_NAMES: frozenset[str] = frozenset(
+    {
+        "code",
+        "message",
+        "status_code",
+        "request_id",
+        "operation",
+        "attempts",
+        "args",
+        "fault",
+        "error_code",
+        "http_status",
+        "wire_members",
+        "add_note",
+        "with_traceback",
+    }
+)
+
 # Attributes of the client base class that an operation method must not replace.
 RESERVED_METHOD_NAMES: frozenset[str] = frozenset({"close", "region", "endpoint_url"})
 

@@ -13,10 +13,12 @@ import importlib
 import json
 import math
 import sys
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import attrs
 import httpx
@@ -156,6 +158,9 @@ def method_name(gen: Generated, case: Case) -> str:
     return next(op.name for op in gen.service.operations if op.wire_name == wire)
 
 
+FIXED_UUID = uuid.UUID("00000000-0000-4000-8000-000000000000")
+
+
 async def run_input(gen: Generated, case: Case) -> httpx.Request:
     captured: list[httpx.Request] = []
 
@@ -173,11 +178,13 @@ async def run_input(gen: Generated, case: Case) -> httpx.Request:
             max_attempts=1,
         )
         async with client:
-            try:
-                await getattr(client, method_name(gen, case))(**call_params(gen, case))
-            except Exception:
-                if not captured:
-                    raise
+            # As botocore's runner does: idempotency tokens become a known UUID.
+            with mock.patch("uuid.uuid4", return_value=FIXED_UUID):
+                try:
+                    await getattr(client, method_name(gen, case))(**call_params(gen, case))
+                except Exception:
+                    if not captured:
+                        raise
     return captured[-1]
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import builtins
+import contextlib
 import enum
+import gzip
 import importlib
 import logging
 import platform
@@ -12,6 +14,7 @@ import time
 import urllib.parse
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import httpx
@@ -44,6 +47,8 @@ class OperationSpec(Generic[OutputT]):
     __slots__ = (
         "_input_cls",
         "_output_cls",
+        "compression",
+        "event_stream",
         "host_labels",
         "host_prefix",
         "idempotency_tokens",
@@ -67,6 +72,8 @@ class OperationSpec(Generic[OutputT]):
         host_prefix: str | None = None,
         host_labels: Mapping[str, str] | None = None,
         idempotency_tokens: tuple[str, ...] = (),
+        compression: tuple[str, ...] = (),
+        event_stream: tuple[str, Mapping[str, tuple[str | None, str]]] | None = None,
     ) -> None:
         self.name = name
         self.input_ref = input
@@ -80,6 +87,10 @@ class OperationSpec(Generic[OutputT]):
         """Label in the prefix -> input field that fills it."""
         self.idempotency_tokens = idempotency_tokens
         """Input fields filled with a fresh UUID when the caller leaves them unset."""
+        self.compression = compression
+        """Content encodings the operation accepts for its request body (e.g. gzip)."""
+        self.event_stream = event_stream
+        """Output member carrying an event stream, and per event its payload member and type."""
         self._input_cls: type | None = None
         self._output_cls: type | None = None
 
@@ -93,6 +104,15 @@ def _load(package: str, ref: str) -> type:
     return cls
 
 
+@dataclass(slots=True)
+class _Request:
+    """What every attempt of one call sends; signing and attempt headers are added per attempt."""
+
+    url: str
+    body: bytes
+    headers: dict[str, str]
+
+
 class _State(enum.Enum):
     UNOPENED = "unopened"
     OPENED = "opened"
@@ -104,6 +124,8 @@ class ClientClosedError(CognitoError, RuntimeError):
 
 
 _NOT_GIVEN: Any = object()
+_MAX_CONNECTIONS = 100
+"""httpx's default pool size, used by the client we create."""
 
 
 class BaseClient:
@@ -116,6 +138,8 @@ class BaseClient:
     _target_prefix: str = ""
     _json_version: str = "1.1"
     _errors: Mapping[str, type[ServiceError]] = {}
+    _query_compatible: bool = False
+    _min_compression_bytes: int = 10240
 
     def __init__(
         self,
@@ -191,6 +215,7 @@ class BaseClient:
         self._signer: Signer | None = None
         self._owns_http = http_client is None
         self._http = http_client
+        self._slots: asyncio.Semaphore | None = None
         self._state = _State.UNOPENED
         self._base_headers = {
             "Content-Type": protocol.content_type(self._json_version),
@@ -199,6 +224,8 @@ class BaseClient:
                 f"httpx/{httpx.__version__}"
             ),
         }
+        if self._query_compatible:
+            self._base_headers["x-amzn-query-mode"] = "true"
 
     # -- lifecycle ------------------------------------------------------------------------
     @property
@@ -214,6 +241,13 @@ class BaseClient:
             raise ClientClosedError("this client is closed; create a new one")
         if self._http is None:
             self._http = httpx.AsyncClient(verify=shared_ssl_context(), timeout=DEFAULT_TIMEOUT)
+            # httpcore 1.0's pool does O(queued requests x connections) work, plus
+            # O(connections^2), each time a request starts or ends: with hundreds of calls
+            # queued on one client it spends most of its time there (500 concurrent calls
+            # against a local server failing 30% of requests: 7 s instead of 1.5 s). Calls
+            # beyond the pool's size wait for a slot here instead, in O(1); the pool then never
+            # queues. A caller's own httpx client keeps its own limits and behaviour.
+            self._slots = asyncio.Semaphore(_MAX_CONNECTIONS)
         self._state = _State.OPENED
         return self._http
 
@@ -286,15 +320,23 @@ class BaseClient:
 
         shape = self._build_input(op, params)
         body = protocol.encode_body(to_wire(shape) if shape is not None else {})
-        url = self._request_url(op, shape)
+        request = _Request(self._request_url(op, shape), body, {"X-Amz-Target": op.target})
+        if "gzip" in op.compression and len(body) >= self._min_compression_bytes:
+            request.body = gzip.compress(body)
+            request.headers["Content-Encoding"] = "gzip"
         http = self._client()
         if self._total_timeout is None:
-            return await self._send(op, http, url, body)
+            return await self._send(op, http, request)
         attempts = [0]
+        deadline = asyncio.timeout(self._total_timeout)
         try:
-            async with asyncio.timeout(self._total_timeout):
-                return await self._send(op, http, url, body, attempts)
+            async with deadline:
+                return await self._send(op, http, request, attempts)
         except builtins.TimeoutError:
+            # Our TimeoutError (a read or connect timeout on the last attempt) is a builtins
+            # TimeoutError too: relabel only when the total deadline itself expired.
+            if not deadline.expired():
+                raise
             exc = TimeoutError(
                 f"{op.name}: no answer within the total timeout of {self._total_timeout:g} s"
             )
@@ -322,8 +364,7 @@ class BaseClient:
         self,
         op: OperationSpec[OutputT],
         http: httpx.AsyncClient,
-        url: str,
-        body: bytes,
+        request: _Request,
         attempts: list[int] | None = None,
     ) -> OutputT:
         """Attempts, with retries, until a result or a final error."""
@@ -337,7 +378,7 @@ class BaseClient:
                 attempts[0] = attempt
             try:
                 data = await self._attempt(
-                    op, http, url, body, invocation=invocation, attempt=attempt
+                    op, http, request, invocation=invocation, attempt=attempt
                 )
             except (ServiceError, TransportError) as exc:
                 if attempt < policy.max_attempts and is_retryable(exc):
@@ -358,35 +399,15 @@ class BaseClient:
             policy.quota.release(acquired)
             return self._parse_output(op, data)
 
-    async def _attempt(
-        self,
+    @staticmethod
+    def _log_attempt(
         op: OperationSpec[Any],
-        http: httpx.AsyncClient,
-        url: str,
-        body: bytes,
-        *,
-        invocation: str,
         attempt: int,
-    ) -> dict[str, Any]:
-        """One HTTP exchange: the parsed JSON object of a 2xx answer, or an exception."""
-        headers = {
-            **self._base_headers,
-            "X-Amz-Target": op.target,
-            "amz-sdk-invocation-id": invocation,
-            "amz-sdk-request": f"attempt={attempt}; max={self._retry.max_attempts}",
-        }
-        if op.signed:
-            headers = await self._signer_for().sign(url, headers, body)
-        started = time.perf_counter()
-        try:
-            response = await http.post(url, content=body, headers=headers, timeout=self._timeout)
-            content = response.content
-        except httpx.TimeoutException as exc:
-            raise TimeoutError(f"{op.name}: {type(exc).__name__} (HTTP timeout)") from exc
-        except httpx.HTTPError as exc:
-            raise TransportError(f"{op.name}: {type(exc).__name__}: {exc}") from exc
-        status = response.status_code
-        request_id = response.headers.get("x-amzn-requestid")
+        status: int | str,
+        started: float,
+        request_id: str | None,
+    ) -> None:
+        """One debug record per attempt: an HTTP status, or the transport error's name."""
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(
                 "%s attempt=%d status=%s duration_ms=%.1f request_id=%s",
@@ -396,6 +417,51 @@ class BaseClient:
                 (time.perf_counter() - started) * 1000,
                 request_id,
             )
+
+    def _describe_timeout(self, exc: httpx.TimeoutException, http: httpx.AsyncClient) -> str:
+        """``ReadTimeout: nothing within the read timeout of 0.3 s``."""
+        timeout = self._timeout if isinstance(self._timeout, httpx.Timeout) else http.timeout
+        phase = _TIMEOUT_PHASES.get(type(exc), "")
+        limit = getattr(timeout, phase, None)
+        if limit is None:
+            return f"{type(exc).__name__} (HTTP timeout)"
+        return f"{type(exc).__name__}: nothing within the {phase} timeout of {limit:g} s"
+
+    async def _attempt(
+        self,
+        op: OperationSpec[Any],
+        http: httpx.AsyncClient,
+        request: _Request,
+        *,
+        invocation: str,
+        attempt: int,
+    ) -> dict[str, Any]:
+        """One HTTP exchange: the parsed JSON object of a 2xx answer, or an exception."""
+        url, body = request.url, request.body
+        headers = {
+            **self._base_headers,
+            **request.headers,
+            "amz-sdk-invocation-id": invocation,
+            "amz-sdk-request": f"attempt={attempt}; max={self._retry.max_attempts}",
+        }
+        if op.signed:
+            headers = await self._signer_for().sign(url, headers, body)
+        started = time.perf_counter()
+        try:
+            async with self._slots or contextlib.nullcontext():
+                response = await http.post(
+                    url, content=body, headers=headers, timeout=self._timeout
+                )
+                content = response.content
+        except httpx.TimeoutException as exc:
+            self._log_attempt(op, attempt, type(exc).__name__, started, None)
+            raise TimeoutError(f"{op.name}: {self._describe_timeout(exc, http)}") from exc
+        except httpx.HTTPError as exc:
+            self._log_attempt(op, attempt, type(exc).__name__, started, None)
+            raise TransportError(f"{op.name}: {_describe(exc)}") from exc
+        status = response.status_code
+        request_id = response.headers.get("x-amzn-requestid")
+        self._log_attempt(op, attempt, status, started, request_id)
         if status >= 300:
             raise protocol.parse_error(
                 status=status,
@@ -404,9 +470,38 @@ class BaseClient:
                 operation=op.name,
                 errors=self._errors,
             )
+        if op.event_stream is not None:
+            from .eventstream import decode_output
+
+            member, events = op.event_stream
+            return decode_output(
+                content, operation=op.name, member=member, events=events, errors=self._errors
+            )
         return protocol.parse_output(
             content, operation=op.name, media_type=response.headers.get("content-type", "")
         )
 
 
 _C = TypeVar("_C", bound=BaseClient)
+
+_TIMEOUT_PHASES: dict[type[httpx.TimeoutException], str] = {
+    httpx.ConnectTimeout: "connect",
+    httpx.ReadTimeout: "read",
+    httpx.WriteTimeout: "write",
+    httpx.PoolTimeout: "pool",
+}
+
+
+def _describe(exc: BaseException) -> str:
+    """``ReadError: [Errno 104] Connection reset by peer``.
+
+    httpx's exception for a reset connection has an empty message; the reason is further
+    down its chain of causes.
+    """
+    cause: BaseException | None = exc
+    while cause is not None:
+        text = str(cause)
+        if text:
+            return f"{type(exc).__name__}: {text}"
+        cause = cause.__cause__ or cause.__context__
+    return type(exc).__name__

@@ -90,7 +90,9 @@ def parse_error(
     request_id = headers.get("x-amzn-requestid") or headers.get("x-amz-request-id")
     media_type = headers.get("content-type", "")
     data = _json_object(body)
-    header_code = error_code(headers.get("x-amzn-errortype"))
+    # awsQueryCompatible services name the query-protocol code first: "Code;Sender".
+    query_code = headers.get("x-amzn-query-error", "").split(";", 1)[0].strip()
+    header_code = query_code or error_code(headers.get("x-amzn-errortype"))
     if data is None:
         shown = excerpt(body, media_type)
         what = media_type or "no content type"

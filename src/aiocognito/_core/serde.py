@@ -224,7 +224,8 @@ def make_converter() -> cattrs.Converter:
         def structure_list(value: Any, _: Any) -> list[Any]:
             if not isinstance(value, list):
                 raise TypeError(f"expected a JSON array, got {type(value).__name__}")
-            return [item(v, item_type) for v in value]
+            # A null entry (sparse list) stays None rather than failing the whole response.
+            return [None if v is None else item(v, item_type) for v in value]
 
         return structure_list
 
@@ -235,7 +236,10 @@ def make_converter() -> cattrs.Converter:
         def structure_dict(value: Any, _: Any) -> dict[Any, Any]:
             if not isinstance(value, Mapping):
                 raise TypeError(f"expected a JSON object, got {type(value).__name__}")
-            return {key(k, key_type): val(v, value_type) for k, v in value.items()}
+            return {
+                key(k, key_type): None if v is None else val(v, value_type)
+                for k, v in value.items()
+            }
 
         return structure_dict
 
