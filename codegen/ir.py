@@ -247,7 +247,9 @@ class _Builder:
         if kind == "list":
             inner, refs, dt, js = self.annotation(shape["member"]["shape"])
             return f"list[{inner}]", refs, dt, js
-        if kind == "map":
+        if kind == "map" or ("key" in shape and "value" in shape):
+            # A shape with key and value members is a map whatever its declared type says
+            # (a botocore protocol test declares one as a string and sends objects).
             key, krefs, _, _ = self.annotation(shape["key"]["shape"])
             value, vrefs, dt, js = self.annotation(shape["value"]["shape"])
             return f"dict[{key}, {value}]", krefs | vrefs, dt, js

@@ -29,15 +29,7 @@ if not SHARED.exists():  # pragma: no cover - the cases live outside the reposit
 CASES = load_cases()
 
 # Case id -> why it is skipped. A skip is a last resort.
-SKIPS: dict[str, str] = {
-    "Lists#1": (
-        "the case's model declares MapType as a *string* (with key/value members, which strings "
-        "cannot have) and then expects JSON objects in its place to come back unchanged; a typed "
-        "client reports that mismatch as a ResponseParseError instead of returning an object "
-        "where its type says str. The sparse (null) entries the case also checks do pass: see "
-        "Lists#1's ListMember and ListMemberStruct in test_sparse_list_entries_are_kept."
-    ),
-}
+SKIPS: dict[str, str] = {}
 
 
 @pytest.fixture(scope="session")
@@ -104,18 +96,6 @@ def test_case(case: Case, generator: Generator) -> None:
         _check_error(info.value, case)
     else:
         _check_output(run(run_output(gen, case)), case)
-
-
-def test_sparse_list_entries_are_kept(generator: Generator) -> None:
-    """The parts of Lists#1 that are well-typed: nulls inside lists survive parsing."""
-    case = next(c for c in CASES if c.id == "Lists#1")
-    trimmed = json.loads(json.dumps(case.case))
-    trimmed["response"]["body"] = json.dumps(
-        {"ListMember": ["a", None], "ListMemberStruct": [{}, None, None, {}]}
-    )
-    trimmed["result"] = {"ListMember": ["a", None], "ListMemberStruct": [{}, None, None, {}]}
-    variant = Case(case.file, case.kind, case.suite_index, case.suite, trimmed, case.index)
-    _check_output(run(run_output(generator.get(variant.model), variant)), variant)
 
 
 def file_of(nodeid: str) -> str:
