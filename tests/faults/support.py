@@ -1,0 +1,88 @@
+"""Helpers of the fault suite: clients wired to the fault server, the call, pool inspection."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable
+from typing import Any, TypeVar
+
+import httpx
+
+from aiocognito import CognitoIdentityProviderClient
+
+PASSWORD = "Pa55word-NEVER-LOGGED!"
+ACCESS_TOKEN = "eyJ-ACCESS-TOKEN-NEVER-LOGGED"
+READ_TIMEOUT = 0.3
+TIMEOUT = httpx.Timeout(2.0, read=READ_TIMEOUT)
+GUARD = 10.0
+"""No single call of the suite may take longer than this, whatever the client does."""
+
+T = TypeVar("T")
+
+
+class FakeCredentials:
+    access_key = "AKIDEXAMPLE"
+    secret_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+    token: str | None = None
+
+
+class SleepRecorder:
+    """The retry policy's sleep: records each backoff and returns at once."""
+
+    def __init__(self) -> None:
+        self.delays: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.delays.append(seconds)
+        await asyncio.sleep(0)  # still a suspension point, as a real sleep is
+
+
+def new_client(url: str, **kwargs: Any) -> CognitoIdentityProviderClient:
+    """A client for the fault server: small timeouts, no real backoff sleeping."""
+    kwargs.setdefault("timeout", TIMEOUT)
+    kwargs.setdefault("total_timeout", 5.0)
+    client = CognitoIdentityProviderClient(
+        region="eu-west-1", endpoint_url=url, credentials=FakeCredentials(), **kwargs
+    )
+    client._retry.sleep = SleepRecorder()
+    return client
+
+
+def sleeps(client: CognitoIdentityProviderClient) -> list[float]:
+    recorder = client._retry.sleep
+    assert isinstance(recorder, SleepRecorder)
+    return recorder.delays
+
+
+async def guarded(aw: Awaitable[T], seconds: float = GUARD) -> T:
+    """Await with a hard limit, so a client bug fails the test instead of hanging the suite."""
+    return await asyncio.wait_for(aw, seconds)
+
+
+async def login(client: CognitoIdentityProviderClient) -> Any:
+    """The call most faults are tried with: unsigned, with a password in its parameters."""
+    return await guarded(
+        client.initiate_auth(
+            auth_flow="USER_PASSWORD_AUTH",
+            client_id="app-client",
+            auth_parameters={"USERNAME": "alice", "PASSWORD": PASSWORD},
+        )
+    )
+
+
+def pool(client: CognitoIdentityProviderClient) -> Any:
+    """httpcore's connection pool under the client's httpx client (private, read only)."""
+    http = client._http
+    assert http is not None
+    return http._transport._pool  # type: ignore[attr-defined]
+
+
+def assert_pool_quiet(client: CognitoIdentityProviderClient) -> None:
+    """No request in flight or queued, every connection idle (reusable) or closed."""
+    p = pool(client)
+    assert list(p._requests) == [], "requests still held by the pool"
+    busy = [c for c in p.connections if not (c.is_idle() or c.is_closed())]
+    assert busy == [], f"connections still in use: {busy}"
+    slots = client._slots
+    if slots is not None:
+        assert slots._value == 100, "a request slot was not given back"  # type: ignore[attr-defined]
