@@ -27,9 +27,9 @@ if TYPE_CHECKING:
     from . import errors as errors, shapes as shapes
 
 __all__ = [
-    "ClientClosedError",
+    "ClientClosedError",  # pyright: ignore[reportUnsupportedDunderAll] - loaded on first use
     "CognitoError",
-    "CognitoIdentityProviderClient",
+    "CognitoIdentityProviderClient",  # pyright: ignore[reportUnsupportedDunderAll]
     "ConfigurationError",
     "NoCredentialsError",
     "NoRegionError",

@@ -11,11 +11,11 @@ import json
 import re
 import string
 import urllib.parse
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, cast
 
 from .errors import ConfigurationError
 
@@ -37,8 +37,8 @@ class EndpointResolutionError(ConfigurationError):
 @dataclass(frozen=True)
 class Endpoint:
     url: str
-    properties: Mapping[str, Any] = field(default_factory=dict)
-    headers: Mapping[str, list[str]] = field(default_factory=dict)
+    properties: Mapping[str, Any] = field(default_factory=dict[str, Any])
+    headers: Mapping[str, list[str]] = field(default_factory=dict[str, list[str]])
 
 
 @cache
@@ -141,16 +141,18 @@ class _Evaluator:
     # -- evaluation -------------------------------------------------------------------------
     def value(self, node: Any, scope: dict[str, Any]) -> Any:
         if isinstance(node, dict):
-            if "fn" in node:
-                return self.call(node, scope)
-            if "ref" in node:
-                return scope.get(node["ref"])
+            obj = cast("dict[str, Any]", node)
+            if "fn" in obj:
+                return self.call(obj, scope)
+            if "ref" in obj:
+                return scope.get(obj["ref"])
+            return obj
         if isinstance(node, str) and _TEMPLATE.search(node):
             return self.template(node, scope)
         return node
 
     def template(self, text: str, scope: dict[str, Any]) -> str:
-        out = []
+        out: list[str] = []
         for literal, ref, _, _ in string.Formatter().parse(text):
             out.append(literal)
             if ref is not None:
@@ -197,11 +199,12 @@ class _Evaluator:
 
     def _deep(self, node: Any, scope: dict[str, Any]) -> Any:
         if isinstance(node, dict):
-            if "fn" in node or "ref" in node:
-                return self.value(node, scope)
-            return {k: self._deep(v, scope) for k, v in node.items()}
+            obj = cast("dict[str, Any]", node)
+            if "fn" in obj or "ref" in obj:
+                return self.value(obj, scope)
+            return {k: self._deep(v, scope) for k, v in obj.items()}
         if isinstance(node, list):
-            return [self._deep(v, scope) for v in node]
+            return [self._deep(v, scope) for v in cast("Sequence[Any]", node)]
         return self.value(node, scope)
 
 

@@ -94,7 +94,7 @@ def decode_output(
             kind = headers.get(":message-type")
             if kind in ("exception", "error"):
                 code = headers.get(":exception-type") or headers.get(":error-code") or "Unknown"
-                data = json.loads(payload) if payload.strip() else {}
+                data: dict[str, Any] = json.loads(payload) if payload.strip() else {}
                 message = (
                     data.get("message") or data.get("Message") or headers.get(":error-message", "")
                 )

@@ -14,9 +14,9 @@ import enum
 import math
 import types
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import attrs
 import cattrs
@@ -179,7 +179,7 @@ def _timestamp_hooks(tp: Any, fmt: str) -> tuple[Callable[[Any, Any], Any], Call
 
 
 def _wire_overrides(cls: type) -> dict[str, Any]:
-    overrides = {}
+    overrides: dict[str, Any] = {}
     for a in attrs.fields(cls):
         wire = a.metadata.get("wire", a.name)
         fmt = a.metadata.get("timestamp")
@@ -201,19 +201,23 @@ def make_converter() -> cattrs.Converter:
     for kind in (str, int, bool, float):
         conv.register_structure_hook(kind, _scalar(kind))
     conv.register_unstructure_hook(float, _unstructure_float)
-    conv.register_structure_hook_factory(_is_union, lambda tp: _union_hook(tp, conv))
+
+    def union_factory(tp: Any) -> Callable[[Any, Any], Any]:
+        return _union_hook(tp, conv)
+
+    conv.register_structure_hook_factory(_is_union, union_factory)
 
     def structure_factory(cls: type) -> Callable[[Mapping[str, Any], Any], Any]:
         attrs.resolve_types(cls)
-        inner: Callable[[Mapping[str, Any], Any], Any] = make_dict_structure_fn(
-            cls, conv, **_wire_overrides(cls)
+        inner: Callable[[Mapping[str, Any], Any], Any] = cast(
+            Any, make_dict_structure_fn(cls, conv, **_wire_overrides(cls))
         )
 
         def structure_object(value: Any, tp: Any) -> Any:
             # Without this, a string would pass as a structure whose members are all absent.
             if not isinstance(value, Mapping):
                 raise TypeError(f"expected a JSON object, got {type(value).__name__}")
-            return inner(value, tp)
+            return inner(cast("Mapping[str, Any]", value), tp)
 
         return structure_object
 
@@ -225,7 +229,8 @@ def make_converter() -> cattrs.Converter:
             if not isinstance(value, list):
                 raise TypeError(f"expected a JSON array, got {type(value).__name__}")
             # A null entry (sparse list) stays None rather than failing the whole response.
-            return [None if v is None else item(v, item_type) for v in value]
+            items = cast("Sequence[Any]", value)
+            return [None if v is None else item(v, item_type) for v in items]
 
         return structure_list
 
@@ -236,9 +241,10 @@ def make_converter() -> cattrs.Converter:
         def structure_dict(value: Any, _: Any) -> dict[Any, Any]:
             if not isinstance(value, Mapping):
                 raise TypeError(f"expected a JSON object, got {type(value).__name__}")
+            entries = cast("Mapping[object, object]", value)
             return {
                 key(k, key_type): None if v is None else val(v, value_type)
-                for k, v in value.items()
+                for k, v in entries.items()
             }
 
         return structure_dict

@@ -8,10 +8,10 @@ from __future__ import annotations
 import enum
 import types
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 import attrs
 
@@ -76,7 +76,7 @@ def checker(tp: Any) -> Check:
         def check_list(value: Any, path: str) -> None:
             if not isinstance(value, list | tuple):
                 _fail(path, "list", value)
-            for i, v in enumerate(value):
+            for i, v in enumerate(cast("Sequence[Any]", value)):
                 item(v, f"{path}[{i}]")
 
         return check_list
@@ -87,7 +87,7 @@ def checker(tp: Any) -> Check:
         def check_dict(value: Any, path: str) -> None:
             if not isinstance(value, Mapping):
                 _fail(path, "dict", value)
-            for k, v in value.items():
+            for k, v in cast("Mapping[object, object]", value).items():
                 check_key(k, f"{path} key")
                 check_value(v, f"{path}[{k!r}]")
 
@@ -128,5 +128,4 @@ def validate(shape: Any) -> None:
 
     Paths use the Python names users pass: ``user_attributes[0].value``.
     """
-    shape_type: Any = type(shape)
-    checker(shape_type)(shape, "")
+    checker(cast(Any, type(shape)))(shape, "")
