@@ -1,0 +1,75 @@
+"""Sign-in helpers: SECRET_HASH, Cognito's SRP, and challenge flows over the client.
+
+```python
+from aiocognito import CognitoIdentityProviderClient
+from aiocognito.auth import NewPasswordRequired, SignedIn, UserPoolAuth
+
+async with CognitoIdentityProviderClient(region="eu-west-1") as client:
+    auth = UserPoolAuth(client, "eu-west-1_Ab3dEf", client_id, client_secret)
+    step = await auth.sign_in_srp("alice", password)
+    if isinstance(step, NewPasswordRequired):
+        step = await step.answer(new_password=new_password)
+    assert isinstance(step, SignedIn)
+```
+
+Errors added here, under the package's tree:
+
+```
+CognitoError
+├── SRPError          the service's SRP values are malformed or unsafe (also ValueError);
+│                     nothing was answered
+└── AuthFlowError     the service answered something the flow cannot act on
+```
+
+The service's own refusals (wrong password, wrong code) stay the client's ``ServiceError``
+subclasses, e.g. ``aiocognito.errors.NotAuthorizedException``. No ``repr``, message or log line
+of this package shows a password, token, session, device password, secret or SRP private value.
+"""
+
+from __future__ import annotations
+
+from .flows import (
+    AuthFlowError,
+    Challenge,
+    CustomChallenge,
+    EmailOtp,
+    MfaSetup,
+    NewPasswordRequired,
+    OtherChallenge,
+    RememberedDevice,
+    SelectMfaType,
+    SignedIn,
+    SignInStep,
+    SmsMfa,
+    SmsOtp,
+    SoftwareTokenMfa,
+    SoftwareTokenSetup,
+    UserPoolAuth,
+)
+from .secret_hash import secret_hash
+from .srp import DeviceSRP, SRPError, UserSRP, new_device_verifier, timestamp
+
+__all__ = [
+    "AuthFlowError",
+    "Challenge",
+    "CustomChallenge",
+    "DeviceSRP",
+    "EmailOtp",
+    "MfaSetup",
+    "NewPasswordRequired",
+    "OtherChallenge",
+    "RememberedDevice",
+    "SRPError",
+    "SelectMfaType",
+    "SignInStep",
+    "SignedIn",
+    "SmsMfa",
+    "SmsOtp",
+    "SoftwareTokenMfa",
+    "SoftwareTokenSetup",
+    "UserPoolAuth",
+    "UserSRP",
+    "new_device_verifier",
+    "secret_hash",
+    "timestamp",
+]
