@@ -1,0 +1,131 @@
+"""Cancelling calls mid-request: the right exception, the connection released, nothing leaked."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+
+import pytest
+
+import aiocognito
+from aiocognito import CognitoIdentityProviderClient
+from tests.faults.server import FaultServer, Stall, ok, status
+from tests.faults.support import assert_pool_quiet, login, pool
+
+MakeClient = Callable[..., CognitoIdentityProviderClient]
+
+
+async def _until(predicate: Callable[[], bool], timeout: float = 3.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "condition not reached in time"
+        await asyncio.sleep(0.005)
+
+
+async def test_task_cancel_mid_request(server: FaultServer, make_client: MakeClient) -> None:
+    server.script(then=Stall())
+    client = make_client(timeout=5.0)  # the read timeout would not end this call for a while
+    task = asyncio.create_task(login(client))
+    await _until(lambda: server.count == 1)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    # Released at once, not when the client closes: the half-done connection is closed.
+    await server.wait_all_closed()
+    assert_pool_quiet(client)
+    assert pool(client).connections == []
+    # The client is still usable, on a new connection.
+    server.script(then=ok())
+    await login(client)
+    assert server.accepted == 2
+
+
+async def test_asyncio_timeout_around_a_call(server: FaultServer, make_client: MakeClient) -> None:
+    server.script(then=Stall())
+    client = make_client(timeout=5.0)
+    started = time.perf_counter()
+    with pytest.raises(TimeoutError) as info:
+        async with asyncio.timeout(0.1):
+            await login(client)
+    assert time.perf_counter() - started < 0.5
+    # The caller's own deadline: asyncio's TimeoutError, not the client's (no retry happened).
+    assert not isinstance(info.value, aiocognito.CognitoError)
+    assert server.count == 1
+    await server.wait_all_closed()
+    assert_pool_quiet(client)
+
+
+async def test_cancel_during_backoff_stops_retrying(
+    server: FaultServer, make_client: MakeClient
+) -> None:
+    server.script(then=status(503))
+    client = make_client()
+    client._retry.sleep = asyncio.sleep  # a real 1 s backoff, cancelled halfway
+    client._retry.random = lambda: 1.0
+    task = asyncio.create_task(login(client))
+    await _until(lambda: server.count == 1)
+    await asyncio.sleep(0.05)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    await asyncio.sleep(0.1)
+    assert server.count == 1
+    assert_pool_quiet(client)  # the 503's connection went back to the pool, idle
+
+
+async def test_cancel_while_waiting_for_a_connection_slot(
+    server: FaultServer, make_client: MakeClient
+) -> None:
+    """More calls than the pool has connections: cancel the ones still queued, then the rest."""
+    server.script(then=Stall())
+    client = make_client(timeout=5.0)
+    tasks = [asyncio.create_task(login(client)) for _ in range(150)]
+    await _until(lambda: server.count == 100)
+    queued, running = tasks[100:], tasks[:100]
+    for task in queued:
+        task.cancel()
+    await asyncio.gather(*queued, return_exceptions=True)
+    assert server.count == 100  # the queued ones never reached the server
+    for task in running:
+        task.cancel()
+    results = await asyncio.gather(*running, return_exceptions=True)
+    assert all(isinstance(r, asyncio.CancelledError) for r in results)
+    await server.wait_all_closed()
+    assert_pool_quiet(client)
+
+
+async def test_200_cancelled_calls_leak_nothing(
+    server: FaultServer, make_client: MakeClient
+) -> None:
+    server.script(then=Stall())
+    client = make_client(timeout=5.0)
+    tasks = [asyncio.create_task(login(client)) for _ in range(200)]
+    await _until(lambda: server.count == 100)  # as many in flight as the pool allows
+    for task in tasks:
+        task.cancel()
+    results = await asyncio.gather(*tasks, return_exceptions=True)
+    assert all(isinstance(r, asyncio.CancelledError) for r in results)
+    await server.wait_all_closed()
+    assert_pool_quiet(client)
+    assert pool(client).connections == []
+
+    # The same with asyncio's timeouts instead of explicit cancels.
+    async def bounded() -> None:
+        async with asyncio.timeout(0.2):
+            await login(client)
+
+    results = await asyncio.gather(*(bounded() for _ in range(200)), return_exceptions=True)
+    assert all(type(r) is TimeoutError for r in results), {type(r) for r in results}
+    await server.wait_all_closed()
+    assert_pool_quiet(client)
+
+    # And the client still works afterwards.
+    server.script(then=ok())
+    await asyncio.gather(*(login(client) for _ in range(20)))
+    http = client._http
+    await client.close()
+    assert http is not None and http.is_closed
+    await server.wait_all_closed()
+    current = asyncio.current_task()
+    assert [t for t in asyncio.all_tasks() if t is not current and not t.done()] == []
