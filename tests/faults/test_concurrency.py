@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import aiocognito
 from aiocognito import CognitoIdentityProviderClient, shapes
-from aiocognito._core.retries import INITIAL_QUOTA, RetryQuota
+from aiocognito._core.retries import INITIAL_QUOTA, RETRY_COST, RetryQuota
 from tests.faults.server import FaultServer, RandomFailures
 from tests.faults.support import assert_pool_quiet, login
 
@@ -73,3 +73,26 @@ async def test_500_concurrent_calls_with_random_failures(
     assert_pool_quiet(client)
     # At most the pool's 100 connections at a time; make_client's teardown checks they close.
     assert server.open <= 100
+
+
+async def test_500_concurrent_calls_against_a_dead_dependency(
+    server: FaultServer, make_client: Callable[..., CognitoIdentityProviderClient]
+) -> None:
+    """Every request fails: the quota pays for exactly 500 / 5 = 100 retries, then none."""
+    from tests.faults.server import status
+
+    server.script(then=status(503))
+    client = make_client(max_attempts=3)
+    quota = client._retry.quota = CheckedQuota()
+    results = await asyncio.wait_for(
+        asyncio.gather(*(login(client) for _ in range(CALLS)), return_exceptions=True),
+        TIME_LIMIT,
+    )
+    assert all(isinstance(r, aiocognito.ServiceError) for r in results)
+    assert quota.retries == INITIAL_QUOTA // RETRY_COST
+    assert quota.available == 0
+    assert server.count == CALLS + quota.retries
+    assert sum(r.attempts for r in results if isinstance(r, aiocognito.ServiceError)) == (
+        server.count
+    )
+    assert_pool_quiet(client)
