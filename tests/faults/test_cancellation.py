@@ -95,6 +95,36 @@ async def test_cancel_while_waiting_for_a_connection_slot(
     assert_pool_quiet(client)
 
 
+async def test_cancel_between_connecting_and_sending(
+    server: FaultServer, make_client: MakeClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window of encode/httpcore#1093, hit on purpose: the connection is open, the request
+    not yet started on it. httpcore leaves such a connection in its pool for good (neither
+    idle nor closed); the client closes it."""
+    from httpcore._async.http11 import AsyncHTTP11Connection
+
+    original = AsyncHTTP11Connection.handle_async_request
+
+    async def cancelled_on_arrival(self: AsyncHTTP11Connection, request: object) -> object:
+        monkeypatch.setattr(AsyncHTTP11Connection, "handle_async_request", original)
+        task = asyncio.current_task()
+        assert task is not None
+        task.cancel()  # as a timeout firing at this very moment would
+        await asyncio.sleep(0)
+        raise AssertionError("not reached")
+
+    monkeypatch.setattr(AsyncHTTP11Connection, "handle_async_request", cancelled_on_arrival)
+    client = make_client()
+    task = asyncio.create_task(login(client))
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert server.accepted == 1 and server.count == 0
+    await server.wait_all_closed()  # closed now, not only at client.close()
+    assert pool(client).connections == []
+    await login(client)  # and the pool works on
+    assert server.count == 1
+
+
 async def test_200_cancelled_calls_leak_nothing(
     server: FaultServer, make_client: MakeClient
 ) -> None:

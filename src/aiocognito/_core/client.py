@@ -453,6 +453,9 @@ class BaseClient:
                     url, content=body, headers=headers, timeout=self._timeout
                 )
                 content = response.content
+        except asyncio.CancelledError:
+            await _close_orphaned_connections(http)
+            raise
         except httpx.TimeoutException as exc:
             self._log_attempt(op, attempt, type(exc).__name__, started, None)
             raise TimeoutError(f"{op.name}: {self._describe_timeout(exc, http)}") from exc
@@ -490,6 +493,33 @@ _TIMEOUT_PHASES: dict[type[httpx.TimeoutException], str] = {
     httpx.WriteTimeout: "write",
     httpx.PoolTimeout: "pool",
 }
+
+
+async def _close_orphaned_connections(http: httpx.AsyncClient) -> None:
+    """Close pool connections that no request owns, after a cancelled request.
+
+    httpcore 1.0.x can leave a connection behind when a request is cancelled between getting
+    a connection and starting to use it (encode/httpcore#1093): the connection is neither
+    idle nor closed, so the pool never reuses nor reclaims it, and its socket stays open.
+    Enough of them fill the pool, and every later call fails with a pool timeout. A
+    connection in use always belongs to a request the pool still holds, so a busy connection
+    without one is such an orphan. Only httpcore's private state tells; when it changes, this
+    does nothing.
+    """
+    pool = getattr(getattr(http, "_transport", None), "_pool", None)
+    connections = getattr(pool, "_connections", None)
+    requests = getattr(pool, "_requests", None)
+    if not isinstance(connections, list) or not isinstance(requests, list):
+        return
+    owned = {id(getattr(request, "connection", None)) for request in requests}
+    orphans = [
+        c for c in connections if id(c) not in owned and not c.is_idle() and not c.is_closed()
+    ]
+    for connection in orphans:
+        connections.remove(connection)
+    for connection in orphans:
+        with contextlib.suppress(Exception):
+            await connection.aclose()
 
 
 def _describe(exc: BaseException) -> str:
