@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 
+import httpx
 import pytest
 from botocore.client import BaseClient as Boto3Client
 
@@ -17,31 +18,63 @@ from examples._emulator import MotoServer
 from tests.integration.support import REGION, DummyCredentials
 
 
+class Emulator:
+    """The running moto server and the two moto-api calls the tests need.
+
+    One HTTP connection for every reset: a few hundred resets each setting up a new client
+    would cost seconds.
+    """
+
+    def __init__(self, server: MotoServer) -> None:
+        self.server = server
+        self.url = server.url
+        self._http = httpx.Client(base_url=self.url, timeout=10.0, trust_env=False)
+
+    def reset(self) -> None:
+        """Forget every pool, user, token... (``POST /moto-api/reset``)."""
+        self._http.post("/moto-api/reset").raise_for_status()
+
+    def seed(self, value: int) -> None:
+        """Seed moto's random generator: ids, secrets and tokens repeat after the same calls."""
+        self._http.post("/moto-api/seed", params={"a": value}).raise_for_status()
+
+    def close(self) -> None:
+        self._http.close()
+
+
 @pytest.fixture(scope="session")
-def moto_server() -> Iterator[MotoServer]:
+def emulator() -> Iterator[Emulator]:
     """moto's server, started once (it takes a second or two) and stopped by pid at the end."""
     with MotoServer() as server:
-        yield server
+        emulator = Emulator(server)
+        try:
+            yield emulator
+        finally:
+            emulator.close()
 
 
 @pytest.fixture(autouse=True)
-def fresh_emulator(moto_server: MotoServer) -> MotoServer:
-    """Every test starts from an empty emulator (``POST /moto-api/reset``)."""
-    moto_server.reset()
-    return moto_server
+def fresh_emulator(emulator: Emulator) -> Emulator:
+    """Every test starts from an empty emulator."""
+    emulator.reset()
+    return emulator
+
+
+def our_client(url: str) -> CognitoIdentityProviderClient:
+    """Our client on the emulator, with dummy credentials: nothing read from the environment."""
+    return CognitoIdentityProviderClient(
+        REGION, endpoint_url=url, credentials=DummyCredentials(), total_timeout=30
+    )
 
 
 @pytest.fixture
-async def client(moto_server: MotoServer) -> AsyncIterator[CognitoIdentityProviderClient]:
-    """Our client on the emulator, with dummy credentials: nothing read from the environment."""
-    async with CognitoIdentityProviderClient(
-        REGION, endpoint_url=moto_server.url, credentials=DummyCredentials(), total_timeout=30
-    ) as cognito:
+async def client(emulator: Emulator) -> AsyncIterator[CognitoIdentityProviderClient]:
+    async with our_client(emulator.url) as cognito:
         yield cognito
 
 
-@pytest.fixture
-def boto3_client(moto_server: MotoServer) -> Boto3Client:
+@pytest.fixture(scope="session")
+def boto3_client(emulator: Emulator) -> Boto3Client:
     """boto3's client on the same emulator: the reference the differential test compares to."""
     import boto3  # type: ignore[import-untyped]
     from botocore.config import Config
@@ -51,7 +84,7 @@ def boto3_client(moto_server: MotoServer) -> Boto3Client:
     )
     result: Boto3Client = session.client(
         "cognito-idp",
-        endpoint_url=moto_server.url,
+        endpoint_url=emulator.url,
         config=Config(retries={"mode": "standard", "max_attempts": 1}),
     )
     return result
