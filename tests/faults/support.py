@@ -59,14 +59,15 @@ async def guarded(aw: Awaitable[T], seconds: float = GUARD) -> T:
     return await asyncio.wait_for(aw, seconds)
 
 
-async def login(client: CognitoIdentityProviderClient) -> Any:
+async def login(client: CognitoIdentityProviderClient, guard: float = GUARD) -> Any:
     """The call most faults are tried with: unsigned, with a password in its parameters."""
     return await guarded(
         client.initiate_auth(
             auth_flow="USER_PASSWORD_AUTH",
             client_id="app-client",
             auth_parameters={"USERNAME": "alice", "PASSWORD": PASSWORD},
-        )
+        ),
+        guard,
     )
 
 
