@@ -525,13 +525,17 @@ async def _close_orphaned_connections(http: httpx.AsyncClient) -> None:
 def _describe(exc: BaseException) -> str:
     """``ReadError: [Errno 104] Connection reset by peer``.
 
-    httpx's exception for a reset connection has an empty message; the reason is further
-    down its chain of causes.
+    httpx's exception for a reset connection has an empty message, and the one for a refused
+    connection says "All connection attempts failed": the reason is further down the chain
+    of causes, in the operating system's error.
     """
+    text = ""
     cause: BaseException | None = exc
     while cause is not None:
-        text = str(cause)
-        if text:
-            return f"{type(exc).__name__}: {text}"
+        text = text or str(cause)
+        if isinstance(cause, OSError) and cause.errno is not None:
+            reason = str(cause)
+            text = reason if not text or text == reason else f"{text} ({reason})"
+            break
         cause = cause.__cause__ or cause.__context__
-    return type(exc).__name__
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
