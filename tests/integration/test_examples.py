@@ -67,26 +67,46 @@ def test_example_runs_against_the_emulator(script: str, emulator: Emulator, tmp_
     assert emulator.url in completed.stdout  # it used the endpoint it was given
 
 
-# A deliberate type error through the package's documented import: mypy must report it.
-TYPED_IMPORT_PROBE = """\
+# User code as apps write it, type-checked together with the examples. Each probe is one
+# file; mypy must report exactly what its comment says.
+PROBES = {
+    # A deliberate type error through the package's documented import: must be reported.
+    "documented_import.py": """\
 from aiocognito import CognitoIdentityProviderClient
 
 
 async def probe(client: CognitoIdentityProviderClient) -> None:
     await client.sign_up(client_id=1, username="alice")
-"""
+""",
+    # A list of enum members kept in a variable, passed where the client takes a list of
+    # flows: correct code, must pass.
+    "list_parameter.py": """\
+from aiocognito import shapes
+from aiocognito.client import CognitoIdentityProviderClient
+
+FLOWS = [shapes.ExplicitAuthFlowsType.ALLOW_USER_PASSWORD_AUTH]
+
+
+async def probe(client: CognitoIdentityProviderClient) -> None:
+    await client.create_user_pool_client(
+        user_pool_id="pool", client_name="app", explicit_auth_flows=FLOWS
+    )
+""",
+}
 
 
 @pytest.fixture(scope="module")
 def mypy_output(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """One ``mypy --strict`` run over every example and the import probe."""
+    """One ``mypy --strict`` run over every example and every probe (a cold run takes seconds)."""
     work = tmp_path_factory.mktemp("mypy")
-    probe = work / "typed_import_probe.py"
-    probe.write_text(TYPED_IMPORT_PROBE, encoding="utf-8")
+    probes = []
+    for name, text in PROBES.items():
+        (work / name).write_text(text, encoding="utf-8")
+        probes.append(str(work / name))
     scripts = sorted(str(path) for path in EXAMPLES.glob("*.py"))
     command = [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(work / "cache")]
     completed = subprocess.run(
-        [*command, *scripts, str(probe)],
+        [*command, *scripts, *probes],
         env={**os.environ, "MYPYPATH": str(ROOT / "src")},
         cwd=ROOT,
         capture_output=True,
@@ -97,9 +117,12 @@ def mypy_output(tmp_path_factory: pytest.TempPathFactory) -> str:
     return completed.stdout + completed.stderr
 
 
+def reported(mypy_output: str, file: str) -> list[str]:
+    return [line for line in mypy_output.splitlines() if file in line and ": error:" in line]
+
+
 def test_examples_pass_mypy_strict(mypy_output: str) -> None:
-    problems = [line for line in mypy_output.splitlines() if "examples" in line and "error" in line]
-    assert not problems, mypy_output
+    assert not reported(mypy_output, "examples"), mypy_output
 
 
 @pytest.mark.xfail(
@@ -112,4 +135,17 @@ def test_examples_pass_mypy_strict(mypy_output: str) -> None:
     "`from ._core.client import ClientClosedError as ClientClosedError` under TYPE_CHECKING.",
 )
 def test_the_documented_client_import_is_typed(mypy_output: str) -> None:
-    assert 'Argument "client_id" to "sign_up"' in mypy_output, mypy_output
+    errors = reported(mypy_output, "documented_import.py")
+    assert any('Argument "client_id" to "sign_up"' in line for line in errors), mypy_output
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="aiocognito typing bug: list parameters are typed `list[EnumType | str] | None`, and "
+    "`list` is invariant, so a `list[EnumType]` held in a variable is rejected (only a literal "
+    "written in the call passes). Fix in the generator's type rendering for client method "
+    "parameters and input shape fields: `Sequence[...]` for lists and `Mapping[...]` for maps, "
+    "as botocore-stubs does (the runtime validator already accepts lists and tuples).",
+)
+def test_a_list_of_enum_members_is_accepted(mypy_output: str) -> None:
+    assert not reported(mypy_output, "list_parameter.py"), mypy_output

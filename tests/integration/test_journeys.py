@@ -498,3 +498,34 @@ async def test_admin_delete_user(client: CognitoIdentityProviderClient) -> None:
     await client.admin_delete_user(user_pool_id=app.pool_id, username="alice")
     with pytest.raises(errors.UserNotFoundException):
         await client.admin_get_user(user_pool_id=app.pool_id, username="alice")
+
+
+async def test_forgot_password(client: CognitoIdentityProviderClient) -> None:
+    # moto does not check the code we confirm with (see the package docstring): this journey
+    # shows the calls and their typed answers, not that a wrong code would be refused.
+    app = await create_app(client)
+    old, new = password(), password()
+    await client.update_user_pool(
+        user_pool_id=app.pool_id,
+        account_recovery_setting=shapes.AccountRecoverySettingType(
+            recovery_mechanisms=[
+                shapes.RecoveryOptionType(
+                    priority=1, name=shapes.RecoveryOptionNameType.VERIFIED_EMAIL
+                )
+            ]
+        ),
+    )
+    await confirmed_user(client, app, "alice", old, email="alice@example.com")
+
+    sent = await client.forgot_password(client_id=app.client_id, username="alice")
+    delivery = present(sent.code_delivery_details)
+    assert delivery.delivery_medium is shapes.DeliveryMediumType.EMAIL
+    assert delivery.attribute_name == "email"
+    assert delivery.destination == "a***@e***"  # masked, as Cognito does
+
+    await client.confirm_forgot_password(
+        client_id=app.client_id, username="alice", confirmation_code="123456", password=new
+    )
+    assert (await sign_in(client, app, "alice", new)).access_token
+    with pytest.raises(errors.NotAuthorizedException):
+        await sign_in(client, app, "alice", old)
