@@ -24,6 +24,8 @@ Steps are immutable: answering one again (say, after a mistyped code) resends wi
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import json
 import logging
 from collections.abc import Callable, Mapping
@@ -359,6 +361,27 @@ def _json_object(text: str | None) -> dict[str, str]:
     return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
 
 
+def _token_username(result: AuthenticationResultType) -> str | None:
+    """The ``username`` claim of the access token (``cognito:username`` of the ID token).
+
+    Read, not verified: the tokens came over TLS from the service itself, and the name is used
+    only to compute later SECRET_HASHes. It is the service's own name for the user, where a
+    sign-in that asked no challenge has only the name that was typed (maybe an alias).
+    """
+    for token, claim in ((result.access_token, "username"), (result.id_token, "cognito:username")):
+        parts = (token or "").split(".")
+        if len(parts) != 3:
+            continue
+        try:
+            payload = json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
+        except (ValueError, binascii.Error):
+            continue
+        value = payload.get(claim) if isinstance(payload, dict) else None
+        if isinstance(value, str) and value:
+            return value
+    return None
+
+
 _CODE_CHALLENGES: dict[str, type[SmsMfa | SoftwareTokenMfa | EmailOtp | SmsOtp]] = {
     "SMS_MFA": SmsMfa,
     "SOFTWARE_TOKEN_MFA": SoftwareTokenMfa,
@@ -662,11 +685,12 @@ class UserPoolAuth:
         """Answer the automatic challenges; return tokens or the first one the app must."""
         device_srp: DeviceSRP | None = None
         for _ in range(_MAX_AUTOMATIC_STEPS):
-            if response.authentication_result is not None:
+            result = response.authentication_result
+            if result is not None:
                 logger.debug("sign-in: signed in")
                 return SignedIn(
-                    authentication_result=response.authentication_result,
-                    username=state.username,
+                    authentication_result=result,
+                    username=_token_username(result) or state.username,
                     device=state.device,
                 )
             name = str(response.challenge_name or "")
