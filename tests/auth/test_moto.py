@@ -1,0 +1,129 @@
+"""The password, refresh and NEW_PASSWORD_REQUIRED flows against moto's Cognito emulator.
+
+moto runs as a real server on 127.0.0.1 (see ``conftest.moto_server``). It checks passwords,
+sessions and, for app clients with a secret, SECRET_HASH on InitiateAuth; it does **not**
+verify SRP (its SALT and SRP_B are random and any signature passes), so the SRP test here
+only proves our messages have the shape moto expects; the SRP math is proven by the
+simulation tests.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from aiocognito import CognitoIdentityProviderClient, errors
+from aiocognito.auth import NewPasswordRequired, SignedIn, UserPoolAuth
+
+PASSWORD = "Moto-Pass-1a!"
+
+
+class _DummyCredentials:
+    access_key = "testing"
+    secret_key = "testing"
+    token: str | None = None
+
+
+@pytest.fixture
+async def moto_client(moto_server: Any) -> AsyncIterator[CognitoIdentityProviderClient]:
+    async with CognitoIdentityProviderClient(
+        "us-east-1", endpoint_url=moto_server.url, credentials=_DummyCredentials()
+    ) as client:
+        yield client
+
+
+async def _pool(
+    client: CognitoIdentityProviderClient, *, secret: bool, email_usernames: bool = False
+) -> UserPoolAuth:
+    created = await client.create_user_pool(
+        pool_name=f"auth-{secrets.token_hex(4)}",
+        username_attributes=["email"] if email_usernames else None,
+    )
+    assert created.user_pool is not None and created.user_pool.id is not None
+    pool_id = created.user_pool.id
+    app = await client.create_user_pool_client(
+        user_pool_id=pool_id,
+        client_name="app",
+        generate_secret=secret,
+        explicit_auth_flows=[
+            "ALLOW_USER_PASSWORD_AUTH",
+            "ALLOW_USER_SRP_AUTH",
+            "ALLOW_REFRESH_TOKEN_AUTH",
+        ],
+    )
+    assert app.user_pool_client is not None and app.user_pool_client.client_id is not None
+    return UserPoolAuth(
+        client, pool_id, app.user_pool_client.client_id, app.user_pool_client.client_secret
+    )
+
+
+async def _confirmed_user(auth: UserPoolAuth, username: str) -> None:
+    client = auth.client
+    await client.admin_create_user(
+        user_pool_id=auth.user_pool_id, username=username, message_action="SUPPRESS"
+    )
+    await client.admin_set_user_password(
+        user_pool_id=auth.user_pool_id, username=username, password=PASSWORD, permanent=True
+    )
+
+
+@pytest.mark.parametrize("secret", [False, True], ids=["public-client", "client-secret"])
+async def test_password_sign_in_and_refresh(
+    moto_client: CognitoIdentityProviderClient, secret: bool
+) -> None:
+    auth = await _pool(moto_client, secret=secret)
+    await _confirmed_user(auth, "alice")
+    signed_in = await auth.sign_in_password("alice", PASSWORD)
+    assert isinstance(signed_in, SignedIn)
+    assert signed_in.username == "alice"
+    assert signed_in.access_token and signed_in.refresh_token
+    me = await moto_client.get_user(access_token=signed_in.access_token)
+    assert me.username == "alice"
+
+    refreshed = await auth.refresh(signed_in.refresh_token, username=signed_in.username)
+    assert refreshed.access_token
+
+    with pytest.raises(errors.NotAuthorizedException):
+        await auth.sign_in_password("alice", PASSWORD + "x")
+
+
+async def test_refresh_with_a_wrong_secret_hash_is_refused(
+    moto_client: CognitoIdentityProviderClient,
+) -> None:
+    auth = await _pool(moto_client, secret=True)
+    await _confirmed_user(auth, "bob")
+    signed_in = await auth.sign_in_password("bob", PASSWORD)
+    assert isinstance(signed_in, SignedIn) and signed_in.refresh_token
+    with pytest.raises(errors.NotAuthorizedException):
+        await auth.refresh(signed_in.refresh_token, username="someone-else")
+
+
+async def test_new_password_required(moto_client: CognitoIdentityProviderClient) -> None:
+    auth = await _pool(moto_client, secret=False)
+    await moto_client.admin_create_user(
+        user_pool_id=auth.user_pool_id,
+        username="carol",
+        temporary_password="Temp-Pass-1a!",
+        message_action="SUPPRESS",
+    )
+    step = await auth.sign_in_password("carol", "Temp-Pass-1a!")
+    assert isinstance(step, NewPasswordRequired)
+    done = await step.answer("Fresh-Pass-2b!")
+    assert isinstance(done, SignedIn) and done.access_token
+    again = await auth.sign_in_password("carol", "Fresh-Pass-2b!")
+    assert isinstance(again, SignedIn)
+
+
+async def test_srp_messages_are_what_moto_expects(
+    moto_client: CognitoIdentityProviderClient,
+) -> None:
+    # moto accepts any SRP proof: this checks the wire shape (USERNAME = USER_ID_FOR_SRP,
+    # the secret block sent back, the session), not the math.
+    auth = await _pool(moto_client, secret=True, email_usernames=True)
+    await _confirmed_user(auth, "dora@example.com")
+    step = await auth.sign_in_srp("dora@example.com", PASSWORD)
+    assert isinstance(step, SignedIn)
+    assert step.username != "dora@example.com"  # the service's own name for the user
