@@ -1,0 +1,18 @@
+"""What a user writes to use each measured client, timed by ``driver.py`` in a fresh process.
+
+Kept free of imports so that importing it costs nothing and pre-imports nothing the clients
+would import themselves.
+"""
+
+IMPORTS = {
+    "aiocognito": "from aiocognito import CognitoIdentityProviderClient",
+    "aiocognito+aiohttp": (
+        "from aiocognito import CognitoIdentityProviderClient; import httpx; "
+        "from httpx_aiohttp import AiohttpTransport"
+    ),
+    "aiobotocore": "from aiobotocore.session import get_session",
+    "capo": "from capo_cognito_identity_provider import AsyncCognitoIdentityProviderClient",
+    "httpx": "import httpx",
+    "httpx+aiohttp": "import httpx; from httpx_aiohttp import AiohttpTransport",
+    "asyncio": "import asyncio",
+}
