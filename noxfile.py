@@ -101,6 +101,25 @@ def golden(session: nox.Session) -> None:
 
 
 @nox.session
+def bench(session: nox.Session) -> None:
+    """The benchmark of benchmarks/README.md: aiocognito beside aiobotocore, capo and raw httpx.
+
+    Prints a markdown table and writes benchmarks/RESULTS.md; arguments after ``--`` go to
+    ``benchmarks/run.py`` (e.g. ``nox -s bench -- --quick`` for a smoke run that writes
+    nothing). aiobotocore pins botocore to a narrow range, which is fine in this venv.
+    """
+    session.install(
+        "-e",
+        ".[speedups]",
+        "aiobotocore",
+        "capo-cognito-identity-provider",
+        "httpx-aiohttp",
+        "pycognito",
+    )
+    session.run("python", "benchmarks/run.py", *session.posargs)
+
+
+@nox.session
 def demo(session: nox.Session) -> None:
     """The README's first command: run the main example against a local moto server.
 
