@@ -103,6 +103,7 @@ class Pagination:
     limit: str | None
     item_annotation: str
     inferred: bool  # True when found by shape, not listed in paginators-1.json
+    limit_required: bool = False
 
 
 @dataclass
@@ -166,6 +167,7 @@ class Service:
     client_imports: dict[str, set[str]] = field(default_factory=dict)
     client_uses_datetime: bool = False
     client_uses_json: bool = False
+    client_uses_collections: bool = False
     query_compatible: bool = False
 
     @property
@@ -591,6 +593,7 @@ def _paginate(service: Service, model: JSON, listed: JSON, where: dict[str, str]
             output_token=out_names[out_token].name,
             result=result_member.name,
             limit=in_names[limit].name if limit in in_names else None,
+            limit_required=bool(limit in in_names and in_names[limit].required),
             item_annotation=item[len("list[") : -1],
             inferred=inferred,
         )
@@ -649,6 +652,9 @@ def _client(service: Service, b: _Builder, where: dict[str, str]) -> None:
                     label: labels[label] for label in re.findall(r"\{(\w+)\}", op.host_prefix)
                 }
             op.idempotency_tokens = [m.name for m in inp.members if m.idempotency_token]
+            service.client_uses_collections |= any(
+                "list[" in m.annotation or "dict[" in m.annotation for m in inp.members
+            )
             need(inp.refs)
             service.client_uses_datetime |= inp.uses_datetime
             service.client_uses_json |= inp.uses_json

@@ -47,6 +47,12 @@ def _error_annotation(annotation: str) -> str:
     return "object"
 
 
+def param_type(annotation: str) -> str:
+    """Method parameters accept any sequence or mapping: lists are invariant, so a
+    ``list[SomeEnum]`` would not pass where ``list[SomeEnum | str]`` is declared."""
+    return annotation.replace("list[", "Sequence[").replace("dict[", "Mapping[")
+
+
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
@@ -60,6 +66,7 @@ def environment() -> jinja2.Environment:
     env.filters["docstring"] = docstring_body
     env.filters["constraints"] = _constraints
     env.filters["error_annotation"] = _error_annotation
+    env.filters["param_type"] = param_type
     return env
 
 

@@ -25,11 +25,13 @@ from ._version import __version__
 
 if TYPE_CHECKING:
     from . import errors as errors, shapes as shapes
+    from ._core.client import ClientClosedError as ClientClosedError
+    from .client import CognitoIdentityProviderClient as CognitoIdentityProviderClient
 
 __all__ = [
-    "ClientClosedError",  # pyright: ignore[reportUnsupportedDunderAll] - loaded on first use
+    "ClientClosedError",
     "CognitoError",
-    "CognitoIdentityProviderClient",  # pyright: ignore[reportUnsupportedDunderAll]
+    "CognitoIdentityProviderClient",
     "ConfigurationError",
     "NoCredentialsError",
     "NoRegionError",

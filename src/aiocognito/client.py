@@ -12,6 +12,8 @@ from aiocognito._core.pagination import Paginator
 from .errors import ERRORS
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
     from aiocognito._core.types import JSONValue
 
     from ._shapes.add_custom_attributes import AddCustomAttributesResponse, SchemaAttributeType
@@ -1342,7 +1344,7 @@ class CognitoIdentityProviderClient(BaseClient):
         self,
         *,
         user_pool_id: str,
-        custom_attributes: list[SchemaAttributeType],
+        custom_attributes: Sequence[SchemaAttributeType],
     ) -> AddCustomAttributesResponse:
         """Adds additional user attributes to the user pool schema. Custom attributes can be
         mutable or immutable and have a `custom:` or `dev:` prefix. For more information, see
@@ -1465,7 +1467,7 @@ class CognitoIdentityProviderClient(BaseClient):
         *,
         user_pool_id: str,
         username: str,
-        client_metadata: dict[str, str] | None = None,
+        client_metadata: Mapping[str, str] | None = None,
     ) -> AdminConfirmSignUpResponse:
         """Confirms user sign-up as an administrator.
 
@@ -1532,13 +1534,13 @@ class CognitoIdentityProviderClient(BaseClient):
         *,
         user_pool_id: str,
         username: str,
-        user_attributes: list[AttributeType] | None = None,
-        validation_data: list[AttributeType] | None = None,
+        user_attributes: Sequence[AttributeType] | None = None,
+        validation_data: Sequence[AttributeType] | None = None,
         temporary_password: str | None = None,
         force_alias_creation: bool | None = None,
         message_action: MessageActionType | str | None = None,
-        desired_delivery_mediums: list[DeliveryMediumType | str] | None = None,
-        client_metadata: dict[str, str] | None = None,
+        desired_delivery_mediums: Sequence[DeliveryMediumType | str] | None = None,
+        client_metadata: Mapping[str, str] | None = None,
     ) -> AdminCreateUserResponse:
         """Creates a new user in the specified user pool.
 
@@ -1751,7 +1753,7 @@ class CognitoIdentityProviderClient(BaseClient):
         *,
         user_pool_id: str,
         username: str,
-        user_attribute_names: list[str],
+        user_attribute_names: Sequence[str],
     ) -> AdminDeleteUserAttributesResponse:
         """Deletes attribute values from a user. This operation doesn't affect tokens for existing
         user sessions. The next ID token that the user receives will no longer have the deleted
@@ -2154,8 +2156,8 @@ class CognitoIdentityProviderClient(BaseClient):
         user_pool_id: str,
         client_id: str,
         auth_flow: AuthFlowType | str,
-        auth_parameters: dict[str, str] | None = None,
-        client_metadata: dict[str, str] | None = None,
+        auth_parameters: Mapping[str, str] | None = None,
+        client_metadata: Mapping[str, str] | None = None,
         analytics_metadata: AnalyticsMetadataType | None = None,
         context_data: ContextDataType | None = None,
         session: str | None = None,
@@ -2747,7 +2749,7 @@ class CognitoIdentityProviderClient(BaseClient):
         *,
         user_pool_id: str,
         username: str,
-        client_metadata: dict[str, str] | None = None,
+        client_metadata: Mapping[str, str] | None = None,
     ) -> AdminResetUserPasswordResponse:
         """Begins the password reset process. Sets the requested user’s account into a
         `RESET_REQUIRED` status, and sends them a password-reset code. Your user pool also sends
@@ -2833,11 +2835,11 @@ class CognitoIdentityProviderClient(BaseClient):
         user_pool_id: str,
         client_id: str,
         challenge_name: ChallengeNameType | str,
-        challenge_responses: dict[str, str] | None = None,
+        challenge_responses: Mapping[str, str] | None = None,
         session: str | None = None,
         analytics_metadata: AnalyticsMetadataType | None = None,
         context_data: ContextDataType | None = None,
-        client_metadata: dict[str, str] | None = None,
+        client_metadata: Mapping[str, str] | None = None,
     ) -> AdminRespondToAuthChallengeResponse:
         """Some API operations in a user pool generate a challenge, like a prompt for an MFA code,
         for device authentication that bypasses MFA, or for a custom authentication challenge.
@@ -3172,7 +3174,7 @@ class CognitoIdentityProviderClient(BaseClient):
         *,
         user_pool_id: str,
         username: str,
-        mfa_options: list[MFAOptionType],
+        mfa_options: Sequence[MFAOptionType],
     ) -> AdminSetUserSettingsResponse:
         """This action is no longer supported. You can use it to configure only SMS MFA. You can't
         use it to configure time-based one-time password (TOTP) software token MFA.
@@ -3354,8 +3356,8 @@ class CognitoIdentityProviderClient(BaseClient):
         *,
         user_pool_id: str,
         username: str,
-        user_attributes: list[AttributeType],
-        client_metadata: dict[str, str] | None = None,
+        user_attributes: Sequence[AttributeType],
+        client_metadata: Mapping[str, str] | None = None,
     ) -> AdminUpdateUserAttributesResponse:
         """Updates the specified user's attributes. To delete an attribute from your user, submit
         the attribute in your API request with a blank value.
@@ -3724,7 +3726,7 @@ class CognitoIdentityProviderClient(BaseClient):
         secret_hash: str | None = None,
         analytics_metadata: AnalyticsMetadataType | None = None,
         user_context_data: UserContextDataType | None = None,
-        client_metadata: dict[str, str] | None = None,
+        client_metadata: Mapping[str, str] | None = None,
     ) -> ConfirmForgotPasswordResponse:
         """This public API operation accepts a confirmation code that Amazon Cognito sent to a user
         and accepts a new password for that user.
@@ -3812,7 +3814,7 @@ class CognitoIdentityProviderClient(BaseClient):
         force_alias_creation: bool | None = None,
         analytics_metadata: AnalyticsMetadataType | None = None,
         user_context_data: UserContextDataType | None = None,
-        client_metadata: dict[str, str] | None = None,
+        client_metadata: Mapping[str, str] | None = None,
         session: str | None = None,
     ) -> ConfirmSignUpResponse:
         """Confirms the account of a new user. This public API operation submits a code that Amazon
@@ -3972,10 +3974,10 @@ class CognitoIdentityProviderClient(BaseClient):
         user_pool_id: str,
         provider_name: str,
         provider_type: IdentityProviderTypeType | str,
-        provider_details: dict[str, str],
-        attribute_mapping: dict[str, str] | None = None,
-        idp_identifiers: list[str] | None = None,
-        acr_mapping: dict[str, str] | None = None,
+        provider_details: Mapping[str, str],
+        attribute_mapping: Mapping[str, str] | None = None,
+        idp_identifiers: Sequence[str] | None = None,
+        acr_mapping: Mapping[str, str] | None = None,
     ) -> CreateIdentityProviderResponse:
         """Adds a configuration and trust relationship between a third-party identity provider
         (IdP) and a user pool. Amazon Cognito accepts sign-in with third-party identity
@@ -4060,7 +4062,7 @@ class CognitoIdentityProviderClient(BaseClient):
         client_id: str,
         use_cognito_provided_values: bool | None = None,
         settings: JSONValue | None = None,
-        assets: list[AssetType] | None = None,
+        assets: Sequence[AssetType] | None = None,
     ) -> CreateManagedLoginBrandingResponse:
         """Creates a new set of branding settings for a user pool style and associates it with an
         app client. This operation is the programmatic option for the creation of a new style in
@@ -4134,7 +4136,7 @@ class CognitoIdentityProviderClient(BaseClient):
         user_pool_id: str,
         identifier: str,
         name: str,
-        scopes: list[ResourceServerScopeType] | None = None,
+        scopes: Sequence[ResourceServerScopeType] | None = None,
     ) -> CreateResourceServerResponse:
         """Creates a new OAuth2.0 resource server and defines custom scopes within it. Resource
         servers are associated with custom scopes and machine-to-machine (M2M) authorization.
@@ -4195,7 +4197,7 @@ class CognitoIdentityProviderClient(BaseClient):
         terms_name: str,
         terms_source: TermsSourceType | str,
         enforcement: TermsEnforcementType | str,
-        links: dict[str, str] | None = None,
+        links: Mapping[str, str] | None = None,
     ) -> CreateTermsResponse:
         """Creates terms documents for the requested app client. When Terms and conditions and
         Privacy policy documents are configured, the app client displays links to them in the
@@ -4330,9 +4332,9 @@ class CognitoIdentityProviderClient(BaseClient):
         policies: UserPoolPolicyType | None = None,
         deletion_protection: DeletionProtectionType | str | None = None,
         lambda_config: LambdaConfigType | None = None,
-        auto_verified_attributes: list[VerifiedAttributeType | str] | None = None,
-        alias_attributes: list[AliasAttributeType | str] | None = None,
-        username_attributes: list[UsernameAttributeType | str] | None = None,
+        auto_verified_attributes: Sequence[VerifiedAttributeType | str] | None = None,
+        alias_attributes: Sequence[AliasAttributeType | str] | None = None,
+        username_attributes: Sequence[UsernameAttributeType | str] | None = None,
         sms_verification_message: str | None = None,
         email_verification_message: str | None = None,
         email_verification_subject: str | None = None,
@@ -4343,9 +4345,9 @@ class CognitoIdentityProviderClient(BaseClient):
         device_configuration: DeviceConfigurationType | None = None,
         email_configuration: EmailConfigurationType | None = None,
         sms_configuration: SmsConfigurationType | None = None,
-        user_pool_tags: dict[str, str] | None = None,
+        user_pool_tags: Mapping[str, str] | None = None,
         admin_create_user_config: AdminCreateUserConfigType | None = None,
-        schema: list[SchemaAttributeType] | None = None,
+        schema: Sequence[SchemaAttributeType] | None = None,
         user_pool_add_ons: UserPoolAddOnsType | None = None,
         dcr_configuration: DcrConfigurationType | None = None,
         username_configuration: UsernameConfigurationType | None = None,
@@ -4353,7 +4355,7 @@ class CognitoIdentityProviderClient(BaseClient):
         user_pool_tier: UserPoolTierType | str | None = None,
         key_configuration: KeyConfigurationType | None = None,
         issuer_configuration: IssuerConfigurationType | None = None,
-        acr_configuration: dict[str, AcrLevelConfigType] | None = None,
+        acr_configuration: Mapping[str, AcrLevelConfigType] | None = None,
     ) -> CreateUserPoolResponse:
         """Creates a new Amazon Cognito user pool. This operation sets basic and advanced
         configuration options.
@@ -4565,15 +4567,15 @@ class CognitoIdentityProviderClient(BaseClient):
         access_token_validity: int | None = None,
         id_token_validity: int | None = None,
         token_validity_units: TokenValidityUnitsType | None = None,
-        read_attributes: list[str] | None = None,
-        write_attributes: list[str] | None = None,
-        explicit_auth_flows: list[ExplicitAuthFlowsType | str] | None = None,
-        supported_identity_providers: list[str] | None = None,
-        callback_urls: list[str] | None = None,
-        logout_urls: list[str] | None = None,
+        read_attributes: Sequence[str] | None = None,
+        write_attributes: Sequence[str] | None = None,
+        explicit_auth_flows: Sequence[ExplicitAuthFlowsType | str] | None = None,
+        supported_identity_providers: Sequence[str] | None = None,
+        callback_urls: Sequence[str] | None = None,
+        logout_urls: Sequence[str] | None = None,
         default_redirect_uri: str | None = None,
-        allowed_oauth_flows: list[OAuthFlowType | str] | None = None,
-        allowed_oauth_scopes: list[str] | None = None,
+        allowed_oauth_flows: Sequence[OAuthFlowType | str] | None = None,
+        allowed_oauth_scopes: Sequence[str] | None = None,
         allowed_oauth_flows_user_pool_client: bool | None = None,
         analytics_configuration: AnalyticsConfigurationType | None = None,
         prevent_user_existence_errors: PreventUserExistenceErrorTypes | str | None = None,
@@ -4836,7 +4838,7 @@ class CognitoIdentityProviderClient(BaseClient):
         *,
         user_pool_id: str,
         region_name: str,
-        user_pool_tags: dict[str, str] | None = None,
+        user_pool_tags: Mapping[str, str] | None = None,
     ) -> CreateUserPoolReplicaResponse:
         """Creates a replica of an existing user pool in a specified Amazon Web Services Region.
         The replica enables multi-region replication for high availability and disaster
@@ -5130,7 +5132,7 @@ class CognitoIdentityProviderClient(BaseClient):
     async def delete_user_attributes(
         self,
         *,
-        user_attribute_names: list[str],
+        user_attribute_names: Sequence[str],
         access_token: str,
     ) -> DeleteUserAttributesResponse:
         """Deletes attributes from the currently signed-in user. For example, your application can
@@ -5864,7 +5866,7 @@ class CognitoIdentityProviderClient(BaseClient):
         secret_hash: str | None = None,
         user_context_data: UserContextDataType | None = None,
         analytics_metadata: AnalyticsMetadataType | None = None,
-        client_metadata: dict[str, str] | None = None,
+        client_metadata: Mapping[str, str] | None = None,
     ) -> ForgotPasswordResponse:
         """Sends a password-reset confirmation code to the email address or phone number of the
         requested username. The message delivery method is determined by the user's available
@@ -6007,8 +6009,8 @@ class CognitoIdentityProviderClient(BaseClient):
         *,
         client_id: str,
         secret: str,
-        scopes: list[str] | None = None,
-        client_metadata: dict[str, str] | None = None,
+        scopes: Sequence[str] | None = None,
+        client_metadata: Mapping[str, str] | None = None,
     ) -> GetClientTokenResponse:
         """Issues an access token for machine-to-machine (M2M) authorization. Your app client
         provides its client ID and secret, and receives an access token that authorizes requests
@@ -6074,9 +6076,9 @@ class CognitoIdentityProviderClient(BaseClient):
         actor_token: str | None = None,
         actor_token_type: TokenTypeIdentifierType | str | None = None,
         actor_token_provider_name: str | None = None,
-        scopes: list[str] | None = None,
-        audiences: list[str] | None = None,
-        resources: list[str] | None = None,
+        scopes: Sequence[str] | None = None,
+        audiences: Sequence[str] | None = None,
+        resources: Sequence[str] | None = None,
         requested_token_type: IssuedTokenTypeIdentifierType | str | None = None,
     ) -> GetDerivedTokenResponse:
         """Exchanges an existing token for a new token that is scoped and audience-bound for a
@@ -6423,7 +6425,7 @@ class CognitoIdentityProviderClient(BaseClient):
         client_id: str,
         client_secret: str | None = None,
         device_key: str | None = None,
-        client_metadata: dict[str, str] | None = None,
+        client_metadata: Mapping[str, str] | None = None,
     ) -> GetTokensFromRefreshTokenResponse:
         """Given a refresh token, issues new ID, access, and optionally refresh tokens for the user
         who owns the submitted token. This operation issues a new refresh token and invalidates
@@ -6560,7 +6562,7 @@ class CognitoIdentityProviderClient(BaseClient):
         *,
         access_token: str,
         attribute_name: str,
-        client_metadata: dict[str, str] | None = None,
+        client_metadata: Mapping[str, str] | None = None,
     ) -> GetUserAttributeVerificationCodeResponse:
         """Given an attribute name, sends a user attribute verification code for the specified
         attribute name to the currently signed-in user.
@@ -6856,8 +6858,8 @@ class CognitoIdentityProviderClient(BaseClient):
         *,
         auth_flow: AuthFlowType | str,
         client_id: str,
-        auth_parameters: dict[str, str] | None = None,
-        client_metadata: dict[str, str] | None = None,
+        auth_parameters: Mapping[str, str] | None = None,
+        client_metadata: Mapping[str, str] | None = None,
         analytics_metadata: AnalyticsMetadataType | None = None,
         user_context_data: UserContextDataType | None = None,
         session: str | None = None,
@@ -7455,7 +7457,7 @@ class CognitoIdentityProviderClient(BaseClient):
         self,
         *,
         user_pool_id: str,
-        page_size: int | None = None,
+        page_size: int,
         starting_token: str | None = None,
     ) -> Paginator[ListUserImportJobsResponse, UserImportJobType]:
         """Page through `list_user_import_jobs`: each page is a `ListUserImportJobsResponse`.
@@ -7766,7 +7768,7 @@ class CognitoIdentityProviderClient(BaseClient):
     def paginate_list_user_pools(
         self,
         *,
-        page_size: int | None = None,
+        page_size: int,
         starting_token: str | None = None,
     ) -> Paginator[ListUserPoolsResponse, UserPoolDescriptionType]:
         """Page through `list_user_pools`: each page is a `ListUserPoolsResponse`.
@@ -7870,7 +7872,7 @@ class CognitoIdentityProviderClient(BaseClient):
         self,
         *,
         user_pool_id: str,
-        attributes_to_get: list[str] | None = None,
+        attributes_to_get: Sequence[str] | None = None,
         limit: int | None = None,
         pagination_token: str | None = None,
         filter: str | None = None,
@@ -7939,7 +7941,7 @@ class CognitoIdentityProviderClient(BaseClient):
         self,
         *,
         user_pool_id: str,
-        attributes_to_get: list[str] | None = None,
+        attributes_to_get: Sequence[str] | None = None,
         filter: str | None = None,
         page_size: int | None = None,
         starting_token: str | None = None,
@@ -8161,7 +8163,7 @@ class CognitoIdentityProviderClient(BaseClient):
         secret_hash: str | None = None,
         user_context_data: UserContextDataType | None = None,
         analytics_metadata: AnalyticsMetadataType | None = None,
-        client_metadata: dict[str, str] | None = None,
+        client_metadata: Mapping[str, str] | None = None,
     ) -> ResendConfirmationCodeResponse:
         """Resends the code that confirms a new account for a user who has signed up in your user
         pool. Amazon Cognito sends confirmation codes to the user attribute in the
@@ -8256,10 +8258,10 @@ class CognitoIdentityProviderClient(BaseClient):
         client_id: str,
         challenge_name: ChallengeNameType | str,
         session: str | None = None,
-        challenge_responses: dict[str, str] | None = None,
+        challenge_responses: Mapping[str, str] | None = None,
         analytics_metadata: AnalyticsMetadataType | None = None,
         user_context_data: UserContextDataType | None = None,
-        client_metadata: dict[str, str] | None = None,
+        client_metadata: Mapping[str, str] | None = None,
     ) -> RespondToAuthChallengeResponse:
         """Some API operations in a user pool generate a challenge, like a prompt for an MFA code,
         for device authentication that bypasses MFA, or for a custom authentication challenge. A
@@ -8475,7 +8477,7 @@ class CognitoIdentityProviderClient(BaseClient):
         self,
         *,
         user_pool_id: str,
-        log_configurations: list[LogConfigurationType],
+        log_configurations: Sequence[LogConfigurationType],
     ) -> SetLogDeliveryConfigurationResponse:
         """Sets up or modifies the logging configuration of a user pool. User pools can export user
         notification logs and, when threat protection is active, user-activity logs. For more
@@ -8886,7 +8888,7 @@ class CognitoIdentityProviderClient(BaseClient):
         self,
         *,
         access_token: str,
-        mfa_options: list[MFAOptionType],
+        mfa_options: Sequence[MFAOptionType],
     ) -> SetUserSettingsResponse:
         """This action is no longer supported. You can use it to configure only SMS MFA. You can't
         use it to configure time-based one-time password (TOTP) software token or email MFA.
@@ -8933,11 +8935,11 @@ class CognitoIdentityProviderClient(BaseClient):
         username: str,
         secret_hash: str | None = None,
         password: str | None = None,
-        user_attributes: list[AttributeType] | None = None,
-        validation_data: list[AttributeType] | None = None,
+        user_attributes: Sequence[AttributeType] | None = None,
+        validation_data: Sequence[AttributeType] | None = None,
         analytics_metadata: AnalyticsMetadataType | None = None,
         user_context_data: UserContextDataType | None = None,
-        client_metadata: dict[str, str] | None = None,
+        client_metadata: Mapping[str, str] | None = None,
     ) -> SignUpResponse:
         """Registers a user with an app client and requests a user name, password, and user
         attributes in the user pool.
@@ -9145,7 +9147,7 @@ class CognitoIdentityProviderClient(BaseClient):
         self,
         *,
         resource_arn: str,
-        tags: dict[str, str],
+        tags: Mapping[str, str],
     ) -> TagResourceResponse:
         """Assigns a set of tags to an Amazon Cognito user pool. A tag is a label that you can use
         to categorize and manage user pools in different ways, such as by purpose, owner,
@@ -9190,7 +9192,7 @@ class CognitoIdentityProviderClient(BaseClient):
         self,
         *,
         resource_arn: str,
-        tag_keys: list[str],
+        tag_keys: Sequence[str],
     ) -> UntagResourceResponse:
         """Given tag IDs that you previously assigned to a user pool, removes them.
 
@@ -9415,10 +9417,10 @@ class CognitoIdentityProviderClient(BaseClient):
         *,
         user_pool_id: str,
         provider_name: str,
-        provider_details: dict[str, str] | None = None,
-        attribute_mapping: dict[str, str] | None = None,
-        idp_identifiers: list[str] | None = None,
-        acr_mapping: dict[str, str] | None = None,
+        provider_details: Mapping[str, str] | None = None,
+        attribute_mapping: Mapping[str, str] | None = None,
+        idp_identifiers: Sequence[str] | None = None,
+        acr_mapping: Mapping[str, str] | None = None,
     ) -> UpdateIdentityProviderResponse:
         """Modifies the configuration and trust relationship between a third-party identity
         provider (IdP) and a user pool. Amazon Cognito accepts sign-in with third-party identity
@@ -9494,7 +9496,7 @@ class CognitoIdentityProviderClient(BaseClient):
         managed_login_branding_id: str | None = None,
         use_cognito_provided_values: bool | None = None,
         settings: JSONValue | None = None,
-        assets: list[AssetType] | None = None,
+        assets: Sequence[AssetType] | None = None,
     ) -> UpdateManagedLoginBrandingResponse:
         """Configures the branding settings for a user pool style. This operation is the
         programmatic option for the configuration of a style in the branding editor.
@@ -9608,7 +9610,7 @@ class CognitoIdentityProviderClient(BaseClient):
         user_pool_id: str,
         identifier: str,
         name: str,
-        scopes: list[ResourceServerScopeType] | None = None,
+        scopes: Sequence[ResourceServerScopeType] | None = None,
     ) -> UpdateResourceServerResponse:
         """Updates the name and scopes of a resource server. All other fields are read-only. For
         more information about resource servers, see [Access control with resource
@@ -9668,7 +9670,7 @@ class CognitoIdentityProviderClient(BaseClient):
         terms_name: str | None = None,
         terms_source: TermsSourceType | str | None = None,
         enforcement: TermsEnforcementType | str | None = None,
-        links: dict[str, str] | None = None,
+        links: Mapping[str, str] | None = None,
     ) -> UpdateTermsResponse:
         """Modifies existing terms documents for the requested app client. When Terms and
         conditions and Privacy policy documents are configured, the app client displays links to
@@ -9741,9 +9743,9 @@ class CognitoIdentityProviderClient(BaseClient):
     async def update_user_attributes(
         self,
         *,
-        user_attributes: list[AttributeType],
+        user_attributes: Sequence[AttributeType],
         access_token: str,
-        client_metadata: dict[str, str] | None = None,
+        client_metadata: Mapping[str, str] | None = None,
     ) -> UpdateUserAttributesResponse:
         """Updates the currently signed-in user's attributes. To delete an attribute from the user,
         submit the attribute in your API request with a blank value.
@@ -9828,7 +9830,7 @@ class CognitoIdentityProviderClient(BaseClient):
         policies: UserPoolPolicyType | None = None,
         deletion_protection: DeletionProtectionType | str | None = None,
         lambda_config: LambdaConfigType | None = None,
-        auto_verified_attributes: list[VerifiedAttributeType | str] | None = None,
+        auto_verified_attributes: Sequence[VerifiedAttributeType | str] | None = None,
         sms_verification_message: str | None = None,
         email_verification_message: str | None = None,
         email_verification_subject: str | None = None,
@@ -9839,7 +9841,7 @@ class CognitoIdentityProviderClient(BaseClient):
         device_configuration: DeviceConfigurationType | None = None,
         email_configuration: EmailConfigurationType | None = None,
         sms_configuration: SmsConfigurationType | None = None,
-        user_pool_tags: dict[str, str] | None = None,
+        user_pool_tags: Mapping[str, str] | None = None,
         admin_create_user_config: AdminCreateUserConfigType | None = None,
         user_pool_add_ons: UserPoolAddOnsType | None = None,
         dcr_configuration: DcrConfigurationType | None = None,
@@ -9848,7 +9850,7 @@ class CognitoIdentityProviderClient(BaseClient):
         user_pool_tier: UserPoolTierType | str | None = None,
         key_configuration: KeyConfigurationType | None = None,
         issuer_configuration: IssuerConfigurationType | None = None,
-        acr_configuration: dict[str, AcrLevelConfigType] | None = None,
+        acr_configuration: Mapping[str, AcrLevelConfigType] | None = None,
     ) -> UpdateUserPoolResponse:
         """Updates the configuration of a user pool. To avoid setting parameters to Amazon Cognito
         defaults, construct this API request to pass the existing configuration of your user
@@ -10048,15 +10050,15 @@ class CognitoIdentityProviderClient(BaseClient):
         access_token_validity: int | None = None,
         id_token_validity: int | None = None,
         token_validity_units: TokenValidityUnitsType | None = None,
-        read_attributes: list[str] | None = None,
-        write_attributes: list[str] | None = None,
-        explicit_auth_flows: list[ExplicitAuthFlowsType | str] | None = None,
-        supported_identity_providers: list[str] | None = None,
-        callback_urls: list[str] | None = None,
-        logout_urls: list[str] | None = None,
+        read_attributes: Sequence[str] | None = None,
+        write_attributes: Sequence[str] | None = None,
+        explicit_auth_flows: Sequence[ExplicitAuthFlowsType | str] | None = None,
+        supported_identity_providers: Sequence[str] | None = None,
+        callback_urls: Sequence[str] | None = None,
+        logout_urls: Sequence[str] | None = None,
         default_redirect_uri: str | None = None,
-        allowed_oauth_flows: list[OAuthFlowType | str] | None = None,
-        allowed_oauth_scopes: list[str] | None = None,
+        allowed_oauth_flows: Sequence[OAuthFlowType | str] | None = None,
+        allowed_oauth_scopes: Sequence[str] | None = None,
         allowed_oauth_flows_user_pool_client: bool | None = None,
         analytics_configuration: AnalyticsConfigurationType | None = None,
         prevent_user_existence_errors: PreventUserExistenceErrorTypes | str | None = None,

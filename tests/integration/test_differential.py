@@ -45,7 +45,7 @@ from botocore.client import BaseClient as Boto3Client
 from botocore.exceptions import ClientError
 from botocore.model import ServiceModel
 
-from aiocognito import CognitoError, ParamValidationError, ServiceError, shapes
+from aiocognito import CognitoError, ServiceError, shapes
 from aiocognito._core.serde import from_wire, to_wire
 from aiocognito.client import CognitoIdentityProviderClient
 from tests.integration.conftest import Emulator, our_client
@@ -1039,19 +1039,16 @@ def test_paginator_agrees_with_boto3(
     assert not found, f"{operation}: our pages and boto3's disagree:\n  " + "\n  ".join(found)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ParamValidationError,
-    reason="aiocognito bug: ListUserPools requires MaxResults, yet paginate_list_user_pools() "
-    "types page_size as optional (default None) and then sends no MaxResults, so the call as "
-    "typed always fails. Fix in the generator (codegen, paginator rendering): make page_size a "
-    "required int when the paginator's limit_key is a required input member.",
-)
-async def test_paginate_list_user_pools_with_its_defaults(
+async def test_paginate_list_user_pools_requires_its_page_size(
     client: CognitoIdentityProviderClient,
 ) -> None:
+    """ListUserPools requires MaxResults, so the paginator's page_size is required too."""
+    import inspect
+
+    parameter = inspect.signature(client.paginate_list_user_pools).parameters["page_size"]
+    assert parameter.default is inspect.Parameter.empty
     await client.create_user_pool(pool_name="only")
-    pages = [page async for page in client.paginate_list_user_pools()]
+    pages = [page async for page in client.paginate_list_user_pools(page_size=10)]
     assert [len(present(page.user_pools)) for page in pages] == [1]
 
 

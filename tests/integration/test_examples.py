@@ -125,27 +125,10 @@ def test_examples_pass_mypy_strict(mypy_output: str) -> None:
     assert not reported(mypy_output, "examples"), mypy_output
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="aiocognito bug: `from aiocognito import CognitoIdentityProviderClient` is Any to "
-    "type checkers (the package provides it through a lazy module __getattr__ and its "
-    "TYPE_CHECKING block imports only `errors` and `shapes`), so apps and the examples get no "
-    "checking of any client call. Fix in src/aiocognito/__init__.py: add "
-    "`from .client import CognitoIdentityProviderClient as CognitoIdentityProviderClient` and "
-    "`from ._core.client import ClientClosedError as ClientClosedError` under TYPE_CHECKING.",
-)
 def test_the_documented_client_import_is_typed(mypy_output: str) -> None:
     errors = reported(mypy_output, "documented_import.py")
     assert any('Argument "client_id" to "sign_up"' in line for line in errors), mypy_output
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="aiocognito typing bug: list parameters are typed `list[EnumType | str] | None`, and "
-    "`list` is invariant, so a `list[EnumType]` held in a variable is rejected (only a literal "
-    "written in the call passes). Fix in the generator's type rendering for client method "
-    "parameters and input shape fields: `Sequence[...]` for lists and `Mapping[...]` for maps, "
-    "as botocore-stubs does (the runtime validator already accepts lists and tuples).",
-)
 def test_a_list_of_enum_members_is_accepted(mypy_output: str) -> None:
     assert not reported(mypy_output, "list_parameter.py"), mypy_output

@@ -74,9 +74,9 @@ def checker(tp: Any) -> Check:
         item = checker(item_tp)
 
         def check_list(value: Any, path: str) -> None:
-            if not isinstance(value, list | tuple):
+            if not isinstance(value, Sequence) or isinstance(value, str | bytes):
                 _fail(path, "list", value)
-            for i, v in enumerate(cast("Sequence[Any]", value)):
+            for i, v in enumerate(cast("Sequence[object]", value)):
                 item(v, f"{path}[{i}]")
 
         return check_list

@@ -12,6 +12,8 @@ from aiocognito._core.pagination import Paginator
 from .errors import ERRORS
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from ._shapes.describe_widget import DescribeWidgetResponse, FlowType, WidgetType
     from ._shapes.list_widgets import ListWidgetsResponse
     from ._shapes.sign_in import SignInResponse
@@ -173,7 +175,7 @@ class GoldenIdentityProviderClient(BaseClient):
         client_id: str,
         username: str | None = None,
         password: str | None = None,
-        client_metadata: dict[str, str] | None = None,
+        client_metadata: Mapping[str, str] | None = None,
     ) -> SignInResponse:
         """Signs a user in with a `USERNAME` and `PASSWORD`. See [Signing
         in](https://docs.aws.amazon.com/cognito/latest/developerguide/signing-in.html) for
