@@ -88,12 +88,14 @@ class AuthFlowError(CognitoError):
 async def _off_loop(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     """Run SRP's big-number work in a worker thread.
 
-    Measured on a 2-core x86-64 machine (Python 3.11): one full user sign-in costs ~50 ms of
-    CPU in pure Python and ~5 ms with gmpy2 — both above the ~2 ms an event loop can spare —
-    so the work always leaves the loop. A thread is enough because neither backend holds the
-    GIL for long: gmpy2 releases it inside ``powmod`` (worst loop stall measured 1.2 ms), and
-    the pure-Python exponentiation is a loop of multiplications the interpreter can switch
-    out of (worst stall ~6 ms, against ~40 ms for a single ``pow()`` call in a thread).
+    Measured on a 2-core x86-64 machine (Python 3.11): one full user sign-in costs ~55 ms of
+    CPU in pure Python and ~6 ms with gmpy2 (benchmarks/srp_cpu.py) — both above the ~2 ms an
+    event loop can spare — so the work always leaves the loop. A thread is enough because
+    neither backend holds the GIL for long: gmpy2 releases it inside ``powmod``, and the
+    pure-Python exponentiation is a loop of multiplications the interpreter can switch out
+    of. Worst event-loop stall over ten sign-ins: pure Python 10 ms here against 34 ms on the
+    loop (31 ms with a plain ``pow()`` in the thread, which holds the GIL throughout); gmpy2
+    5 ms against 8 ms.
     """
     return await asyncio.to_thread(fn, *args, **kwargs)
 
