@@ -334,7 +334,7 @@ async def test_the_math_runs_off_the_event_loop(
 ) -> None:
     loop_thread = threading.get_ident()
     threads: list[int] = []
-    math = srp._math[0]
+    math = srp._current()
     real = math.powmod
 
     def recording(base: int, exponent: int, modulus: int) -> int:

@@ -162,9 +162,6 @@ def _gmpy2_powmod_using(gmpy2: Any) -> Callable[[int, int, int], int]:
     return powmod
 
 
-_gmpy2: Any | None = _load_gmpy2()
-
-
 class _Math:
     """The modular exponentiation in use (switchable for benchmarks and tests)."""
 
@@ -174,29 +171,38 @@ class _Math:
         if name == "python":
             self.powmod: Callable[[int, int, int], int] = _python_powmod
         elif name == "gmpy2":
-            if _gmpy2 is None:
+            gmpy2 = _load_gmpy2()
+            if gmpy2 is None:
                 raise RuntimeError("gmpy2 is not installed")
-            self.powmod = _gmpy2_powmod_using(_gmpy2)
+            self.powmod = _gmpy2_powmod_using(gmpy2)
         else:
             raise ValueError(f"unknown backend {name!r}")
         self.name = name
 
 
-_math = [_Math("gmpy2" if _gmpy2 is not None else "python")]
+# Chosen on first use, so that importing aiocognito.auth does not pay for importing gmpy2.
+_math: list[_Math] = []
+
+
+def _current() -> _Math:
+    if not _math:
+        _math.append(_Math("gmpy2" if _load_gmpy2() is not None else "python"))
+    return _math[0]
 
 
 def _powmod(base: int, exponent: int, modulus: int) -> int:
-    return _math[0].powmod(base, exponent, modulus)
+    return _current().powmod(base, exponent, modulus)
 
 
 def backend() -> str:
     """Which big-number implementation is in use: ``"gmpy2"`` or ``"python"``."""
-    return _math[0].name
+    return _current().name
 
 
 def _use_backend(name: str) -> None:
     """Switch the big-number implementation (``"gmpy2"`` or ``"python"``): benchmarks, tests."""
-    _math[0] = _Math(name)
+    math = _Math(name)
+    _math[:] = [math]
 
 
 # -- text formats ------------------------------------------------------------------------------
