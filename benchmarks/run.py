@@ -41,6 +41,8 @@ LOAD_LIMIT = 1.5
 """1-minute load average above which the report says the numbers were taken under load."""
 BACKGROUND_LIMIT = 0.3
 """Cores used by other processes while a driver ran above which its figures are flagged."""
+BUSY_MACHINE_LIMIT = 0.5
+"""Cores used by other processes over the whole run above which the run is said under load."""
 PACKAGES = (
     "aiocognito",
     "httpx",
@@ -258,8 +260,10 @@ def run_driver(
     stats = server.stats()
     line = next((x for x in proc.stdout.splitlines() if x.startswith("RESULT ")), None)
     if proc.returncode != 0 or line is None:
-        tail = "\n".join(proc.stderr.strip().splitlines()[-12:])
-        outcome.problems.append(f"{what}: exit code {proc.returncode}\n{tail}")
+        err = proc.stderr.strip().splitlines() or ["(nothing on stderr)"]
+        outcome.problems.append(
+            f"{what}: exit code {proc.returncode}: {err[-1]}\n" + "\n".join(err[-15:])
+        )
         return None
     result: dict[str, Any] = json.loads(line[len("RESULT ") :])
     _verify(outcome, result, stats, what)
@@ -407,6 +411,8 @@ class Context:
     started: dt.datetime
     seconds: float
     load_start: float
+    background: float
+    """Cores other processes kept busy, on average, while the drivers ran."""
     load_end: float
     selftest: dict[str, float]
     args: argparse.Namespace
@@ -481,7 +487,9 @@ def report(outcomes: list[Outcome], ctx: Context) -> str:
     figs = {o.name: figures(o) for o in outcomes if not o.failed}
     names = [o.name for o in outcomes if not o.failed]
     a = ctx.args
-    under_load = max(ctx.load_start, ctx.load_end) > LOAD_LIMIT
+    under_load = (
+        max(ctx.load_start, ctx.load_end) > LOAD_LIMIT or ctx.background > BUSY_MACHINE_LIMIT
+    )
     lines = [
         "# Benchmark results",
         "",
@@ -493,9 +501,11 @@ def report(outcomes: list[Outcome], ctx: Context) -> str:
     if under_load:
         lines += [
             f"> **Taken under load**: the 1-minute load average was {ctx.load_start:.2f} before "
-            f"the run and {ctx.load_end:.2f} after it (limit {LOAD_LIMIT}) — other work was "
-            "running on this machine, so absolute figures are inflated and noisier; ratios "
-            "within the run hold up better. Re-run on an idle machine for reference numbers.",
+            f"the run and {ctx.load_end:.2f} after it (limit {LOAD_LIMIT}), and other "
+            f"processes kept {ctx.background:.2f} of this machine's {os.cpu_count()} cores busy "
+            "on average while the drivers ran. Absolute figures are inflated and noisier; "
+            "ratios within the run hold up better. Re-run on an idle machine for reference "
+            "numbers.",
             "",
         ]
     commit = _git("rev-parse", "--short", "HEAD")
@@ -504,7 +514,8 @@ def report(outcomes: list[Outcome], ctx: Context) -> str:
         f"- Machine: {_cpu_model()}, {os.cpu_count()} cores, {platform.system()} "
         f"{platform.release()}, Python {platform.python_version()}",
         f"- Load average (1 min): {ctx.load_start:.2f} before, {ctx.load_end:.2f} after; "
-        "other processes' CPU while each driver ran is in the checks below",
+        f"other processes' CPU while the drivers ran: {ctx.background:.2f} cores on average "
+        "(per driver in the checks below)",
         f"- aiocognito at commit {commit or '?'}{dirty}",
         "- Packages: " + ", ".join(_versions()),
         f"- Server: `server.py` ({a.server_loop} loop), separate process; self-test with a "
@@ -522,7 +533,11 @@ def report(outcomes: list[Outcome], ctx: Context) -> str:
         lines += ["## FAILED drivers", ""]
         for o in failed:
             lines.append(f"- **{o.name}**:")
-            lines += [f"  - {p.strip().replace(chr(10), chr(10) + '    ')}" for p in o.problems]
+            for problem in o.problems:
+                first, *rest = problem.strip().splitlines()
+                lines.append(f"  - {first}")
+                if rest:
+                    lines += ["", "    ```", *(f"    {x}" for x in rest), "    ```", ""]
         lines.append("")
 
     lines += [
@@ -774,6 +789,7 @@ def main(argv: list[str] | None = None) -> int:
 
         selftest = server_mod.raw_client(server.port, seconds=1.0, server_pid=server.proc.pid)
         meter = CpuMeter(server.cpu_s)
+        run_start = meter.snapshot()
         with tempfile.TemporaryDirectory() as tmp:
             env = _child_env(tmp)
             # Cold: interleaved across drivers so that drift in machine load hits all alike;
@@ -815,6 +831,7 @@ def main(argv: list[str] | None = None) -> int:
                     )
                     if r is not None:
                         o.warm.append(r)
+            background = CpuMeter.others(run_start, meter.snapshot())
             srp_text, srp_result, srp_problem = run_srp(env, 240)
     finally:
         server.stop()
@@ -823,6 +840,7 @@ def main(argv: list[str] | None = None) -> int:
         started=started,
         seconds=time.perf_counter() - t_start,
         load_start=load_start,
+        background=background,
         load_end=_loadavg(),
         selftest=selftest,
         args=args,
