@@ -41,6 +41,8 @@ LOAD_LIMIT = 1.5
 """1-minute load average above which the report says the numbers were taken under load."""
 BACKGROUND_LIMIT = 0.3
 """Cores used by other processes while a driver ran above which its figures are flagged."""
+PROBES: list[float] = []
+"""``speed_probe()`` before each driver process of this run."""
 BUSY_MACHINE_LIMIT = 0.5
 """Cores used by other processes over the whole run above which the run is said under load."""
 PACKAGES = (
@@ -101,6 +103,21 @@ class CpuMeter:
         wall = end[0] - start[0]
         busy, ours = end[1] - start[1], end[2] - start[2]
         return max(busy - ours, 0.0) / wall if wall > 0 else 0.0
+
+
+def speed_probe() -> float:
+    """CPU ms of a fixed pure-Python loop, best of 3: how fast this machine is right now.
+
+    Shared hosts change speed under a guest's feet (other guests, frequency); the spread of
+    this probe over a run says how much of the drivers' differences could be the machine's.
+    """
+    best = float("inf")
+    for _ in range(3):
+        c0 = time.process_time()
+        table = {str(i): i for i in range(20_000)}
+        json.dumps(table)
+        best = min(best, time.process_time() - c0)
+    return best * 1e3
 
 
 def _loadavg() -> float:
@@ -237,6 +254,7 @@ def run_driver(
     import sdks
 
     what = f"{mode} run"
+    PROBES.append(speed_probe())
     server.reset()
     before = meter.snapshot()
     server_before = server.cpu_s()
@@ -298,6 +316,15 @@ def _pct(sorted_values: list[int], q: float) -> float:
     return sorted_values[min(int(len(sorted_values) * q), len(sorted_values) - 1)]
 
 
+def round_cpu(outcome: Outcome, op: str) -> list[float]:
+    """CPU per call (µs) of ``op`` in each warm round: the median block of that round."""
+    return [
+        statistics.median(r["sequential"][op]["cpu_per_call_s"]) * 1e6
+        for r in outcome.warm
+        if op in r["sequential"]
+    ]
+
+
 def figures(outcome: Outcome) -> dict[str, float]:
     """The figures of one driver: medians over its fresh processes, blocks and rounds."""
     out: dict[str, float] = {}
@@ -322,7 +349,8 @@ def figures(outcome: Outcome) -> dict[str, float]:
             walls = sorted(w for r in runs for w in r["wall_ns"])
             med = statistics.median(blocks)
             out[f"cpu_{label}_us"] = med * 1e6
-            out[f"spread_{label}_pct"] = (max(blocks) - min(blocks)) / med * 100
+            q = statistics.quantiles(blocks, n=4) if len(blocks) > 1 else [med, med, med]
+            out[f"spread_{label}_pct"] = (q[2] - q[0]) / med * 100
             out[f"p50_{label}_us"] = _pct(walls, 0.50) / 1e3
             out[f"p99_{label}_us"] = _pct(walls, 0.99) / 1e3
         conc = [r["concurrent"] for r in warm]
@@ -421,8 +449,14 @@ class Context:
     srp_problem: str | None
 
 
-def targets(figs: dict[str, dict[str, float]], ctx: Context) -> list[list[str]]:
-    """Issue 7's targets, each with the figures it compares and whether it is met."""
+def targets(
+    figs: dict[str, dict[str, float]], outcomes: dict[str, Outcome], ctx: Context
+) -> list[list[str]]:
+    """Issue 7's targets, each with the figures it compares and whether it is met.
+
+    CPU ratios also give their range over the warm rounds (each round measures every driver
+    within a minute or so of the others), which shows how much of a ratio is noise.
+    """
     rows: list[list[str]] = []
     capo, botocore = figs.get("capo", {}), figs.get("aiobotocore", {})
     ours = {n: figs[n] for n in OURS if n in figs}
@@ -432,11 +466,16 @@ def targets(figs: dict[str, dict[str, float]], ctx: Context) -> list[list[str]]:
         status = "-" if ok is None else ("met" if ok else "**not met**")
         rows.append([name, _fmt(value, 2), _fmt(limit, 2), status])
 
-    for op in OP_LABEL.values():
+    for wire, op in OP_LABEL.items():
         key = f"cpu_{op}_us"
         best = min((f[key] for f in ours.values() if key in f), default=None)
         ratio = best / capo[key] if best is not None and capo.get(key) else None
         row(f"{op} CPU/call, fastest transport, x capo", ratio, 0.5, _le(ratio, 0.5))
+        per_round = [round_cpu(outcomes[n], wire) for n in ours if n in outcomes]
+        theirs = round_cpu(outcomes["capo"], wire) if "capo" in outcomes else []
+        ranges = [min(vals) / c for *vals, c in zip(*per_round, theirs, strict=False) if vals and c]
+        if len(ranges) > 1:
+            rows[-1][1] += f" ({min(ranges):.2f}-{max(ranges):.2f} over rounds)"
     best_cps = max((f["conc_cps"] for f in ours.values() if "conc_cps" in f), default=None)
     ratio = best_cps / capo["conc_cps"] if best_cps and capo.get("conc_cps") else None
     row("calls/s at c=64, fastest transport, x capo", ratio, 2.0, _ge(ratio, 2.0))
@@ -483,6 +522,18 @@ def _ge(value: float | None, limit: float) -> bool | None:
     return None if value is None else value >= limit
 
 
+def _probe_line() -> str:
+    if len(PROBES) < 2:
+        return "- Machine speed: not probed"
+    med = statistics.median(PROBES)
+    q = statistics.quantiles(PROBES, n=4)
+    return (
+        f"- Machine speed (a fixed CPU loop before each of the {len(PROBES)} driver processes): "
+        f"median {med:.1f} ms, IQR {(q[2] - q[0]) / med * 100:.0f}%, range {min(PROBES):.1f}-"
+        f"{max(PROBES):.1f} ms; differences between drivers within that much are noise"
+    )
+
+
 def report(outcomes: list[Outcome], ctx: Context) -> str:
     figs = {o.name: figures(o) for o in outcomes if not o.failed}
     names = [o.name for o in outcomes if not o.failed]
@@ -516,6 +567,7 @@ def report(outcomes: list[Outcome], ctx: Context) -> str:
         f"- Load average (1 min): {ctx.load_start:.2f} before, {ctx.load_end:.2f} after; "
         f"other processes' CPU while the drivers ran: {ctx.background:.2f} cores on average "
         "(per driver in the checks below)",
+        _probe_line(),
         f"- aiocognito at commit {commit or '?'}{dirty}",
         "- Packages: " + ", ".join(_versions()),
         f"- Server: `server.py` ({a.server_loop} loop), separate process; self-test with a "
@@ -581,7 +633,7 @@ def report(outcomes: list[Outcome], ctx: Context) -> str:
         *_table(
             [
                 "client",
-                *(f"{op} {q}" for op in OP_LABEL.values() for q in ("p50", "p99", "CPU spread")),
+                *(f"{op} {q}" for op in OP_LABEL.values() for q in ("p50", "p99", "CPU IQR")),
             ],
             [
                 [
@@ -600,8 +652,9 @@ def report(outcomes: list[Outcome], ctx: Context) -> str:
             ],
         ),
         "",
-        "CPU spread: (max - min) / median of the per-block CPU per call "
-        f"({a.blocks} blocks per round); a large spread means a noisy figure.",
+        "CPU IQR: interquartile range / median of the per-block CPU per call "
+        f"({a.blocks} blocks per round, {a.blocks * a.rounds} in all); a large one means a "
+        "noisy figure.",
         "",
         f"## Concurrency {a.concurrency} (initiate_auth) and construction",
         "",
@@ -640,7 +693,11 @@ def report(outcomes: list[Outcome], ctx: Context) -> str:
         "",
         "## Issue 7 targets",
         "",
-        *_table(["target", "value", "limit", "status"], targets(figs, ctx), "lrrl"),
+        *_table(
+            ["target", "value", "limit", "status"],
+            targets(figs, {o.name: o for o in outcomes if not o.failed}, ctx),
+            "lrrl",
+        ),
         "",
         "## SRP sign-in (benchmarks/srp_cpu.py)",
         "",
@@ -747,10 +804,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--drivers", default=",".join(DRIVERS), help="comma-separated, in run order")
     p.add_argument("--cold-runs", type=int, default=5, help="fresh processes per driver")
-    p.add_argument("--rounds", type=int, default=2, help="warm processes per driver")
+    p.add_argument("--rounds", type=int, default=4, help="warm processes per driver")
     p.add_argument("--seq-calls", type=int, default=2000, help="per operation, over all rounds")
     p.add_argument("--blocks", type=int, default=5, help="CPU blocks per operation per round")
-    p.add_argument("--warmup", type=int, default=200, help="calls per operation before measuring")
+    p.add_argument("--warmup", type=int, default=100, help="calls per operation before measuring")
     p.add_argument("--concurrency", type=int, default=64)
     p.add_argument("--conc-calls", type=int, default=5000, help="over all rounds")
     p.add_argument("--conc-seconds", type=float, default=12.0, help="time limit, over all rounds")
@@ -759,12 +816,19 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--out", type=Path, default=HERE / "RESULTS.md", help="the markdown report")
     p.add_argument("--no-write", action="store_true", help="print the report only")
     p.add_argument("--json", type=Path, help="also write the raw results here")
+    given = argv if argv is not None else sys.argv[1:]
+    if "--quick" in given:
+        # Small counts unless given explicitly; and no file unless --out is given.
+        p.set_defaults(
+            cold_runs=2,
+            rounds=1,
+            seq_calls=300,
+            warmup=50,
+            conc_calls=600,
+            conc_seconds=4.0,
+            no_write="--out" not in given,
+        )
     args = p.parse_args(argv)
-    if args.quick:
-        args.cold_runs, args.rounds, args.seq_calls, args.warmup = 2, 1, 300, 50
-        args.conc_calls, args.conc_seconds = 600, 4.0
-        if "--out" not in (argv if argv is not None else sys.argv):
-            args.no_write = True
     unknown = set(args.drivers.split(",")) - set(DRIVERS)
     if unknown:
         p.error(f"unknown drivers {sorted(unknown)}; known: {', '.join(DRIVERS)}")
