@@ -257,7 +257,6 @@ def run_driver(
     PROBES.append(speed_probe())
     server.reset()
     before = meter.snapshot()
-    server_before = server.cpu_s()
     cmd = [
         sys.executable,
         str(HERE / "driver.py"),
@@ -296,7 +295,7 @@ def run_driver(
     if keep:
         outcome.background.append(CpuMeter.others(before, after))
         if requests:
-            outcome.server_cpu_us.append((server.cpu_s() - server_before) / requests * 1e6)
+            outcome.server_cpu_us.append(stats["cpu_s"] / requests * 1e6)
         if mode == "warm":
             outcome.connections.append(stats["connections"])
     return result
@@ -739,10 +738,13 @@ def report(outcomes: list[Outcome], ctx: Context) -> str:
             ],
         ),
         "",
-        f"⚠: other processes kept more than {BACKGROUND_LIMIT} of a core busy during at least "
-        "one of this driver's runs; its figures may be inflated.",
-        "",
     ]
+    if any(figures(o).get("background_cores", 0) > BACKGROUND_LIMIT for o in outcomes):
+        lines += [
+            f"⚠: other processes kept more than {BACKGROUND_LIMIT} of a core busy during at "
+            "least one of this driver's runs; its figures may be inflated.",
+            "",
+        ]
     return "\n".join(lines)
 
 

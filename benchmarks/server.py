@@ -7,7 +7,8 @@ own process, so its CPU never counts as the client's.
 
 It also counts what it sees, per operation: requests, signed requests (an ``Authorization``
 header), request body bytes, connections opened. ``run.py`` reads the counters between drivers
-(``X-Amz-Target: Bench.Stats``; ``Bench.Reset`` zeroes them) to check every driver really sent
+(``X-Amz-Target: Bench.Stats``, with the server's CPU time since ``Bench.Reset``, which zeroes
+them) to check every driver really sent
 the calls it claims, signed the operations the model wants signed, and reused connections.
 
     python benchmarks/server.py [--port 0]        # prints "PORT <n>" once listening
@@ -82,11 +83,13 @@ class Stats:
         self.per_target: dict[bytes, list[int]] = {}
         self.connections = 0
         self.bad_requests = 0
+        self.cpu0 = time.process_time()
 
     def reset(self) -> None:
         self.per_target.clear()
         self.connections = 0
         self.bad_requests = 0
+        self.cpu0 = time.process_time()
 
     def as_json(self) -> bytes:
         names = {(payloads.TARGET_PREFIX + op).lower(): op for op in payloads.OPERATIONS}
@@ -98,13 +101,12 @@ class Stats:
             }
             for t, c in self.per_target.items()
         }
-        usage = os.times()
         return json.dumps(
             {
                 "operations": per_op,
                 "connections": self.connections,
                 "bad_requests": self.bad_requests,
-                "cpu_s": usage.user + usage.system,
+                "cpu_s": time.process_time() - self.cpu0,  # the server's CPU since the reset
             }
         ).encode()
 
