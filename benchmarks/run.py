@@ -600,7 +600,7 @@ def report(outcomes: list[Outcome], ctx: Context) -> str:
         ),
         "",
         "Lower is better except calls/s. Cold start = import + construct + first InitiateAuth "
-        "in a fresh process. Floors (`httpx`, `httpx+aiohttp`, `asyncio`) send prebuilt bytes "
+        "in a fresh process; peak RSS = VmHWM after 1000 calls in that process. Floors (`httpx`, `httpx+aiohttp`, `asyncio`) send prebuilt bytes "
         "and parse nothing.",
         "",
     ]

@@ -16,6 +16,19 @@ RSS_CALLS = 1000
 
 
 def _rss_mb() -> float:
+    """Peak RSS of this process in MiB.
+
+    Linux: ``VmHWM`` from /proc, not ``getrusage().ru_maxrss``. The latter survives
+    ``execve``: a child starts from its parent's RSS at fork time (run.py's ~35 MB), which
+    hides the real peak of anything lighter. ``VmHWM`` belongs to the new address space.
+    """
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
