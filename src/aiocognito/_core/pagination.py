@@ -57,7 +57,8 @@ class Paginator(Generic[PageT, ItemT]):
         seen: set[str] = set()
         while True:
             params = {**self._params, self._input_token: token}
-            page = await self._client._invoke(self._op, params)
+            # BaseClient's one call path; generated methods and paginators are its callers.
+            page = await self._client._invoke(self._op, params)  # pyright: ignore[reportPrivateUsage]
             yield page
             token = getattr(page, self._output_token, None)
             if not token:

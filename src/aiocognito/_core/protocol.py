@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from .errors import ResponseParseError, ServiceError
 
@@ -72,10 +72,11 @@ def _json_object(body: bytes) -> dict[str, Any] | None:
     if not body.strip():
         return {}
     try:
-        data = json.loads(body)
+        data: object = json.loads(body)
     except (ValueError, UnicodeDecodeError):
         return None
-    return data if isinstance(data, dict) else None
+    # A JSON object's keys are always strings; isinstance alone only proves ``dict``.
+    return cast("dict[str, Any]", data) if isinstance(data, dict) else None
 
 
 def parse_error(
@@ -133,7 +134,7 @@ def parse_output(body: bytes, *, operation: str, media_type: str) -> dict[str, A
     if not body.strip():
         return {}
     try:
-        data = json.loads(body)
+        data: object = json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
         where = f" at position {exc.pos}" if isinstance(exc, json.JSONDecodeError) else ""
         raise ResponseParseError(
@@ -146,4 +147,4 @@ def parse_output(body: bytes, *, operation: str, media_type: str) -> dict[str, A
             f"{operation}: expected a JSON object in the response, got {type(data).__name__}",
             operation=operation,
         )
-    return data
+    return cast("dict[str, Any]", data)  # JSON object keys are strings

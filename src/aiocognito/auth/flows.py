@@ -29,7 +29,7 @@ import binascii
 import json
 import logging
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, ClassVar, ParamSpec, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, ClassVar, ParamSpec, TypeAlias, TypeVar, cast
 from urllib.parse import quote
 
 from attrs import define, evolve, field
@@ -37,7 +37,13 @@ from attrs import define, evolve, field
 from .._core.errors import CognitoError, ParamValidationError
 from .._core.types import REDACTED, redact
 from .secret_hash import secret_hash
-from .srp import DeviceSRP, UserSRP, _pool_name, new_device_verifier
+from .srp import (
+    DeviceSRP,
+    UserSRP,
+    # The user pool id check UserSRP applies, shared within this package on purpose.
+    _pool_name,  # pyright: ignore[reportPrivateUsage]
+    new_device_verifier,
+)
 
 if TYPE_CHECKING:
     from ..client import CognitoIdentityProviderClient
@@ -183,7 +189,9 @@ class Challenge:
     _state: _State = field(repr=False, alias="state")
 
     async def _respond(self, responses: Mapping[str, str]) -> SignInStep:
-        return await self._state.auth._respond(self._state, self.name, responses)
+        # Steps are UserPoolAuth's friends in this module; its _respond is no public API.
+        auth = self._state.auth
+        return await auth._respond(self._state, self.name, responses)  # pyright: ignore[reportPrivateUsage]
 
 
 @define(frozen=True, kw_only=True)
@@ -192,7 +200,7 @@ class NewPasswordRequired(Challenge):
 
     required_attributes: tuple[str, ...] = ()
     """Attributes the user must give now (without the ``userAttributes.`` prefix)."""
-    user_attributes: Mapping[str, str] = field(factory=dict, repr=False)
+    user_attributes: Mapping[str, str] = field(factory=dict[str, str], repr=False)
     """The user's current attributes, as the service sent them."""
 
     async def answer(
@@ -311,7 +319,8 @@ class SoftwareTokenSetup:
         if verified.status is not None and str(verified.status) != "SUCCESS":
             raise AuthFlowError(f"VerifySoftwareToken answered {verified.status}")
         state = evolve(state, session=verified.session or state.session)
-        return await state.auth._respond(state, "MFA_SETUP", {})
+        # A step of UserPoolAuth's own flow, in its module: not public API (see Challenge).
+        return await state.auth._respond(state, "MFA_SETUP", {})  # pyright: ignore[reportPrivateUsage]
 
 
 @define(frozen=True, kw_only=True)
@@ -349,18 +358,22 @@ SignInStep: TypeAlias = (
 
 def _json_list(text: str | None) -> tuple[str, ...]:
     try:
-        value = json.loads(text) if text else []
+        value: object = json.loads(text) if text else []
     except ValueError:
         return ()
-    return tuple(str(item) for item in value) if isinstance(value, list) else ()
+    if not isinstance(value, list):
+        return ()
+    return tuple(str(item) for item in cast("list[object]", value))
 
 
 def _json_object(text: str | None) -> dict[str, str]:
     try:
-        value = json.loads(text) if text else {}
+        value: object = json.loads(text) if text else {}
     except ValueError:
         return {}
-    return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
+    if not isinstance(value, dict):
+        return {}
+    return {str(k): str(v) for k, v in cast("dict[object, object]", value).items()}
 
 
 def _token_username(result: AuthenticationResultType) -> str | None:
@@ -378,7 +391,9 @@ def _token_username(result: AuthenticationResultType) -> str | None:
             payload = json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
         except (ValueError, binascii.Error):
             continue
-        value = payload.get(claim) if isinstance(payload, dict) else None
+        if not isinstance(payload, dict):
+            continue
+        value = cast("dict[str, object]", payload).get(claim)
         if isinstance(value, str) and value:
             return value
     return None

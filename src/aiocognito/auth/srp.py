@@ -199,7 +199,8 @@ def backend() -> str:
     return _current().name
 
 
-def _use_backend(name: str) -> None:
+# Called only from tests and benchmarks, never from this module.
+def _use_backend(name: str) -> None:  # pyright: ignore[reportUnusedFunction]
     """Switch the big-number implementation (``"gmpy2"`` or ``"python"``): benchmarks, tests."""
     math = _Math(name)
     _math[:] = [math]
