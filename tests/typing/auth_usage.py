@@ -1,0 +1,110 @@
+"""Auth helpers: SECRET_HASH, SRP parameters, and the sign-in flow's typed steps."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import assert_type
+
+from aiocognito import CognitoIdentityProviderClient
+from aiocognito.auth import (
+    AuthFlowError,
+    Challenge,
+    CustomChallenge,
+    DeviceSRP,
+    EmailOtp,
+    MfaSetup,
+    NewPasswordRequired,
+    OtherChallenge,
+    RememberedDevice,
+    SelectMfaType,
+    SignedIn,
+    SignInStep,
+    SmsMfa,
+    SmsOtp,
+    SoftwareTokenMfa,
+    SoftwareTokenSetup,
+    SRPError,
+    UserPoolAuth,
+    UserSRP,
+    new_device_verifier,
+    secret_hash,
+    timestamp,
+)
+from aiocognito.shapes import AuthenticationResultType, DeviceSecretVerifierConfigType
+
+POOL = "eu-west-1_Ab3dEf"
+
+
+async def low_level_srp(client: CognitoIdentityProviderClient) -> None:
+    assert_type(secret_hash("alice", "client-id", "client-secret"), str)
+    assert_type(timestamp(datetime.now(UTC)), str)
+
+    srp = UserSRP(POOL, "alice", "password", client_id="client-id", client_secret="secret")
+    assert_type(srp.auth_parameters(), dict[str, str])
+    started = await client.initiate_auth(
+        auth_flow="USER_SRP_AUTH", client_id="client-id", auth_parameters=srp.auth_parameters()
+    )
+    assert_type(srp.password_verifier_response(started.challenge_parameters or {}), dict[str, str])
+
+    device = DeviceSRP(POOL, "alice", "device-key", "group-key", "device-password")
+    assert_type(device.device_srp_auth_response(), dict[str, str])
+    assert_type(
+        new_device_verifier("group-key", "device-key"), tuple[DeviceSecretVerifierConfigType, str]
+    )
+
+
+async def sign_in_flow(client: CognitoIdentityProviderClient, ask: str) -> None:
+    auth = UserPoolAuth(client, POOL, "client-id", "client-secret")
+    step = await auth.sign_in_srp("alice", "password")
+    assert_type(step, SignInStep)
+    while not isinstance(step, SignedIn):
+        if isinstance(step, NewPasswordRequired):
+            assert_type(step.required_attributes, tuple[str, ...])
+            step = await step.answer(new_password=ask, attributes={"name": "Alice"})
+        elif isinstance(step, SmsMfa | SoftwareTokenMfa | EmailOtp | SmsOtp):
+            assert_type(step.destination, str | None)
+            step = await step.answer(ask)
+        elif isinstance(step, SelectMfaType):
+            step = await step.answer(step.options[0])
+        elif isinstance(step, MfaSetup):
+            setup = await step.associate_software_token()
+            assert_type(setup, SoftwareTokenSetup)
+            assert_type(setup.otpauth_uri("Example", "alice"), str)
+            step = await setup.verify(ask)
+        elif isinstance(step, CustomChallenge):
+            step = await step.answer(ask, extra={"k": "v"})
+        else:
+            assert_type(step, OtherChallenge)
+            challenge: Challenge = step
+            assert_type(challenge.name, str)
+            step = await step.answer(dict(challenge.parameters))
+    assert_type(step, SignedIn)
+    assert_type(step.authentication_result, AuthenticationResultType)
+    assert_type(step.access_token, str | None)
+    assert_type(step.username, str)
+
+    remembered = await auth.remember_device(step, device_name="laptop")
+    assert_type(remembered, RememberedDevice)
+    again = await auth.sign_in_password("alice", "password", device=remembered)
+    assert_type(again, SignInStep)
+    refreshed = await auth.refresh("refresh-token", username=step.username)
+    assert_type(refreshed, SignedIn)
+
+
+def errors_of_the_auth_package() -> None:
+    as_value_error: type[ValueError] = SRPError
+    as_cognito_error: type[Exception] = AuthFlowError
+    del as_value_error, as_cognito_error
+
+
+async def misuse_that_must_not_type_check(client: CognitoIdentityProviderClient) -> None:
+    secret_hash("alice", "client-id")  # type: ignore[call-arg]
+    secret_hash("alice", "client-id", b"secret")  # type: ignore[arg-type]
+    UserSRP(POOL, "alice", "password", "client-id")  # type: ignore[call-arg]
+    UserPoolAuth(client, POOL, client_secret="s")  # type: ignore[call-arg]
+    auth = UserPoolAuth(client, POOL, "client-id")
+    step = await auth.sign_in_srp("alice", "password")
+    # A step must be narrowed first: SignedIn has no answer().
+    answer = step.answer  # type: ignore[union-attr]
+    signed_in: SignedIn = step  # type: ignore[assignment]
+    del answer, signed_in

@@ -1,0 +1,89 @@
+"""The client: construction, operation results, enum-typed parameters, bad calls."""
+
+from __future__ import annotations
+
+from typing import assert_type
+
+from aiocognito import CognitoIdentityProviderClient
+from aiocognito.shapes import (
+    AdminCreateUserResponse,
+    AttributeType,
+    AuthenticationResultType,
+    AuthFlowType,
+    ChallengeNameType,
+    GetUserResponse,
+    InitiateAuthResponse,
+    ListUsersResponse,
+    MessageActionType,
+)
+
+
+async def client_lifecycle() -> None:
+    async with CognitoIdentityProviderClient(region="eu-west-1") as client:
+        assert_type(client, CognitoIdentityProviderClient)
+        assert_type(client.region, str | None)
+        assert_type(client.endpoint_url, str)
+    local = CognitoIdentityProviderClient(endpoint_url="http://127.0.0.1:5000", max_attempts=1)
+    await local.close()
+
+
+async def operation_results(client: CognitoIdentityProviderClient) -> None:
+    started = await client.initiate_auth(
+        auth_flow=AuthFlowType.USER_PASSWORD_AUTH,
+        client_id="client",
+        auth_parameters={"USERNAME": "alice", "PASSWORD": "pw"},
+    )
+    assert_type(started, InitiateAuthResponse)
+    assert_type(started.authentication_result, AuthenticationResultType | None)
+    assert_type(started.challenge_name, ChallengeNameType | str | None)
+    assert_type(started.session, str | None)
+    assert_type(started.challenge_parameters, dict[str, str] | None)
+
+    me = await client.get_user(access_token="token")
+    assert_type(me, GetUserResponse)
+    assert_type(me.username, str)
+    assert_type(me.user_attributes, list[AttributeType])
+
+    users = await client.list_users(user_pool_id="eu-west-1_Ab3dEf", filter='email = "a@b.c"')
+    assert_type(users, ListUsersResponse)
+
+    created = await client.admin_create_user(
+        user_pool_id="eu-west-1_Ab3dEf",
+        username="bob",
+        user_attributes=[AttributeType(name="email", value="bob@example.com")],
+        message_action=MessageActionType.SUPPRESS,
+    )
+    assert_type(created, AdminCreateUserResponse)
+
+
+async def operations_without_output(client: CognitoIdentityProviderClient) -> None:
+    # mypy rejects `x = await ...` of a None-returning call ([func-returns-value]), not this.
+    assert_type(
+        await client.admin_add_user_to_group(
+            user_pool_id="eu-west-1_Ab3dEf", username="bob", group_name="admins"
+        ),
+        None,
+    )
+    assert_type(
+        await client.admin_delete_user(user_pool_id="eu-west-1_Ab3dEf", username="bob"), None
+    )
+
+
+async def enum_parameters_take_members_or_strings(client: CognitoIdentityProviderClient) -> None:
+    # Enums are open: a value the service added after this model still type-checks.
+    await client.initiate_auth(auth_flow=AuthFlowType.USER_SRP_AUTH, client_id="c")
+    await client.initiate_auth(auth_flow="USER_SRP_AUTH", client_id="c")
+    await client.respond_to_auth_challenge(
+        client_id="c", challenge_name=ChallengeNameType.SMS_MFA, challenge_responses={}
+    )
+    await client.respond_to_auth_challenge(client_id="c", challenge_name="SMS_MFA")
+
+
+async def calls_that_must_not_type_check(client: CognitoIdentityProviderClient) -> None:
+    await client.get_user(acess_token="token")  # type: ignore[call-arg]
+    await client.get_user(access_token=b"token")  # type: ignore[arg-type]
+    await client.get_user()  # type: ignore[call-arg]
+    await client.initiate_auth(auth_flow=1, client_id="c")  # type: ignore[arg-type]
+    await client.list_users(user_pool_id="p", limit="10")  # type: ignore[arg-type]
+    await client.get_user("token")  # type: ignore[call-arg]
+    CognitoIdentityProviderClient(regoin="eu-west-1")  # type: ignore[call-arg]
