@@ -6,6 +6,8 @@ regeneration check).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import nox
 
 nox.options.default_venv_backend = "venv"
@@ -15,6 +17,9 @@ nox.options.error_on_missing_interpreters = True
 
 MODEL = "service-model/cognito-idp/2016-04-18/service-2.json"
 CODEGEN_DEPS = ["jinja2>=3.1", "html2text>=2024.2.26", "ruff>=0.6", "botocore>=1.35"]
+# pyright's [nodejs] extra brings node as a PyPI wheel: nothing beyond Python and pip needed.
+TYPECHECK_DEPS = ["mypy>=1.11", "botocore-stubs>=1.35", "pyright[nodejs]>=1.1.390"]
+TYPECHECK_PATHS = ["src/aiocognito", "examples", "tests/typing"]
 
 
 def _install_dev(session: nox.Session) -> None:
@@ -31,9 +36,19 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def typecheck(session: nox.Session) -> None:
-    """mypy --strict on the package (generated modules included)."""
-    _install_dev(session)
-    session.run("mypy", "--strict", "src/aiocognito")
+    """mypy --strict and pyright (strict) on the package, the examples and tests/typing.
+
+    tests/typing holds usage snippets with ``assert_type`` and deliberate errors marked
+    ``# type: ignore[code]``; both checkers fail when such a line stops being an error. Only
+    what the checked code imports is installed (the package with its optional speedups, stubs
+    and the two checkers), not the whole test toolchain.
+    """
+    session.install("-e", ".[speedups]", *TYPECHECK_DEPS)
+    session.run("mypy", "--strict", *TYPECHECK_PATHS)
+    # pyrightconfig.json names the same paths; --pythonpath pins this venv's interpreter, and
+    # the node from the [nodejs] wheel is used even where the machine has its own.
+    python = str(Path(session.bin) / "python")
+    session.run("pyright", "--pythonpath", python, env={"PYRIGHT_PYTHON_GLOBAL_NODE": "0"})
 
 
 @nox.session
