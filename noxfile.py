@@ -6,12 +6,17 @@ regeneration check).
 
 from __future__ import annotations
 
+import os
+import shutil
+import tarfile
+import tempfile
+import zipfile
 from pathlib import Path
 
 import nox
 
 nox.options.default_venv_backend = "venv"
-nox.options.sessions = ["lint", "typecheck", "tests", "check_generated"]
+nox.options.sessions = ["lint", "typecheck", "tests", "check_generated", "package"]
 nox.options.reuse_existing_virtualenvs = True
 nox.options.error_on_missing_interpreters = True
 
@@ -143,3 +148,124 @@ def demo(session: nox.Session) -> None:
     """
     session.install("-e", ".", "moto[server]>=5")
     session.run("python", "examples/quickstart.py", "--emulator", *session.posargs)
+
+
+# What the wheel must hold, and what must never be shipped in it.
+WHEEL_REQUIRED = [
+    "aiocognito/__init__.py",
+    "aiocognito/_version.py",
+    "aiocognito/py.typed",
+    "aiocognito/client.py",
+    "aiocognito/shapes.py",
+    "aiocognito/errors.py",
+    "aiocognito/auth/__init__.py",
+    "aiocognito/_data/endpoint-rule-set-1.json",
+    "aiocognito/_data/partitions.json",
+]
+SDIST_REQUIRED = [
+    "PKG-INFO",
+    "pyproject.toml",
+    "README.md",
+    "CHANGELOG.md",
+    "src/aiocognito/__init__.py",
+    "src/aiocognito/py.typed",
+]
+NOT_SHIPPED = ("codegen/", "tests/", "service-model/", "benchmarks/", "examples/", "docs/")
+
+
+# Run by the clean venv's interpreter: the package comes from the installed wheel, whole.
+_CHECK_INSTALLED = """\
+import sys
+from pathlib import Path
+
+import aiocognito
+import aiocognito.auth
+import aiocognito.errors
+import aiocognito.shapes
+from aiocognito import CognitoIdentityProviderClient
+
+where = Path(aiocognito.__file__).resolve().parent
+assert where.is_relative_to(Path(sys.prefix).resolve()), f"imported from {{where}}"
+assert aiocognito.__version__ == "{version}", aiocognito.__version__
+assert (where / "py.typed").is_file()
+assert CognitoIdentityProviderClient.initiate_auth.__doc__
+print("aiocognito", aiocognito.__version__, "installed at", where)
+"""
+
+
+def _version() -> str:
+    namespace: dict[str, str] = {}
+    exec(Path("src/aiocognito/_version.py").read_text(encoding="utf-8"), namespace)
+    return namespace["__version__"]
+
+
+def _check_wheel(session: nox.Session, wheel: Path, version: str) -> None:
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+    dist_info = f"aiocognito-{version}.dist-info/"
+    missing = [name for name in WHEEL_REQUIRED if name not in names]
+    stray = [n for n in names if not n.startswith(("aiocognito/", dist_info))]
+    unwanted = [n for n in names if n.startswith(NOT_SHIPPED) or "__pycache__" in n]
+    unwanted += [n for n in names if n.endswith((".pyc", ".pyo"))]
+    if missing or stray or unwanted:
+        session.error(f"wheel {wheel.name}: missing {missing}, stray {stray}, unwanted {unwanted}")
+    session.log(f"wheel {wheel.name}: {len(names)} files, py.typed included, nothing extra")
+
+
+def _check_sdist(session: nox.Session, sdist: Path, version: str) -> None:
+    root = f"aiocognito-{version}/"
+    with tarfile.open(sdist) as archive:
+        names = [m.name for m in archive.getmembers() if m.isfile()]
+    inside = [n.removeprefix(root) for n in names]
+    missing = [name for name in SDIST_REQUIRED if name not in inside]
+    stray = [n for n in names if not n.startswith(root)]
+    unwanted = [n for n in inside if n.startswith(NOT_SHIPPED) or "__pycache__" in n]
+    if missing or stray or unwanted:
+        session.error(f"sdist {sdist.name}: missing {missing}, stray {stray}, unwanted {unwanted}")
+    session.log(f"sdist {sdist.name}: {len(names)} files")
+
+
+@nox.session
+def package(session: nox.Session) -> None:
+    """Build the sdist and the wheel, check what they hold, and use the wheel from a clean venv.
+
+    ``python -m build`` makes the sdist and then the wheel from the sdist (so the sdist is
+    complete enough to build from). The wheel is installed (not editable) into a new venv
+    outside the source tree with ``moto[server]``, and examples/quickstart.py runs from a
+    temporary folder against a local moto server: it must import the installed package.
+    """
+    session.install("build>=1.2")
+    version = _version()
+    with tempfile.TemporaryDirectory(prefix="aiocognito-package-") as tmp:
+        work = Path(tmp)
+        dist = work / "dist"
+        session.run("python", "-m", "build", "--outdir", str(dist), ".")
+        wheel = dist / f"aiocognito-{version}-py3-none-any.whl"
+        sdist = dist / f"aiocognito-{version}.tar.gz"
+        if sorted(os.listdir(dist)) != sorted([wheel.name, sdist.name]):
+            session.error(f"expected {wheel.name} and {sdist.name}, got {os.listdir(dist)}")
+        _check_wheel(session, wheel, version)
+        _check_sdist(session, sdist, version)
+
+        venv = work / "venv"
+        session.run("python", "-m", "venv", str(venv))
+        python = str(venv / "bin" / "python")
+        session.run(
+            python, "-m", "pip", "install", "-q", str(wheel), "moto[server]>=5", external=True
+        )
+        session.run(python, "-m", "pip", "check", external=True)
+        run_dir = work / "run"
+        run_dir.mkdir()
+        for name in ("quickstart.py", "_emulator.py"):
+            shutil.copy(Path("examples") / name, run_dir / name)
+        (run_dir / "check_installed.py").write_text(
+            _CHECK_INSTALLED.format(version=version), encoding="utf-8"
+        )
+        clean_env = {
+            "PYTHONPATH": "",
+            "AWS_ENDPOINT_URL": "",
+            "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER": "",
+        }
+        with session.chdir(run_dir):
+            session.run(python, "check_installed.py", external=True, env=clean_env)
+            session.run(python, "quickstart.py", "--emulator", external=True, env=clean_env)
