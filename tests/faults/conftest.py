@@ -11,7 +11,7 @@ import pytest
 
 from aiocognito import CognitoIdentityProviderClient
 from tests.faults.server import FaultServer
-from tests.faults.support import new_client
+from tests.faults.support import TRANSPORTS, new_client, transport_for
 
 HERE = Path(__file__).parent
 TEST_TIMEOUT = 30
@@ -32,14 +32,22 @@ def server() -> Iterator[FaultServer]:
         yield srv
 
 
+@pytest.fixture(params=TRANSPORTS)
+def transport_name(request: pytest.FixtureRequest) -> str:
+    name: str = request.param
+    return name
+
+
 @pytest.fixture
 async def make_client(
-    server: FaultServer,
+    server: FaultServer, transport_name: str
 ) -> AsyncIterator[Callable[..., CognitoIdentityProviderClient]]:
     """Clients for ``server``; at the end each is closed and the server must see no open socket."""
     made: list[CognitoIdentityProviderClient] = []
 
     def make(**kwargs: Any) -> CognitoIdentityProviderClient:
+        if "http_client" not in kwargs:
+            kwargs.setdefault("transport", transport_for(transport_name))
         client = new_client(server.url, **kwargs)
         made.append(client)
         return client

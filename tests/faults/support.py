@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 import httpx
 
 from aiocognito import CognitoIdentityProviderClient
+from aiocognito._core.transport import AsyncioTransport
 
 PASSWORD = "Pa55word-NEVER-LOGGED!"
 ACCESS_TOKEN = "eyJ-ACCESS-TOKEN-NEVER-LOGGED"
@@ -71,16 +72,38 @@ async def login(client: CognitoIdentityProviderClient, guard: float = GUARD) -> 
     )
 
 
-def pool(client: CognitoIdentityProviderClient) -> Any:
-    """httpcore's connection pool under the client's httpx client (private, read only)."""
+TRANSPORTS = ("asyncio", "httpcore")
+"""What the suite runs over: the client's own transport, and httpx's default one (httpcore)
+given as ``transport=``, which goes through the same client code with a pool of its own."""
+
+
+def transport_for(name: str) -> httpx.AsyncBaseTransport | None:
+    return None if name == "asyncio" else httpx.AsyncHTTPTransport()
+
+
+def open_connections(client: CognitoIdentityProviderClient) -> list[Any]:
+    """The connections the client's transport holds, closed ones excluded (private state)."""
     http = client._http
     assert http is not None
-    return http._transport._pool  # type: ignore[attr-defined]
+    transport: Any = http._transport  # type: ignore[attr-defined]
+    if isinstance(transport, AsyncioTransport):
+        idle = [c for conns in transport._idle.values() for c in conns]
+        return [c for c in [*idle, *transport._busy] if not c.closed]
+    return [c for c in transport._pool.connections if not c.is_closed()]
 
 
 def assert_pool_quiet(client: CognitoIdentityProviderClient) -> None:
     """No request in flight or queued, every connection idle (reusable) or closed."""
-    p = pool(client)
+    http = client._http
+    assert http is not None
+    transport: Any = http._transport  # type: ignore[attr-defined]
+    if isinstance(transport, AsyncioTransport):
+        assert transport.connections_in_use == 0, "connections still in use"
+        slots = transport._slots
+        if slots is not None:
+            assert slots._value == 100, "a connection slot was not given back"
+        return
+    p = transport._pool
     assert list(p._requests) == [], "requests still held by the pool"
     busy = [c for c in p.connections if not (c.is_idle() or c.is_closed())]
     assert busy == [], f"connections still in use: {busy}"

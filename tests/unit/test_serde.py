@@ -414,3 +414,40 @@ def test_number_where_structure_expected_raises(value: object) -> None:
 def test_list_of_strings_rejects_non_strings() -> None:
     with pytest.raises(cattrs.ClassValidationError):
         from_wire(shapes.UserPoolType, {"AutoVerifiedAttributes": ["email", 3]})
+
+
+def test_a_failure_is_described_by_member_path() -> None:
+    # Parsing runs without cattrs' detailed validation; a failure is parsed again with it.
+    from aiocognito._core.serde import describe_structure_error
+
+    with pytest.raises(cattrs.ClassValidationError) as info:
+        from_wire(
+            shapes.ListUsersResponse,
+            {"Users": [{"Username": "a"}, {"Username": "b", "Attributes": [{"Value": "v"}]}]},
+        )
+    text = describe_structure_error(info.value)
+    assert "users" in text and "attributes" in text and "name" in text
+    assert "'v'" not in text  # never the values
+
+
+def test_fast_and_detailed_parsing_agree() -> None:
+    from aiocognito._core.serde import _fast_converter, converter
+
+    wire = {
+        "Users": [
+            {
+                "Username": "alice",
+                "Attributes": [{"Name": "email", "Value": "a@example.com"}, {"Name": "x"}],
+                "UserCreateDate": 1700000000.5,
+                "UserLastModifiedDate": "1700000001",
+                "Enabled": True,
+                "UserStatus": "A_STATUS_FROM_THE_FUTURE",
+                "MFAOptions": [{"DeliveryMedium": "SMS", "AttributeName": "phone_number"}],
+            },
+            {"Username": "bob", "UserStatus": "CONFIRMED"},
+        ],
+        "PaginationToken": "next",
+    }
+    fast = _fast_converter.structure(wire, shapes.ListUsersResponse)
+    assert fast == converter.structure(wire, shapes.ListUsersResponse)
+    assert fast.users is not None and fast.users[1].user_status is shapes.UserStatusType.CONFIRMED

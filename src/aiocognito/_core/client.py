@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+import httpcore
 import httpx
 
 from .._version import __version__
@@ -32,6 +33,7 @@ from .errors import (
     TransportError,
 )
 from .retries import RetryPolicy, is_retryable
+from .transport import AsyncioTransport
 
 if TYPE_CHECKING:
     from .signing import CredentialsLike, Signer
@@ -45,15 +47,15 @@ class OperationSpec(Generic[OutputT]):
     """What the runtime needs to know of one operation; shape classes resolve on first use."""
 
     __slots__ = (
-        "_input_cls",
-        "_output_cls",
         "compression",
         "event_stream",
         "host_labels",
         "host_prefix",
         "idempotency_tokens",
+        "input_cls",
         "input_ref",
         "name",
+        "output_cls",
         "output_ref",
         "path",
         "signed",
@@ -91,16 +93,17 @@ class OperationSpec(Generic[OutputT]):
         """Content encodings the operation accepts for its request body (e.g. gzip)."""
         self.event_stream = event_stream
         """Output member carrying an event stream, and per event its payload member and type."""
-        self._input_cls: type | None = None
-        self._output_cls: type | None = None
+        self.input_cls: type[Any] | None = None
+        """The input shape class, once the first call has loaded it."""
+        self.output_cls: type[Any] | None = None
 
     def __repr__(self) -> str:
         return f"OperationSpec({self.name!r})"
 
 
-def _load(package: str, ref: str) -> type:
+def _load(package: str, ref: str) -> type[Any]:
     module, _, name = ref.partition(":")
-    cls: type = getattr(importlib.import_module(f"{package}._shapes.{module}"), name)
+    cls: type[Any] = getattr(importlib.import_module(f"{package}._shapes.{module}"), name)
     return cls
 
 
@@ -125,6 +128,8 @@ class ClientClosedError(CognitoError, RuntimeError):
 
 _NOT_GIVEN: Any = object()
 _MAX_CONNECTIONS = 100
+_MAX_ROUTES = 64
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 """httpx's default pool size, used by the client we create."""
 
 
@@ -154,6 +159,7 @@ class BaseClient:
         total_timeout: float | None = DEFAULT_TOTAL_TIMEOUT,
         max_attempts: int = 3,
         http_client: httpx.AsyncClient | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         """Create a client; nothing is sent and no credentials are read until the first call.
 
@@ -172,7 +178,10 @@ class BaseClient:
             total_timeout: limit for a whole call, retries and backoff included (seconds).
             max_attempts: attempts per call, the first included; 1 disables retries.
             http_client: an ``httpx.AsyncClient`` to send with; it stays open when this client
-                closes.
+                closes, and every request goes through it (its hooks, auth and mounts apply).
+            transport: an httpx transport for the client this one creates and owns, e.g.
+                ``httpx_aiohttp.AiohttpTransport()`` (``pip install aiocognito[aiohttp]``) for
+                high concurrency; it is closed with this client. Not with ``http_client``.
 
         Raises:
             NoRegionError: no region given or found, and no ``endpoint_url``.
@@ -207,14 +216,25 @@ class BaseClient:
             self._timeout = DEFAULT_TIMEOUT
         else:
             self._timeout = httpx.USE_CLIENT_DEFAULT
+        self._extensions: dict[str, Any] = (
+            {"timeout": self._timeout.as_dict()} if isinstance(self._timeout, httpx.Timeout) else {}
+        )
         if total_timeout is not None and total_timeout <= 0:
             raise ValueError("total_timeout must be positive (or None for no overall limit)")
         self._total_timeout = total_timeout
         self._credentials = credentials
         self._profile = profile
         self._signer: Signer | None = None
+        if http_client is not None and transport is not None:
+            raise ConfigurationError(
+                "pass either http_client or transport: a caller's httpx client has its own"
+            )
         self._owns_http = http_client is None
         self._http = http_client
+        self._transport_arg = transport
+        self._transports: dict[str, tuple[httpx.URL, httpx.AsyncBaseTransport]] | None = None
+        self._mock_transport: httpx.AsyncBaseTransport | None = None
+        """URL -> (parsed URL, transport) when we own the httpx client and send below it."""
         self._slots: asyncio.Semaphore | None = None
         self._state = _State.UNOPENED
         self._base_headers = {
@@ -240,14 +260,26 @@ class BaseClient:
         if self._state is _State.CLOSED:
             raise ClientClosedError("this client is closed; create a new one")
         if self._http is None:
-            self._http = httpx.AsyncClient(verify=shared_ssl_context(), timeout=DEFAULT_TIMEOUT)
-            # httpcore 1.0's pool does O(queued requests x connections) work, plus
-            # O(connections^2), each time a request starts or ends: with hundreds of calls
-            # queued on one client it spends most of its time there (500 concurrent calls
-            # against a local server failing 30% of requests: 7 s instead of 1.5 s). Calls
-            # beyond the pool's size wait for a slot here instead, in O(1); the pool then never
-            # queues. A caller's own httpx client keeps its own limits and behaviour.
-            self._slots = asyncio.Semaphore(_MAX_CONNECTIONS)
+            transport = self._transport_arg
+            if transport is None:
+                transport = AsyncioTransport(
+                    ssl_context=shared_ssl_context(), max_connections=_MAX_CONNECTIONS
+                )
+            else:
+                # httpcore 1.0's pool does O(queued requests x connections) work, plus
+                # O(connections^2), each time a request starts or ends: with hundreds of calls
+                # queued on one client it spends most of its time there (500 concurrent calls
+                # against a local server failing 30% of requests: 7 s instead of 1.5 s). Calls
+                # beyond the pool's size wait for a slot here instead, in O(1).
+                self._slots = asyncio.Semaphore(_MAX_CONNECTIONS)
+            self._http = httpx.AsyncClient(
+                timeout=DEFAULT_TIMEOUT, transport=transport, mounts=_environment_proxies()
+            )
+            # Our own httpx client has no hooks, auth, cookies or redirects to apply, so each
+            # request goes straight to the transport httpx would pick for its URL (a proxy from
+            # the environment included): httpx's client layer costs more per call than our
+            # whole request cycle (URL and header merging, cookie extraction).
+            self._transports = {}
         self._state = _State.OPENED
         return self._http
 
@@ -258,6 +290,8 @@ class BaseClient:
         self._state = _State.CLOSED
         if self._owns_http and self._http is not None:
             await self._http.aclose()
+        if self._mock_transport is not None:
+            await self._mock_transport.aclose()
 
     async def __aenter__(self: _C) -> _C:
         self._client()
@@ -282,9 +316,9 @@ class BaseClient:
     def _build_input(self, op: OperationSpec[Any], params: dict[str, Any]) -> Any:
         if op.input_ref is None:
             return None
-        cls = op._input_cls
+        cls = op.input_cls
         if cls is None:
-            cls = op._input_cls = _load(self._package, op.input_ref)
+            cls = op.input_cls = _load(self._package, op.input_ref)
         for name in op.idempotency_tokens:
             if params.get(name) is None:
                 params[name] = str(uuid.uuid4())
@@ -300,9 +334,9 @@ class BaseClient:
     def _parse_output(self, op: OperationSpec[OutputT], data: dict[str, Any]) -> OutputT:
         if op.output_ref is None:
             return None  # type: ignore[return-value]
-        cls = op._output_cls
+        cls = op.output_cls
         if cls is None:
-            cls = op._output_cls = _load(self._package, op.output_ref)
+            cls = op.output_cls = _load(self._package, op.output_ref)
         from .serde import describe_structure_error, from_wire
 
         try:
@@ -427,6 +461,60 @@ class BaseClient:
             return f"{type(exc).__name__} (HTTP timeout)"
         return f"{type(exc).__name__}: nothing within the {phase} timeout of {limit:g} s"
 
+    async def _send_direct(
+        self, http: httpx.AsyncClient, url: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, Mapping[str, str], bytes]:
+        """POST through the transport our own httpx client would use for ``url``."""
+        assert self._transports is not None
+        route = self._transports.get(url)
+        if route is None:
+            if len(self._transports) >= _MAX_ROUTES:  # host prefixes can make URLs many
+                self._transports.clear()
+            parsed = httpx.URL(url)
+            # The mount httpx's own send() would pick: a proxy from the environment, or ours.
+            # Private, but unchanged since httpx 0.18.
+            transport = http._transport_for_url(parsed)  # pyright: ignore[reportPrivateUsage]
+            route = self._transports[url] = (parsed, transport)
+        parsed, transport = route
+        if isinstance(transport, AsyncioTransport) and not _httpcore_mocked():
+            raw = [(b"Host", parsed.netloc)]
+            raw += [(k.encode(), v.encode()) for k, v in headers.items()]
+            raw.append((b"Content-Length", str(len(body)).encode()))
+            status, raw_headers, content = await transport.exchange(
+                (parsed.scheme, parsed.host, parsed.port or _DEFAULT_PORTS[parsed.scheme]),
+                b"POST",
+                parsed.raw_path,
+                raw,
+                body,
+                timeouts=self._extensions.get("timeout", {}),
+            )
+            if not any(name == b"content-encoding" for name, _ in raw_headers):
+                return (
+                    status,
+                    {k.decode("latin-1"): v.decode("latin-1") for k, v in raw_headers},
+                    content,
+                )
+            # A compressed answer we did not ask for: httpx decodes it.
+            response = httpx.Response(status, headers=raw_headers, content=content)
+            return status, response.headers, response.content
+        if isinstance(transport, AsyncioTransport):
+            transport = self._mock_route()
+        request = httpx.Request(
+            "POST", parsed, headers=headers, content=body, extensions=self._extensions
+        )
+        response = await transport.handle_async_request(request)
+        try:
+            content = await response.aread()
+        finally:
+            await response.aclose()
+        return response.status_code, response.headers, content
+
+    def _mock_route(self) -> httpx.AsyncBaseTransport:
+        """httpx's default transport, for while httpcore is mocked (see ``_httpcore_mocked``)."""
+        if self._mock_transport is None:
+            self._mock_transport = httpx.AsyncHTTPTransport(verify=shared_ssl_context())
+        return self._mock_transport
+
     async def _attempt(
         self,
         op: OperationSpec[Any],
@@ -449,10 +537,16 @@ class BaseClient:
         started = time.perf_counter()
         try:
             async with self._slots or contextlib.nullcontext():
-                response = await http.post(
-                    url, content=body, headers=headers, timeout=self._timeout
-                )
-                content = response.content
+                if self._transports is None:
+                    response = await http.post(
+                        url, content=body, headers=headers, timeout=self._timeout
+                    )
+                    status, content = response.status_code, response.content
+                    response_headers: Mapping[str, str] = response.headers
+                else:
+                    status, response_headers, content = await self._send_direct(
+                        http, url, headers, body
+                    )
         except asyncio.CancelledError:
             await _close_orphaned_connections(http)
             raise
@@ -462,13 +556,12 @@ class BaseClient:
         except httpx.HTTPError as exc:
             self._log_attempt(op, attempt, type(exc).__name__, started, None)
             raise TransportError(f"{op.name}: {_describe(exc)}") from exc
-        status = response.status_code
-        request_id = response.headers.get("x-amzn-requestid")
+        request_id = response_headers.get("x-amzn-requestid")
         self._log_attempt(op, attempt, status, started, request_id)
         if status >= 300:
             raise protocol.parse_error(
                 status=status,
-                headers=response.headers,
+                headers=response_headers,
                 body=content,
                 operation=op.name,
                 errors=self._errors,
@@ -481,7 +574,7 @@ class BaseClient:
                 content, operation=op.name, member=member, events=events, errors=self._errors
             )
         return protocol.parse_output(
-            content, operation=op.name, media_type=response.headers.get("content-type", "")
+            content, operation=op.name, media_type=response_headers.get("content-type", "")
         )
 
 
@@ -511,15 +604,54 @@ async def _close_orphaned_connections(http: httpx.AsyncClient) -> None:
     requests = getattr(pool, "_requests", None)
     if not isinstance(connections, list) or not isinstance(requests, list):
         return
-    owned = {id(getattr(request, "connection", None)) for request in requests}
-    orphans = [
-        c for c in connections if id(c) not in owned and not c.is_idle() and not c.is_closed()
-    ]
+    # httpcore's private lists are untyped to pyright, whatever this annotation says.
+    pooled: list[Any] = connections  # pyright: ignore[reportUnknownVariableType]
+    held: list[Any] = requests  # pyright: ignore[reportUnknownVariableType]
+    owned = {id(getattr(request, "connection", None)) for request in held}
+    orphans = [c for c in pooled if id(c) not in owned and not c.is_idle() and not c.is_closed()]
     for connection in orphans:
-        connections.remove(connection)
+        pooled.remove(connection)
     for connection in orphans:
         with contextlib.suppress(Exception):
             await connection.aclose()
+
+
+def _environment_proxies() -> dict[str, httpx.AsyncBaseTransport | None]:
+    """Transports for the proxies of HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and NO_PROXY.
+
+    httpx reads these only for a client it builds its own transport for, so we mount them
+    ourselves, with httpx's own reading of the variables (a private helper; without it, none).
+    ``None`` sends a URL to our transport (NO_PROXY).
+    """
+    try:
+        from httpx._utils import get_environment_proxies
+    except ImportError:  # pragma: no cover - a future httpx
+        return {}
+    return {
+        pattern: None
+        if url is None
+        else httpx.AsyncHTTPTransport(
+            proxy=url,
+            verify=shared_ssl_context(),
+            limits=httpx.Limits(
+                max_connections=_MAX_CONNECTIONS, max_keepalive_connections=_MAX_CONNECTIONS
+            ),
+        )
+        for pattern, url in get_environment_proxies().items()
+    }
+
+
+def _httpcore_mocked() -> bool:
+    """Whether a test double (respx's default mocker) replaced httpcore's pool method.
+
+    Our own transport does not go through httpcore, so such a mock would not see our requests;
+    while it is in place, requests take httpx's default transport instead.
+    """
+    method = httpcore.AsyncConnectionPool.__dict__.get("handle_async_request")
+    return getattr(method, "__module__", None) != _HTTPCORE_POOL_MODULE
+
+
+_HTTPCORE_POOL_MODULE = httpcore.AsyncConnectionPool.handle_async_request.__module__
 
 
 def _describe(exc: BaseException) -> str:

@@ -14,7 +14,7 @@ import enum
 import math
 import types
 import typing
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any, TypeVar, cast
 
@@ -66,6 +66,11 @@ def _unstructure_bytes(value: bytes) -> str:
     return base64.b64encode(value).decode("ascii")
 
 
+def _is_mapping(value: Any) -> bool:
+    """``isinstance(value, Mapping)``, without narrowing ``value`` away from ``Any``."""
+    return isinstance(value, Mapping)
+
+
 def _origin(tp: Any) -> Any:
     return typing.get_origin(tp)
 
@@ -92,8 +97,18 @@ def _union_hook(tp: Any, conv: cattrs.Converter) -> Callable[[Any, Any], Any]:
 
         return structure_open_enum
     if len(args) == 1:
-        inner = conv.get_structure_hook(args[0])
         target = args[0]
+        if target in (str, int, bool, float):
+            scalar = _scalar(target)
+
+            # One call per optional scalar member instead of two: ListUsers has ~1,300 of them.
+            def structure_optional_scalar(value: Any, _: Any) -> Any:
+                if value is None or value.__class__ is target:
+                    return value
+                return scalar(value, target)
+
+            return structure_optional_scalar
+        inner = conv.get_structure_hook(target)
 
         def structure_optional(value: Any, _: Any) -> Any:
             return None if value is None else inner(value, target)
@@ -104,6 +119,8 @@ def _union_hook(tp: Any, conv: cattrs.Converter) -> Callable[[Any, Any], Any]:
 
 def _scalar(kind: type) -> Callable[[Any, type], Any]:
     def structure(value: Any, _: type) -> Any:
+        if value.__class__ is kind:
+            return value
         # bool is an int subclass; an int where a float is expected is fine.
         if isinstance(value, kind) and not (kind is not bool and isinstance(value, bool)):
             return value
@@ -191,9 +208,15 @@ def _wire_overrides(cls: type) -> dict[str, Any]:
     return overrides
 
 
-def make_converter() -> cattrs.Converter:
-    """A converter configured for awsJson shapes (one per process is plenty)."""
-    conv = cattrs.Converter(omit_if_default=True, forbid_extra_keys=False)
+def make_converter(*, detailed_validation: bool = True) -> cattrs.Converter:
+    """A converter configured for awsJson shapes (one per process is plenty).
+
+    ``detailed_validation=False`` builds structure functions without cattrs' per-member error
+    collection: about twice as fast, but a failure does not say where it happened.
+    """
+    conv = cattrs.Converter(
+        omit_if_default=True, forbid_extra_keys=False, detailed_validation=detailed_validation
+    )
     conv.register_structure_hook(datetime, _structure_datetime)
     conv.register_unstructure_hook(datetime, _unstructure_datetime)
     conv.register_structure_hook(bytes, _structure_bytes)
@@ -215,9 +238,9 @@ def make_converter() -> cattrs.Converter:
 
         def structure_object(value: Any, tp: Any) -> Any:
             # Without this, a string would pass as a structure whose members are all absent.
-            if not isinstance(value, Mapping):
+            if value.__class__ is not dict and not _is_mapping(value):
                 raise TypeError(f"expected a JSON object, got {type(value).__name__}")
-            return inner(cast("Mapping[str, Any]", value), tp)
+            return inner(value, tp)
 
         return structure_object
 
@@ -226,11 +249,10 @@ def make_converter() -> cattrs.Converter:
         item = conv.get_structure_hook(item_type)
 
         def structure_list(value: Any, _: Any) -> list[Any]:
-            if not isinstance(value, list):
+            if value.__class__ is not list:
                 raise TypeError(f"expected a JSON array, got {type(value).__name__}")
             # A null entry (sparse list) stays None rather than failing the whole response.
-            items = cast("Sequence[Any]", value)
-            return [None if v is None else item(v, item_type) for v in items]
+            return [None if v is None else item(v, item_type) for v in value]
 
         return structure_list
 
@@ -239,12 +261,11 @@ def make_converter() -> cattrs.Converter:
         key, val = conv.get_structure_hook(key_type), conv.get_structure_hook(value_type)
 
         def structure_dict(value: Any, _: Any) -> dict[Any, Any]:
-            if not isinstance(value, Mapping):
+            if value.__class__ is not dict and not _is_mapping(value):
                 raise TypeError(f"expected a JSON object, got {type(value).__name__}")
-            entries = cast("Mapping[object, object]", value)
             return {
                 key(k, key_type): None if v is None else val(v, value_type)
-                for k, v in entries.items()
+                for k, v in value.items()
             }
 
         return structure_dict
@@ -264,6 +285,7 @@ def make_converter() -> cattrs.Converter:
 
 
 converter = make_converter()
+_fast_converter = make_converter(detailed_validation=False)
 
 
 def to_wire(shape: Any) -> dict[str, Any]:
@@ -273,8 +295,15 @@ def to_wire(shape: Any) -> dict[str, Any]:
 
 
 def from_wire(cls: type[T], data: Mapping[str, Any]) -> T:
-    """Build a shape from a wire dict; raises cattrs' errors on a mismatch."""
-    return converter.structure(data, cls)
+    """Build a shape from a wire dict; raises cattrs' errors on a mismatch.
+
+    Responses are parsed without cattrs' detailed validation; only one that fails is parsed
+    again with it, for an error that names the member at fault.
+    """
+    try:
+        return _fast_converter.structure(data, cls)
+    except Exception:
+        return converter.structure(data, cls)
 
 
 def describe_structure_error(exc: BaseException) -> str:
