@@ -661,11 +661,31 @@ def _client(service: Service, b: _Builder, where: dict[str, str]) -> None:
         if op.output:
             op.output_module = by_name[op.output].module
             need({op.output})
-        op.method_doc = _method_doc(op, by_name)
+    raised = {error.name: _raises_text(error) for error in service.errors}
+    for op in service.operations:
+        op.method_doc = _method_doc(op, by_name, raised)
     service.client_imports = imports
 
 
-def _method_doc(op: Operation, by_name: dict[str, Structure]) -> str:
+# How the model's error docs open; what follows reads as "Raises: X: when ...".
+_ERROR_DOC_OPENING = re.compile(
+    r"^(?:This exception is (?:thrown|throw|returned)|Exception that is thrown) ", re.IGNORECASE
+)
+
+
+def _raises_text(error: Error) -> str:
+    """The description of ``error`` in a method's ``Raises:`` section: its doc's first sentence.
+
+    Google-style ``Raises:`` entries are ``Name: description``; a bare name is not one (doc
+    tools warn about it and show no description).
+    """
+    paragraph = _first_paragraph(error.doc)
+    found = re.match(r"(.+?[.!?])(?:\s|$)", paragraph)
+    sentence = _ERROR_DOC_OPENING.sub("", found.group(1) if found else paragraph)
+    return sentence or f"the service's `{error.code}` error."
+
+
+def _method_doc(op: Operation, by_name: dict[str, Structure], raised: dict[str, str]) -> str:
     import textwrap
 
     parts = [op.doc or f"Call {op.wire_name}."]
@@ -686,6 +706,13 @@ def _method_doc(op: Operation, by_name: dict[str, Structure]) -> str:
     if op.errors:
         lines = ["Raises:"]
         for err in op.errors:
-            lines.append(f"    {err}")
+            entry = textwrap.wrap(
+                f"{err}: {raised.get(err) or 'a modeled error.'}",
+                width=80,
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+            lines.append("    " + entry[0])
+            lines.extend("        " + line for line in entry[1:])
         parts.append("\n".join(lines))
     return "\n\n".join(parts)

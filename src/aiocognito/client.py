@@ -1371,13 +1371,18 @@ class CognitoIdentityProviderClient(BaseClient):
             AddCustomAttributesResponse
 
         Raises:
-            ResourceNotFoundException
-            InvalidParameterException
-            TooManyRequestsException
-            NotAuthorizedException
-            OperationNotEnabledException
-            UserImportInProgressException
-            InternalErrorException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            NotAuthorizedException: when a user isn't authorized.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            UserImportInProgressException: when you're trying to modify a user pool while a
+                user import job is in progress for that pool.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _ADD_CUSTOM_ATTRIBUTES,
@@ -1404,12 +1409,18 @@ class CognitoIdentityProviderClient(BaseClient):
             AddUserPoolClientSecretResponse
 
         Raises:
-            InvalidParameterException
-            InternalServerException
-            TooManyRequestsException
-            LimitExceededException
-            AccessDeniedException
-            ResourceNotFoundException
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            InternalServerException: when Amazon Cognito encounters an internal server
+                error.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            LimitExceededException: when a user exceeds the limit for a requested Amazon Web
+                Services resource.
+            AccessDeniedException: when you don't have sufficient permissions to perform the
+                requested operation.
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
         """
         return await self._invoke(
             _ADD_USER_POOL_CLIENT_SECRET,
@@ -1449,13 +1460,17 @@ class CognitoIdentityProviderClient(BaseClient):
             group_name: The name of the group that you want to add your user to.
 
         Raises:
-            InvalidParameterException
-            ResourceNotFoundException
-            TooManyRequestsException
-            NotAuthorizedException
-            UserNotFoundException
-            OperationNotEnabledException
-            InternalErrorException
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            NotAuthorizedException: when a user isn't authorized.
+            UserNotFoundException: when a user isn't found.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _ADMIN_ADD_USER_TO_GROUP,
@@ -1507,18 +1522,27 @@ class CognitoIdentityProviderClient(BaseClient):
             AdminConfirmSignUpResponse
 
         Raises:
-            ResourceNotFoundException
-            InvalidParameterException
-            UnexpectedLambdaException
-            UserLambdaValidationException
-            NotAuthorizedException
-            TooManyFailedAttemptsException
-            InvalidLambdaResponseException
-            TooManyRequestsException
-            LimitExceededException
-            UserNotFoundException
-            OperationNotEnabledException
-            InternalErrorException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            UnexpectedLambdaException: when Amazon Cognito encounters an unexpected
+                exception with Lambda.
+            UserLambdaValidationException: when the Amazon Cognito service encounters a user
+                validation exception with the Lambda service.
+            NotAuthorizedException: when a user isn't authorized.
+            TooManyFailedAttemptsException: when the user has made too many failed attempts
+                for a given action, such as sign-in.
+            InvalidLambdaResponseException: when Amazon Cognito encounters an invalid Lambda
+                response.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            LimitExceededException: when a user exceeds the limit for a requested Amazon Web
+                Services resource.
+            UserNotFoundException: when a user isn't found.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _ADMIN_CONFIRM_SIGN_UP,
@@ -1623,23 +1647,35 @@ class CognitoIdentityProviderClient(BaseClient):
             AdminCreateUserResponse
 
         Raises:
-            ResourceNotFoundException
-            InvalidParameterException
-            UserNotFoundException
-            UsernameExistsException
-            InvalidPasswordException
-            CodeDeliveryFailureException
-            UnexpectedLambdaException
-            UserLambdaValidationException
-            InvalidLambdaResponseException
-            PreconditionNotMetException
-            InvalidSmsRoleAccessPolicyException
-            InvalidSmsRoleTrustRelationshipException
-            TooManyRequestsException
-            NotAuthorizedException
-            UnsupportedUserStateException
-            OperationNotEnabledException
-            InternalErrorException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            UserNotFoundException: when a user isn't found.
+            UsernameExistsException: when Amazon Cognito encounters a user name that already
+                exists in the user pool.
+            InvalidPasswordException: when Amazon Cognito encounters an invalid password.
+            CodeDeliveryFailureException: when a verification code fails to deliver
+                successfully.
+            UnexpectedLambdaException: when Amazon Cognito encounters an unexpected
+                exception with Lambda.
+            UserLambdaValidationException: when the Amazon Cognito service encounters a user
+                validation exception with the Lambda service.
+            InvalidLambdaResponseException: when Amazon Cognito encounters an invalid Lambda
+                response.
+            PreconditionNotMetException: when a precondition is not met.
+            InvalidSmsRoleAccessPolicyException: when the role provided for SMS
+                configuration doesn't have permission to publish using Amazon SNS.
+            InvalidSmsRoleTrustRelationshipException: when the trust relationship is not
+                valid for the role provided for SMS configuration.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            NotAuthorizedException: when a user isn't authorized.
+            UnsupportedUserStateException: The request failed because the user is in an
+                unsupported state.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _ADMIN_CREATE_USER,
@@ -1693,14 +1729,18 @@ class CognitoIdentityProviderClient(BaseClient):
             AdminDeleteSoftwareTokenResponse
 
         Raises:
-            ResourceNotFoundException
-            InvalidParameterException
-            NotAuthorizedException
-            TooManyRequestsException
-            UserNotFoundException
-            UserNotConfirmedException
-            OperationNotEnabledException
-            InternalErrorException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            NotAuthorizedException: when a user isn't authorized.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            UserNotFoundException: when a user isn't found.
+            UserNotConfirmedException: when a user isn't confirmed successfully.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _ADMIN_DELETE_SOFTWARE_TOKEN,
@@ -1735,13 +1775,17 @@ class CognitoIdentityProviderClient(BaseClient):
                 third-party IdP.
 
         Raises:
-            ResourceNotFoundException
-            InvalidParameterException
-            TooManyRequestsException
-            NotAuthorizedException
-            UserNotFoundException
-            OperationNotEnabledException
-            InternalErrorException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            NotAuthorizedException: when a user isn't authorized.
+            UserNotFoundException: when a user isn't found.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _ADMIN_DELETE_USER,
@@ -1784,13 +1828,17 @@ class CognitoIdentityProviderClient(BaseClient):
             AdminDeleteUserAttributesResponse
 
         Raises:
-            ResourceNotFoundException
-            InvalidParameterException
-            TooManyRequestsException
-            NotAuthorizedException
-            UserNotFoundException
-            OperationNotEnabledException
-            InternalErrorException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            NotAuthorizedException: when a user isn't authorized.
+            UserNotFoundException: when a user isn't found.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _ADMIN_DELETE_USER_ATTRIBUTES,
@@ -1853,14 +1901,20 @@ class CognitoIdentityProviderClient(BaseClient):
             AdminDisableProviderForUserResponse
 
         Raises:
-            ResourceNotFoundException
-            InvalidParameterException
-            TooManyRequestsException
-            NotAuthorizedException
-            UserNotFoundException
-            AliasExistsException
-            OperationNotEnabledException
-            InternalErrorException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            NotAuthorizedException: when a user isn't authorized.
+            UserNotFoundException: when a user isn't found.
+            AliasExistsException: when a user tries to confirm the account with an email
+                address or phone number that has already been supplied as an alias for a
+                different user profile.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _ADMIN_DISABLE_PROVIDER_FOR_USER,
@@ -1899,13 +1953,17 @@ class CognitoIdentityProviderClient(BaseClient):
             AdminDisableUserResponse
 
         Raises:
-            ResourceNotFoundException
-            InvalidParameterException
-            TooManyRequestsException
-            NotAuthorizedException
-            UserNotFoundException
-            OperationNotEnabledException
-            InternalErrorException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            NotAuthorizedException: when a user isn't authorized.
+            UserNotFoundException: when a user isn't found.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _ADMIN_DISABLE_USER,
@@ -1944,13 +2002,17 @@ class CognitoIdentityProviderClient(BaseClient):
             AdminEnableUserResponse
 
         Raises:
-            ResourceNotFoundException
-            InvalidParameterException
-            TooManyRequestsException
-            NotAuthorizedException
-            UserNotFoundException
-            OperationNotEnabledException
-            InternalErrorException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            NotAuthorizedException: when a user isn't authorized.
+            UserNotFoundException: when a user isn't found.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _ADMIN_ENABLE_USER,
@@ -1990,14 +2052,19 @@ class CognitoIdentityProviderClient(BaseClient):
             device_key: The key ID of the device that you want to delete.
 
         Raises:
-            ResourceNotFoundException
-            InvalidParameterException
-            InvalidUserPoolConfigurationException
-            TooManyRequestsException
-            NotAuthorizedException
-            OperationNotEnabledException
-            UserNotFoundException
-            InternalErrorException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            InvalidUserPoolConfigurationException: when the user pool configuration is not
+                valid.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            NotAuthorizedException: when a user isn't authorized.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            UserNotFoundException: when a user isn't found.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _ADMIN_FORGET_DEVICE,
@@ -2039,13 +2106,18 @@ class CognitoIdentityProviderClient(BaseClient):
             AdminGetDeviceResponse
 
         Raises:
-            ResourceNotFoundException
-            InvalidParameterException
-            InvalidUserPoolConfigurationException
-            TooManyRequestsException
-            OperationNotEnabledException
-            InternalErrorException
-            NotAuthorizedException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            InvalidUserPoolConfigurationException: when the user pool configuration is not
+                valid.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
+            NotAuthorizedException: when a user isn't authorized.
         """
         return await self._invoke(
             _ADMIN_GET_DEVICE,
@@ -2088,13 +2160,17 @@ class CognitoIdentityProviderClient(BaseClient):
             AdminGetUserResponse
 
         Raises:
-            ResourceNotFoundException
-            InvalidParameterException
-            TooManyRequestsException
-            NotAuthorizedException
-            UserNotFoundException
-            OperationNotEnabledException
-            InternalErrorException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            NotAuthorizedException: when a user isn't authorized.
+            UserNotFoundException: when a user isn't found.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _ADMIN_GET_USER,
@@ -2137,13 +2213,17 @@ class CognitoIdentityProviderClient(BaseClient):
             AdminGetUserAuthFactorsResponse
 
         Raises:
-            ResourceNotFoundException
-            InvalidParameterException
-            NotAuthorizedException
-            OperationNotEnabledException
-            TooManyRequestsException
-            UserNotFoundException
-            InternalErrorException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            NotAuthorizedException: when a user isn't authorized.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            UserNotFoundException: when a user isn't found.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _ADMIN_GET_USER_AUTH_FACTORS,
@@ -2225,25 +2305,39 @@ class CognitoIdentityProviderClient(BaseClient):
             AdminInitiateAuthResponse
 
         Raises:
-            ResourceNotFoundException
-            UnsupportedOperationException
-            InvalidParameterException
-            NotAuthorizedException
-            TooManyRequestsException
-            InternalErrorException
-            UnexpectedLambdaException
-            InvalidUserPoolConfigurationException
-            UserLambdaValidationException
-            InvalidLambdaResponseException
-            MFAMethodNotFoundException
-            InvalidSmsRoleAccessPolicyException
-            InvalidEmailRoleAccessPolicyException
-            InvalidSmsRoleTrustRelationshipException
-            PasswordResetRequiredException
-            UserNotFoundException
-            UserNotConfirmedException
-            OperationNotEnabledException
-            FeatureUnavailableInTierException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            UnsupportedOperationException: when you attempt to perform an operation that
+                isn't enabled for the user pool client.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            NotAuthorizedException: when a user isn't authorized.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
+            UnexpectedLambdaException: when Amazon Cognito encounters an unexpected
+                exception with Lambda.
+            InvalidUserPoolConfigurationException: when the user pool configuration is not
+                valid.
+            UserLambdaValidationException: when the Amazon Cognito service encounters a user
+                validation exception with the Lambda service.
+            InvalidLambdaResponseException: when Amazon Cognito encounters an invalid Lambda
+                response.
+            MFAMethodNotFoundException: when Amazon Cognito can't find a multi-factor
+                authentication (MFA) method.
+            InvalidSmsRoleAccessPolicyException: when the role provided for SMS
+                configuration doesn't have permission to publish using Amazon SNS.
+            InvalidEmailRoleAccessPolicyException: when Amazon Cognito isn't allowed to use
+                your email identity.
+            InvalidSmsRoleTrustRelationshipException: when the trust relationship is not
+                valid for the role provided for SMS configuration.
+            PasswordResetRequiredException: when a password reset is required.
+            UserNotFoundException: when a user isn't found.
+            UserNotConfirmedException: when a user isn't confirmed successfully.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            FeatureUnavailableInTierException: when a feature that you attempted to use or
+                configure isn't included in your user pool's current feature plan.
         """
         return await self._invoke(
             _ADMIN_INITIATE_AUTH,
@@ -2311,15 +2405,22 @@ class CognitoIdentityProviderClient(BaseClient):
             AdminLinkProviderForUserResponse
 
         Raises:
-            ResourceNotFoundException
-            InvalidParameterException
-            TooManyRequestsException
-            NotAuthorizedException
-            UserNotFoundException
-            AliasExistsException
-            LimitExceededException
-            OperationNotEnabledException
-            InternalErrorException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            NotAuthorizedException: when a user isn't authorized.
+            UserNotFoundException: when a user isn't found.
+            AliasExistsException: when a user tries to confirm the account with an email
+                address or phone number that has already been supplied as an alias for a
+                different user profile.
+            LimitExceededException: when a user exceeds the limit for a requested Amazon Web
+                Services resource.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _ADMIN_LINK_PROVIDER_FOR_USER,
@@ -2376,13 +2477,18 @@ class CognitoIdentityProviderClient(BaseClient):
             AdminListDevicesResponse
 
         Raises:
-            InvalidParameterException
-            ResourceNotFoundException
-            InvalidUserPoolConfigurationException
-            TooManyRequestsException
-            OperationNotEnabledException
-            InternalErrorException
-            NotAuthorizedException
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidUserPoolConfigurationException: when the user pool configuration is not
+                valid.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
+            NotAuthorizedException: when a user isn't authorized.
         """
         return await self._invoke(
             _ADMIN_LIST_DEVICES,
@@ -2473,13 +2579,17 @@ class CognitoIdentityProviderClient(BaseClient):
             AdminListGroupsForUserResponse
 
         Raises:
-            InvalidParameterException
-            ResourceNotFoundException
-            TooManyRequestsException
-            NotAuthorizedException
-            UserNotFoundException
-            OperationNotEnabledException
-            InternalErrorException
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            NotAuthorizedException: when a user isn't authorized.
+            UserNotFoundException: when a user isn't found.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _ADMIN_LIST_GROUPS_FOR_USER,
@@ -2571,14 +2681,18 @@ class CognitoIdentityProviderClient(BaseClient):
             AdminListUserAuthEventsResponse
 
         Raises:
-            InvalidParameterException
-            ResourceNotFoundException
-            TooManyRequestsException
-            NotAuthorizedException
-            UserNotFoundException
-            OperationNotEnabledException
-            UserPoolAddOnNotEnabledException
-            InternalErrorException
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            NotAuthorizedException: when a user isn't authorized.
+            UserNotFoundException: when a user isn't found.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            UserPoolAddOnNotEnabledException: when user pool add-ons aren't enabled.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _ADMIN_LIST_USER_AUTH_EVENTS,
@@ -2649,13 +2763,17 @@ class CognitoIdentityProviderClient(BaseClient):
             AdminListUserSessionsResponse
 
         Raises:
-            InvalidParameterException
-            ResourceNotFoundException
-            TooManyRequestsException
-            NotAuthorizedException
-            UserNotFoundException
-            OperationNotEnabledException
-            InternalErrorException
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            NotAuthorizedException: when a user isn't authorized.
+            UserNotFoundException: when a user isn't found.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _ADMIN_LIST_USER_SESSIONS,
@@ -2731,13 +2849,17 @@ class CognitoIdentityProviderClient(BaseClient):
                 example `MyTestGroup`.
 
         Raises:
-            InvalidParameterException
-            ResourceNotFoundException
-            TooManyRequestsException
-            NotAuthorizedException
-            UserNotFoundException
-            OperationNotEnabledException
-            InternalErrorException
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            NotAuthorizedException: when a user isn't authorized.
+            UserNotFoundException: when a user isn't found.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _ADMIN_REMOVE_USER_FROM_GROUP,
@@ -2805,20 +2927,31 @@ class CognitoIdentityProviderClient(BaseClient):
             AdminResetUserPasswordResponse
 
         Raises:
-            ResourceNotFoundException
-            InvalidParameterException
-            UnexpectedLambdaException
-            UserLambdaValidationException
-            NotAuthorizedException
-            InvalidLambdaResponseException
-            TooManyRequestsException
-            LimitExceededException
-            UserNotFoundException
-            InvalidSmsRoleAccessPolicyException
-            InvalidEmailRoleAccessPolicyException
-            InvalidSmsRoleTrustRelationshipException
-            OperationNotEnabledException
-            InternalErrorException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            UnexpectedLambdaException: when Amazon Cognito encounters an unexpected
+                exception with Lambda.
+            UserLambdaValidationException: when the Amazon Cognito service encounters a user
+                validation exception with the Lambda service.
+            NotAuthorizedException: when a user isn't authorized.
+            InvalidLambdaResponseException: when Amazon Cognito encounters an invalid Lambda
+                response.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            LimitExceededException: when a user exceeds the limit for a requested Amazon Web
+                Services resource.
+            UserNotFoundException: when a user isn't found.
+            InvalidSmsRoleAccessPolicyException: when the role provided for SMS
+                configuration doesn't have permission to publish using Amazon SNS.
+            InvalidEmailRoleAccessPolicyException: when Amazon Cognito isn't allowed to use
+                your email identity.
+            InvalidSmsRoleTrustRelationshipException: when the trust relationship is not
+                valid for the role provided for SMS configuration.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _ADMIN_RESET_USER_PASSWORD,
@@ -2911,29 +3044,48 @@ class CognitoIdentityProviderClient(BaseClient):
             AdminRespondToAuthChallengeResponse
 
         Raises:
-            ResourceNotFoundException
-            InvalidParameterException
-            NotAuthorizedException
-            CodeMismatchException
-            ExpiredCodeException
-            UnexpectedLambdaException
-            InvalidPasswordException
-            PasswordHistoryPolicyViolationException
-            UserLambdaValidationException
-            InvalidLambdaResponseException
-            TooManyRequestsException
-            InvalidUserPoolConfigurationException
-            InternalErrorException
-            MFAMethodNotFoundException
-            InvalidEmailRoleAccessPolicyException
-            InvalidSmsRoleAccessPolicyException
-            InvalidSmsRoleTrustRelationshipException
-            AliasExistsException
-            PasswordResetRequiredException
-            UserNotFoundException
-            UserNotConfirmedException
-            SoftwareTokenMFANotFoundException
-            OperationNotEnabledException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            NotAuthorizedException: when a user isn't authorized.
+            CodeMismatchException: if the provided code doesn't match what the server was
+                expecting.
+            ExpiredCodeException: if a code has expired.
+            UnexpectedLambdaException: when Amazon Cognito encounters an unexpected
+                exception with Lambda.
+            InvalidPasswordException: when Amazon Cognito encounters an invalid password.
+            PasswordHistoryPolicyViolationException: The message returned when a user's new
+                password matches a previous password and doesn't comply with the
+                password-history policy.
+            UserLambdaValidationException: when the Amazon Cognito service encounters a user
+                validation exception with the Lambda service.
+            InvalidLambdaResponseException: when Amazon Cognito encounters an invalid Lambda
+                response.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            InvalidUserPoolConfigurationException: when the user pool configuration is not
+                valid.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
+            MFAMethodNotFoundException: when Amazon Cognito can't find a multi-factor
+                authentication (MFA) method.
+            InvalidEmailRoleAccessPolicyException: when Amazon Cognito isn't allowed to use
+                your email identity.
+            InvalidSmsRoleAccessPolicyException: when the role provided for SMS
+                configuration doesn't have permission to publish using Amazon SNS.
+            InvalidSmsRoleTrustRelationshipException: when the trust relationship is not
+                valid for the role provided for SMS configuration.
+            AliasExistsException: when a user tries to confirm the account with an email
+                address or phone number that has already been supplied as an alias for a
+                different user profile.
+            PasswordResetRequiredException: when a password reset is required.
+            UserNotFoundException: when a user isn't found.
+            UserNotConfirmedException: when a user isn't confirmed successfully.
+            SoftwareTokenMFANotFoundException: when the software token time-based one-time
+                password (TOTP) multi-factor authentication (MFA) isn't activated for the user
+                pool.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
         """
         return await self._invoke(
             _ADMIN_RESPOND_TO_AUTH_CHALLENGE,
@@ -2983,13 +3135,17 @@ class CognitoIdentityProviderClient(BaseClient):
             AdminRevokeUserSessionResponse
 
         Raises:
-            InvalidParameterException
-            ResourceNotFoundException
-            TooManyRequestsException
-            NotAuthorizedException
-            UserNotFoundException
-            OperationNotEnabledException
-            InternalErrorException
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            NotAuthorizedException: when a user isn't authorized.
+            UserNotFoundException: when a user isn't found.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _ADMIN_REVOKE_USER_SESSION,
@@ -3061,14 +3217,17 @@ class CognitoIdentityProviderClient(BaseClient):
             AdminSetUserMFAPreferenceResponse
 
         Raises:
-            ResourceNotFoundException
-            InvalidParameterException
-            NotAuthorizedException
-            PasswordResetRequiredException
-            UserNotFoundException
-            UserNotConfirmedException
-            OperationNotEnabledException
-            InternalErrorException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            NotAuthorizedException: when a user isn't authorized.
+            PasswordResetRequiredException: when a password reset is required.
+            UserNotFoundException: when a user isn't found.
+            UserNotConfirmedException: when a user isn't confirmed successfully.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _ADMIN_SET_USER_MFA_PREFERENCE,
@@ -3149,15 +3308,21 @@ class CognitoIdentityProviderClient(BaseClient):
             AdminSetUserPasswordResponse
 
         Raises:
-            ResourceNotFoundException
-            NotAuthorizedException
-            UserNotFoundException
-            InternalErrorException
-            TooManyRequestsException
-            InvalidParameterException
-            InvalidPasswordException
-            PasswordHistoryPolicyViolationException
-            OperationNotEnabledException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            NotAuthorizedException: when a user isn't authorized.
+            UserNotFoundException: when a user isn't found.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            InvalidPasswordException: when Amazon Cognito encounters an invalid password.
+            PasswordHistoryPolicyViolationException: The message returned when a user's new
+                password matches a previous password and doesn't comply with the
+                password-history policy.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
         """
         return await self._invoke(
             _ADMIN_SET_USER_PASSWORD,
@@ -3205,12 +3370,15 @@ class CognitoIdentityProviderClient(BaseClient):
             AdminSetUserSettingsResponse
 
         Raises:
-            ResourceNotFoundException
-            InvalidParameterException
-            NotAuthorizedException
-            UserNotFoundException
-            OperationNotEnabledException
-            InternalErrorException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            NotAuthorizedException: when a user isn't authorized.
+            UserNotFoundException: when a user isn't found.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _ADMIN_SET_USER_SETTINGS,
@@ -3269,14 +3437,18 @@ class CognitoIdentityProviderClient(BaseClient):
             AdminUpdateAuthEventFeedbackResponse
 
         Raises:
-            InvalidParameterException
-            ResourceNotFoundException
-            TooManyRequestsException
-            NotAuthorizedException
-            UserNotFoundException
-            UserPoolAddOnNotEnabledException
-            OperationNotEnabledException
-            InternalErrorException
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            NotAuthorizedException: when a user isn't authorized.
+            UserNotFoundException: when a user isn't found.
+            UserPoolAddOnNotEnabledException: when user pool add-ons aren't enabled.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _ADMIN_UPDATE_AUTH_EVENT_FEEDBACK,
@@ -3332,14 +3504,19 @@ class CognitoIdentityProviderClient(BaseClient):
             AdminUpdateDeviceStatusResponse
 
         Raises:
-            InvalidParameterException
-            ResourceNotFoundException
-            InvalidUserPoolConfigurationException
-            TooManyRequestsException
-            NotAuthorizedException
-            OperationNotEnabledException
-            UserNotFoundException
-            InternalErrorException
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidUserPoolConfigurationException: when the user pool configuration is not
+                valid.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            NotAuthorizedException: when a user isn't authorized.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            UserNotFoundException: when a user isn't found.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _ADMIN_UPDATE_DEVICE_STATUS,
@@ -3414,20 +3591,32 @@ class CognitoIdentityProviderClient(BaseClient):
             AdminUpdateUserAttributesResponse
 
         Raises:
-            ResourceNotFoundException
-            InvalidParameterException
-            UnexpectedLambdaException
-            UserLambdaValidationException
-            InvalidLambdaResponseException
-            AliasExistsException
-            TooManyRequestsException
-            NotAuthorizedException
-            UserNotFoundException
-            InternalErrorException
-            InvalidSmsRoleAccessPolicyException
-            InvalidEmailRoleAccessPolicyException
-            InvalidSmsRoleTrustRelationshipException
-            OperationNotEnabledException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            UnexpectedLambdaException: when Amazon Cognito encounters an unexpected
+                exception with Lambda.
+            UserLambdaValidationException: when the Amazon Cognito service encounters a user
+                validation exception with the Lambda service.
+            InvalidLambdaResponseException: when Amazon Cognito encounters an invalid Lambda
+                response.
+            AliasExistsException: when a user tries to confirm the account with an email
+                address or phone number that has already been supplied as an alias for a
+                different user profile.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            NotAuthorizedException: when a user isn't authorized.
+            UserNotFoundException: when a user isn't found.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
+            InvalidSmsRoleAccessPolicyException: when the role provided for SMS
+                configuration doesn't have permission to publish using Amazon SNS.
+            InvalidEmailRoleAccessPolicyException: when Amazon Cognito isn't allowed to use
+                your email identity.
+            InvalidSmsRoleTrustRelationshipException: when the trust relationship is not
+                valid for the role provided for SMS configuration.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
         """
         return await self._invoke(
             _ADMIN_UPDATE_USER_ATTRIBUTES,
@@ -3496,13 +3685,17 @@ class CognitoIdentityProviderClient(BaseClient):
             AdminUserGlobalSignOutResponse
 
         Raises:
-            ResourceNotFoundException
-            InvalidParameterException
-            TooManyRequestsException
-            NotAuthorizedException
-            UserNotFoundException
-            OperationNotEnabledException
-            InternalErrorException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            NotAuthorizedException: when a user isn't authorized.
+            UserNotFoundException: when a user isn't found.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _ADMIN_USER_GLOBAL_SIGN_OUT,
@@ -3543,14 +3736,21 @@ class CognitoIdentityProviderClient(BaseClient):
             AssociateSoftwareTokenResponse
 
         Raises:
-            ConcurrentModificationException
-            InvalidParameterException
-            NotAuthorizedException
-            ResourceNotFoundException
-            InternalErrorException
-            SoftwareTokenMFANotFoundException
-            ForbiddenException
-            OperationNotEnabledException
+            ConcurrentModificationException: if two or more modifications are happening
+                concurrently.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            NotAuthorizedException: when a user isn't authorized.
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
+            SoftwareTokenMFANotFoundException: when the software token time-based one-time
+                password (TOTP) multi-factor authentication (MFA) isn't activated for the user
+                pool.
+            ForbiddenException: when WAF doesn't allow your request based on a web ACL
+                that's associated with your user pool.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
         """
         return await self._invoke(
             _ASSOCIATE_SOFTWARE_TOKEN,
@@ -3589,19 +3789,27 @@ class CognitoIdentityProviderClient(BaseClient):
             ChangePasswordResponse
 
         Raises:
-            ResourceNotFoundException
-            InvalidParameterException
-            InvalidPasswordException
-            PasswordHistoryPolicyViolationException
-            NotAuthorizedException
-            TooManyRequestsException
-            LimitExceededException
-            PasswordResetRequiredException
-            UserNotFoundException
-            UserNotConfirmedException
-            OperationNotEnabledException
-            InternalErrorException
-            ForbiddenException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            InvalidPasswordException: when Amazon Cognito encounters an invalid password.
+            PasswordHistoryPolicyViolationException: The message returned when a user's new
+                password matches a previous password and doesn't comply with the
+                password-history policy.
+            NotAuthorizedException: when a user isn't authorized.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            LimitExceededException: when a user exceeds the limit for a requested Amazon Web
+                Services resource.
+            PasswordResetRequiredException: when a password reset is required.
+            UserNotFoundException: when a user isn't found.
+            UserNotConfirmedException: when a user isn't confirmed successfully.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
+            ForbiddenException: when WAF doesn't allow your request based on a web ACL
+                that's associated with your user pool.
         """
         return await self._invoke(
             _CHANGE_PASSWORD,
@@ -3634,20 +3842,32 @@ class CognitoIdentityProviderClient(BaseClient):
             CompleteWebAuthnRegistrationResponse
 
         Raises:
-            ForbiddenException
-            InternalErrorException
-            InvalidParameterException
-            LimitExceededException
-            NotAuthorizedException
-            TooManyRequestsException
-            WebAuthnNotEnabledException
-            WebAuthnChallengeNotFoundException
-            WebAuthnRelyingPartyMismatchException
-            WebAuthnClientMismatchException
-            WebAuthnOriginNotAllowedException
-            PasswordResetRequiredException
-            WebAuthnCredentialNotSupportedException
-            OperationNotEnabledException
+            ForbiddenException: when WAF doesn't allow your request based on a web ACL
+                that's associated with your user pool.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            LimitExceededException: when a user exceeds the limit for a requested Amazon Web
+                Services resource.
+            NotAuthorizedException: when a user isn't authorized.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            WebAuthnNotEnabledException: when the passkey feature isn't enabled for the user
+                pool.
+            WebAuthnChallengeNotFoundException: when the challenge from `StartWebAuthn`
+                registration has expired.
+            WebAuthnRelyingPartyMismatchException: when the given passkey credential is
+                associated with a different relying party ID than the user pool relying party
+                ID.
+            WebAuthnClientMismatchException: when the access token is for a different client
+                than the one in the original `StartWebAuthnRegistration` request.
+            WebAuthnOriginNotAllowedException: when the passkey credential's registration
+                origin does not align with the user pool relying party id.
+            PasswordResetRequiredException: when a password reset is required.
+            WebAuthnCredentialNotSupportedException: when a user presents passkey
+                credentials from an unsupported device or provider.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
         """
         return await self._invoke(
             _COMPLETE_WEB_AUTHN_REGISTRATION,
@@ -3690,21 +3910,30 @@ class CognitoIdentityProviderClient(BaseClient):
             ConfirmDeviceResponse
 
         Raises:
-            ResourceNotFoundException
-            InvalidParameterException
-            NotAuthorizedException
-            InvalidPasswordException
-            InvalidLambdaResponseException
-            UsernameExistsException
-            InvalidUserPoolConfigurationException
-            TooManyRequestsException
-            PasswordResetRequiredException
-            UserNotFoundException
-            UserNotConfirmedException
-            InternalErrorException
-            OperationNotEnabledException
-            DeviceKeyExistsException
-            ForbiddenException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            NotAuthorizedException: when a user isn't authorized.
+            InvalidPasswordException: when Amazon Cognito encounters an invalid password.
+            InvalidLambdaResponseException: when Amazon Cognito encounters an invalid Lambda
+                response.
+            UsernameExistsException: when Amazon Cognito encounters a user name that already
+                exists in the user pool.
+            InvalidUserPoolConfigurationException: when the user pool configuration is not
+                valid.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            PasswordResetRequiredException: when a password reset is required.
+            UserNotFoundException: when a user isn't found.
+            UserNotConfirmedException: when a user isn't confirmed successfully.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            DeviceKeyExistsException: when a user attempts to confirm a device with a device
+                key that already exists.
+            ForbiddenException: when WAF doesn't allow your request based on a web ACL
+                that's associated with your user pool.
         """
         return await self._invoke(
             _CONFIRM_DEVICE,
@@ -3771,24 +4000,37 @@ class CognitoIdentityProviderClient(BaseClient):
             ConfirmForgotPasswordResponse
 
         Raises:
-            ResourceNotFoundException
-            UnexpectedLambdaException
-            UserLambdaValidationException
-            InvalidParameterException
-            InvalidPasswordException
-            PasswordHistoryPolicyViolationException
-            NotAuthorizedException
-            CodeMismatchException
-            ExpiredCodeException
-            TooManyFailedAttemptsException
-            InvalidLambdaResponseException
-            TooManyRequestsException
-            LimitExceededException
-            UserNotFoundException
-            UserNotConfirmedException
-            OperationNotEnabledException
-            InternalErrorException
-            ForbiddenException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            UnexpectedLambdaException: when Amazon Cognito encounters an unexpected
+                exception with Lambda.
+            UserLambdaValidationException: when the Amazon Cognito service encounters a user
+                validation exception with the Lambda service.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            InvalidPasswordException: when Amazon Cognito encounters an invalid password.
+            PasswordHistoryPolicyViolationException: The message returned when a user's new
+                password matches a previous password and doesn't comply with the
+                password-history policy.
+            NotAuthorizedException: when a user isn't authorized.
+            CodeMismatchException: if the provided code doesn't match what the server was
+                expecting.
+            ExpiredCodeException: if a code has expired.
+            TooManyFailedAttemptsException: when the user has made too many failed attempts
+                for a given action, such as sign-in.
+            InvalidLambdaResponseException: when Amazon Cognito encounters an invalid Lambda
+                response.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            LimitExceededException: when a user exceeds the limit for a requested Amazon Web
+                Services resource.
+            UserNotFoundException: when a user isn't found.
+            UserNotConfirmedException: when a user isn't confirmed successfully.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
+            ForbiddenException: when WAF doesn't allow your request based on a web ACL
+                that's associated with your user pool.
         """
         return await self._invoke(
             _CONFIRM_FORGOT_PASSWORD,
@@ -3870,22 +4112,35 @@ class CognitoIdentityProviderClient(BaseClient):
             ConfirmSignUpResponse
 
         Raises:
-            ResourceNotFoundException
-            InvalidParameterException
-            UnexpectedLambdaException
-            UserLambdaValidationException
-            NotAuthorizedException
-            TooManyFailedAttemptsException
-            CodeMismatchException
-            ExpiredCodeException
-            InvalidLambdaResponseException
-            AliasExistsException
-            TooManyRequestsException
-            LimitExceededException
-            UserNotFoundException
-            OperationNotEnabledException
-            InternalErrorException
-            ForbiddenException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            UnexpectedLambdaException: when Amazon Cognito encounters an unexpected
+                exception with Lambda.
+            UserLambdaValidationException: when the Amazon Cognito service encounters a user
+                validation exception with the Lambda service.
+            NotAuthorizedException: when a user isn't authorized.
+            TooManyFailedAttemptsException: when the user has made too many failed attempts
+                for a given action, such as sign-in.
+            CodeMismatchException: if the provided code doesn't match what the server was
+                expecting.
+            ExpiredCodeException: if a code has expired.
+            InvalidLambdaResponseException: when Amazon Cognito encounters an invalid Lambda
+                response.
+            AliasExistsException: when a user tries to confirm the account with an email
+                address or phone number that has already been supplied as an alias for a
+                different user profile.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            LimitExceededException: when a user exceeds the limit for a requested Amazon Web
+                Services resource.
+            UserNotFoundException: when a user isn't found.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
+            ForbiddenException: when WAF doesn't allow your request based on a web ACL
+                that's associated with your user pool.
         """
         return await self._invoke(
             _CONFIRM_SIGN_UP,
@@ -3948,14 +4203,20 @@ class CognitoIdentityProviderClient(BaseClient):
             CreateGroupResponse
 
         Raises:
-            InvalidParameterException
-            GroupExistsException
-            ResourceNotFoundException
-            TooManyRequestsException
-            LimitExceededException
-            NotAuthorizedException
-            OperationNotEnabledException
-            InternalErrorException
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            GroupExistsException: when Amazon Cognito encounters a group that already exists
+                in the user pool.
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            LimitExceededException: when a user exceeds the limit for a requested Amazon Web
+                Services resource.
+            NotAuthorizedException: when a user isn't authorized.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _CREATE_GROUP,
@@ -4034,13 +4295,18 @@ class CognitoIdentityProviderClient(BaseClient):
             CreateIdentityProviderResponse
 
         Raises:
-            InvalidParameterException
-            DuplicateProviderException
-            ResourceNotFoundException
-            NotAuthorizedException
-            TooManyRequestsException
-            LimitExceededException
-            InternalErrorException
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            DuplicateProviderException: when the provider is already supported by the user
+                pool.
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            NotAuthorizedException: when a user isn't authorized.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            LimitExceededException: when a user exceeds the limit for a requested Amazon Web
+                Services resource.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _CREATE_IDENTITY_PROVIDER,
@@ -4109,15 +4375,22 @@ class CognitoIdentityProviderClient(BaseClient):
             CreateManagedLoginBrandingResponse
 
         Raises:
-            ResourceNotFoundException
-            ConcurrentModificationException
-            ManagedLoginBrandingExistsException
-            InvalidParameterException
-            TooManyRequestsException
-            NotAuthorizedException
-            LimitExceededException
-            OperationNotEnabledException
-            InternalErrorException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            ConcurrentModificationException: if two or more modifications are happening
+                concurrently.
+            ManagedLoginBrandingExistsException: when you attempt to apply a managed login
+                branding style to an app client that already has an assigned style.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            NotAuthorizedException: when a user isn't authorized.
+            LimitExceededException: when a user exceeds the limit for a requested Amazon Web
+                Services resource.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _CREATE_MANAGED_LOGIN_BRANDING,
@@ -4171,13 +4444,18 @@ class CognitoIdentityProviderClient(BaseClient):
             CreateResourceServerResponse
 
         Raises:
-            InvalidParameterException
-            ResourceNotFoundException
-            NotAuthorizedException
-            TooManyRequestsException
-            LimitExceededException
-            OperationNotEnabledException
-            InternalErrorException
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            NotAuthorizedException: when a user isn't authorized.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            LimitExceededException: when a user exceeds the limit for a requested Amazon Web
+                Services resource.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _CREATE_RESOURCE_SERVER,
@@ -4248,15 +4526,21 @@ class CognitoIdentityProviderClient(BaseClient):
             CreateTermsResponse
 
         Raises:
-            ResourceNotFoundException
-            ConcurrentModificationException
-            TermsExistsException
-            InvalidParameterException
-            TooManyRequestsException
-            NotAuthorizedException
-            LimitExceededException
-            OperationNotEnabledException
-            InternalErrorException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            ConcurrentModificationException: if two or more modifications are happening
+                concurrently.
+            TermsExistsException: Terms document names must be unique to the app client.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            NotAuthorizedException: when a user isn't authorized.
+            LimitExceededException: when a user exceeds the limit for a requested Amazon Web
+                Services resource.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _CREATE_TERMS,
@@ -4306,14 +4590,19 @@ class CognitoIdentityProviderClient(BaseClient):
             CreateUserImportJobResponse
 
         Raises:
-            ResourceNotFoundException
-            InvalidParameterException
-            TooManyRequestsException
-            PreconditionNotMetException
-            NotAuthorizedException
-            LimitExceededException
-            OperationNotEnabledException
-            InternalErrorException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            PreconditionNotMetException: when a precondition is not met.
+            NotAuthorizedException: when a user isn't authorized.
+            LimitExceededException: when a user exceeds the limit for a requested Amazon Web
+                Services resource.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _CREATE_USER_IMPORT_JOB,
@@ -4510,17 +4799,25 @@ class CognitoIdentityProviderClient(BaseClient):
             CreateUserPoolResponse
 
         Raises:
-            InvalidParameterException
-            TooManyRequestsException
-            LimitExceededException
-            InvalidSmsRoleAccessPolicyException
-            InvalidSmsRoleTrustRelationshipException
-            InvalidEmailRoleAccessPolicyException
-            NotAuthorizedException
-            UserPoolTaggingException
-            InternalErrorException
-            TierChangeNotAllowedException
-            FeatureUnavailableInTierException
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            LimitExceededException: when a user exceeds the limit for a requested Amazon Web
+                Services resource.
+            InvalidSmsRoleAccessPolicyException: when the role provided for SMS
+                configuration doesn't have permission to publish using Amazon SNS.
+            InvalidSmsRoleTrustRelationshipException: when the trust relationship is not
+                valid for the role provided for SMS configuration.
+            InvalidEmailRoleAccessPolicyException: when Amazon Cognito isn't allowed to use
+                your email identity.
+            NotAuthorizedException: when a user isn't authorized.
+            UserPoolTaggingException: when a user pool tag can't be set or updated.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
+            TierChangeNotAllowedException: when you've attempted to change your feature plan
+                but the operation isn't permitted.
+            FeatureUnavailableInTierException: when a feature that you attempted to use or
+                configure isn't included in your user pool's current feature plan.
         """
         return await self._invoke(
             _CREATE_USER_POOL,
@@ -4717,16 +5014,22 @@ class CognitoIdentityProviderClient(BaseClient):
             CreateUserPoolClientResponse
 
         Raises:
-            InvalidParameterException
-            ResourceNotFoundException
-            TooManyRequestsException
-            LimitExceededException
-            NotAuthorizedException
-            ScopeDoesNotExistException
-            InvalidOAuthFlowException
-            OperationNotEnabledException
-            InternalErrorException
-            FeatureUnavailableInTierException
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            LimitExceededException: when a user exceeds the limit for a requested Amazon Web
+                Services resource.
+            NotAuthorizedException: when a user isn't authorized.
+            ScopeDoesNotExistException: when the specified scope doesn't exist.
+            InvalidOAuthFlowException: when the specified OAuth flow is not valid.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
+            FeatureUnavailableInTierException: when a feature that you attempted to use or
+                configure isn't included in your user pool's current feature plan.
         """
         return await self._invoke(
             _CREATE_USER_POOL_CLIENT,
@@ -4813,14 +5116,20 @@ class CognitoIdentityProviderClient(BaseClient):
             CreateUserPoolDomainResponse
 
         Raises:
-            InvalidParameterException
-            NotAuthorizedException
-            ConcurrentModificationException
-            ResourceNotFoundException
-            LimitExceededException
-            InternalErrorException
-            OperationNotEnabledException
-            FeatureUnavailableInTierException
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            NotAuthorizedException: when a user isn't authorized.
+            ConcurrentModificationException: if two or more modifications are happening
+                concurrently.
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            LimitExceededException: when a user exceeds the limit for a requested Amazon Web
+                Services resource.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            FeatureUnavailableInTierException: when a feature that you attempted to use or
+                configure isn't included in your user pool's current feature plan.
         """
         return await self._invoke(
             _CREATE_USER_POOL_DOMAIN,
@@ -4868,15 +5177,21 @@ class CognitoIdentityProviderClient(BaseClient):
             CreateUserPoolReplicaResponse
 
         Raises:
-            InvalidParameterException
-            TooManyRequestsException
-            LimitExceededException
-            NotAuthorizedException
-            UserPoolTaggingException
-            OperationNotEnabledException
-            InternalErrorException
-            ResourceNotFoundException
-            FeatureUnavailableInTierException
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            LimitExceededException: when a user exceeds the limit for a requested Amazon Web
+                Services resource.
+            NotAuthorizedException: when a user isn't authorized.
+            UserPoolTaggingException: when a user pool tag can't be set or updated.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            FeatureUnavailableInTierException: when a feature that you attempted to use or
+                configure isn't included in your user pool's current feature plan.
         """
         return await self._invoke(
             _CREATE_USER_POOL_REPLICA,
@@ -4915,12 +5230,16 @@ class CognitoIdentityProviderClient(BaseClient):
             user_pool_id: The ID of the user pool where you want to delete the group.
 
         Raises:
-            ResourceNotFoundException
-            InvalidParameterException
-            TooManyRequestsException
-            NotAuthorizedException
-            OperationNotEnabledException
-            InternalErrorException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            NotAuthorizedException: when a user isn't authorized.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _DELETE_GROUP,
@@ -4955,13 +5274,18 @@ class CognitoIdentityProviderClient(BaseClient):
             provider_name: The name of the IdP that you want to delete.
 
         Raises:
-            InvalidParameterException
-            UnsupportedIdentityProviderException
-            ConcurrentModificationException
-            ResourceNotFoundException
-            NotAuthorizedException
-            TooManyRequestsException
-            InternalErrorException
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            UnsupportedIdentityProviderException: when the specified identifier isn't
+                supported.
+            ConcurrentModificationException: if two or more modifications are happening
+                concurrently.
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            NotAuthorizedException: when a user isn't authorized.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _DELETE_IDENTITY_PROVIDER,
@@ -4997,13 +5321,18 @@ class CognitoIdentityProviderClient(BaseClient):
                 style that you want to delete.
 
         Raises:
-            ResourceNotFoundException
-            ConcurrentModificationException
-            InvalidParameterException
-            TooManyRequestsException
-            NotAuthorizedException
-            OperationNotEnabledException
-            InternalErrorException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            ConcurrentModificationException: if two or more modifications are happening
+                concurrently.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            NotAuthorizedException: when a user isn't authorized.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _DELETE_MANAGED_LOGIN_BRANDING,
@@ -5040,12 +5369,16 @@ class CognitoIdentityProviderClient(BaseClient):
             identifier: The identifier of the resource server that you want to delete.
 
         Raises:
-            InvalidParameterException
-            ResourceNotFoundException
-            NotAuthorizedException
-            TooManyRequestsException
-            OperationNotEnabledException
-            InternalErrorException
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            NotAuthorizedException: when a user isn't authorized.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _DELETE_RESOURCE_SERVER,
@@ -5077,13 +5410,18 @@ class CognitoIdentityProviderClient(BaseClient):
                 want to delete.
 
         Raises:
-            ResourceNotFoundException
-            ConcurrentModificationException
-            InvalidParameterException
-            TooManyRequestsException
-            NotAuthorizedException
-            OperationNotEnabledException
-            InternalErrorException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            ConcurrentModificationException: if two or more modifications are happening
+                concurrently.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            NotAuthorizedException: when a user isn't authorized.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _DELETE_TERMS,
@@ -5113,16 +5451,21 @@ class CognitoIdentityProviderClient(BaseClient):
                 signed-in user. Must include a scope claim for `aws.cognito.signin.user.admin`.
 
         Raises:
-            ResourceNotFoundException
-            InvalidParameterException
-            NotAuthorizedException
-            TooManyRequestsException
-            PasswordResetRequiredException
-            UserNotFoundException
-            UserNotConfirmedException
-            OperationNotEnabledException
-            InternalErrorException
-            ForbiddenException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            NotAuthorizedException: when a user isn't authorized.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            PasswordResetRequiredException: when a password reset is required.
+            UserNotFoundException: when a user isn't found.
+            UserNotConfirmedException: when a user isn't confirmed successfully.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
+            ForbiddenException: when WAF doesn't allow your request based on a web ACL
+                that's associated with your user pool.
         """
         return await self._invoke(
             _DELETE_USER,
@@ -5159,16 +5502,21 @@ class CognitoIdentityProviderClient(BaseClient):
             DeleteUserAttributesResponse
 
         Raises:
-            ResourceNotFoundException
-            InvalidParameterException
-            NotAuthorizedException
-            TooManyRequestsException
-            PasswordResetRequiredException
-            UserNotFoundException
-            UserNotConfirmedException
-            OperationNotEnabledException
-            InternalErrorException
-            ForbiddenException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            NotAuthorizedException: when a user isn't authorized.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            PasswordResetRequiredException: when a password reset is required.
+            UserNotFoundException: when a user isn't found.
+            UserNotConfirmedException: when a user isn't confirmed successfully.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
+            ForbiddenException: when WAF doesn't allow your request based on a web ACL
+                that's associated with your user pool.
         """
         return await self._invoke(
             _DELETE_USER_ATTRIBUTES,
@@ -5197,13 +5545,18 @@ class CognitoIdentityProviderClient(BaseClient):
             user_pool_id: The ID of the user pool that you want to delete.
 
         Raises:
-            ResourceNotFoundException
-            InvalidParameterException
-            TooManyRequestsException
-            NotAuthorizedException
-            UserImportInProgressException
-            OperationNotEnabledException
-            InternalErrorException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            NotAuthorizedException: when a user isn't authorized.
+            UserImportInProgressException: when you're trying to modify a user pool while a
+                user import job is in progress for that pool.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _DELETE_USER_POOL,
@@ -5224,13 +5577,18 @@ class CognitoIdentityProviderClient(BaseClient):
             client_id: The ID of the user pool app client that you want to delete.
 
         Raises:
-            ResourceNotFoundException
-            InvalidParameterException
-            TooManyRequestsException
-            NotAuthorizedException
-            ConcurrentModificationException
-            OperationNotEnabledException
-            InternalErrorException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            NotAuthorizedException: when a user isn't authorized.
+            ConcurrentModificationException: if two or more modifications are happening
+                concurrently.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _DELETE_USER_POOL_CLIENT,
@@ -5256,11 +5614,16 @@ class CognitoIdentityProviderClient(BaseClient):
             DeleteUserPoolClientSecretResponse
 
         Raises:
-            InvalidParameterException
-            InternalServerException
-            TooManyRequestsException
-            LimitExceededException
-            ResourceNotFoundException
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            InternalServerException: when Amazon Cognito encounters an internal server
+                error.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            LimitExceededException: when a user exceeds the limit for a requested Amazon Web
+                Services resource.
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
         """
         return await self._invoke(
             _DELETE_USER_POOL_CLIENT_SECRET,
@@ -5291,12 +5654,16 @@ class CognitoIdentityProviderClient(BaseClient):
             DeleteUserPoolDomainResponse
 
         Raises:
-            NotAuthorizedException
-            InvalidParameterException
-            ConcurrentModificationException
-            ResourceNotFoundException
-            OperationNotEnabledException
-            InternalErrorException
+            NotAuthorizedException: when a user isn't authorized.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            ConcurrentModificationException: if two or more modifications are happening
+                concurrently.
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _DELETE_USER_POOL_DOMAIN,
@@ -5331,12 +5698,16 @@ class CognitoIdentityProviderClient(BaseClient):
             DeleteUserPoolReplicaResponse
 
         Raises:
-            InvalidParameterException
-            TooManyRequestsException
-            NotAuthorizedException
-            OperationNotEnabledException
-            InternalErrorException
-            ResourceNotFoundException
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            NotAuthorizedException: when a user isn't authorized.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
         """
         return await self._invoke(
             _DELETE_USER_POOL_REPLICA,
@@ -5371,15 +5742,21 @@ class CognitoIdentityProviderClient(BaseClient):
             DeleteWebAuthnCredentialResponse
 
         Raises:
-            ForbiddenException
-            InternalErrorException
-            InvalidParameterException
-            TooManyRequestsException
-            LimitExceededException
-            PasswordResetRequiredException
-            NotAuthorizedException
-            ResourceNotFoundException
-            OperationNotEnabledException
+            ForbiddenException: when WAF doesn't allow your request based on a web ACL
+                that's associated with your user pool.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            LimitExceededException: when a user exceeds the limit for a requested Amazon Web
+                Services resource.
+            PasswordResetRequiredException: when a password reset is required.
+            NotAuthorizedException: when a user isn't authorized.
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
         """
         return await self._invoke(
             _DELETE_WEB_AUTHN_CREDENTIAL,
@@ -5403,11 +5780,14 @@ class CognitoIdentityProviderClient(BaseClient):
             DescribeIdentityProviderResponse
 
         Raises:
-            InvalidParameterException
-            ResourceNotFoundException
-            NotAuthorizedException
-            TooManyRequestsException
-            InternalErrorException
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            NotAuthorizedException: when a user isn't authorized.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _DESCRIBE_IDENTITY_PROVIDER,
@@ -5437,12 +5817,16 @@ class CognitoIdentityProviderClient(BaseClient):
             DescribeManagedLoginBrandingResponse
 
         Raises:
-            ResourceNotFoundException
-            InvalidParameterException
-            TooManyRequestsException
-            NotAuthorizedException
-            OperationNotEnabledException
-            InternalErrorException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            NotAuthorizedException: when a user isn't authorized.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _DESCRIBE_MANAGED_LOGIN_BRANDING,
@@ -5476,12 +5860,16 @@ class CognitoIdentityProviderClient(BaseClient):
             DescribeManagedLoginBrandingByClientResponse
 
         Raises:
-            ResourceNotFoundException
-            InvalidParameterException
-            TooManyRequestsException
-            NotAuthorizedException
-            OperationNotEnabledException
-            InternalErrorException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            NotAuthorizedException: when a user isn't authorized.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _DESCRIBE_MANAGED_LOGIN_BRANDING_BY_CLIENT,
@@ -5513,12 +5901,16 @@ class CognitoIdentityProviderClient(BaseClient):
             DescribeResourceServerResponse
 
         Raises:
-            InvalidParameterException
-            ResourceNotFoundException
-            NotAuthorizedException
-            TooManyRequestsException
-            OperationNotEnabledException
-            InternalErrorException
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            NotAuthorizedException: when a user isn't authorized.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _DESCRIBE_RESOURCE_SERVER,
@@ -5553,13 +5945,17 @@ class CognitoIdentityProviderClient(BaseClient):
             DescribeRiskConfigurationResponse
 
         Raises:
-            ResourceNotFoundException
-            InvalidParameterException
-            TooManyRequestsException
-            NotAuthorizedException
-            UserPoolAddOnNotEnabledException
-            OperationNotEnabledException
-            InternalErrorException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            NotAuthorizedException: when a user isn't authorized.
+            UserPoolAddOnNotEnabledException: when user pool add-ons aren't enabled.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _DESCRIBE_RISK_CONFIGURATION,
@@ -5595,12 +5991,16 @@ class CognitoIdentityProviderClient(BaseClient):
             DescribeTermsResponse
 
         Raises:
-            ResourceNotFoundException
-            InvalidParameterException
-            TooManyRequestsException
-            NotAuthorizedException
-            OperationNotEnabledException
-            InternalErrorException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            NotAuthorizedException: when a user isn't authorized.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _DESCRIBE_TERMS,
@@ -5645,12 +6045,16 @@ class CognitoIdentityProviderClient(BaseClient):
             DescribeTermsByClientResponse
 
         Raises:
-            ResourceNotFoundException
-            InvalidParameterException
-            TooManyRequestsException
-            NotAuthorizedException
-            OperationNotEnabledException
-            InternalErrorException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            NotAuthorizedException: when a user isn't authorized.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _DESCRIBE_TERMS_BY_CLIENT,
@@ -5675,12 +6079,16 @@ class CognitoIdentityProviderClient(BaseClient):
             DescribeUserImportJobResponse
 
         Raises:
-            ResourceNotFoundException
-            InvalidParameterException
-            TooManyRequestsException
-            NotAuthorizedException
-            OperationNotEnabledException
-            InternalErrorException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            NotAuthorizedException: when a user isn't authorized.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _DESCRIBE_USER_IMPORT_JOB,
@@ -5714,13 +6122,17 @@ class CognitoIdentityProviderClient(BaseClient):
             DescribeUserPoolResponse
 
         Raises:
-            ResourceNotFoundException
-            InvalidParameterException
-            TooManyRequestsException
-            NotAuthorizedException
-            UserPoolTaggingException
-            OperationNotEnabledException
-            InternalErrorException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            NotAuthorizedException: when a user isn't authorized.
+            UserPoolTaggingException: when a user pool tag can't be set or updated.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _DESCRIBE_USER_POOL,
@@ -5758,12 +6170,16 @@ class CognitoIdentityProviderClient(BaseClient):
             DescribeUserPoolClientResponse
 
         Raises:
-            ResourceNotFoundException
-            InvalidParameterException
-            TooManyRequestsException
-            OperationNotEnabledException
-            NotAuthorizedException
-            InternalErrorException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            NotAuthorizedException: when a user isn't authorized.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _DESCRIBE_USER_POOL_CLIENT,
@@ -5802,11 +6218,14 @@ class CognitoIdentityProviderClient(BaseClient):
             DescribeUserPoolDomainResponse
 
         Raises:
-            NotAuthorizedException
-            InvalidParameterException
-            ResourceNotFoundException
-            OperationNotEnabledException
-            InternalErrorException
+            NotAuthorizedException: when a user isn't authorized.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _DESCRIBE_USER_POOL_DOMAIN,
@@ -5841,17 +6260,23 @@ class CognitoIdentityProviderClient(BaseClient):
                 signed-in user. Must include a scope claim for `aws.cognito.signin.user.admin`.
 
         Raises:
-            ResourceNotFoundException
-            InvalidParameterException
-            NotAuthorizedException
-            TooManyRequestsException
-            InvalidUserPoolConfigurationException
-            PasswordResetRequiredException
-            UserNotFoundException
-            UserNotConfirmedException
-            OperationNotEnabledException
-            InternalErrorException
-            ForbiddenException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            NotAuthorizedException: when a user isn't authorized.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            InvalidUserPoolConfigurationException: when the user pool configuration is not
+                valid.
+            PasswordResetRequiredException: when a password reset is required.
+            UserNotFoundException: when a user isn't found.
+            UserNotConfirmedException: when a user isn't confirmed successfully.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
+            ForbiddenException: when WAF doesn't allow your request based on a web ACL
+                that's associated with your user pool.
         """
         return await self._invoke(
             _FORGET_DEVICE,
@@ -5932,22 +6357,35 @@ class CognitoIdentityProviderClient(BaseClient):
             ForgotPasswordResponse
 
         Raises:
-            ResourceNotFoundException
-            InvalidParameterException
-            UnexpectedLambdaException
-            UserLambdaValidationException
-            NotAuthorizedException
-            InvalidLambdaResponseException
-            TooManyRequestsException
-            LimitExceededException
-            InvalidSmsRoleAccessPolicyException
-            InvalidSmsRoleTrustRelationshipException
-            InvalidEmailRoleAccessPolicyException
-            CodeDeliveryFailureException
-            UserNotFoundException
-            OperationNotEnabledException
-            InternalErrorException
-            ForbiddenException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            UnexpectedLambdaException: when Amazon Cognito encounters an unexpected
+                exception with Lambda.
+            UserLambdaValidationException: when the Amazon Cognito service encounters a user
+                validation exception with the Lambda service.
+            NotAuthorizedException: when a user isn't authorized.
+            InvalidLambdaResponseException: when Amazon Cognito encounters an invalid Lambda
+                response.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            LimitExceededException: when a user exceeds the limit for a requested Amazon Web
+                Services resource.
+            InvalidSmsRoleAccessPolicyException: when the role provided for SMS
+                configuration doesn't have permission to publish using Amazon SNS.
+            InvalidSmsRoleTrustRelationshipException: when the trust relationship is not
+                valid for the role provided for SMS configuration.
+            InvalidEmailRoleAccessPolicyException: when Amazon Cognito isn't allowed to use
+                your email identity.
+            CodeDeliveryFailureException: when a verification code fails to deliver
+                successfully.
+            UserNotFoundException: when a user isn't found.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
+            ForbiddenException: when WAF doesn't allow your request based on a web ACL
+                that's associated with your user pool.
         """
         return await self._invoke(
             _FORGOT_PASSWORD,
@@ -5992,12 +6430,16 @@ class CognitoIdentityProviderClient(BaseClient):
             GetCSVHeaderResponse
 
         Raises:
-            ResourceNotFoundException
-            InvalidParameterException
-            TooManyRequestsException
-            NotAuthorizedException
-            OperationNotEnabledException
-            InternalErrorException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            NotAuthorizedException: when a user isn't authorized.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _GET_CSV_HEADER,
@@ -6047,13 +6489,18 @@ class CognitoIdentityProviderClient(BaseClient):
             GetClientTokenResponse
 
         Raises:
-            InvalidParameterException
-            ResourceNotFoundException
-            NotAuthorizedException
-            TooManyRequestsException
-            InternalErrorException
-            OperationNotEnabledException
-            ForbiddenException
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            NotAuthorizedException: when a user isn't authorized.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            ForbiddenException: when WAF doesn't allow your request based on a web ACL
+                that's associated with your user pool.
         """
         return await self._invoke(
             _GET_CLIENT_TOKEN,
@@ -6143,17 +6590,25 @@ class CognitoIdentityProviderClient(BaseClient):
             GetDerivedTokenResponse
 
         Raises:
-            InvalidParameterException
-            ResourceNotFoundException
-            NotAuthorizedException
-            TooManyRequestsException
-            UserNotFoundException
-            UnexpectedLambdaException
-            UserLambdaValidationException
-            InvalidLambdaResponseException
-            InternalErrorException
-            OperationNotEnabledException
-            ForbiddenException
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            NotAuthorizedException: when a user isn't authorized.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            UserNotFoundException: when a user isn't found.
+            UnexpectedLambdaException: when Amazon Cognito encounters an unexpected
+                exception with Lambda.
+            UserLambdaValidationException: when the Amazon Cognito service encounters a user
+                validation exception with the Lambda service.
+            InvalidLambdaResponseException: when Amazon Cognito encounters an invalid Lambda
+                response.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            ForbiddenException: when WAF doesn't allow your request based on a web ACL
+                that's associated with your user pool.
         """
         return await self._invoke(
             _GET_DERIVED_TOKEN,
@@ -6203,17 +6658,23 @@ class CognitoIdentityProviderClient(BaseClient):
             GetDeviceResponse
 
         Raises:
-            ResourceNotFoundException
-            InvalidParameterException
-            InvalidUserPoolConfigurationException
-            NotAuthorizedException
-            TooManyRequestsException
-            PasswordResetRequiredException
-            UserNotFoundException
-            UserNotConfirmedException
-            OperationNotEnabledException
-            InternalErrorException
-            ForbiddenException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            InvalidUserPoolConfigurationException: when the user pool configuration is not
+                valid.
+            NotAuthorizedException: when a user isn't authorized.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            PasswordResetRequiredException: when a password reset is required.
+            UserNotFoundException: when a user isn't found.
+            UserNotConfirmedException: when a user isn't confirmed successfully.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
+            ForbiddenException: when WAF doesn't allow your request based on a web ACL
+                that's associated with your user pool.
         """
         return await self._invoke(
             _GET_DEVICE,
@@ -6251,12 +6712,16 @@ class CognitoIdentityProviderClient(BaseClient):
             GetGroupResponse
 
         Raises:
-            ResourceNotFoundException
-            InvalidParameterException
-            TooManyRequestsException
-            NotAuthorizedException
-            OperationNotEnabledException
-            InternalErrorException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            NotAuthorizedException: when a user isn't authorized.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _GET_GROUP,
@@ -6286,11 +6751,14 @@ class CognitoIdentityProviderClient(BaseClient):
             GetIdentityProviderByIdentifierResponse
 
         Raises:
-            InvalidParameterException
-            ResourceNotFoundException
-            NotAuthorizedException
-            TooManyRequestsException
-            InternalErrorException
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            NotAuthorizedException: when a user isn't authorized.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _GET_IDENTITY_PROVIDER_BY_IDENTIFIER,
@@ -6326,11 +6794,14 @@ class CognitoIdentityProviderClient(BaseClient):
             GetLogDeliveryConfigurationResponse
 
         Raises:
-            InvalidParameterException
-            InternalErrorException
-            TooManyRequestsException
-            NotAuthorizedException
-            ResourceNotFoundException
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            NotAuthorizedException: when a user isn't authorized.
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
         """
         return await self._invoke(
             _GET_LOG_DELIVERY_CONFIGURATION,
@@ -6363,11 +6834,14 @@ class CognitoIdentityProviderClient(BaseClient):
             GetProvisionedLimitResponse
 
         Raises:
-            InvalidParameterException
-            ResourceNotFoundException
-            NotAuthorizedException
-            TooManyRequestsException
-            InternalErrorException
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            NotAuthorizedException: when a user isn't authorized.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _GET_PROVISIONED_LIMIT,
@@ -6408,10 +6882,13 @@ class CognitoIdentityProviderClient(BaseClient):
             GetSigningCertificateResponse
 
         Raises:
-            InternalErrorException
-            InvalidParameterException
-            ResourceNotFoundException
-            OperationNotEnabledException
+            InternalErrorException: when Amazon Cognito encounters an internal error.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
         """
         return await self._invoke(
             _GET_SIGNING_CERTIFICATE,
@@ -6457,18 +6934,27 @@ class CognitoIdentityProviderClient(BaseClient):
             GetTokensFromRefreshTokenResponse
 
         Raises:
-            ResourceNotFoundException
-            InvalidParameterException
-            NotAuthorizedException
-            TooManyRequestsException
-            UserNotFoundException
-            UnexpectedLambdaException
-            UserLambdaValidationException
-            InvalidLambdaResponseException
-            ForbiddenException
-            RefreshTokenReuseException
-            OperationNotEnabledException
-            InternalErrorException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            NotAuthorizedException: when a user isn't authorized.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            UserNotFoundException: when a user isn't found.
+            UnexpectedLambdaException: when Amazon Cognito encounters an unexpected
+                exception with Lambda.
+            UserLambdaValidationException: when the Amazon Cognito service encounters a user
+                validation exception with the Lambda service.
+            InvalidLambdaResponseException: when Amazon Cognito encounters an invalid Lambda
+                response.
+            ForbiddenException: when WAF doesn't allow your request based on a web ACL
+                that's associated with your user pool.
+            RefreshTokenReuseException: when your application requests token refresh with a
+                refresh token that has been invalidated by refresh-token rotation.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _GET_TOKENS_FROM_REFRESH_TOKEN,
@@ -6504,12 +6990,16 @@ class CognitoIdentityProviderClient(BaseClient):
             GetUICustomizationResponse
 
         Raises:
-            InvalidParameterException
-            ResourceNotFoundException
-            NotAuthorizedException
-            OperationNotEnabledException
-            TooManyRequestsException
-            InternalErrorException
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            NotAuthorizedException: when a user isn't authorized.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _GET_UI_CUSTOMIZATION,
@@ -6541,16 +7031,21 @@ class CognitoIdentityProviderClient(BaseClient):
             GetUserResponse
 
         Raises:
-            ResourceNotFoundException
-            InvalidParameterException
-            NotAuthorizedException
-            TooManyRequestsException
-            PasswordResetRequiredException
-            UserNotFoundException
-            UserNotConfirmedException
-            OperationNotEnabledException
-            InternalErrorException
-            ForbiddenException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            NotAuthorizedException: when a user isn't authorized.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            PasswordResetRequiredException: when a password reset is required.
+            UserNotFoundException: when a user isn't found.
+            UserNotConfirmedException: when a user isn't confirmed successfully.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
+            ForbiddenException: when WAF doesn't allow your request based on a web ACL
+                that's associated with your user pool.
         """
         return await self._invoke(
             _GET_USER,
@@ -6608,24 +7103,37 @@ class CognitoIdentityProviderClient(BaseClient):
             GetUserAttributeVerificationCodeResponse
 
         Raises:
-            ResourceNotFoundException
-            InvalidParameterException
-            TooManyRequestsException
-            NotAuthorizedException
-            UnexpectedLambdaException
-            UserLambdaValidationException
-            InvalidLambdaResponseException
-            InvalidSmsRoleAccessPolicyException
-            InvalidSmsRoleTrustRelationshipException
-            InvalidEmailRoleAccessPolicyException
-            CodeDeliveryFailureException
-            LimitExceededException
-            PasswordResetRequiredException
-            UserNotFoundException
-            UserNotConfirmedException
-            OperationNotEnabledException
-            InternalErrorException
-            ForbiddenException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            NotAuthorizedException: when a user isn't authorized.
+            UnexpectedLambdaException: when Amazon Cognito encounters an unexpected
+                exception with Lambda.
+            UserLambdaValidationException: when the Amazon Cognito service encounters a user
+                validation exception with the Lambda service.
+            InvalidLambdaResponseException: when Amazon Cognito encounters an invalid Lambda
+                response.
+            InvalidSmsRoleAccessPolicyException: when the role provided for SMS
+                configuration doesn't have permission to publish using Amazon SNS.
+            InvalidSmsRoleTrustRelationshipException: when the trust relationship is not
+                valid for the role provided for SMS configuration.
+            InvalidEmailRoleAccessPolicyException: when Amazon Cognito isn't allowed to use
+                your email identity.
+            CodeDeliveryFailureException: when a verification code fails to deliver
+                successfully.
+            LimitExceededException: when a user exceeds the limit for a requested Amazon Web
+                Services resource.
+            PasswordResetRequiredException: when a password reset is required.
+            UserNotFoundException: when a user isn't found.
+            UserNotConfirmedException: when a user isn't confirmed successfully.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
+            ForbiddenException: when WAF doesn't allow your request based on a web ACL
+                that's associated with your user pool.
         """
         return await self._invoke(
             _GET_USER_ATTRIBUTE_VERIFICATION_CODE,
@@ -6666,16 +7174,21 @@ class CognitoIdentityProviderClient(BaseClient):
             GetUserAuthFactorsResponse
 
         Raises:
-            ResourceNotFoundException
-            InvalidParameterException
-            NotAuthorizedException
-            TooManyRequestsException
-            PasswordResetRequiredException
-            UserNotFoundException
-            UserNotConfirmedException
-            OperationNotEnabledException
-            InternalErrorException
-            ForbiddenException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            NotAuthorizedException: when a user isn't authorized.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            PasswordResetRequiredException: when a password reset is required.
+            UserNotFoundException: when a user isn't found.
+            UserNotConfirmedException: when a user isn't confirmed successfully.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
+            ForbiddenException: when WAF doesn't allow your request based on a web ACL
+                that's associated with your user pool.
         """
         return await self._invoke(
             _GET_USER_AUTH_FACTORS,
@@ -6701,12 +7214,16 @@ class CognitoIdentityProviderClient(BaseClient):
             GetUserPoolClientSessionConfigurationResponse
 
         Raises:
-            InvalidParameterException
-            TooManyRequestsException
-            ResourceNotFoundException
-            NotAuthorizedException
-            InternalErrorException
-            OperationNotEnabledException
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            NotAuthorizedException: when a user isn't authorized.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
         """
         return await self._invoke(
             _GET_USER_POOL_CLIENT_SESSION_CONFIGURATION,
@@ -6745,11 +7262,14 @@ class CognitoIdentityProviderClient(BaseClient):
             GetUserPoolMfaConfigResponse
 
         Raises:
-            InvalidParameterException
-            TooManyRequestsException
-            ResourceNotFoundException
-            NotAuthorizedException
-            InternalErrorException
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            NotAuthorizedException: when a user isn't authorized.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _GET_USER_POOL_MFA_CONFIG,
@@ -6775,12 +7295,16 @@ class CognitoIdentityProviderClient(BaseClient):
             GetUserPoolSessionConfigurationResponse
 
         Raises:
-            InvalidParameterException
-            TooManyRequestsException
-            ResourceNotFoundException
-            NotAuthorizedException
-            InternalErrorException
-            OperationNotEnabledException
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            NotAuthorizedException: when a user isn't authorized.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
         """
         return await self._invoke(
             _GET_USER_POOL_SESSION_CONFIGURATION,
@@ -6838,15 +7362,20 @@ class CognitoIdentityProviderClient(BaseClient):
             GlobalSignOutResponse
 
         Raises:
-            ResourceNotFoundException
-            InvalidParameterException
-            NotAuthorizedException
-            TooManyRequestsException
-            PasswordResetRequiredException
-            UserNotConfirmedException
-            OperationNotEnabledException
-            InternalErrorException
-            ForbiddenException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            NotAuthorizedException: when a user isn't authorized.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            PasswordResetRequiredException: when a password reset is required.
+            UserNotConfirmedException: when a user isn't confirmed successfully.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
+            ForbiddenException: when WAF doesn't allow your request based on a web ACL
+                that's associated with your user pool.
         """
         return await self._invoke(
             _GLOBAL_SIGN_OUT,
@@ -6926,25 +7455,39 @@ class CognitoIdentityProviderClient(BaseClient):
             InitiateAuthResponse
 
         Raises:
-            UnsupportedOperationException
-            ResourceNotFoundException
-            InvalidParameterException
-            NotAuthorizedException
-            TooManyRequestsException
-            UnexpectedLambdaException
-            InvalidUserPoolConfigurationException
-            UserLambdaValidationException
-            InvalidLambdaResponseException
-            PasswordResetRequiredException
-            UserNotFoundException
-            UserNotConfirmedException
-            InternalErrorException
-            InvalidSmsRoleAccessPolicyException
-            InvalidEmailRoleAccessPolicyException
-            InvalidSmsRoleTrustRelationshipException
-            OperationNotEnabledException
-            FeatureUnavailableInTierException
-            ForbiddenException
+            UnsupportedOperationException: when you attempt to perform an operation that
+                isn't enabled for the user pool client.
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            NotAuthorizedException: when a user isn't authorized.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            UnexpectedLambdaException: when Amazon Cognito encounters an unexpected
+                exception with Lambda.
+            InvalidUserPoolConfigurationException: when the user pool configuration is not
+                valid.
+            UserLambdaValidationException: when the Amazon Cognito service encounters a user
+                validation exception with the Lambda service.
+            InvalidLambdaResponseException: when Amazon Cognito encounters an invalid Lambda
+                response.
+            PasswordResetRequiredException: when a password reset is required.
+            UserNotFoundException: when a user isn't found.
+            UserNotConfirmedException: when a user isn't confirmed successfully.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
+            InvalidSmsRoleAccessPolicyException: when the role provided for SMS
+                configuration doesn't have permission to publish using Amazon SNS.
+            InvalidEmailRoleAccessPolicyException: when Amazon Cognito isn't allowed to use
+                your email identity.
+            InvalidSmsRoleTrustRelationshipException: when the trust relationship is not
+                valid for the role provided for SMS configuration.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            FeatureUnavailableInTierException: when a feature that you attempted to use or
+                configure isn't included in your user pool's current feature plan.
+            ForbiddenException: when WAF doesn't allow your request based on a web ACL
+                that's associated with your user pool.
         """
         return await self._invoke(
             _INITIATE_AUTH,
@@ -6997,17 +7540,23 @@ class CognitoIdentityProviderClient(BaseClient):
             ListDevicesResponse
 
         Raises:
-            InvalidParameterException
-            ResourceNotFoundException
-            NotAuthorizedException
-            InvalidUserPoolConfigurationException
-            TooManyRequestsException
-            PasswordResetRequiredException
-            UserNotFoundException
-            UserNotConfirmedException
-            OperationNotEnabledException
-            InternalErrorException
-            ForbiddenException
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            NotAuthorizedException: when a user isn't authorized.
+            InvalidUserPoolConfigurationException: when the user pool configuration is not
+                valid.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            PasswordResetRequiredException: when a password reset is required.
+            UserNotFoundException: when a user isn't found.
+            UserNotConfirmedException: when a user isn't confirmed successfully.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
+            ForbiddenException: when WAF doesn't allow your request based on a web ACL
+                that's associated with your user pool.
         """
         return await self._invoke(
             _LIST_DEVICES,
@@ -7082,12 +7631,16 @@ class CognitoIdentityProviderClient(BaseClient):
             ListGroupsResponse
 
         Raises:
-            InvalidParameterException
-            ResourceNotFoundException
-            TooManyRequestsException
-            NotAuthorizedException
-            OperationNotEnabledException
-            InternalErrorException
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            NotAuthorizedException: when a user isn't authorized.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _LIST_GROUPS,
@@ -7164,11 +7717,14 @@ class CognitoIdentityProviderClient(BaseClient):
             ListIdentityProvidersResponse
 
         Raises:
-            InvalidParameterException
-            ResourceNotFoundException
-            NotAuthorizedException
-            TooManyRequestsException
-            InternalErrorException
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            NotAuthorizedException: when a user isn't authorized.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _LIST_IDENTITY_PROVIDERS,
@@ -7245,12 +7801,16 @@ class CognitoIdentityProviderClient(BaseClient):
             ListResourceServersResponse
 
         Raises:
-            InvalidParameterException
-            ResourceNotFoundException
-            NotAuthorizedException
-            TooManyRequestsException
-            OperationNotEnabledException
-            InternalErrorException
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            NotAuthorizedException: when a user isn't authorized.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _LIST_RESOURCE_SERVERS,
@@ -7307,12 +7867,16 @@ class CognitoIdentityProviderClient(BaseClient):
             ListTagsForResourceResponse
 
         Raises:
-            ResourceNotFoundException
-            NotAuthorizedException
-            TooManyRequestsException
-            InvalidParameterException
-            OperationNotEnabledException
-            InternalErrorException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            NotAuthorizedException: when a user isn't authorized.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _LIST_TAGS_FOR_RESOURCE,
@@ -7354,12 +7918,16 @@ class CognitoIdentityProviderClient(BaseClient):
             ListTermsResponse
 
         Raises:
-            ResourceNotFoundException
-            InvalidParameterException
-            TooManyRequestsException
-            NotAuthorizedException
-            OperationNotEnabledException
-            InternalErrorException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            NotAuthorizedException: when a user isn't authorized.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _LIST_TERMS,
@@ -7437,12 +8005,16 @@ class CognitoIdentityProviderClient(BaseClient):
             ListUserImportJobsResponse
 
         Raises:
-            ResourceNotFoundException
-            InvalidParameterException
-            TooManyRequestsException
-            NotAuthorizedException
-            OperationNotEnabledException
-            InternalErrorException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            NotAuthorizedException: when a user isn't authorized.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _LIST_USER_IMPORT_JOBS,
@@ -7513,11 +8085,16 @@ class CognitoIdentityProviderClient(BaseClient):
             ListUserPoolClientSecretsResponse
 
         Raises:
-            InvalidParameterException
-            InternalServerException
-            TooManyRequestsException
-            LimitExceededException
-            ResourceNotFoundException
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            InternalServerException: when Amazon Cognito encounters an internal server
+                error.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            LimitExceededException: when a user exceeds the limit for a requested Amazon Web
+                Services resource.
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
         """
         return await self._invoke(
             _LIST_USER_POOL_CLIENT_SECRETS,
@@ -7597,12 +8174,16 @@ class CognitoIdentityProviderClient(BaseClient):
             ListUserPoolClientsResponse
 
         Raises:
-            InvalidParameterException
-            ResourceNotFoundException
-            TooManyRequestsException
-            NotAuthorizedException
-            OperationNotEnabledException
-            InternalErrorException
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            NotAuthorizedException: when a user isn't authorized.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _LIST_USER_POOL_CLIENTS,
@@ -7679,12 +8260,16 @@ class CognitoIdentityProviderClient(BaseClient):
             ListUserPoolReplicasResponse
 
         Raises:
-            InvalidParameterException
-            TooManyRequestsException
-            NotAuthorizedException
-            OperationNotEnabledException
-            InternalErrorException
-            ResourceNotFoundException
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            NotAuthorizedException: when a user isn't authorized.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
         """
         return await self._invoke(
             _LIST_USER_POOL_REPLICAS,
@@ -7755,10 +8340,12 @@ class CognitoIdentityProviderClient(BaseClient):
             ListUserPoolsResponse
 
         Raises:
-            InvalidParameterException
-            TooManyRequestsException
-            NotAuthorizedException
-            InternalErrorException
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            NotAuthorizedException: when a user isn't authorized.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _LIST_USER_POOLS,
@@ -7821,16 +8408,21 @@ class CognitoIdentityProviderClient(BaseClient):
             ListUserSessionsResponse
 
         Raises:
-            InvalidParameterException
-            ResourceNotFoundException
-            TooManyRequestsException
-            NotAuthorizedException
-            PasswordResetRequiredException
-            UserNotFoundException
-            UserNotConfirmedException
-            OperationNotEnabledException
-            InternalErrorException
-            ForbiddenException
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            NotAuthorizedException: when a user isn't authorized.
+            PasswordResetRequiredException: when a password reset is required.
+            UserNotFoundException: when a user isn't found.
+            UserNotConfirmedException: when a user isn't confirmed successfully.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
+            ForbiddenException: when WAF doesn't allow your request based on a web ACL
+                that's associated with your user pool.
         """
         return await self._invoke(
             _LIST_USER_SESSIONS,
@@ -7919,12 +8511,16 @@ class CognitoIdentityProviderClient(BaseClient):
             ListUsersResponse
 
         Raises:
-            InvalidParameterException
-            ResourceNotFoundException
-            TooManyRequestsException
-            NotAuthorizedException
-            OperationNotEnabledException
-            InternalErrorException
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            NotAuthorizedException: when a user isn't authorized.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _LIST_USERS,
@@ -8020,12 +8616,16 @@ class CognitoIdentityProviderClient(BaseClient):
             ListUsersInGroupResponse
 
         Raises:
-            InvalidParameterException
-            ResourceNotFoundException
-            TooManyRequestsException
-            NotAuthorizedException
-            OperationNotEnabledException
-            InternalErrorException
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            NotAuthorizedException: when a user isn't authorized.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _LIST_USERS_IN_GROUP,
@@ -8108,14 +8708,19 @@ class CognitoIdentityProviderClient(BaseClient):
             ListWebAuthnCredentialsResponse
 
         Raises:
-            ForbiddenException
-            InternalErrorException
-            InvalidParameterException
-            TooManyRequestsException
-            LimitExceededException
-            PasswordResetRequiredException
-            NotAuthorizedException
-            OperationNotEnabledException
+            ForbiddenException: when WAF doesn't allow your request based on a web ACL
+                that's associated with your user pool.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            LimitExceededException: when a user exceeds the limit for a requested Amazon Web
+                Services resource.
+            PasswordResetRequiredException: when a password reset is required.
+            NotAuthorizedException: when a user isn't authorized.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
         """
         return await self._invoke(
             _LIST_WEB_AUTHN_CREDENTIALS,
@@ -8223,22 +8828,35 @@ class CognitoIdentityProviderClient(BaseClient):
             ResendConfirmationCodeResponse
 
         Raises:
-            ResourceNotFoundException
-            InvalidParameterException
-            UnexpectedLambdaException
-            UserLambdaValidationException
-            NotAuthorizedException
-            InvalidLambdaResponseException
-            TooManyRequestsException
-            LimitExceededException
-            InvalidSmsRoleAccessPolicyException
-            InvalidSmsRoleTrustRelationshipException
-            InvalidEmailRoleAccessPolicyException
-            CodeDeliveryFailureException
-            UserNotFoundException
-            OperationNotEnabledException
-            InternalErrorException
-            ForbiddenException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            UnexpectedLambdaException: when Amazon Cognito encounters an unexpected
+                exception with Lambda.
+            UserLambdaValidationException: when the Amazon Cognito service encounters a user
+                validation exception with the Lambda service.
+            NotAuthorizedException: when a user isn't authorized.
+            InvalidLambdaResponseException: when Amazon Cognito encounters an invalid Lambda
+                response.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            LimitExceededException: when a user exceeds the limit for a requested Amazon Web
+                Services resource.
+            InvalidSmsRoleAccessPolicyException: when the role provided for SMS
+                configuration doesn't have permission to publish using Amazon SNS.
+            InvalidSmsRoleTrustRelationshipException: when the trust relationship is not
+                valid for the role provided for SMS configuration.
+            InvalidEmailRoleAccessPolicyException: when Amazon Cognito isn't allowed to use
+                your email identity.
+            CodeDeliveryFailureException: when a verification code fails to deliver
+                successfully.
+            UserNotFoundException: when a user isn't found.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
+            ForbiddenException: when WAF doesn't allow your request based on a web ACL
+                that's associated with your user pool.
         """
         return await self._invoke(
             _RESEND_CONFIRMATION_CODE,
@@ -8327,30 +8945,50 @@ class CognitoIdentityProviderClient(BaseClient):
             RespondToAuthChallengeResponse
 
         Raises:
-            ResourceNotFoundException
-            InvalidParameterException
-            NotAuthorizedException
-            CodeMismatchException
-            ExpiredCodeException
-            UnexpectedLambdaException
-            UserLambdaValidationException
-            InvalidPasswordException
-            PasswordHistoryPolicyViolationException
-            InvalidLambdaResponseException
-            TooManyRequestsException
-            InvalidUserPoolConfigurationException
-            MFAMethodNotFoundException
-            PasswordResetRequiredException
-            UserNotFoundException
-            UserNotConfirmedException
-            InvalidSmsRoleAccessPolicyException
-            InvalidSmsRoleTrustRelationshipException
-            InvalidEmailRoleAccessPolicyException
-            AliasExistsException
-            InternalErrorException
-            SoftwareTokenMFANotFoundException
-            ForbiddenException
-            OperationNotEnabledException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            NotAuthorizedException: when a user isn't authorized.
+            CodeMismatchException: if the provided code doesn't match what the server was
+                expecting.
+            ExpiredCodeException: if a code has expired.
+            UnexpectedLambdaException: when Amazon Cognito encounters an unexpected
+                exception with Lambda.
+            UserLambdaValidationException: when the Amazon Cognito service encounters a user
+                validation exception with the Lambda service.
+            InvalidPasswordException: when Amazon Cognito encounters an invalid password.
+            PasswordHistoryPolicyViolationException: The message returned when a user's new
+                password matches a previous password and doesn't comply with the
+                password-history policy.
+            InvalidLambdaResponseException: when Amazon Cognito encounters an invalid Lambda
+                response.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            InvalidUserPoolConfigurationException: when the user pool configuration is not
+                valid.
+            MFAMethodNotFoundException: when Amazon Cognito can't find a multi-factor
+                authentication (MFA) method.
+            PasswordResetRequiredException: when a password reset is required.
+            UserNotFoundException: when a user isn't found.
+            UserNotConfirmedException: when a user isn't confirmed successfully.
+            InvalidSmsRoleAccessPolicyException: when the role provided for SMS
+                configuration doesn't have permission to publish using Amazon SNS.
+            InvalidSmsRoleTrustRelationshipException: when the trust relationship is not
+                valid for the role provided for SMS configuration.
+            InvalidEmailRoleAccessPolicyException: when Amazon Cognito isn't allowed to use
+                your email identity.
+            AliasExistsException: when a user tries to confirm the account with an email
+                address or phone number that has already been supplied as an alias for a
+                different user profile.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
+            SoftwareTokenMFANotFoundException: when the software token time-based one-time
+                password (TOTP) multi-factor authentication (MFA) isn't activated for the user
+                pool.
+            ForbiddenException: when WAF doesn't allow your request based on a web ACL
+                that's associated with your user pool.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
         """
         return await self._invoke(
             _RESPOND_TO_AUTH_CHALLENGE,
@@ -8402,14 +9040,20 @@ class CognitoIdentityProviderClient(BaseClient):
             RevokeTokenResponse
 
         Raises:
-            TooManyRequestsException
-            InternalErrorException
-            UnauthorizedException
-            InvalidParameterException
-            UnsupportedOperationException
-            UnsupportedTokenTypeException
-            ForbiddenException
-            OperationNotEnabledException
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
+            UnauthorizedException: when the request isn't authorized.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            UnsupportedOperationException: when you attempt to perform an operation that
+                isn't enabled for the user pool client.
+            UnsupportedTokenTypeException: when an unsupported token is passed to an
+                operation.
+            ForbiddenException: when WAF doesn't allow your request based on a web ACL
+                that's associated with your user pool.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
         """
         return await self._invoke(
             _REVOKE_TOKEN,
@@ -8453,16 +9097,21 @@ class CognitoIdentityProviderClient(BaseClient):
             RevokeUserSessionResponse
 
         Raises:
-            InvalidParameterException
-            ResourceNotFoundException
-            TooManyRequestsException
-            NotAuthorizedException
-            PasswordResetRequiredException
-            UserNotFoundException
-            UserNotConfirmedException
-            OperationNotEnabledException
-            InternalErrorException
-            ForbiddenException
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            NotAuthorizedException: when a user isn't authorized.
+            PasswordResetRequiredException: when a password reset is required.
+            UserNotFoundException: when a user isn't found.
+            UserNotConfirmedException: when a user isn't confirmed successfully.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
+            ForbiddenException: when WAF doesn't allow your request based on a web ACL
+                that's associated with your user pool.
         """
         return await self._invoke(
             _REVOKE_USER_SESSION,
@@ -8492,12 +9141,16 @@ class CognitoIdentityProviderClient(BaseClient):
             SetLogDeliveryConfigurationResponse
 
         Raises:
-            InvalidParameterException
-            InternalErrorException
-            TooManyRequestsException
-            NotAuthorizedException
-            ResourceNotFoundException
-            FeatureUnavailableInTierException
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            NotAuthorizedException: when a user isn't authorized.
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            FeatureUnavailableInTierException: when a feature that you attempted to use or
+                configure isn't included in your user pool's current feature plan.
         """
         return await self._invoke(
             _SET_LOG_DELIVERY_CONFIGURATION,
@@ -8558,15 +9211,21 @@ class CognitoIdentityProviderClient(BaseClient):
             SetRiskConfigurationResponse
 
         Raises:
-            ResourceNotFoundException
-            InvalidParameterException
-            TooManyRequestsException
-            NotAuthorizedException
-            UserPoolAddOnNotEnabledException
-            CodeDeliveryFailureException
-            InvalidEmailRoleAccessPolicyException
-            OperationNotEnabledException
-            InternalErrorException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            NotAuthorizedException: when a user isn't authorized.
+            UserPoolAddOnNotEnabledException: when user pool add-ons aren't enabled.
+            CodeDeliveryFailureException: when a verification code fails to deliver
+                successfully.
+            InvalidEmailRoleAccessPolicyException: when Amazon Cognito isn't allowed to use
+                your email identity.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _SET_RISK_CONFIGURATION,
@@ -8622,12 +9281,16 @@ class CognitoIdentityProviderClient(BaseClient):
             SetUICustomizationResponse
 
         Raises:
-            InvalidParameterException
-            ResourceNotFoundException
-            NotAuthorizedException
-            TooManyRequestsException
-            OperationNotEnabledException
-            InternalErrorException
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            NotAuthorizedException: when a user isn't authorized.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _SET_UI_CUSTOMIZATION,
@@ -8697,15 +9360,19 @@ class CognitoIdentityProviderClient(BaseClient):
             SetUserMFAPreferenceResponse
 
         Raises:
-            ResourceNotFoundException
-            InvalidParameterException
-            NotAuthorizedException
-            PasswordResetRequiredException
-            UserNotFoundException
-            UserNotConfirmedException
-            OperationNotEnabledException
-            InternalErrorException
-            ForbiddenException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            NotAuthorizedException: when a user isn't authorized.
+            PasswordResetRequiredException: when a password reset is required.
+            UserNotFoundException: when a user isn't found.
+            UserNotConfirmedException: when a user isn't confirmed successfully.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
+            ForbiddenException: when WAF doesn't allow your request based on a web ACL
+                that's associated with your user pool.
         """
         return await self._invoke(
             _SET_USER_MFA_PREFERENCE,
@@ -8741,14 +9408,20 @@ class CognitoIdentityProviderClient(BaseClient):
             SetUserPoolClientSessionConfigurationResponse
 
         Raises:
-            InvalidParameterException
-            TooManyRequestsException
-            ConcurrentModificationException
-            ResourceNotFoundException
-            NotAuthorizedException
-            InternalErrorException
-            FeatureUnavailableInTierException
-            OperationNotEnabledException
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            ConcurrentModificationException: if two or more modifications are happening
+                concurrently.
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            NotAuthorizedException: when a user isn't authorized.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
+            FeatureUnavailableInTierException: when a feature that you attempted to use or
+                configure isn't included in your user pool's current feature plan.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
         """
         return await self._invoke(
             _SET_USER_POOL_CLIENT_SESSION_CONFIGURATION,
@@ -8815,16 +9488,24 @@ class CognitoIdentityProviderClient(BaseClient):
             SetUserPoolMfaConfigResponse
 
         Raises:
-            InvalidParameterException
-            TooManyRequestsException
-            ConcurrentModificationException
-            ResourceNotFoundException
-            InvalidSmsRoleAccessPolicyException
-            InvalidSmsRoleTrustRelationshipException
-            NotAuthorizedException
-            OperationNotEnabledException
-            InternalErrorException
-            FeatureUnavailableInTierException
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            ConcurrentModificationException: if two or more modifications are happening
+                concurrently.
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidSmsRoleAccessPolicyException: when the role provided for SMS
+                configuration doesn't have permission to publish using Amazon SNS.
+            InvalidSmsRoleTrustRelationshipException: when the trust relationship is not
+                valid for the role provided for SMS configuration.
+            NotAuthorizedException: when a user isn't authorized.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
+            FeatureUnavailableInTierException: when a feature that you attempted to use or
+                configure isn't included in your user pool's current feature plan.
         """
         return await self._invoke(
             _SET_USER_POOL_MFA_CONFIG,
@@ -8866,14 +9547,20 @@ class CognitoIdentityProviderClient(BaseClient):
             SetUserPoolSessionConfigurationResponse
 
         Raises:
-            InvalidParameterException
-            TooManyRequestsException
-            ConcurrentModificationException
-            ResourceNotFoundException
-            NotAuthorizedException
-            InternalErrorException
-            FeatureUnavailableInTierException
-            OperationNotEnabledException
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            ConcurrentModificationException: if two or more modifications are happening
+                concurrently.
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            NotAuthorizedException: when a user isn't authorized.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
+            FeatureUnavailableInTierException: when a feature that you attempted to use or
+                configure isn't included in your user pool's current feature plan.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
         """
         return await self._invoke(
             _SET_USER_POOL_SESSION_CONFIGURATION,
@@ -8913,15 +9600,19 @@ class CognitoIdentityProviderClient(BaseClient):
             SetUserSettingsResponse
 
         Raises:
-            ResourceNotFoundException
-            InvalidParameterException
-            NotAuthorizedException
-            PasswordResetRequiredException
-            UserNotFoundException
-            UserNotConfirmedException
-            OperationNotEnabledException
-            InternalErrorException
-            ForbiddenException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            NotAuthorizedException: when a user isn't authorized.
+            PasswordResetRequiredException: when a password reset is required.
+            UserNotFoundException: when a user isn't found.
+            UserNotConfirmedException: when a user isn't confirmed successfully.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
+            ForbiddenException: when WAF doesn't allow your request based on a web ACL
+                that's associated with your user pool.
         """
         return await self._invoke(
             _SET_USER_SETTINGS,
@@ -9008,23 +9699,37 @@ class CognitoIdentityProviderClient(BaseClient):
             SignUpResponse
 
         Raises:
-            ResourceNotFoundException
-            InvalidParameterException
-            UnexpectedLambdaException
-            UserLambdaValidationException
-            NotAuthorizedException
-            InvalidPasswordException
-            InvalidLambdaResponseException
-            UsernameExistsException
-            TooManyRequestsException
-            InternalErrorException
-            LimitExceededException
-            InvalidSmsRoleAccessPolicyException
-            InvalidSmsRoleTrustRelationshipException
-            InvalidEmailRoleAccessPolicyException
-            CodeDeliveryFailureException
-            OperationNotEnabledException
-            ForbiddenException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            UnexpectedLambdaException: when Amazon Cognito encounters an unexpected
+                exception with Lambda.
+            UserLambdaValidationException: when the Amazon Cognito service encounters a user
+                validation exception with the Lambda service.
+            NotAuthorizedException: when a user isn't authorized.
+            InvalidPasswordException: when Amazon Cognito encounters an invalid password.
+            InvalidLambdaResponseException: when Amazon Cognito encounters an invalid Lambda
+                response.
+            UsernameExistsException: when Amazon Cognito encounters a user name that already
+                exists in the user pool.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
+            LimitExceededException: when a user exceeds the limit for a requested Amazon Web
+                Services resource.
+            InvalidSmsRoleAccessPolicyException: when the role provided for SMS
+                configuration doesn't have permission to publish using Amazon SNS.
+            InvalidSmsRoleTrustRelationshipException: when the trust relationship is not
+                valid for the role provided for SMS configuration.
+            InvalidEmailRoleAccessPolicyException: when Amazon Cognito isn't allowed to use
+                your email identity.
+            CodeDeliveryFailureException: when a verification code fails to deliver
+                successfully.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            ForbiddenException: when WAF doesn't allow your request based on a web ACL
+                that's associated with your user pool.
         """
         return await self._invoke(
             _SIGN_UP,
@@ -9061,13 +9766,17 @@ class CognitoIdentityProviderClient(BaseClient):
             StartUserImportJobResponse
 
         Raises:
-            ResourceNotFoundException
-            InvalidParameterException
-            TooManyRequestsException
-            InternalErrorException
-            PreconditionNotMetException
-            OperationNotEnabledException
-            NotAuthorizedException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
+            PreconditionNotMetException: when a precondition is not met.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            NotAuthorizedException: when a user isn't authorized.
         """
         return await self._invoke(
             _START_USER_IMPORT_JOB,
@@ -9095,16 +9804,23 @@ class CognitoIdentityProviderClient(BaseClient):
             StartWebAuthnRegistrationResponse
 
         Raises:
-            ForbiddenException
-            InternalErrorException
-            InvalidParameterException
-            LimitExceededException
-            NotAuthorizedException
-            TooManyRequestsException
-            WebAuthnNotEnabledException
-            PasswordResetRequiredException
-            WebAuthnConfigurationMissingException
-            OperationNotEnabledException
+            ForbiddenException: when WAF doesn't allow your request based on a web ACL
+                that's associated with your user pool.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            LimitExceededException: when a user exceeds the limit for a requested Amazon Web
+                Services resource.
+            NotAuthorizedException: when a user isn't authorized.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            WebAuthnNotEnabledException: when the passkey feature isn't enabled for the user
+                pool.
+            PasswordResetRequiredException: when a password reset is required.
+            WebAuthnConfigurationMissingException: when a user pool doesn't have a
+                configured relying party id or a user pool domain.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
         """
         return await self._invoke(
             _START_WEB_AUTHN_REGISTRATION,
@@ -9130,13 +9846,17 @@ class CognitoIdentityProviderClient(BaseClient):
             StopUserImportJobResponse
 
         Raises:
-            ResourceNotFoundException
-            InvalidParameterException
-            TooManyRequestsException
-            InternalErrorException
-            PreconditionNotMetException
-            OperationNotEnabledException
-            NotAuthorizedException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
+            PreconditionNotMetException: when a precondition is not met.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            NotAuthorizedException: when a user isn't authorized.
         """
         return await self._invoke(
             _STOP_USER_IMPORT_JOB,
@@ -9176,12 +9896,16 @@ class CognitoIdentityProviderClient(BaseClient):
             TagResourceResponse
 
         Raises:
-            ResourceNotFoundException
-            NotAuthorizedException
-            TooManyRequestsException
-            InvalidParameterException
-            OperationNotEnabledException
-            InternalErrorException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            NotAuthorizedException: when a user isn't authorized.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _TAG_RESOURCE,
@@ -9205,12 +9929,16 @@ class CognitoIdentityProviderClient(BaseClient):
             UntagResourceResponse
 
         Raises:
-            ResourceNotFoundException
-            NotAuthorizedException
-            TooManyRequestsException
-            InvalidParameterException
-            OperationNotEnabledException
-            InternalErrorException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            NotAuthorizedException: when a user isn't authorized.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _UNTAG_RESOURCE,
@@ -9271,14 +9999,18 @@ class CognitoIdentityProviderClient(BaseClient):
             UpdateAuthEventFeedbackResponse
 
         Raises:
-            InvalidParameterException
-            ResourceNotFoundException
-            TooManyRequestsException
-            NotAuthorizedException
-            UserNotFoundException
-            UserPoolAddOnNotEnabledException
-            OperationNotEnabledException
-            InternalErrorException
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            NotAuthorizedException: when a user isn't authorized.
+            UserNotFoundException: when a user isn't found.
+            UserPoolAddOnNotEnabledException: when user pool add-ons aren't enabled.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _UPDATE_AUTH_EVENT_FEEDBACK,
@@ -9328,17 +10060,23 @@ class CognitoIdentityProviderClient(BaseClient):
             UpdateDeviceStatusResponse
 
         Raises:
-            InvalidParameterException
-            ResourceNotFoundException
-            NotAuthorizedException
-            InvalidUserPoolConfigurationException
-            TooManyRequestsException
-            PasswordResetRequiredException
-            UserNotFoundException
-            UserNotConfirmedException
-            OperationNotEnabledException
-            InternalErrorException
-            ForbiddenException
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            NotAuthorizedException: when a user isn't authorized.
+            InvalidUserPoolConfigurationException: when the user pool configuration is not
+                valid.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            PasswordResetRequiredException: when a password reset is required.
+            UserNotFoundException: when a user isn't found.
+            UserNotConfirmedException: when a user isn't confirmed successfully.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
+            ForbiddenException: when WAF doesn't allow your request based on a web ACL
+                that's associated with your user pool.
         """
         return await self._invoke(
             _UPDATE_DEVICE_STATUS,
@@ -9394,12 +10132,16 @@ class CognitoIdentityProviderClient(BaseClient):
             UpdateGroupResponse
 
         Raises:
-            ResourceNotFoundException
-            InvalidParameterException
-            TooManyRequestsException
-            NotAuthorizedException
-            OperationNotEnabledException
-            InternalErrorException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            NotAuthorizedException: when a user isn't authorized.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _UPDATE_GROUP,
@@ -9469,13 +10211,18 @@ class CognitoIdentityProviderClient(BaseClient):
             UpdateIdentityProviderResponse
 
         Raises:
-            InvalidParameterException
-            UnsupportedIdentityProviderException
-            ResourceNotFoundException
-            ConcurrentModificationException
-            NotAuthorizedException
-            TooManyRequestsException
-            InternalErrorException
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            UnsupportedIdentityProviderException: when the specified identifier isn't
+                supported.
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            ConcurrentModificationException: if two or more modifications are happening
+                concurrently.
+            NotAuthorizedException: when a user isn't authorized.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _UPDATE_IDENTITY_PROVIDER,
@@ -9539,13 +10286,18 @@ class CognitoIdentityProviderClient(BaseClient):
             UpdateManagedLoginBrandingResponse
 
         Raises:
-            ResourceNotFoundException
-            ConcurrentModificationException
-            InvalidParameterException
-            TooManyRequestsException
-            NotAuthorizedException
-            OperationNotEnabledException
-            InternalErrorException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            ConcurrentModificationException: if two or more modifications are happening
+                concurrently.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            NotAuthorizedException: when a user isn't authorized.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _UPDATE_MANAGED_LOGIN_BRANDING,
@@ -9592,12 +10344,16 @@ class CognitoIdentityProviderClient(BaseClient):
             UpdateProvisionedLimitResponse
 
         Raises:
-            InvalidParameterException
-            ResourceNotFoundException
-            NotAuthorizedException
-            TooManyRequestsException
-            ServiceQuotaExceededException
-            InternalErrorException
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            NotAuthorizedException: when a user isn't authorized.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            ServiceQuotaExceededException: The request exceeded your account's service
+                quota.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _UPDATE_PROVISIONED_LIMIT,
@@ -9645,12 +10401,16 @@ class CognitoIdentityProviderClient(BaseClient):
             UpdateResourceServerResponse
 
         Raises:
-            InvalidParameterException
-            ResourceNotFoundException
-            NotAuthorizedException
-            TooManyRequestsException
-            OperationNotEnabledException
-            InternalErrorException
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            NotAuthorizedException: when a user isn't authorized.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _UPDATE_RESOURCE_SERVER,
@@ -9719,14 +10479,19 @@ class CognitoIdentityProviderClient(BaseClient):
             UpdateTermsResponse
 
         Raises:
-            ResourceNotFoundException
-            ConcurrentModificationException
-            TermsExistsException
-            InvalidParameterException
-            TooManyRequestsException
-            NotAuthorizedException
-            OperationNotEnabledException
-            InternalErrorException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            ConcurrentModificationException: if two or more modifications are happening
+                concurrently.
+            TermsExistsException: Terms document names must be unique to the app client.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            NotAuthorizedException: when a user isn't authorized.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
         """
         return await self._invoke(
             _UPDATE_TERMS,
@@ -9793,26 +10558,41 @@ class CognitoIdentityProviderClient(BaseClient):
             UpdateUserAttributesResponse
 
         Raises:
-            ResourceNotFoundException
-            InvalidParameterException
-            CodeMismatchException
-            ExpiredCodeException
-            NotAuthorizedException
-            UnexpectedLambdaException
-            UserLambdaValidationException
-            InvalidLambdaResponseException
-            TooManyRequestsException
-            AliasExistsException
-            InvalidSmsRoleAccessPolicyException
-            InvalidSmsRoleTrustRelationshipException
-            InvalidEmailRoleAccessPolicyException
-            CodeDeliveryFailureException
-            PasswordResetRequiredException
-            UserNotFoundException
-            UserNotConfirmedException
-            OperationNotEnabledException
-            InternalErrorException
-            ForbiddenException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            CodeMismatchException: if the provided code doesn't match what the server was
+                expecting.
+            ExpiredCodeException: if a code has expired.
+            NotAuthorizedException: when a user isn't authorized.
+            UnexpectedLambdaException: when Amazon Cognito encounters an unexpected
+                exception with Lambda.
+            UserLambdaValidationException: when the Amazon Cognito service encounters a user
+                validation exception with the Lambda service.
+            InvalidLambdaResponseException: when Amazon Cognito encounters an invalid Lambda
+                response.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            AliasExistsException: when a user tries to confirm the account with an email
+                address or phone number that has already been supplied as an alias for a
+                different user profile.
+            InvalidSmsRoleAccessPolicyException: when the role provided for SMS
+                configuration doesn't have permission to publish using Amazon SNS.
+            InvalidSmsRoleTrustRelationshipException: when the trust relationship is not
+                valid for the role provided for SMS configuration.
+            InvalidEmailRoleAccessPolicyException: when Amazon Cognito isn't allowed to use
+                your email identity.
+            CodeDeliveryFailureException: when a verification code fails to deliver
+                successfully.
+            PasswordResetRequiredException: when a password reset is required.
+            UserNotFoundException: when a user isn't found.
+            UserNotConfirmedException: when a user isn't confirmed successfully.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
+            ForbiddenException: when WAF doesn't allow your request based on a web ACL
+                that's associated with your user pool.
         """
         return await self._invoke(
             _UPDATE_USER_ATTRIBUTES,
@@ -9994,20 +10774,31 @@ class CognitoIdentityProviderClient(BaseClient):
             UpdateUserPoolResponse
 
         Raises:
-            ResourceNotFoundException
-            InvalidParameterException
-            ConcurrentModificationException
-            TooManyRequestsException
-            NotAuthorizedException
-            UserImportInProgressException
-            InternalErrorException
-            InvalidSmsRoleAccessPolicyException
-            InvalidSmsRoleTrustRelationshipException
-            UserPoolTaggingException
-            InvalidEmailRoleAccessPolicyException
-            OperationNotEnabledException
-            TierChangeNotAllowedException
-            FeatureUnavailableInTierException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            ConcurrentModificationException: if two or more modifications are happening
+                concurrently.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            NotAuthorizedException: when a user isn't authorized.
+            UserImportInProgressException: when you're trying to modify a user pool while a
+                user import job is in progress for that pool.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
+            InvalidSmsRoleAccessPolicyException: when the role provided for SMS
+                configuration doesn't have permission to publish using Amazon SNS.
+            InvalidSmsRoleTrustRelationshipException: when the trust relationship is not
+                valid for the role provided for SMS configuration.
+            UserPoolTaggingException: when a user pool tag can't be set or updated.
+            InvalidEmailRoleAccessPolicyException: when Amazon Cognito isn't allowed to use
+                your email identity.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            TierChangeNotAllowedException: when you've attempted to change your feature plan
+                but the operation isn't permitted.
+            FeatureUnavailableInTierException: when a feature that you attempted to use or
+                configure isn't included in your user pool's current feature plan.
         """
         return await self._invoke(
             _UPDATE_USER_POOL,
@@ -10194,16 +10985,22 @@ class CognitoIdentityProviderClient(BaseClient):
             UpdateUserPoolClientResponse
 
         Raises:
-            ResourceNotFoundException
-            InvalidParameterException
-            ConcurrentModificationException
-            TooManyRequestsException
-            NotAuthorizedException
-            ScopeDoesNotExistException
-            InvalidOAuthFlowException
-            OperationNotEnabledException
-            InternalErrorException
-            FeatureUnavailableInTierException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            ConcurrentModificationException: if two or more modifications are happening
+                concurrently.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            NotAuthorizedException: when a user isn't authorized.
+            ScopeDoesNotExistException: when the specified scope doesn't exist.
+            InvalidOAuthFlowException: when the specified OAuth flow is not valid.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
+            FeatureUnavailableInTierException: when a feature that you attempted to use or
+                configure isn't included in your user pool's current feature plan.
         """
         return await self._invoke(
             _UPDATE_USER_POOL_CLIENT,
@@ -10300,14 +11097,20 @@ class CognitoIdentityProviderClient(BaseClient):
             UpdateUserPoolDomainResponse
 
         Raises:
-            InvalidParameterException
-            NotAuthorizedException
-            ConcurrentModificationException
-            ResourceNotFoundException
-            TooManyRequestsException
-            OperationNotEnabledException
-            InternalErrorException
-            FeatureUnavailableInTierException
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            NotAuthorizedException: when a user isn't authorized.
+            ConcurrentModificationException: if two or more modifications are happening
+                concurrently.
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
+            FeatureUnavailableInTierException: when a feature that you attempted to use or
+                configure isn't included in your user pool's current feature plan.
         """
         return await self._invoke(
             _UPDATE_USER_POOL_DOMAIN,
@@ -10351,12 +11154,16 @@ class CognitoIdentityProviderClient(BaseClient):
             UpdateUserPoolReplicaResponse
 
         Raises:
-            InvalidParameterException
-            TooManyRequestsException
-            NotAuthorizedException
-            OperationNotEnabledException
-            InternalErrorException
-            ResourceNotFoundException
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            NotAuthorizedException: when a user isn't authorized.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
         """
         return await self._invoke(
             _UPDATE_USER_POOL_REPLICA,
@@ -10395,21 +11202,31 @@ class CognitoIdentityProviderClient(BaseClient):
             VerifySoftwareTokenResponse
 
         Raises:
-            InvalidParameterException
-            ResourceNotFoundException
-            InvalidUserPoolConfigurationException
-            NotAuthorizedException
-            TooManyRequestsException
-            PasswordResetRequiredException
-            UserNotFoundException
-            UserNotConfirmedException
-            InternalErrorException
-            EnableSoftwareTokenMFAException
-            NotAuthorizedException
-            SoftwareTokenMFANotFoundException
-            CodeMismatchException
-            ForbiddenException
-            OperationNotEnabledException
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidUserPoolConfigurationException: when the user pool configuration is not
+                valid.
+            NotAuthorizedException: when a user isn't authorized.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            PasswordResetRequiredException: when a password reset is required.
+            UserNotFoundException: when a user isn't found.
+            UserNotConfirmedException: when a user isn't confirmed successfully.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
+            EnableSoftwareTokenMFAException: when there is a code mismatch and the service
+                fails to configure the software token TOTP multi-factor authentication (MFA).
+            NotAuthorizedException: when a user isn't authorized.
+            SoftwareTokenMFANotFoundException: when the software token time-based one-time
+                password (TOTP) multi-factor authentication (MFA) isn't activated for the user
+                pool.
+            CodeMismatchException: if the provided code doesn't match what the server was
+                expecting.
+            ForbiddenException: when WAF doesn't allow your request based on a web ACL
+                that's associated with your user pool.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
         """
         return await self._invoke(
             _VERIFY_SOFTWARE_TOKEN,
@@ -10456,20 +11273,29 @@ class CognitoIdentityProviderClient(BaseClient):
             VerifyUserAttributeResponse
 
         Raises:
-            ResourceNotFoundException
-            InvalidParameterException
-            CodeMismatchException
-            ExpiredCodeException
-            NotAuthorizedException
-            TooManyRequestsException
-            LimitExceededException
-            PasswordResetRequiredException
-            UserNotFoundException
-            UserNotConfirmedException
-            OperationNotEnabledException
-            InternalErrorException
-            AliasExistsException
-            ForbiddenException
+            ResourceNotFoundException: when the Amazon Cognito service can't find the
+                requested resource.
+            InvalidParameterException: when the Amazon Cognito service encounters an invalid
+                parameter.
+            CodeMismatchException: if the provided code doesn't match what the server was
+                expecting.
+            ExpiredCodeException: if a code has expired.
+            NotAuthorizedException: when a user isn't authorized.
+            TooManyRequestsException: when the user has made too many requests for a given
+                operation.
+            LimitExceededException: when a user exceeds the limit for a requested Amazon Web
+                Services resource.
+            PasswordResetRequiredException: when a password reset is required.
+            UserNotFoundException: when a user isn't found.
+            UserNotConfirmedException: when a user isn't confirmed successfully.
+            OperationNotEnabledException: when an operation is not available in the current
+                region or for the current user pool configuration.
+            InternalErrorException: when Amazon Cognito encounters an internal error.
+            AliasExistsException: when a user tries to confirm the account with an email
+                address or phone number that has already been supplied as an alias for a
+                different user profile.
+            ForbiddenException: when WAF doesn't allow your request based on a web ACL
+                that's associated with your user pool.
         """
         return await self._invoke(
             _VERIFY_USER_ATTRIBUTE,

@@ -7,7 +7,7 @@ every string enum a `StrEnum`, every list and map shape a type alias. Fields who
 model marks sensitive are redacted in `repr()`.
 
 Classes are defined on first use, so importing this module is cheap; type checkers see all of
-them through the imports below.
+them through this module's `TYPE_CHECKING` imports.
 """
 
 from __future__ import annotations

@@ -79,7 +79,7 @@ class GoldenIdentityProviderClient(BaseClient):
             force_alias_creation: Whether to move an alias over from another user.
 
         Raises:
-            InvalidParameterException
+            InvalidParameterException: A parameter is invalid.
         """
         return await self._invoke(
             _CONFIRM_CODE,
@@ -104,8 +104,8 @@ class GoldenIdentityProviderClient(BaseClient):
             DescribeWidgetResponse
 
         Raises:
-            InvalidParameterException
-            InternalErrorException
+            InvalidParameterException: A parameter is invalid.
+            InternalErrorException: The service had an internal error.
         """
         return await self._invoke(
             _DESCRIBE_WIDGET,
@@ -130,7 +130,7 @@ class GoldenIdentityProviderClient(BaseClient):
             ListWidgetsResponse
 
         Raises:
-            InternalErrorException
+            InternalErrorException: The service had an internal error.
         """
         return await self._invoke(
             _LIST_WIDGETS,
@@ -201,8 +201,8 @@ class GoldenIdentityProviderClient(BaseClient):
             SignInResponse
 
         Raises:
-            InvalidParameterException
-            InternalErrorException
+            InvalidParameterException: A parameter is invalid.
+            InternalErrorException: The service had an internal error.
         """
         return await self._invoke(
             _SIGN_IN,
