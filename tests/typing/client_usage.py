@@ -11,6 +11,7 @@ from aiocognito.shapes import (
     AuthenticationResultType,
     AuthFlowType,
     ChallengeNameType,
+    ExplicitAuthFlowsType,
     GetUserResponse,
     InitiateAuthResponse,
     ListUsersResponse,
@@ -79,11 +80,30 @@ async def enum_parameters_take_members_or_strings(client: CognitoIdentityProvide
     await client.respond_to_auth_challenge(client_id="c", challenge_name="SMS_MFA")
 
 
+async def lists_of_enum_members(client: CognitoIdentityProviderClient) -> None:
+    # A list kept in a variable is list[ExplicitAuthFlowsType]: list parameters must accept it
+    # (a `list[ExplicitAuthFlowsType | str]` parameter would not, lists being invariant).
+    flows = [ExplicitAuthFlowsType.ALLOW_USER_PASSWORD_AUTH]
+    await client.create_user_pool_client(
+        user_pool_id="eu-west-1_Ab3dEf", client_name="app", explicit_auth_flows=flows
+    )
+    mixed = ["ALLOW_REFRESH_TOKEN_AUTH", ExplicitAuthFlowsType.ALLOW_USER_SRP_AUTH]
+    await client.create_user_pool_client(
+        user_pool_id="eu-west-1_Ab3dEf", client_name="app", explicit_auth_flows=mixed
+    )
+
+
 async def calls_that_must_not_type_check(client: CognitoIdentityProviderClient) -> None:
     await client.get_user(acess_token="token")  # type: ignore[call-arg]
     await client.get_user(access_token=b"token")  # type: ignore[arg-type]
     await client.get_user()  # type: ignore[call-arg]
     await client.initiate_auth(auth_flow=1, client_id="c")  # type: ignore[arg-type]
     await client.list_users(user_pool_id="p", limit="10")  # type: ignore[arg-type]
+    await client.admin_get_user(user_pool_id=["p"], username="u")  # type: ignore[arg-type]
+    await client.create_user_pool_client(
+        user_pool_id="p",
+        client_name="app",
+        explicit_auth_flows=[1],  # type: ignore[list-item]
+    )
     await client.get_user("token")  # type: ignore[call-arg]
     CognitoIdentityProviderClient(regoin="eu-west-1")  # type: ignore[call-arg]
