@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+from html import unescape
 from html.parser import HTMLParser
 from typing import Any
 
@@ -12,7 +13,10 @@ from hypothesis import given, settings, strategies as st
 
 from codegen import ir, render
 from codegen.docs import WIDTH, docstring_body, html_to_text
-from tests.codegen.support import Generated, attribute_docs, import_generated
+from codegen.naming import operation_name
+from tests.codegen.support import REPO, Generated, attribute_docs, import_generated
+
+SRC = REPO / "src" / "aiocognito"
 
 # Something that looks like an HTML tag: `<p>`, `</code>`, `<a href="...">`, but also the
 # placeholders the docs legitimately contain as text (`&lt;region&gt;` in the HTML).
@@ -363,3 +367,83 @@ def test_member_docstrings_start_with_the_ir_docs(generated_current: Generated) 
                 assert _undent(docs[struct.name][member.name], 4).startswith(member.doc), (
                     f"{struct.name}.{member.name}"
                 )
+
+
+# --- the shipped package: docstrings of src/aiocognito as committed --------------------------
+
+# The tags the model's documentation uses (and html2text's usual ones), opened or closed, and
+# any closing tag: none may reach a shipped docstring. Stricter than TAG, which has to let the
+# docs' literal placeholders (`<region>`) and autolinks (`<https://...>`) through.
+MODEL_TAG = re.compile(
+    r"</?(?:p|code|a|li|ul|ol|dl|dt|dd|b|i|br|em|strong|pre|note|important)\b[^>]*>"
+    r"|</[a-zA-Z][^>]*>",
+    re.IGNORECASE,
+)
+HREF = re.compile(r"<a\s[^>]*?href=\"([^\"]+)\"", re.IGNORECASE)
+
+
+def _hrefs(html: str | None) -> list[str]:
+    return [unescape(url).strip() for url in HREF.findall(html or "")]
+
+
+@pytest.fixture(scope="module")
+def shipped_method_docs(current_model: dict[str, Any]) -> dict[str, str]:
+    """Operation wire name -> the docstring of its method on the shipped client."""
+    from aiocognito.client import CognitoIdentityProviderClient
+
+    return {
+        name: getattr(CognitoIdentityProviderClient, operation_name(name)).__doc__ or ""
+        for name in current_model["operations"]
+    }
+
+
+def test_shipped_operation_docstrings_have_no_html(shipped_method_docs: dict[str, str]) -> None:
+    assert len(shipped_method_docs) > 100
+    leaks = {
+        name: sorted(set(MODEL_TAG.findall(doc)))
+        for name, doc in shipped_method_docs.items()
+        if MODEL_TAG.search(doc)
+    }
+    assert not leaks
+
+
+def test_shipped_operation_docstrings_keep_the_model_links(
+    current_model: dict[str, Any], shipped_method_docs: dict[str, str]
+) -> None:
+    """Every link of an operation's model docs is in its method docstring as a whole URL.
+
+    A URL is never wrapped across lines, so it must appear whole on one line: that is what an
+    editor's hover and the docs site turn into a link.
+    """
+    count = 0
+    missing: list[str] = []
+    for name, operation in current_model["operations"].items():
+        lines = shipped_method_docs[name].splitlines()
+        for url in _hrefs(operation.get("documentation")):
+            count += 1
+            if not any(url in line for line in lines):
+                missing.append(f"{name}: {url}")
+    assert count > 100  # the model links a lot; zero would mean the check checks nothing
+    assert not missing, "\n".join(missing[:20])
+
+
+def test_shipped_member_docstrings_keep_the_model_links(
+    current_model: dict[str, Any], current_service: ir.Service
+) -> None:
+    """The same for the members of every shape (the docstrings under the attrs fields)."""
+    docs: dict[str, dict[str, str]] = {}
+    for path in sorted((SRC / "_shapes").glob("*.py")):
+        docs.update(attribute_docs(path.read_text(encoding="utf-8")))
+    count = 0
+    missing: list[str] = []
+    for struct in current_service.structures.values():
+        wire_members = current_model["shapes"][struct.shape].get("members", {})
+        for member in struct.members:
+            urls = _hrefs(wire_members.get(member.wire_name, {}).get("documentation"))
+            lines = docs.get(struct.name, {}).get(member.name, "").splitlines()
+            for url in urls:
+                count += 1
+                if not any(url in line for line in lines):
+                    missing.append(f"{struct.name}.{member.name}: {url}")
+    assert count > 100
+    assert not missing, "\n".join(missing[:20])

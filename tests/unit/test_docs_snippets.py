@@ -1,0 +1,152 @@
+"""The Python in docs/ and README.md calls the API as it is: no invented method or parameter.
+
+Every ```python block is parsed (top-level ``await`` allowed, as the guides write it). Each
+call of a name the package defines (a client method, an auth helper, a shape class, ...) must
+use keyword arguments that the real signature has, and a method called on a variable named
+``client``/``cognito`` (the client, in every guide) or ``auth`` (a ``UserPoolAuth``) must
+exist. Snippets are not run: they use placeholders such as ``pool_id``; the README's example
+is run by ``tests/integration/test_readme.py``.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from aiocognito import CognitoIdentityProviderClient, auth, shapes
+from aiocognito._core.pagination import Paginator
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGES = [*sorted((ROOT / "docs").rglob("*.md")), ROOT / "README.md"]
+BLOCK = re.compile(r"^```python\n(.*?)^```", re.S | re.M)
+
+RECEIVERS: dict[str, type] = {
+    "client": CognitoIdentityProviderClient,
+    "cognito": CognitoIdentityProviderClient,
+    "auth": auth.UserPoolAuth,
+}
+"""Variable names the docs use for one kind of object: methods called on them must exist."""
+
+
+def _parameters(target: Callable[..., Any]) -> tuple[set[str], bool]:
+    """Keyword names ``target`` accepts, and whether it takes ``**kwargs``."""
+    signature = inspect.signature(target)
+    names = {
+        p.name
+        for p in signature.parameters.values()
+        if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+    }
+    return names, any(p.kind is p.VAR_KEYWORD for p in signature.parameters.values())
+
+
+def _public_methods(cls: type) -> dict[str, Callable[..., Any]]:
+    return {
+        name: member
+        for name, member in inspect.getmembers(cls, callable)
+        if not name.startswith("_")
+    }
+
+
+def _known_callables() -> dict[str, list[Callable[..., Any]]]:
+    """Name as written in a call -> what it may be (one name can be several methods)."""
+    known: dict[str, list[Callable[..., Any]]] = {}
+    classes: list[type] = [
+        CognitoIdentityProviderClient,
+        Paginator,
+        *(getattr(auth, name) for name in auth.__all__ if inspect.isclass(getattr(auth, name))),
+    ]
+    for cls in classes:
+        known.setdefault(cls.__name__, []).append(cls)
+        for name, method in _public_methods(cls).items():
+            known.setdefault(name, []).append(method)
+    for name in ("secret_hash", "new_device_verifier"):
+        known.setdefault(name, []).append(getattr(auth, name))
+    return known
+
+
+def _snippets() -> Iterator[tuple[str, str]]:
+    for page in PAGES:
+        text = page.read_text(encoding="utf-8")
+        for number, found in enumerate(BLOCK.finditer(text), 1):
+            yield f"{page.relative_to(ROOT)} #{number}", found.group(1)
+
+
+SNIPPETS = dict(_snippets())
+
+
+def _called_name(call: ast.Call) -> str | None:
+    if isinstance(call.func, ast.Attribute):
+        return call.func.attr
+    if isinstance(call.func, ast.Name):
+        return call.func.id
+    return None
+
+
+def _problems(tree: ast.AST, known: dict[str, list[Callable[..., Any]]]) -> list[str]:
+    problems: list[str] = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+            cls = RECEIVERS.get(func.value.id)
+            if cls is not None and not hasattr(cls, func.attr):
+                problems.append(f"line {node.lineno}: {cls.__name__} has no {func.attr!r}")
+                continue
+        name = _called_name(node)
+        candidates = list(known.get(name or "", []))
+        if (
+            isinstance(func, ast.Attribute)
+            and isinstance(func.value, ast.Name)
+            and func.value.id == "shapes"
+        ):
+            candidates = [getattr(shapes, func.attr)]  # AttributeError: no such shape
+        if not candidates:
+            continue
+        keywords = {k.arg for k in node.keywords if k.arg is not None}
+        accepted: set[str] = set()
+        for candidate in candidates:
+            names, open_ended = _parameters(candidate)
+            if open_ended:
+                break
+            accepted |= names
+        else:
+            unknown = sorted(keywords - accepted)
+            if unknown:
+                problems.append(f"line {node.lineno}: {name}() has no parameter {unknown}")
+    return problems
+
+
+def test_the_docs_have_python_snippets() -> None:
+    assert len(SNIPPETS) > 30
+    assert any(key.startswith("README.md") for key in SNIPPETS)
+
+
+@pytest.mark.parametrize("where", sorted(SNIPPETS))
+def test_snippet_uses_the_real_api(where: str) -> None:
+    tree = compile(
+        SNIPPETS[where],
+        where,
+        "exec",
+        flags=ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT,
+        dont_inherit=True,
+    )
+    assert not _problems(tree, _known_callables())
+
+
+def test_the_check_catches_an_invented_parameter() -> None:
+    code = (
+        "await client.initiate_auth(auth_flow='USER_SRP_AUTH', clientid='x')\n"
+        "await client.sign_in(username='alice')\n"
+        "shapes.AttributeType(name='email', val='a@example.com')\n"
+        "await auth.sign_in_srp('alice', 'pw', remember=True)\n"
+    )
+    tree = compile(code, "probe", "exec", flags=ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+    problems = _problems(tree, _known_callables())
+    assert len(problems) == 4, problems
