@@ -491,15 +491,15 @@ async def test_caller_owned_http_client_stays_open(no_aws_env: None) -> None:
     await http.aclose()
 
 
-async def test_owned_http_client_is_closed(no_aws_env: None) -> None:
+async def test_owned_connections_are_closed(no_aws_env: None) -> None:
     c = CognitoIdentityProviderClient(region="eu-west-1")
     with respx.mock() as mock:
         mock.post(ENDPOINT).mock(return_value=_reply(200))
         await c.global_sign_out(access_token="t")
-    http = c._http
-    assert http is not None and not http.is_closed
+    pool = c._pool
+    assert pool is not None and not pool._closed
     await c.close()
-    assert http.is_closed
+    assert pool._closed
     await c.close()  # idempotent
 
 

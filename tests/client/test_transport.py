@@ -108,7 +108,7 @@ async def test_the_default_client_uses_it_and_keeps_one_connection(raw_server: R
         for _ in range(5):
             result = await sign_in(client)
             assert result.authentication_result is not None
-        assert isinstance(client._http._transport, AsyncioTransport)  # type: ignore[union-attr]
+        assert client._pool is not None and client._http is None  # no httpx client at all
     assert raw_server.accepted == 1
     head = raw_server.heads[0]
     assert head.startswith(b"POST / HTTP/1.1\r\n")
@@ -171,8 +171,8 @@ async def test_connection_limit_queues_calls(raw_server: RawServer) -> None:
     transport = AsyncioTransport(max_connections=2)
     async with client_for(raw_server.url, transport=transport) as client:
         await asyncio.gather(*(sign_in(client) for _ in range(10)))
-        assert transport.connections_in_use == 0
-        assert transport.idle_connections == 2
+        assert transport.pool.connections_in_use == 0
+        assert transport.pool.idle_connections == 2
     assert raw_server.peak_open <= 2
     assert len(raw_server.heads) == 10
 
@@ -187,7 +187,7 @@ async def test_pool_timeout(raw_server: RawServer) -> None:
     )
     async with client:
         await sign_in(client)
-        slots = transport._slots
+        slots = transport.pool._slots
         assert slots is not None
         await slots.acquire()  # as a call in flight would hold the only connection
         try:
@@ -269,7 +269,59 @@ async def test_a_given_transport_is_closed_with_the_client(raw_server: RawServer
     transport = AsyncioTransport()
     async with client_for(raw_server.url, transport=transport) as client:
         await sign_in(client)
-        assert transport.idle_connections == 1
-    assert transport.idle_connections == 0
+        assert transport.pool.idle_connections == 1
+    assert transport.pool.idle_connections == 0
     with pytest.raises(RuntimeError, match="closed"):
-        await transport.exchange(("http", "127.0.0.1", 1), b"GET", b"/", [(b"Host", b"x")], b"")
+        await transport.pool.exchange(
+            ("http", "127.0.0.1", 1), b"GET", b"/", [(b"Host", b"x")], b""
+        )
+
+
+def test_a_call_on_the_default_transport_does_not_import_httpx() -> None:
+    """httpx is most of the import cost; the default path must not need it."""
+    import os
+    import subprocess
+    import sys
+    import textwrap
+
+    code = textwrap.dedent(
+        """
+        import asyncio, json, sys
+
+        BODY = json.dumps({"AuthenticationResult": {"AccessToken": "t"}}).encode()
+
+        async def serve(reader, writer):
+            await reader.readuntil(b"\\r\\n\\r\\n")
+            writer.write(b"HTTP/1.1 200 OK\\r\\nContent-Length: %d\\r\\n\\r\\n" % len(BODY) + BODY)
+            await writer.drain()
+            writer.close()
+
+        async def main():
+            from aiocognito import CognitoIdentityProviderClient
+
+            server = await asyncio.start_server(serve, "127.0.0.1", 0)
+            port = server.sockets[0].getsockname()[1]
+            async with CognitoIdentityProviderClient(
+                region="eu-west-1", endpoint_url=f"http://127.0.0.1:{port}"
+            ) as client:
+                result = await client.initiate_auth(
+                    auth_flow="USER_PASSWORD_AUTH", client_id="c", auth_parameters={}
+                )
+            server.close()
+            assert result.authentication_result.access_token == "t"
+            print(sorted(m for m in ("httpx", "httpcore", "anyio") if m in sys.modules))
+
+        asyncio.run(main())
+        """
+    )
+    env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"

@@ -9,7 +9,6 @@ from typing import Any, TypeVar
 import httpx
 
 from aiocognito import CognitoIdentityProviderClient
-from aiocognito._core.transport import AsyncioTransport
 
 PASSWORD = "Pa55word-NEVER-LOGGED!"
 ACCESS_TOKEN = "eyJ-ACCESS-TOKEN-NEVER-LOGGED"
@@ -83,27 +82,29 @@ def transport_for(name: str) -> httpx.AsyncBaseTransport | None:
 
 def open_connections(client: CognitoIdentityProviderClient) -> list[Any]:
     """The connections the client's transport holds, closed ones excluded (private state)."""
+    pool = client._pool
+    if pool is not None:
+        idle = [c for conns in pool._idle.values() for c in conns]
+        return [c for c in [*idle, *pool._busy] if not c.closed]
+    return [c for c in _httpcore_pool(client).connections if not c.is_closed()]
+
+
+def _httpcore_pool(client: CognitoIdentityProviderClient) -> Any:
     http = client._http
     assert http is not None
-    transport: Any = http._transport  # type: ignore[attr-defined]
-    if isinstance(transport, AsyncioTransport):
-        idle = [c for conns in transport._idle.values() for c in conns]
-        return [c for c in [*idle, *transport._busy] if not c.closed]
-    return [c for c in transport._pool.connections if not c.is_closed()]
+    return http._transport._pool  # type: ignore[attr-defined]
 
 
 def assert_pool_quiet(client: CognitoIdentityProviderClient) -> None:
     """No request in flight or queued, every connection idle (reusable) or closed."""
-    http = client._http
-    assert http is not None
-    transport: Any = http._transport  # type: ignore[attr-defined]
-    if isinstance(transport, AsyncioTransport):
-        assert transport.connections_in_use == 0, "connections still in use"
-        slots = transport._slots
+    pool = client._pool
+    if pool is not None:
+        assert pool.connections_in_use == 0, "connections still in use"
+        slots = pool._slots
         if slots is not None:
             assert slots._value == 100, "a connection slot was not given back"
         return
-    p = transport._pool
+    p = _httpcore_pool(client)
     assert list(p._requests) == [], "requests still held by the pool"
     busy = [c for c in p.connections if not (c.is_idle() or c.is_closed())]
     assert busy == [], f"connections still in use: {busy}"

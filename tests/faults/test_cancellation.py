@@ -159,9 +159,8 @@ async def test_200_cancelled_calls_leak_nothing(
     # And the client still works afterwards.
     server.script(then=ok())
     await asyncio.gather(*(login(client) for _ in range(20)))
-    http = client._http
     await client.close()
-    assert http is not None and http.is_closed
+    assert open_connections(client) == []
     await server.wait_all_closed()
     current = asyncio.current_task()
     assert [t for t in asyncio.all_tasks() if t is not current and not t.done()] == []

@@ -9,7 +9,9 @@ import enum
 import gzip
 import importlib
 import logging
+import os
 import platform
+import sys
 import time
 import urllib.parse
 import uuid
@@ -17,12 +19,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-import httpcore
-import httpx
-
 from .._version import __version__
-from . import endpoints, protocol
-from .config import DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, resolve_region, shared_ssl_context
+from . import endpoints, http11, protocol
+from .config import DEFAULT_TIMEOUTS, DEFAULT_TOTAL_TIMEOUT, resolve_region, shared_ssl_context
 from .errors import (
     CognitoError,
     ConfigurationError,
@@ -33,9 +32,10 @@ from .errors import (
     TransportError,
 )
 from .retries import RetryPolicy, is_retryable
-from .transport import AsyncioTransport
 
 if TYPE_CHECKING:
+    import httpx
+
     from .signing import CredentialsLike, Signer
 
 logger = logging.getLogger("aiocognito")
@@ -128,9 +128,20 @@ class ClientClosedError(CognitoError, RuntimeError):
 
 _NOT_GIVEN: Any = object()
 _MAX_CONNECTIONS = 100
+"""Connections per client we create (httpx's default pool size)."""
 _MAX_ROUTES = 64
 _DEFAULT_PORTS = {"http": 80, "https": 443}
-"""httpx's default pool size, used by the client we create."""
+
+
+@dataclass(slots=True)
+class _Route:
+    """Where one endpoint URL goes, worked out once per URL."""
+
+    origin: http11.Origin
+    target: bytes
+    host: bytes
+    transport: Any = None
+    """``None``: our own connection pool; else the httpx transport for the URL (a proxy)."""
 
 
 class BaseClient:
@@ -173,15 +184,17 @@ class BaseClient:
             profile: the AWS profile for region and credentials.
             use_fips: use the FIPS endpoint.
             use_dualstack: use the dual-stack (IPv4 and IPv6) endpoint.
-            timeout: per-request httpx timeout (seconds or ``httpx.Timeout``); default connect
-                10 s, read/write 30 s.
+            timeout: per-request timeout, in seconds for every phase, as an ``httpx.Timeout``,
+                or ``None`` for none; default connect 10 s, read/write 30 s, pool 10 s (a
+                caller's ``http_client`` keeps its own unless this is given).
             total_timeout: limit for a whole call, retries and backoff included (seconds).
             max_attempts: attempts per call, the first included; 1 disables retries.
             http_client: an ``httpx.AsyncClient`` to send with; it stays open when this client
                 closes, and every request goes through it (its hooks, auth and mounts apply).
-            transport: an httpx transport for the client this one creates and owns, e.g.
-                ``httpx_aiohttp.AiohttpTransport()`` (``pip install aiocognito[aiohttp]``) for
-                high concurrency; it is closed with this client. Not with ``http_client``.
+            transport: an httpx transport to send with instead of the client's own HTTP/1.1
+                connection pool, e.g. ``httpx.AsyncHTTPTransport(http2=True)`` or
+                ``httpx_aiohttp.AiohttpTransport()``; it is closed with this client. Not with
+                ``http_client``.
 
         Raises:
             NoRegionError: no region given or found, and no ``endpoint_url``.
@@ -209,16 +222,9 @@ class BaseClient:
         self._retry = RetryPolicy(max_attempts=max_attempts)
         # An explicit timeout applies to every request; otherwise our default for the client we
         # create, and a caller-provided client keeps its own.
-        self._timeout: Any
-        if timeout is not _NOT_GIVEN:
-            self._timeout = httpx.Timeout(timeout)
-        elif http_client is None:
-            self._timeout = DEFAULT_TIMEOUT
-        else:
-            self._timeout = httpx.USE_CLIENT_DEFAULT
-        self._extensions: dict[str, Any] = (
-            {"timeout": self._timeout.as_dict()} if isinstance(self._timeout, httpx.Timeout) else {}
-        )
+        self._timeout_given = timeout is not _NOT_GIVEN
+        self._timeouts = _timeouts(timeout) if self._timeout_given else dict(DEFAULT_TIMEOUTS)
+        self._extensions: dict[str, Any] = {"timeout": self._timeouts}
         if total_timeout is not None and total_timeout <= 0:
             raise ValueError("total_timeout must be positive (or None for no overall limit)")
         self._total_timeout = total_timeout
@@ -231,18 +237,16 @@ class BaseClient:
             )
         self._owns_http = http_client is None
         self._http = http_client
+        """The caller's httpx client, or one of ours when a transport or proxy needs it."""
         self._transport_arg = transport
-        self._transports: dict[str, tuple[httpx.URL, httpx.AsyncBaseTransport]] | None = None
+        self._pool: http11.ConnectionPool | None = None
+        self._routes: dict[str, _Route] = {}
         self._mock_transport: httpx.AsyncBaseTransport | None = None
-        """URL -> (parsed URL, transport) when we own the httpx client and send below it."""
         self._slots: asyncio.Semaphore | None = None
         self._state = _State.UNOPENED
         self._base_headers = {
             "Content-Type": protocol.content_type(self._json_version),
-            "User-Agent": (
-                f"aiocognito/{__version__} python/{platform.python_version()} "
-                f"httpx/{httpx.__version__}"
-            ),
+            "User-Agent": f"aiocognito/{__version__} python/{platform.python_version()}",
         }
         if self._query_compatible:
             self._base_headers["x-amzn-query-mode"] = "true"
@@ -250,21 +254,37 @@ class BaseClient:
     # -- lifecycle ------------------------------------------------------------------------
     @property
     def region(self) -> str | None:
+        """The region requests are signed for (``None`` with an ``endpoint_url`` and no region)."""
         return self._region
 
     @property
     def endpoint_url(self) -> str:
+        """The endpoint requests go to: the one given, or the one the rule set resolved."""
         return self._url
 
-    def _client(self) -> httpx.AsyncClient:
+    def _open(self) -> None:
         if self._state is _State.CLOSED:
             raise ClientClosedError("this client is closed; create a new one")
-        if self._http is None:
-            transport = self._transport_arg
-            if transport is None:
-                transport = AsyncioTransport(
-                    ssl_context=shared_ssl_context(), max_connections=_MAX_CONNECTIONS
-                )
+        if self._state is _State.UNOPENED and self._owns_http:
+            self._set_up_transport()
+        self._state = _State.OPENED
+
+    def _set_up_transport(self) -> None:
+        """Our own connection pool, plus an httpx client only when a transport or proxy needs one.
+
+        Each request then goes straight to the transport httpx would pick for its URL: our
+        requests need nothing of httpx's client layer (hooks, auth, cookies, redirects), which
+        costs more per call than our whole request cycle, and without it httpx is not even
+        imported.
+        """
+        transport = self._transport_arg
+        if transport is None:
+            self._pool = http11.ConnectionPool(max_connections=_MAX_CONNECTIONS)
+        else:
+            from .transport import AsyncioTransport
+
+            if isinstance(transport, AsyncioTransport):
+                self._pool = transport.pool
             else:
                 # httpcore 1.0's pool does O(queued requests x connections) work, plus
                 # O(connections^2), each time a request starts or ends: with hundreds of calls
@@ -272,29 +292,30 @@ class BaseClient:
                 # against a local server failing 30% of requests: 7 s instead of 1.5 s). Calls
                 # beyond the pool's size wait for a slot here instead, in O(1).
                 self._slots = asyncio.Semaphore(_MAX_CONNECTIONS)
-            self._http = httpx.AsyncClient(
-                timeout=DEFAULT_TIMEOUT, transport=transport, mounts=_environment_proxies()
-            )
-            # Our own httpx client has no hooks, auth, cookies or redirects to apply, so each
-            # request goes straight to the transport httpx would pick for its URL (a proxy from
-            # the environment included): httpx's client layer costs more per call than our
-            # whole request cycle (URL and header merging, cookie extraction).
-            self._transports = {}
-        self._state = _State.OPENED
-        return self._http
+        if (transport is not None and self._pool is None) or _proxies_configured():
+            import httpx
+
+            from .transport import AsyncioTransport
+
+            if transport is None:
+                transport = AsyncioTransport(pool=self._pool)
+            self._http = httpx.AsyncClient(transport=transport, mounts=_environment_proxies())
 
     async def close(self) -> None:
         """Release what the client owns; a caller-provided ``httpx.AsyncClient`` stays open."""
         if self._state is _State.CLOSED:
             return
         self._state = _State.CLOSED
-        if self._owns_http and self._http is not None:
-            await self._http.aclose()
+        if self._owns_http:
+            if self._http is not None:
+                await self._http.aclose()
+            if self._pool is not None:
+                await self._pool.aclose()
         if self._mock_transport is not None:
             await self._mock_transport.aclose()
 
     async def __aenter__(self: _C) -> _C:
-        self._client()
+        self._open()
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
@@ -358,14 +379,14 @@ class BaseClient:
         if "gzip" in op.compression and len(body) >= self._min_compression_bytes:
             request.body = gzip.compress(body)
             request.headers["Content-Encoding"] = "gzip"
-        http = self._client()
+        self._open()
         if self._total_timeout is None:
-            return await self._send(op, http, request)
+            return await self._send(op, request)
         attempts = [0]
         deadline = asyncio.timeout(self._total_timeout)
         try:
             async with deadline:
-                return await self._send(op, http, request, attempts)
+                return await self._send(op, request, attempts)
         except builtins.TimeoutError:
             # Our TimeoutError (a read or connect timeout on the last attempt) is a builtins
             # TimeoutError too: relabel only when the total deadline itself expired.
@@ -397,7 +418,6 @@ class BaseClient:
     async def _send(
         self,
         op: OperationSpec[OutputT],
-        http: httpx.AsyncClient,
         request: _Request,
         attempts: list[int] | None = None,
     ) -> OutputT:
@@ -411,9 +431,7 @@ class BaseClient:
             if attempts is not None:
                 attempts[0] = attempt
             try:
-                data = await self._attempt(
-                    op, http, request, invocation=invocation, attempt=attempt
-                )
+                data = await self._attempt(op, request, invocation=invocation, attempt=attempt)
             except (ServiceError, TransportError) as exc:
                 if attempt < policy.max_attempts and is_retryable(exc):
                     cost = policy.quota.acquire(exc)
@@ -452,55 +470,70 @@ class BaseClient:
                 request_id,
             )
 
-    def _describe_timeout(self, exc: httpx.TimeoutException, http: httpx.AsyncClient) -> str:
+    def _describe_timeout(self, name: str, phase: str | None) -> str:
         """``ReadTimeout: nothing within the read timeout of 0.3 s``."""
-        timeout = self._timeout if isinstance(self._timeout, httpx.Timeout) else http.timeout
-        phase = _TIMEOUT_PHASES.get(type(exc), "")
-        limit = getattr(timeout, phase, None)
+        limit: float | None = None
+        if phase is not None:
+            if self._owns_http or self._timeout_given:
+                limit = self._timeouts.get(phase)
+            elif self._http is not None:
+                limit = getattr(self._http.timeout, phase, None)
         if limit is None:
-            return f"{type(exc).__name__} (HTTP timeout)"
-        return f"{type(exc).__name__}: nothing within the {phase} timeout of {limit:g} s"
+            return f"{name} (HTTP timeout)"
+        return f"{name}: nothing within the {phase} timeout of {limit:g} s"
 
-    async def _send_direct(
-        self, http: httpx.AsyncClient, url: str, headers: dict[str, str], body: bytes
-    ) -> tuple[int, Mapping[str, str], bytes]:
-        """POST through the transport our own httpx client would use for ``url``."""
-        assert self._transports is not None
-        route = self._transports.get(url)
+    def _route(self, url: str) -> _Route:
+        route = self._routes.get(url)
         if route is None:
-            if len(self._transports) >= _MAX_ROUTES:  # host prefixes can make URLs many
-                self._transports.clear()
-            parsed = httpx.URL(url)
-            # The mount httpx's own send() would pick: a proxy from the environment, or ours.
-            # Private, but unchanged since httpx 0.18.
-            transport = http._transport_for_url(parsed)  # pyright: ignore[reportPrivateUsage]
-            route = self._transports[url] = (parsed, transport)
-        parsed, transport = route
-        if isinstance(transport, AsyncioTransport) and not _httpcore_mocked():
-            raw = [(b"Host", parsed.netloc)]
-            raw += [(k.encode(), v.encode()) for k, v in headers.items()]
-            raw.append((b"Content-Length", str(len(body)).encode()))
-            status, raw_headers, content = await transport.exchange(
-                (parsed.scheme, parsed.host, parsed.port or _DEFAULT_PORTS[parsed.scheme]),
-                b"POST",
-                parsed.raw_path,
-                raw,
-                body,
-                timeouts=self._extensions.get("timeout", {}),
-            )
-            if not any(name == b"content-encoding" for name, _ in raw_headers):
-                return (
-                    status,
-                    {k.decode("latin-1"): v.decode("latin-1") for k, v in raw_headers},
-                    content,
-                )
+            if len(self._routes) >= _MAX_ROUTES:  # host prefixes can make URLs many
+                self._routes.clear()
+            parts = urllib.parse.urlsplit(url)
+            host = parts.hostname or ""
+            port = parts.port or _DEFAULT_PORTS[parts.scheme]
+            netloc = f"[{host}]" if ":" in host else host
+            if port != _DEFAULT_PORTS[parts.scheme]:
+                netloc += f":{port}"
+            target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+            route = _Route((parts.scheme, host, port), target.encode(), netloc.encode("idna"))
+            if self._http is not None:  # a transport or proxy of httpx's: the one httpx picks
+                import httpx
+
+                # Private, but unchanged since httpx 0.18.
+                chosen = self._http._transport_for_url(httpx.URL(url))  # pyright: ignore[reportPrivateUsage]
+                if self._pool is None or getattr(chosen, "pool", None) is not self._pool:
+                    route.transport = chosen
+            self._routes[url] = route
+        return route
+
+    async def _send_pool(
+        self, route: _Route, headers: dict[str, str], body: bytes
+    ) -> tuple[int, Mapping[str, str], bytes]:
+        """POST through our own connection pool."""
+        assert self._pool is not None
+        raw = [(b"Host", route.host)]
+        raw += [(k.encode(), v.encode()) for k, v in headers.items()]
+        raw.append((b"Content-Length", str(len(body)).encode()))
+        status, raw_headers, content = await self._pool.exchange(
+            route.origin, b"POST", route.target, raw, body, timeouts=self._timeouts
+        )
+        response_headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in raw_headers}
+        if response_headers.get("content-encoding", "identity") != "identity":
             # A compressed answer we did not ask for: httpx decodes it.
+            import httpx
+
             response = httpx.Response(status, headers=raw_headers, content=content)
             return status, response.headers, response.content
-        if isinstance(transport, AsyncioTransport):
-            transport = self._mock_route()
+        return status, response_headers, content
+
+    async def _send_transport(
+        self, route: _Route, url: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, Mapping[str, str], bytes]:
+        """POST through an httpx transport: the one given, a proxy's, or httpx's own under a mock."""
+        import httpx
+
+        transport = route.transport or self._mock_route()
         request = httpx.Request(
-            "POST", parsed, headers=headers, content=body, extensions=self._extensions
+            "POST", url, headers=headers, content=body, extensions=self._extensions
         )
         response = await transport.handle_async_request(request)
         try:
@@ -509,16 +542,30 @@ class BaseClient:
             await response.aclose()
         return response.status_code, response.headers, content
 
+    async def _send_http_client(
+        self, url: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, Mapping[str, str], bytes]:
+        """POST through the caller's httpx client, with all it applies (hooks, auth, mounts)."""
+        import httpx
+
+        assert self._http is not None
+        timeout: Any = (
+            httpx.Timeout(**self._timeouts) if self._timeout_given else httpx.USE_CLIENT_DEFAULT
+        )
+        response = await self._http.post(url, content=body, headers=headers, timeout=timeout)
+        return response.status_code, response.headers, response.content
+
     def _mock_route(self) -> httpx.AsyncBaseTransport:
         """httpx's default transport, for while httpcore is mocked (see ``_httpcore_mocked``)."""
         if self._mock_transport is None:
+            import httpx
+
             self._mock_transport = httpx.AsyncHTTPTransport(verify=shared_ssl_context())
         return self._mock_transport
 
     async def _attempt(
         self,
         op: OperationSpec[Any],
-        http: httpx.AsyncClient,
         request: _Request,
         *,
         invocation: str,
@@ -537,24 +584,33 @@ class BaseClient:
         started = time.perf_counter()
         try:
             async with self._slots or contextlib.nullcontext():
-                if self._transports is None:
-                    response = await http.post(
-                        url, content=body, headers=headers, timeout=self._timeout
+                if not self._owns_http:
+                    status, response_headers, content = await self._send_http_client(
+                        url, headers, body
                     )
-                    status, content = response.status_code, response.content
-                    response_headers: Mapping[str, str] = response.headers
                 else:
-                    status, response_headers, content = await self._send_direct(
-                        http, url, headers, body
-                    )
+                    route = self._route(url)
+                    if route.transport is None and not _httpcore_mocked():
+                        status, response_headers, content = await self._send_pool(
+                            route, headers, body
+                        )
+                    else:
+                        status, response_headers, content = await self._send_transport(
+                            route, url, headers, body
+                        )
         except asyncio.CancelledError:
-            await _close_orphaned_connections(http)
+            for holder in (self._http, self._transport_arg, self._mock_transport):
+                await _close_orphaned_connections(holder)
             raise
-        except httpx.TimeoutException as exc:
-            self._log_attempt(op, attempt, type(exc).__name__, started, None)
-            raise TimeoutError(f"{op.name}: {self._describe_timeout(exc, http)}") from exc
-        except httpx.HTTPError as exc:
-            self._log_attempt(op, attempt, type(exc).__name__, started, None)
+        except Exception as exc:
+            failure = _failure_kind(exc)
+            if failure is None:
+                raise
+            name = type(exc).__name__
+            self._log_attempt(op, attempt, name, started, None)
+            timed_out, phase = failure
+            if timed_out:
+                raise TimeoutError(f"{op.name}: {self._describe_timeout(name, phase)}") from exc
             raise TransportError(f"{op.name}: {_describe(exc)}") from exc
         request_id = response_headers.get("x-amzn-requestid")
         self._log_attempt(op, attempt, status, started, request_id)
@@ -580,15 +636,39 @@ class BaseClient:
 
 _C = TypeVar("_C", bound=BaseClient)
 
-_TIMEOUT_PHASES: dict[type[httpx.TimeoutException], str] = {
-    httpx.ConnectTimeout: "connect",
-    httpx.ReadTimeout: "read",
-    httpx.WriteTimeout: "write",
-    httpx.PoolTimeout: "pool",
+_TIMEOUT_PHASES = {
+    "ConnectTimeout": "connect",
+    "ReadTimeout": "read",
+    "WriteTimeout": "write",
+    "PoolTimeout": "pool",
 }
+"""By exception name: httpx's timeouts and ours (``http11``) share their names."""
 
 
-async def _close_orphaned_connections(http: httpx.AsyncClient) -> None:
+def _failure_kind(exc: Exception) -> tuple[bool, str | None] | None:
+    """``(timed out, which timeout)`` for a transport failure, ``None`` for anything else."""
+    if isinstance(exc, http11.HTTPFailure):
+        return (exc.phase is not None, exc.phase)
+    httpx = sys.modules.get("httpx")  # an httpx failure implies httpx is loaded
+    if httpx is None or not isinstance(exc, httpx.HTTPError):
+        return None
+    if isinstance(exc, httpx.TimeoutException):
+        return (True, _TIMEOUT_PHASES.get(type(exc).__name__))
+    return (False, None)
+
+
+def _timeouts(value: Any) -> dict[str, float | None]:
+    """Seconds per phase from a number, ``None`` (no limits) or an ``httpx.Timeout``."""
+    if value is None or (isinstance(value, int | float) and not isinstance(value, bool)):
+        return dict.fromkeys(DEFAULT_TIMEOUTS, None if value is None else float(value))
+    as_dict = getattr(value, "as_dict", None)
+    if as_dict is None:
+        raise TypeError(f"timeout must be seconds, None or an httpx.Timeout, not {value!r}")
+    limits: dict[str, float | None] = as_dict()
+    return limits
+
+
+async def _close_orphaned_connections(holder: object) -> None:
     """Close pool connections that no request owns, after a cancelled request.
 
     httpcore 1.0.x can leave a connection behind when a request is cancelled between getting
@@ -599,7 +679,8 @@ async def _close_orphaned_connections(http: httpx.AsyncClient) -> None:
     without one is such an orphan. Only httpcore's private state tells; when it changes, this
     does nothing.
     """
-    pool = getattr(getattr(http, "_transport", None), "_pool", None)
+    transport = getattr(holder, "_transport", holder)  # an httpx client's, or a transport
+    pool = getattr(transport, "_pool", None)
     connections = getattr(pool, "_connections", None)
     requests = getattr(pool, "_requests", None)
     if not isinstance(connections, list) or not isinstance(requests, list):
@@ -623,6 +704,8 @@ def _environment_proxies() -> dict[str, httpx.AsyncBaseTransport | None]:
     ourselves, with httpx's own reading of the variables (a private helper; without it, none).
     ``None`` sends a URL to our transport (NO_PROXY).
     """
+    import httpx
+
     try:
         from httpx._utils import get_environment_proxies
     except ImportError:  # pragma: no cover - a future httpx
@@ -647,11 +730,19 @@ def _httpcore_mocked() -> bool:
     Our own transport does not go through httpcore, so such a mock would not see our requests;
     while it is in place, requests take httpx's default transport instead.
     """
+    httpcore = sys.modules.get("httpcore")
+    if httpcore is None:  # never imported, so never patched
+        return False
     method = httpcore.AsyncConnectionPool.__dict__.get("handle_async_request")
-    return getattr(method, "__module__", None) != _HTTPCORE_POOL_MODULE
+    return getattr(method, "__module__", None) != "httpcore._async.connection_pool"
 
 
-_HTTPCORE_POOL_MODULE = httpcore.AsyncConnectionPool.handle_async_request.__module__
+def _proxies_configured() -> bool:
+    """Whether any proxy variable is set (httpx reads them; this only decides whether to ask)."""
+    return any(
+        value and key.lower() in ("http_proxy", "https_proxy", "all_proxy")
+        for key, value in os.environ.items()
+    )
 
 
 def _describe(exc: BaseException) -> str:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import os
 import ssl
+from collections.abc import Mapping
 from functools import cache
-
-import httpx
 
 from .errors import NoRegionError
 
-DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=30.0, write=30.0, pool=10.0)
-"""Per HTTP request; a caller-provided ``httpx.AsyncClient`` keeps its own unless one is given."""
+DEFAULT_TIMEOUTS: Mapping[str, float] = {"connect": 10.0, "read": 30.0, "write": 30.0, "pool": 10.0}
+"""Seconds per HTTP request phase (as ``httpx.Timeout``'s); a caller-provided
+``httpx.AsyncClient`` keeps its own unless a timeout is given."""
 DEFAULT_TOTAL_TIMEOUT = 120.0
 """Per call, retries and backoff included."""
 

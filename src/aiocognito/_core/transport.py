@@ -1,327 +1,62 @@
-"""HTTP/1.1 over asyncio: the transport under the httpx client aiocognito creates for itself.
+"""``http11.ConnectionPool`` behind httpx's transport interface.
 
-httpx's default transport (httpcore) costs several times more CPU per request than the rest of
-a call, and its pool does work proportional to queued requests times connections each time a
-request starts or ends, so it slows down as concurrency grows. This transport does what an
-AWS JSON client needs and nothing else: keep-alive connections per origin, a limit on
-connections, TLS, and httpx's timeouts and exceptions. h11 parses and writes the messages.
-
-It is a complete ``httpx.AsyncBaseTransport``, so httpx's client, its proxy mounts and respx's
-transport-level mocks keep working around it; ``exchange`` is the same request without
-building ``httpx.Request`` and ``httpx.Response`` objects, for the client's own calls.
-
-Each response is read whole before it is returned (AWS JSON answers are small), so a
-connection goes back to the pool as soon as its answer has arrived.
+The client uses it when an httpx client is involved all the same (proxies from the
+environment are mounted around it), and it lets the pool be given as ``transport=`` or used by
+any ``httpx.AsyncClient``.
 """
 
 from __future__ import annotations
 
-import asyncio
 import ssl
-import time
-from collections.abc import Mapping
-from typing import Any
 
-import h11
 import httpx
 
-Origin = tuple[str, str, int]
-"""Scheme, host, port."""
-
-Timeouts = Mapping[str, float | None]
-"""httpx's ``request.extensions["timeout"]``: connect, read, write, pool (seconds or None)."""
-
-_NO_TIMEOUTS: Timeouts = {}
-
-_Waiter = asyncio.Future[tuple[int, list[tuple[bytes, bytes]], bytes]]
-
-
-class _Connection(asyncio.Protocol):
-    """One HTTP/1.1 connection; one exchange at a time."""
-
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
-        self._loop = loop
-        self._h11 = h11.Connection(h11.CLIENT)
-        self._transport: asyncio.Transport | None = None
-        self._waiter: _Waiter | None = None
-        self._status = 0
-        self._headers: list[tuple[bytes, bytes]] = []
-        self._chunks: list[bytes] = []
-        self._timer: asyncio.TimerHandle | None = None
-        self._read_timeout: float | None = None
-        self._write_paused: asyncio.Future[None] | None = None
-        self.closed = False
-        self.idle_since = 0.0
-
-    # -- asyncio.Protocol --------------------------------------------------------------------
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self._transport = transport
-
-    def data_received(self, data: bytes) -> None:
-        if self._waiter is None or self._waiter.done():
-            self.close()  # bytes nobody asked for: the connection can no longer be trusted
-            return
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = self._loop.call_later(self._read_timeout or 0, self._on_read_timeout)
-        try:
-            self._h11.receive_data(data)
-            self._read_events()
-        except h11.RemoteProtocolError as exc:
-            self._fail(httpx.RemoteProtocolError(str(exc) or "malformed HTTP response"))
-
-    def eof_received(self) -> bool:
-        if self._waiter is not None and not self._waiter.done():
-            try:  # a body delimited by the connection's end is complete now
-                self._h11.receive_data(b"")
-                self._read_events()
-            except h11.RemoteProtocolError:
-                pass
-        return False
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self.closed = True
-        self._transport = None
-        if self._write_paused is not None and not self._write_paused.done():
-            self._write_paused.set_result(None)
-        if self._waiter is None or self._waiter.done():
-            return
-        error: httpx.TransportError
-        if exc is not None:
-            error = httpx.ReadError(str(exc))
-            error.__cause__ = exc
-        elif self._status:
-            error = httpx.RemoteProtocolError(
-                "peer closed connection without sending complete message body"
-            )
-        else:
-            error = httpx.RemoteProtocolError("Server disconnected without sending a response.")
-        self._fail(error)
-
-    def pause_writing(self) -> None:
-        self._write_paused = self._loop.create_future()
-
-    def resume_writing(self) -> None:
-        if self._write_paused is not None and not self._write_paused.done():
-            self._write_paused.set_result(None)
-        self._write_paused = None
-
-    # -- one exchange ----------------------------------------------------------------------
-    def _read_events(self) -> None:
-        conn = self._h11
-        while True:
-            event = conn.next_event()
-            if event is h11.NEED_DATA or event is h11.PAUSED:
-                return
-            if isinstance(event, h11.Data):
-                self._chunks.append(bytes(event.data))
-            elif isinstance(event, h11.Response):
-                self._status = event.status_code
-                self._headers = list(event.headers)
-            elif isinstance(event, h11.EndOfMessage):
-                body = b"".join(self._chunks)
-                waiter = self._waiter
-                if waiter is not None and not waiter.done():
-                    waiter.set_result((self._status, self._headers, body))
-                return
-            elif isinstance(event, h11.ConnectionClosed):
-                return
-            # h11.InformationalResponse (100 Continue): wait for the final answer
-
-    def _on_read_timeout(self) -> None:
-        self._fail(httpx.ReadTimeout("timed out"))
-
-    def _fail(self, error: Exception) -> None:
-        waiter = self._waiter
-        if waiter is not None and not waiter.done():
-            waiter.set_exception(error)
-        self.close()
-
-    async def exchange(
-        self,
-        method: bytes,
-        target: bytes,
-        headers: list[tuple[bytes, bytes]],
-        body: bytes,
-        *,
-        timeouts: Timeouts,
-    ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
-        transport = self._transport
-        if transport is None or self.closed:
-            raise httpx.RemoteProtocolError("Server disconnected without sending a response.")
-        conn = self._h11
-        try:
-            data = conn.send(h11.Request(method=method, target=target, headers=headers))
-            assert data is not None
-            if body:
-                data += conn.send(h11.Data(data=body)) or b""
-            data += conn.send(h11.EndOfMessage()) or b""
-        except h11.LocalProtocolError as exc:
-            self.close()
-            raise httpx.LocalProtocolError(str(exc)) from exc
-        self._status, self._headers, self._chunks = 0, [], []
-        waiter: _Waiter = self._loop.create_future()
-        self._waiter = waiter
-        transport.write(data)
-        if self._write_paused is not None:  # a large body the peer is not reading
-            try:
-                async with asyncio.timeout(timeouts.get("write")):
-                    await self._write_paused
-            except TimeoutError:
-                self.close()
-                raise httpx.WriteTimeout("timed out") from None
-        self._read_timeout = timeouts.get("read")
-        if self._read_timeout is not None:
-            self._timer = self._loop.call_later(self._read_timeout, self._on_read_timeout)
-        try:
-            result = await waiter
-        except BaseException:
-            self.close()  # cancelled or failed mid-exchange: the stream's state is unknown
-            raise
-        finally:
-            self._waiter = None
-            if self._timer is not None:
-                self._timer.cancel()
-                self._timer = None
-        if conn.our_state is h11.DONE and conn.their_state is h11.DONE:
-            conn.start_next_cycle()
-        else:  # "Connection: close", or an answer sent before the request was complete
-            self.close()
-        return result
-
-    @property
-    def reusable(self) -> bool:
-        return not self.closed and self._h11.our_state is h11.IDLE
-
-    def close(self) -> None:
-        self.closed = True
-        if self._transport is not None:
-            self._transport.close()
+from . import http11
 
 
 class AsyncioTransport(httpx.AsyncBaseTransport):
-    """A keep-alive HTTP/1.1 connection pool on asyncio, behind httpx's transport interface."""
+    """An ``httpx.AsyncBaseTransport`` on aiocognito's own HTTP/1.1 connection pool."""
 
     def __init__(
         self,
+        pool: http11.ConnectionPool | None = None,
         *,
         ssl_context: ssl.SSLContext | None = None,
         max_connections: int = 100,
         keepalive_expiry: float = 5.0,
     ) -> None:
-        self._ssl = ssl_context
-        self._max_connections = max_connections
-        self._keepalive_expiry = keepalive_expiry
-        self._slots: asyncio.Semaphore | None = None
-        self._idle: dict[Origin, list[_Connection]] = {}
-        self._busy: set[_Connection] = set()
-        self._closed = False
-
-    @property
-    def connections_in_use(self) -> int:
-        """Connections carrying an exchange now (0 when every call has ended)."""
-        return len(self._busy)
-
-    @property
-    def idle_connections(self) -> int:
-        return sum(len(conns) for conns in self._idle.values())
+        """Send through ``pool``, or a new pool with these settings."""
+        self.pool = pool or http11.ConnectionPool(
+            ssl_context=ssl_context,
+            max_connections=max_connections,
+            keepalive_expiry=keepalive_expiry,
+        )
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         url = request.url
         origin = (url.scheme, url.host, url.port or (443 if url.scheme == "https" else 80))
         body = await request.aread()
-        timeouts: Timeouts = request.extensions.get("timeout", _NO_TIMEOUTS)
-        headers = request.headers.raw
-        status, response_headers, content = await self.exchange(
-            origin, request.method.encode(), url.raw_path, headers, body, timeouts=timeouts
-        )
+        timeouts: http11.Timeouts = request.extensions.get("timeout", {})
+        try:
+            status, headers, content = await self.pool.exchange(
+                origin,
+                request.method.encode(),
+                url.raw_path,
+                request.headers.raw,
+                body,
+                timeouts=timeouts,
+            )
+        except http11.HTTPFailure as exc:
+            # The httpx exception of the same name (ConnectError, ReadTimeout, ...).
+            error: type[httpx.TransportError] = getattr(httpx, type(exc).__name__)
+            raise error(str(exc), request=request) from exc.__cause__
         return httpx.Response(
             status,
-            headers=response_headers,
+            headers=headers,
             content=content,
             extensions={"http_version": b"HTTP/1.1"},
+            request=request,
         )
 
-    async def exchange(
-        self,
-        origin: Origin,
-        method: bytes,
-        target: bytes,
-        headers: list[tuple[bytes, bytes]],
-        body: bytes,
-        *,
-        timeouts: Timeouts = _NO_TIMEOUTS,
-    ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
-        """Send one request (headers must include Host) and return status, headers and body."""
-        if self._closed:
-            raise RuntimeError("the transport is closed")
-        slots = self._slots
-        if slots is None:
-            slots = self._slots = asyncio.Semaphore(self._max_connections)
-        if slots.locked():
-            try:
-                async with asyncio.timeout(timeouts.get("pool")):
-                    await slots.acquire()
-            except TimeoutError:
-                raise httpx.PoolTimeout("no connection free within the pool timeout") from None
-        else:
-            await slots.acquire()
-        try:
-            connection = self._idle_connection(origin) or await self._connect(origin, timeouts)
-            self._busy.add(connection)
-            try:
-                result = await connection.exchange(method, target, headers, body, timeouts=timeouts)
-            finally:
-                self._busy.discard(connection)
-            if connection.reusable and not self._closed:
-                connection.idle_since = time.monotonic()
-                self._idle.setdefault(origin, []).append(connection)
-            return result
-        finally:
-            slots.release()
-
-    def _idle_connection(self, origin: Origin) -> _Connection | None:
-        connections = self._idle.get(origin)
-        if not connections:
-            return None
-        expired = time.monotonic() - self._keepalive_expiry
-        while connections:
-            connection = connections.pop()  # the most recently used: the least likely stale
-            if connection.reusable and connection.idle_since >= expired:
-                return connection
-            connection.close()
-        return None
-
-    async def _connect(self, origin: Origin, timeouts: Timeouts) -> _Connection:
-        scheme, host, port = origin
-        loop = asyncio.get_running_loop()
-        tls: Any = None
-        if scheme == "https":
-            tls = self._ssl or ssl.create_default_context()
-        connection = _Connection(loop)
-        try:
-            async with asyncio.timeout(timeouts.get("connect")):
-                await loop.create_connection(
-                    lambda: connection,
-                    host,
-                    port,
-                    ssl=tls,
-                    server_hostname=host if tls is not None else None,
-                )
-        except TimeoutError:
-            connection.close()
-            raise httpx.ConnectTimeout("timed out") from None
-        except OSError as exc:  # ssl.SSLError included
-            connection.close()
-            raise httpx.ConnectError(str(exc) or type(exc).__name__) from exc
-        return connection
-
     async def aclose(self) -> None:
-        self._closed = True
-        for connections in self._idle.values():
-            for connection in connections:
-                connection.close()
-        self._idle.clear()
-        for connection in list(self._busy):
-            connection.close()
+        await self.pool.aclose()
