@@ -6,8 +6,9 @@ would import themselves.
 
 IMPORTS = {
     "aiocognito": "from aiocognito import CognitoIdentityProviderClient",
+    "aiocognito+httpcore": "from aiocognito import CognitoIdentityProviderClient; import httpx",
     "aiocognito+aiohttp": (
-        "from aiocognito import CognitoIdentityProviderClient; import httpx; "
+        "from aiocognito import CognitoIdentityProviderClient; "
         "from httpx_aiohttp import AiohttpTransport"
     ),
     "aiobotocore": "from aiobotocore.session import get_session",

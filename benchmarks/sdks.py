@@ -3,9 +3,11 @@
 Every adapter makes the same three calls with the same inputs (``payloads.REQUESTS``), in the
 configuration that is fastest for that client while still doing what a user's code does:
 
-- ``aiocognito``: ``CognitoIdentityProviderClient`` with its own default httpx client.
-- ``aiocognito+aiohttp``: the same, given ``httpx.AsyncClient(transport=AiohttpTransport())``
-  from ``httpx-aiohttp``.
+- ``aiocognito``: ``CognitoIdentityProviderClient`` as constructed by default: its own httpx
+  client on its own HTTP/1.1 transport (asyncio + h11).
+- ``aiocognito+httpcore``: the same with ``transport=httpx.AsyncHTTPTransport()``, httpx's
+  default transport (what the client used before it had its own).
+- ``aiocognito+aiohttp``: the same with ``transport=AiohttpTransport()`` from ``httpx-aiohttp``.
 - ``aiobotocore``: ``get_session().create_client("cognito-idp", ...)``, entered.
 - ``capo``: ``AsyncCognitoIdentityProviderClient`` (capo-cognito-identity-provider). capo signs
   every operation when it has credentials, InitiateAuth included, although the model marks it
@@ -153,26 +155,24 @@ def _text(value: Any) -> str:
 class AioCognito(Adapter):
     name = "aiocognito"
 
-    def _http_client(self) -> Any:
+    def _transport(self) -> Any:
+        """None: the client's own transport (HTTP/1.1 on asyncio)."""
         return None
 
     async def open(self) -> None:
         from aiocognito import CognitoIdentityProviderClient
 
-        self.http = self._http_client()
         self.client = CognitoIdentityProviderClient(
             region=P.REGION,
             endpoint_url=self.endpoint,
             credentials=StaticCredentials(),
-            http_client=self.http,
+            transport=self._transport(),
         )
         await self.client.__aenter__()
         self.auth_parameters = {"USERNAME": P.USERNAME, "PASSWORD": P.PASSWORD}
 
     async def close(self) -> None:
         await self.client.close()
-        if self.http is not None:
-            await self.http.aclose()
 
     async def initiate_auth(self) -> Any:
         return await self.client.initiate_auth(
@@ -188,17 +188,24 @@ class AioCognito(Adapter):
         return await self.client.list_users(user_pool_id=P.USER_POOL_ID, limit=P.LIST_LIMIT)
 
 
+class AioCognitoHttpcore(AioCognito):
+    name = "aiocognito+httpcore"
+
+    def _transport(self) -> Any:
+        import httpx
+
+        return httpx.AsyncHTTPTransport()
+
+
 class AioCognitoAiohttp(AioCognito):
     name = "aiocognito+aiohttp"
 
-    def _http_client(self) -> Any:
-        import httpx
+    def _transport(self) -> Any:
         from httpx_aiohttp import AiohttpTransport
 
-        return httpx.AsyncClient(transport=AiohttpTransport())
+        return AiohttpTransport()
 
 
-# -- aiobotocore --------------------------------------------------------------------------------
 class AioBotocore(Adapter):
     name = "aiobotocore"
     style = "wire"
@@ -399,6 +406,7 @@ ADAPTERS: dict[str, type[Adapter]] = {
     cls.name: cls
     for cls in (
         AioCognito,
+        AioCognitoHttpcore,
         AioCognitoAiohttp,
         AioBotocore,
         Capo,
