@@ -19,6 +19,7 @@ import respx
 
 import aiocognito
 from aiocognito import CognitoIdentityProviderClient
+from aiocognito._core import http11
 from aiocognito._core.transport import AsyncioTransport
 
 BODY = json.dumps({"AuthenticationResult": {"AccessToken": "token", "ExpiresIn": 3600}}).encode()
@@ -93,8 +94,20 @@ async def raw_server() -> AsyncIterator[RawServer]:
     await server.stop()
 
 
+@pytest.fixture(params=sorted(http11.CODECS))
+def parser(request: pytest.FixtureRequest) -> str:
+    """Each parser installed: httptools (speedups extra) and h11."""
+    name: str = request.param
+    return name
+
+
 def client_for(url: str, **kwargs: Any) -> CognitoIdentityProviderClient:
     return CognitoIdentityProviderClient(region="eu-west-1", endpoint_url=url, **kwargs)
+
+
+def parsed_by(parser: str, url: str, **kwargs: Any) -> CognitoIdentityProviderClient:
+    """A client on its own transport, answers read by ``parser``."""
+    return client_for(url, transport=AsyncioTransport(parser=parser), **kwargs)
 
 
 async def sign_in(client: CognitoIdentityProviderClient) -> Any:
@@ -116,7 +129,7 @@ async def test_the_default_client_uses_it_and_keeps_one_connection(raw_server: R
     assert b"X-Amz-Target: AWSCognitoIdentityProviderService.InitiateAuth" in head
 
 
-async def test_chunked_answer(raw_server: RawServer) -> None:
+async def test_chunked_answer(raw_server: RawServer, parser: str) -> None:
     chunked = (
         b"HTTP/1.1 200 OK\r\nContent-Type: application/x-amz-json-1.1\r\n"
         b"Transfer-Encoding: chunked\r\n\r\n"
@@ -124,24 +137,26 @@ async def test_chunked_answer(raw_server: RawServer) -> None:
         + b"0\r\n\r\n"
     )
     raw_server.replies = [lambda _: chunked, lambda _: answer()]
-    async with client_for(raw_server.url) as client:
+    async with parsed_by(parser, raw_server.url) as client:
         first = await sign_in(client)
         second = await sign_in(client)
     assert first == second
     assert raw_server.accepted == 1  # a chunked answer leaves the connection reusable
 
 
-async def test_connection_close_answer_then_a_new_connection(raw_server: RawServer) -> None:
+async def test_connection_close_answer_then_a_new_connection(
+    raw_server: RawServer, parser: str
+) -> None:
     raw_server.replies = [lambda _: answer(headers="Connection: close\r\n")]
-    async with client_for(raw_server.url) as client:
+    async with parsed_by(parser, raw_server.url) as client:
         await sign_in(client)
         await sign_in(client)
     assert raw_server.accepted == 2
 
 
-async def test_server_closing_idle_connections(raw_server: RawServer) -> None:
+async def test_server_closing_idle_connections(raw_server: RawServer, parser: str) -> None:
     raw_server.close_after_answer = True
-    async with client_for(raw_server.url) as client:
+    async with parsed_by(parser, raw_server.url) as client:
         for _ in range(3):
             await sign_in(client)
             await asyncio.sleep(0.05)  # the close reaches the client while the connection idles
@@ -157,11 +172,11 @@ async def test_keepalive_expiry(raw_server: RawServer) -> None:
     assert raw_server.accepted == 2
 
 
-async def test_gzip_answer_is_decoded(raw_server: RawServer) -> None:
+async def test_gzip_answer_is_decoded(raw_server: RawServer, parser: str) -> None:
     raw_server.replies = [
         lambda _: answer(gzip.compress(BODY), headers="Content-Encoding: gzip\r\n")
     ]
-    async with client_for(raw_server.url) as client:
+    async with parsed_by(parser, raw_server.url) as client:
         result = await sign_in(client)
     assert result.authentication_result is not None
     assert result.authentication_result.access_token == "token"
@@ -198,8 +213,8 @@ async def test_pool_timeout(raw_server: RawServer) -> None:
         await sign_in(client)
 
 
-async def test_as_an_httpx_transport(raw_server: RawServer) -> None:
-    async with httpx.AsyncClient(transport=AsyncioTransport()) as http:
+async def test_as_an_httpx_transport(raw_server: RawServer, parser: str) -> None:
+    async with httpx.AsyncClient(transport=AsyncioTransport(parser=parser)) as http:
         response = await http.get(raw_server.url + "/path?q=1", headers={"X-Test": "yes"})
         assert response.status_code == 200
         assert response.json() == json.loads(BODY)
@@ -325,3 +340,47 @@ def test_a_call_on_the_default_transport_does_not_import_httpx() -> None:
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+async def test_body_delimited_by_the_connection_end(raw_server: RawServer, parser: str) -> None:
+    raw_server.replies = [lambda _: b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n" + BODY]
+    raw_server.close_after_answer = True
+    async with parsed_by(parser, raw_server.url) as client:
+        result = await sign_in(client)
+    assert result.authentication_result is not None
+
+
+async def test_interim_answer_then_the_final_one(raw_server: RawServer, parser: str) -> None:
+    raw_server.replies = [lambda _: b"HTTP/1.1 100 Continue\r\n\r\n" + answer()]
+    async with parsed_by(parser, raw_server.url) as client:
+        result = await sign_in(client)
+        await sign_in(client)
+    assert result.authentication_result is not None
+    assert raw_server.accepted == 1
+
+
+async def test_a_header_with_a_line_break_is_never_sent(parser: str) -> None:
+    pool = http11.ConnectionPool(parser=parser)
+    server = RawServer()
+    await server.start()
+    try:
+        port = int(server.url.rsplit(":", 1)[1])
+        with pytest.raises(http11.LocalProtocolError):
+            await pool.exchange(
+                ("http", "127.0.0.1", port),
+                b"POST",
+                b"/",
+                [(b"Host", b"x"), (b"X-Test", b"a\r\nInjected: yes")],
+                b"",
+            )
+        assert server.heads == []
+    finally:
+        await pool.aclose()
+        await server.stop()
+
+
+async def test_a_malformed_answer_is_a_protocol_error(raw_server: RawServer, parser: str) -> None:
+    raw_server.replies = [lambda _: b"HTTP/1.1 2OO OK\r\nContent-Length: 0\r\n\r\n"]
+    async with parsed_by(parser, raw_server.url, max_attempts=1) as client:
+        with pytest.raises(aiocognito.TransportError, match="RemoteProtocolError"):
+            await sign_in(client)

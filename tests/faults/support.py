@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 import httpx
 
 from aiocognito import CognitoIdentityProviderClient
+from aiocognito._core.transport import AsyncioTransport
 
 PASSWORD = "Pa55word-NEVER-LOGGED!"
 ACCESS_TOKEN = "eyJ-ACCESS-TOKEN-NEVER-LOGGED"
@@ -71,13 +72,18 @@ async def login(client: CognitoIdentityProviderClient, guard: float = GUARD) -> 
     )
 
 
-TRANSPORTS = ("asyncio", "httpcore")
-"""What the suite runs over: the client's own transport, and httpx's default one (httpcore)
-given as ``transport=``, which goes through the same client code with a pool of its own."""
+TRANSPORTS = ("asyncio", "asyncio-h11", "httpcore")
+"""What the suite runs over: the client's own transport with its default parser (httptools when
+installed) and with h11, and httpx's default transport (httpcore) given as ``transport=``,
+which goes through the same client code with a pool of its own."""
 
 
 def transport_for(name: str) -> httpx.AsyncBaseTransport | None:
-    return None if name == "asyncio" else httpx.AsyncHTTPTransport()
+    if name == "asyncio":
+        return None
+    if name == "asyncio-h11":
+        return AsyncioTransport(parser="h11")
+    return httpx.AsyncHTTPTransport()
 
 
 def open_connections(client: CognitoIdentityProviderClient) -> list[Any]:

@@ -4,7 +4,8 @@ httpx's default transport (httpcore) costs several times more CPU per request th
 a call, and its pool does work proportional to queued requests times connections each time a
 request starts or ends, so it slows down as concurrency grows. This pool does what an AWS JSON
 client needs and nothing else: keep-alive connections per origin, a limit on connections, TLS,
-connect/read/write/pool timeouts. h11 parses and writes the messages. It needs no httpx, so a
+connect/read/write/pool timeouts. httptools (llhttp, from the ``speedups`` extra) parses the
+answers when installed, h11 otherwise (it comes with httpx). It needs no httpx, so a
 client that does not use httpx does not import it; ``transport.AsyncioTransport`` puts it behind
 httpx's transport interface.
 
@@ -16,6 +17,8 @@ exceptions below, named after httpx's equivalents.
 from __future__ import annotations
 
 import asyncio
+import importlib
+import re
 import ssl
 import time
 from collections.abc import Mapping
@@ -74,19 +77,175 @@ class LocalProtocolError(HTTPFailure):
 
 
 _Waiter = asyncio.Future[tuple[int, list[tuple[bytes, bytes]], bytes]]
+Answer = tuple[int, list[tuple[bytes, bytes]], bytes]
+"""Status, headers (names in lower case), body."""
+
+
+class _H11Codec:
+    """Requests written and answers read by h11 (pure Python)."""
+
+    name = "h11"
+
+    def __init__(self) -> None:
+        self._conn = h11.Connection(h11.CLIENT)
+        self._status = 0
+        self._headers: list[tuple[bytes, bytes]] = []
+        self._chunks: list[bytes] = []
+
+    @property
+    def answer_started(self) -> bool:
+        return self._status != 0
+
+    def request(
+        self, method: bytes, target: bytes, headers: list[tuple[bytes, bytes]], body: bytes
+    ) -> bytes:
+        conn = self._conn
+        self._status, self._headers, self._chunks = 0, [], []
+        try:
+            data = conn.send(h11.Request(method=method, target=target, headers=headers)) or b""
+            if body:
+                data += conn.send(h11.Data(data=body)) or b""
+            return data + (conn.send(h11.EndOfMessage()) or b"")
+        except h11.LocalProtocolError as exc:
+            raise LocalProtocolError(str(exc)) from exc
+
+    def feed(self, data: bytes) -> Answer | None:
+        """The answer once ``data`` completes it."""
+        try:
+            self._conn.receive_data(data)
+            return self._read_events()
+        except h11.RemoteProtocolError as exc:
+            raise RemoteProtocolError(str(exc) or "malformed HTTP response") from exc
+
+    def _read_events(self) -> Answer | None:
+        conn = self._conn
+        while True:
+            event = conn.next_event()
+            if event is h11.NEED_DATA or event is h11.PAUSED:
+                return None
+            if isinstance(event, h11.Data):
+                self._chunks.append(bytes(event.data))
+            elif isinstance(event, h11.Response):
+                self._status = event.status_code
+                self._headers = list(event.headers)
+            elif isinstance(event, h11.EndOfMessage):
+                return self._status, self._headers, b"".join(self._chunks)
+            elif isinstance(event, h11.ConnectionClosed):
+                return None
+            # h11.InformationalResponse (100 Continue): wait for the final answer
+
+    def eof(self) -> Answer | None:
+        """The answer, if the end of the connection completes it (no length given)."""
+        try:
+            return self.feed(b"")
+        except RemoteProtocolError:
+            return None
+
+    def next_cycle(self) -> bool:
+        """After an answer: whether the connection can carry another exchange."""
+        conn = self._conn
+        if conn.our_state is h11.DONE and conn.their_state is h11.DONE:
+            conn.start_next_cycle()
+            return True
+        return False  # "Connection: close", or an answer sent before the request was complete
+
+
+class _HttptoolsCodec:
+    """Answers read by httptools (llhttp, in C); requests written here, checked for CR/LF."""
+
+    name = "httptools"
+
+    def __init__(self) -> None:
+        self._parser = _httptools.HttpResponseParser(self)
+        self._status = 0
+        self._headers: list[tuple[bytes, bytes]] = []
+        self._chunks: list[bytes] = []
+        self._answer: Answer | None = None
+        self._keep_alive = False
+
+    @property
+    def answer_started(self) -> bool:
+        return self._status != 0
+
+    def request(
+        self, method: bytes, target: bytes, headers: list[tuple[bytes, bytes]], body: bytes
+    ) -> bytes:
+        self._status, self._headers, self._chunks, self._answer = 0, [], [], None
+        lines = [method + b" " + target + b" HTTP/1.1"]
+        for name, value in headers:
+            # A CR or LF would end the header early and let a value forge others.
+            if not name or _UNSAFE.search(name) or _UNSAFE_VALUE.search(value):
+                raise LocalProtocolError(f"illegal header {name!r}")
+            lines.append(name + b": " + value)
+        lines.append(b"")
+        lines.append(body)
+        return b"\r\n".join(lines)
+
+    # httptools callbacks
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self._headers.append((name.lower(), value))
+
+    def on_headers_complete(self) -> None:
+        self._status = self._parser.get_status_code()
+
+    def on_body(self, body: bytes) -> None:
+        self._chunks.append(body)
+
+    def on_message_complete(self) -> None:
+        if self._status < 200:  # 100 Continue and friends: the final answer follows
+            self._status, self._headers, self._chunks = 0, [], []
+            return
+        self._answer = (self._status, self._headers, b"".join(self._chunks))
+        self._keep_alive = bool(self._parser.should_keep_alive())  # reset once this returns
+
+    def feed(self, data: bytes) -> Answer | None:
+        try:
+            self._parser.feed_data(data)
+        except _httptools.HttpParserError as exc:  # HttpParserUpgrade included
+            raise RemoteProtocolError(str(exc) or "malformed HTTP response") from exc
+        return self._answer
+
+    def eof(self) -> Answer | None:
+        if self._answer is not None or not self._status:
+            return self._answer
+        names = {name for name, _ in self._headers}
+        if b"content-length" in names or b"transfer-encoding" in names:
+            return None  # it said how long it would be: cut short
+        return self._status, self._headers, b"".join(self._chunks)
+
+    def next_cycle(self) -> bool:
+        return self._answer is not None and self._keep_alive
+
+
+_UNSAFE = re.compile(rb"[^!#$%&'*+\-.^_`|~0-9A-Za-z]")
+"""Anything but a token character (RFC 9110) in a header name."""
+_UNSAFE_VALUE = re.compile(rb"[\r\n\0]")
+
+
+def _import_httptools() -> Any:
+    try:
+        return importlib.import_module("httptools")
+    except ImportError:  # pragma: no cover - depends on the environment
+        return None
+
+
+_httptools: Any = _import_httptools()
+CODECS: dict[str, type[_H11Codec] | type[_HttptoolsCodec]] = {"h11": _H11Codec}
+if _httptools is not None:
+    CODECS["httptools"] = _HttptoolsCodec
+DEFAULT_CODEC = "httptools" if _httptools is not None else "h11"
+"""The fastest installed parser; ``ConnectionPool(parser=...)`` picks another."""
 
 
 class _Connection(asyncio.Protocol):
     """One HTTP/1.1 connection; one exchange at a time."""
 
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(self, loop: asyncio.AbstractEventLoop, codec: _H11Codec | _HttptoolsCodec) -> None:
         self._loop = loop
-        self._h11 = h11.Connection(h11.CLIENT)
+        self._codec = codec
         self._transport: asyncio.Transport | None = None
         self._waiter: _Waiter | None = None
-        self._status = 0
-        self._headers: list[tuple[bytes, bytes]] = []
-        self._chunks: list[bytes] = []
+        self._reusable = True
         self._timer: asyncio.TimerHandle | None = None
         self._read_timeout: float | None = None
         self._write_paused: asyncio.Future[None] | None = None
@@ -106,18 +265,19 @@ class _Connection(asyncio.Protocol):
             self._timer.cancel()
             self._timer = self._loop.call_later(self._read_timeout or 0, self._on_read_timeout)
         try:
-            self._h11.receive_data(data)
-            self._read_events()
-        except h11.RemoteProtocolError as exc:
-            self._fail(RemoteProtocolError(str(exc) or "malformed HTTP response"))
+            answer = self._codec.feed(data)
+        except RemoteProtocolError as exc:
+            self._fail(exc)
+            return
+        if answer is not None:
+            self._waiter.set_result(answer)
 
     def eof_received(self) -> bool:
-        if self._waiter is not None and not self._waiter.done():
-            try:  # a body delimited by the connection's end is complete now
-                self._h11.receive_data(b"")
-                self._read_events()
-            except h11.RemoteProtocolError:
-                pass
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            answer = self._codec.eof()  # a body delimited by the connection's end is complete
+            if answer is not None:
+                waiter.set_result(answer)
         return False
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -131,7 +291,7 @@ class _Connection(asyncio.Protocol):
         if exc is not None:
             error = ReadError(str(exc))
             error.__cause__ = exc
-        elif self._status:
+        elif self._codec.answer_started:
             error = RemoteProtocolError(
                 "peer closed connection without sending complete message body"
             )
@@ -148,27 +308,6 @@ class _Connection(asyncio.Protocol):
         self._write_paused = None
 
     # -- one exchange ----------------------------------------------------------------------
-    def _read_events(self) -> None:
-        conn = self._h11
-        while True:
-            event = conn.next_event()
-            if event is h11.NEED_DATA or event is h11.PAUSED:
-                return
-            if isinstance(event, h11.Data):
-                self._chunks.append(bytes(event.data))
-            elif isinstance(event, h11.Response):
-                self._status = event.status_code
-                self._headers = list(event.headers)
-            elif isinstance(event, h11.EndOfMessage):
-                body = b"".join(self._chunks)
-                waiter = self._waiter
-                if waiter is not None and not waiter.done():
-                    waiter.set_result((self._status, self._headers, body))
-                return
-            elif isinstance(event, h11.ConnectionClosed):
-                return
-            # h11.InformationalResponse (100 Continue): wait for the final answer
-
     def _on_read_timeout(self) -> None:
         self._fail(ReadTimeout("timed out"))
 
@@ -190,17 +329,12 @@ class _Connection(asyncio.Protocol):
         transport = self._transport
         if transport is None or self.closed:
             raise RemoteProtocolError("Server disconnected without sending a response.")
-        conn = self._h11
         try:
-            data = conn.send(h11.Request(method=method, target=target, headers=headers))
-            assert data is not None
-            if body:
-                data += conn.send(h11.Data(data=body)) or b""
-            data += conn.send(h11.EndOfMessage()) or b""
-        except h11.LocalProtocolError as exc:
+            data = self._codec.request(method, target, headers, body)
+        except LocalProtocolError:
             self.close()
-            raise LocalProtocolError(str(exc)) from exc
-        self._status, self._headers, self._chunks = 0, [], []
+            raise
+        self._reusable = False
         waiter: _Waiter = self._loop.create_future()
         self._waiter = waiter
         transport.write(data)
@@ -224,15 +358,14 @@ class _Connection(asyncio.Protocol):
             if self._timer is not None:
                 self._timer.cancel()
                 self._timer = None
-        if conn.our_state is h11.DONE and conn.their_state is h11.DONE:
-            conn.start_next_cycle()
-        else:  # "Connection: close", or an answer sent before the request was complete
+        self._reusable = self._codec.next_cycle()
+        if not self._reusable:
             self.close()
         return result
 
     @property
     def reusable(self) -> bool:
-        return not self.closed and self._h11.our_state is h11.IDLE
+        return self._reusable and not self.closed
 
     def close(self) -> None:
         self.closed = True
@@ -249,7 +382,15 @@ class ConnectionPool:
         ssl_context: ssl.SSLContext | None = None,
         max_connections: int = 100,
         keepalive_expiry: float = 5.0,
+        parser: str | None = None,
     ) -> None:
+        """Args:
+        ssl_context: for https origins; default: one verified context for the process.
+        max_connections: connections open at once; further requests wait (pool timeout).
+        keepalive_expiry: seconds an idle connection is kept for reuse.
+        parser: ``"httptools"`` or ``"h11"``; default: httptools when installed.
+        """
+        self._codec = CODECS[parser or DEFAULT_CODEC]
         self._ssl = ssl_context
         self._max_connections = max_connections
         self._keepalive_expiry = keepalive_expiry
@@ -323,7 +464,7 @@ class ConnectionPool:
         tls: Any = None
         if scheme == "https":
             tls = self._ssl or shared_ssl_context()
-        connection = _Connection(loop)
+        connection = _Connection(loop, self._codec())
         try:
             async with asyncio.timeout(timeouts.get("connect")):
                 await loop.create_connection(

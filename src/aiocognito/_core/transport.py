@@ -24,12 +24,14 @@ class AsyncioTransport(httpx.AsyncBaseTransport):
         ssl_context: ssl.SSLContext | None = None,
         max_connections: int = 100,
         keepalive_expiry: float = 5.0,
+        parser: str | None = None,
     ) -> None:
-        """Send through ``pool``, or a new pool with these settings."""
+        """Send through ``pool``, or a new pool with these settings (see ``ConnectionPool``)."""
         self.pool = pool or http11.ConnectionPool(
             ssl_context=ssl_context,
             max_connections=max_connections,
             keepalive_expiry=keepalive_expiry,
+            parser=parser,
         )
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
