@@ -50,6 +50,9 @@ async def test_signed_request_carries_a_valid_sigv4_signature(
     # The server checks the headers the signature lists; httpx may add others after signing.
     signed = auth.split("SignedHeaders=")[1].split(",")[0].split(";")
     assert {"host", "x-amz-date", "x-amz-target", "content-type"} <= set(signed)
+    # Per-attempt bookkeeping travels unsigned (less work for the signer; SigV4 does not ask).
+    assert not {"user-agent", "amz-sdk-invocation-id", "amz-sdk-request"} & set(signed)
+    assert sent.headers["amz-sdk-request"] == "attempt=1; max=3"
     headers = {
         k: v
         for k, v in sent.headers.items()

@@ -7,7 +7,7 @@ signs users in never imports botocore at all.
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from .errors import NoCredentialsError
 
@@ -26,6 +26,12 @@ class CredentialsLike(Protocol):
 
     @property
     def token(self) -> str | None: ...
+
+
+_UNSIGNED = frozenset({"user-agent", "amz-sdk-invocation-id", "amz-sdk-request"})
+"""Sent but not signed: SigV4 needs host, the X-Amz-* headers and the body signed, and every
+signed header is work for botocore's signer (User-Agent it skips itself)."""
+_ADDED = ("X-Amz-Date", "X-Amz-Security-Token", "Authorization")
 
 
 class Signer:
@@ -90,7 +96,10 @@ class Signer:
         from botocore.auth import SigV4Auth
         from botocore.awsrequest import AWSRequest
 
-        request = AWSRequest(method="POST", url=url, data=body, headers=headers)
+        signed = {k: v for k, v in headers.items() if k.lower() not in _UNSIGNED}
+        request = AWSRequest(method="POST", url=url, data=body, headers=signed)
         SigV4Auth(frozen, self._service, self._region).add_auth(request)
-        signed: dict[str, Any] = dict(request.headers.items())
-        return signed
+        # Only what signing added; reading botocore's email-based headers back costs more
+        # than the rest of the call.
+        added = {name: request.headers[name] for name in _ADDED if name in request.headers}
+        return {**headers, **added}
