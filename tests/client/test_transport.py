@@ -292,8 +292,9 @@ async def test_a_given_transport_is_closed_with_the_client(raw_server: RawServer
         )
 
 
-def test_a_call_on_the_default_transport_does_not_import_httpx() -> None:
-    """httpx is most of the import cost; the default path must not need it."""
+def test_calls_on_the_default_transport_do_not_import_httpx() -> None:
+    """httpx is most of the import cost; the default path must not need it. Nor does a signed
+    call with explicit keys need botocore's credential module (~1.6 MB)."""
     import os
     import subprocess
     import sys
@@ -306,10 +307,16 @@ def test_a_call_on_the_default_transport_does_not_import_httpx() -> None:
         BODY = json.dumps({"AuthenticationResult": {"AccessToken": "t"}}).encode()
 
         async def serve(reader, writer):
-            await reader.readuntil(b"\\r\\n\\r\\n")
-            writer.write(b"HTTP/1.1 200 OK\\r\\nContent-Length: %d\\r\\n\\r\\n" % len(BODY) + BODY)
-            await writer.drain()
-            writer.close()
+            while True:
+                head = await reader.readuntil(b"\\r\\n\\r\\n")
+                length = int(head.lower().split(b"content-length: ")[1].split(b"\\r")[0])
+                await reader.readexactly(length)
+                reply = b"HTTP/1.1 200 OK\\r\\nContent-Length: %d\\r\\n\\r\\n" % len(BODY)
+                writer.write(reply + BODY)
+                await writer.drain()
+
+        class Keys:
+            access_key, secret_key, token = "AKIDEXAMPLE", "secret", None
 
         async def main():
             from aiocognito import CognitoIdentityProviderClient
@@ -317,14 +324,19 @@ def test_a_call_on_the_default_transport_does_not_import_httpx() -> None:
             server = await asyncio.start_server(serve, "127.0.0.1", 0)
             port = server.sockets[0].getsockname()[1]
             async with CognitoIdentityProviderClient(
-                region="eu-west-1", endpoint_url=f"http://127.0.0.1:{port}"
+                region="eu-west-1", endpoint_url=f"http://127.0.0.1:{port}", credentials=Keys()
             ) as client:
                 result = await client.initiate_auth(
                     auth_flow="USER_PASSWORD_AUTH", client_id="c", auth_parameters={}
                 )
+                await client.admin_add_user_to_group(
+                    user_pool_id="eu-west-1_x", username="u", group_name="g"
+                )
             server.close()
             assert result.authentication_result.access_token == "t"
-            print(sorted(m for m in ("httpx", "httpcore", "anyio") if m in sys.modules))
+            assert "botocore.auth" in sys.modules  # it did sign
+            loaded = ("httpx", "httpcore", "anyio", "botocore.credentials", "botocore.session")
+            print(sorted(m for m in loaded if m in sys.modules))
 
         asyncio.run(main())
         """

@@ -22,11 +22,12 @@ import re
 import ssl
 import time
 from collections.abc import Mapping
-from typing import Any
-
-import h11
+from typing import TYPE_CHECKING, Any
 
 from .config import shared_ssl_context
+
+if TYPE_CHECKING:
+    import h11 as _h11
 
 Origin = tuple[str, str, int]
 """Scheme, host, port."""
@@ -87,7 +88,10 @@ class _H11Codec:
     name = "h11"
 
     def __init__(self) -> None:
-        self._conn = h11.Connection(h11.CLIENT)
+        global _h11  # imported with the first connection that uses it  # noqa: PLW0603
+        import h11 as _h11
+
+        self._conn = _h11.Connection(_h11.CLIENT)
         self._status = 0
         self._headers: list[tuple[bytes, bytes]] = []
         self._chunks: list[bytes] = []
@@ -102,11 +106,11 @@ class _H11Codec:
         conn = self._conn
         self._status, self._headers, self._chunks = 0, [], []
         try:
-            data = conn.send(h11.Request(method=method, target=target, headers=headers)) or b""
+            data = conn.send(_h11.Request(method=method, target=target, headers=headers)) or b""
             if body:
-                data += conn.send(h11.Data(data=body)) or b""
-            return data + (conn.send(h11.EndOfMessage()) or b"")
-        except h11.LocalProtocolError as exc:
+                data += conn.send(_h11.Data(data=body)) or b""
+            return data + (conn.send(_h11.EndOfMessage()) or b"")
+        except _h11.LocalProtocolError as exc:
             raise LocalProtocolError(str(exc)) from exc
 
     def feed(self, data: bytes) -> Answer | None:
@@ -114,25 +118,25 @@ class _H11Codec:
         try:
             self._conn.receive_data(data)
             return self._read_events()
-        except h11.RemoteProtocolError as exc:
+        except _h11.RemoteProtocolError as exc:
             raise RemoteProtocolError(str(exc) or "malformed HTTP response") from exc
 
     def _read_events(self) -> Answer | None:
         conn = self._conn
         while True:
             event = conn.next_event()
-            if event is h11.NEED_DATA or event is h11.PAUSED:
+            if event is _h11.NEED_DATA or event is _h11.PAUSED:
                 return None
-            if isinstance(event, h11.Data):
+            if isinstance(event, _h11.Data):
                 self._chunks.append(bytes(event.data))
-            elif isinstance(event, h11.Response):
+            elif isinstance(event, _h11.Response):
                 self._status = event.status_code
                 self._headers = list(event.headers)
-            elif isinstance(event, h11.EndOfMessage):
+            elif isinstance(event, _h11.EndOfMessage):
                 return self._status, self._headers, b"".join(self._chunks)
-            elif isinstance(event, h11.ConnectionClosed):
+            elif isinstance(event, _h11.ConnectionClosed):
                 return None
-            # h11.InformationalResponse (100 Continue): wait for the final answer
+            # _h11.InformationalResponse (100 Continue): wait for the final answer
 
     def eof(self) -> Answer | None:
         """The answer, if the end of the connection completes it (no length given)."""
@@ -144,7 +148,7 @@ class _H11Codec:
     def next_cycle(self) -> bool:
         """After an answer: whether the connection can carry another exchange."""
         conn = self._conn
-        if conn.our_state is h11.DONE and conn.their_state is h11.DONE:
+        if conn.our_state is _h11.DONE and conn.their_state is _h11.DONE:
             conn.start_next_cycle()
             return True
         return False  # "Connection: close", or an answer sent before the request was complete

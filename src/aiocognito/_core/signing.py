@@ -7,12 +7,12 @@ signs users in never imports botocore at all.
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, cast
 
 from .errors import NoCredentialsError
 
 if TYPE_CHECKING:
-    from botocore.credentials import Credentials, ReadOnlyCredentials
+    from botocore.credentials import Credentials
 
 
 class CredentialsLike(Protocol):
@@ -26,6 +26,30 @@ class CredentialsLike(Protocol):
 
     @property
     def token(self) -> str | None: ...
+
+
+class Frozen(NamedTuple):
+    """One consistent set of keys, shaped like botocore's ``ReadOnlyCredentials``."""
+
+    access_key: str
+    secret_key: str
+    token: str | None
+
+
+class _CredentialSource(Protocol):
+    """botocore's ``Credentials`` (and ``RefreshableCredentials``), or ``_Static``."""
+
+    def get_frozen_credentials(self) -> Any: ...
+
+
+class _Static:
+    """Keys given to the client: no botocore credential module needed (it weighs ~1.6 MB)."""
+
+    def __init__(self, given: CredentialsLike) -> None:
+        self._frozen = Frozen(given.access_key, given.secret_key, given.token)
+
+    def get_frozen_credentials(self) -> Frozen:
+        return self._frozen
 
 
 _UNSIGNED = frozenset({"user-agent", "amz-sdk-invocation-id", "amz-sdk-request"})
@@ -49,17 +73,15 @@ class Signer:
         self._region = region
         self._given = credentials
         self._profile = profile
-        self._credentials: Credentials | None = None
+        self._credentials: _CredentialSource | None = None
         self._lock = asyncio.Lock()
 
-    async def _resolve(self) -> Credentials:
-        from botocore.credentials import Credentials
-
-        if self._given is not None:
-            given = self._given
-            if isinstance(given, Credentials):
-                return given
-            return Credentials(given.access_key, given.secret_key, given.token)
+    async def _resolve(self) -> _CredentialSource:
+        given = self._given
+        if given is not None:
+            if hasattr(given, "get_frozen_credentials"):  # botocore's, refreshable ones included
+                return cast("_CredentialSource", given)
+            return _Static(given)
         import botocore.session
 
         session = botocore.session.Session(profile=self._profile)
@@ -72,7 +94,7 @@ class Signer:
             )
         return found
 
-    async def frozen(self) -> ReadOnlyCredentials:
+    async def frozen(self) -> Frozen:
         """Current credentials, refreshed (in a worker thread) when they are about to expire."""
         if self._credentials is None:
             async with self._lock:
@@ -81,8 +103,10 @@ class Signer:
         creds = self._credentials
         refresh_needed = getattr(creds, "refresh_needed", None)
         if refresh_needed is not None and refresh_needed():
-            return await asyncio.to_thread(creds.get_frozen_credentials)
-        return creds.get_frozen_credentials()
+            frozen = await asyncio.to_thread(creds.get_frozen_credentials)
+        else:
+            frozen = creds.get_frozen_credentials()
+        return Frozen(frozen.access_key, frozen.secret_key, frozen.token)
 
     async def sign(self, url: str, headers: dict[str, str], body: bytes) -> dict[str, str]:
         """Headers with ``Authorization``, ``X-Amz-Date`` (and the session token) added."""
@@ -98,7 +122,9 @@ class Signer:
 
         signed = {k: v for k, v in headers.items() if k.lower() not in _UNSIGNED}
         request = AWSRequest(method="POST", url=url, data=body, headers=signed)
-        SigV4Auth(frozen, self._service, self._region).add_auth(request)
+        # SigV4Auth reads access_key, secret_key and token, which Frozen has.
+        keys = cast("Credentials", frozen)
+        SigV4Auth(keys, self._service, self._region).add_auth(request)
         # Only what signing added; reading botocore's email-based headers back costs more
         # than the rest of the call.
         added = {name: request.headers[name] for name in _ADDED if name in request.headers}
