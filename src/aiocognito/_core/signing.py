@@ -55,7 +55,6 @@ class _Static:
 _UNSIGNED = frozenset({"user-agent", "amz-sdk-invocation-id", "amz-sdk-request"})
 """Sent but not signed: SigV4 needs host, the X-Amz-* headers and the body signed, and every
 signed header is work for botocore's signer (User-Agent it skips itself)."""
-_ADDED = ("X-Amz-Date", "X-Amz-Security-Token", "Authorization")
 
 
 class Signer:
@@ -125,7 +124,14 @@ class Signer:
         # SigV4Auth reads access_key, secret_key and token, which Frozen has.
         keys = cast("Credentials", frozen)
         SigV4Auth(keys, self._service, self._region).add_auth(request)
-        # Only what signing added; reading botocore's email-based headers back costs more
-        # than the rest of the call.
-        added = {name: request.headers[name] for name in _ADDED if name in request.headers}
-        return {**headers, **added}
+        # Only what signing added; botocore's headers are an email.message.Message, where every
+        # lookup scans them all.
+        added = request.headers
+        signed_headers = {
+            **headers,
+            "X-Amz-Date": added["X-Amz-Date"],
+            "Authorization": added["Authorization"],
+        }
+        if frozen.token:
+            signed_headers["X-Amz-Security-Token"] = frozen.token
+        return signed_headers
