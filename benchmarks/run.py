@@ -36,7 +36,7 @@ ROOT = HERE.parent
 DRIVERS = list(IMPORTS)
 REFERENCES = ("aiobotocore", "capo", "httpx")
 """Every figure is also shown as a ratio to each of these drivers."""
-OURS = ("aiocognito", "aiocognito+httpcore", "aiocognito+aiohttp")
+OURS = ("aiocognito", "aiocognito-plain", "aiocognito+httpcore", "aiocognito+aiohttp")
 LOAD_LIMIT = 1.5
 """1-minute load average above which the report says the numbers were taken under load."""
 BACKGROUND_LIMIT = 0.3

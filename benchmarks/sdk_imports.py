@@ -6,6 +6,11 @@ would import themselves.
 
 IMPORTS = {
     "aiocognito": "from aiocognito import CognitoIdentityProviderClient",
+    # The same client without the speedups extra's parsers (what a plain install gets).
+    "aiocognito-plain": (
+        "import sys; sys.modules.update(orjson=None, httptools=None); "
+        "from aiocognito import CognitoIdentityProviderClient"
+    ),
     "aiocognito+httpcore": "from aiocognito import CognitoIdentityProviderClient; import httpx",
     "aiocognito+aiohttp": (
         "from aiocognito import CognitoIdentityProviderClient; "

@@ -5,6 +5,8 @@ configuration that is fastest for that client while still doing what a user's co
 
 - ``aiocognito``: ``CognitoIdentityProviderClient`` as constructed by default: its own httpx
   client on its own HTTP/1.1 transport (asyncio + h11).
+- ``aiocognito-plain``: the same without the ``speedups`` extra's orjson and httptools (json
+  and h11 instead), as a plain ``pip install aiocognito`` runs.
 - ``aiocognito+httpcore``: the same with ``transport=httpx.AsyncHTTPTransport()``, httpx's
   default transport (what the client used before it had its own).
 - ``aiocognito+aiohttp``: the same with ``transport=AiohttpTransport()`` from ``httpx-aiohttp``.
@@ -186,6 +188,12 @@ class AioCognito(Adapter):
 
     async def list_users(self) -> Any:
         return await self.client.list_users(user_pool_id=P.USER_POOL_ID, limit=P.LIST_LIMIT)
+
+
+class AioCognitoPlain(AioCognito):
+    """Without orjson and httptools (``sdk_imports`` blocks them before the import)."""
+
+    name = "aiocognito-plain"
 
 
 class AioCognitoHttpcore(AioCognito):
@@ -406,6 +414,7 @@ ADAPTERS: dict[str, type[Adapter]] = {
     cls.name: cls
     for cls in (
         AioCognito,
+        AioCognitoPlain,
         AioCognitoHttpcore,
         AioCognitoAiohttp,
         AioBotocore,
