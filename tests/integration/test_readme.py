@@ -63,9 +63,11 @@ async def _pool_with_alice(client: CognitoIdentityProviderClient) -> str:
     return app.client_id
 
 
-def run_example(
-    emulator: Emulator, tmp_path: Path, **env_vars: str
+async def run_example(
+    emulator: Emulator, client: CognitoIdentityProviderClient, tmp_path: Path, password: str
 ) -> subprocess.CompletedProcess[str]:
+    """The example run as a script, signing alice in with ``password``."""
+    client_id = await _pool_with_alice(client)
     script = tmp_path / "example.py"
     script.write_text(readme_example(), encoding="utf-8")
     env = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}
@@ -76,7 +78,9 @@ def run_example(
         AWS_EC2_METADATA_DISABLED="true",
         COGNITO_ENDPOINT_URL=emulator.url,
         PYTHONUNBUFFERED="1",
-        **env_vars,
+        COGNITO_CLIENT_ID=client_id,
+        COGNITO_USERNAME="alice",
+        COGNITO_PASSWORD=password,
     )
     return subprocess.run(
         [sys.executable, str(script)],
@@ -92,14 +96,7 @@ def run_example(
 async def test_readme_example_runs_against_the_emulator(
     emulator: Emulator, client: CognitoIdentityProviderClient, tmp_path: Path
 ) -> None:
-    client_id = await _pool_with_alice(client)
-    completed = run_example(
-        emulator,
-        tmp_path,
-        COGNITO_CLIENT_ID=client_id,
-        COGNITO_USERNAME="alice",
-        COGNITO_PASSWORD=PASSWORD,
-    )
+    completed = await run_example(emulator, client, tmp_path, PASSWORD)
     output = f"--- stdout ---\n{completed.stdout}\n--- stderr ---\n{completed.stderr}"
     assert completed.returncode == 0, output
     # What the example says it shows: tokens with their values redacted, then the user.
@@ -112,13 +109,6 @@ async def test_readme_example_runs_against_the_emulator(
 async def test_readme_example_reports_a_wrong_password(
     emulator: Emulator, client: CognitoIdentityProviderClient, tmp_path: Path
 ) -> None:
-    client_id = await _pool_with_alice(client)
-    completed = run_example(
-        emulator,
-        tmp_path,
-        COGNITO_CLIENT_ID=client_id,
-        COGNITO_USERNAME="alice",
-        COGNITO_PASSWORD="Wr0ng-password!",
-    )
+    completed = await run_example(emulator, client, tmp_path, "Wr0ng-password!")
     assert completed.returncode == 1
     assert completed.stderr.startswith("refused: "), completed.stderr

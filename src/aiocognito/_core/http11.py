@@ -82,7 +82,20 @@ Answer = tuple[int, list[tuple[bytes, bytes]], bytes]
 """Status, headers (names in lower case), body."""
 
 
-class _H11Codec:
+class _Codec:
+    """What both parsers keep of the answer being read."""
+
+    def __init__(self) -> None:
+        self._status = 0
+        self._headers: list[tuple[bytes, bytes]] = []
+        self._chunks: list[bytes] = []
+
+    @property
+    def answer_started(self) -> bool:
+        return self._status != 0
+
+
+class _H11Codec(_Codec):
     """Requests written and answers read by h11 (pure Python)."""
 
     name = "h11"
@@ -91,14 +104,8 @@ class _H11Codec:
         global _h11  # imported with the first connection that uses it  # noqa: PLW0603
         import h11 as _h11
 
+        super().__init__()
         self._conn = _h11.Connection(_h11.CLIENT)
-        self._status = 0
-        self._headers: list[tuple[bytes, bytes]] = []
-        self._chunks: list[bytes] = []
-
-    @property
-    def answer_started(self) -> bool:
-        return self._status != 0
 
     def request(
         self, method: bytes, target: bytes, headers: list[tuple[bytes, bytes]], body: bytes
@@ -154,22 +161,16 @@ class _H11Codec:
         return False  # "Connection: close", or an answer sent before the request was complete
 
 
-class _HttptoolsCodec:
+class _HttptoolsCodec(_Codec):
     """Answers read by httptools (llhttp, in C); requests written here, checked for CR/LF."""
 
     name = "httptools"
 
     def __init__(self) -> None:
+        super().__init__()
         self._parser = _httptools.HttpResponseParser(self)
-        self._status = 0
-        self._headers: list[tuple[bytes, bytes]] = []
-        self._chunks: list[bytes] = []
         self._answer: Answer | None = None
         self._keep_alive = False
-
-    @property
-    def answer_started(self) -> bool:
-        return self._status != 0
 
     def request(
         self, method: bytes, target: bytes, headers: list[tuple[bytes, bytes]], body: bytes
