@@ -396,3 +396,22 @@ async def test_a_malformed_answer_is_a_protocol_error(raw_server: RawServer, par
     async with parsed_by(parser, raw_server.url, max_attempts=1) as client:
         with pytest.raises(aiocognito.TransportError, match="RemoteProtocolError"):
             await sign_in(client)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://cognito-idp.eu-west-1.amazonaws.com/",
+        "https://cognito-idp.eu-west-1.amazonaws.com:443/",
+        "http://LocalHost:8080/",
+        "http://127.0.0.1:80/path?q=1",
+        "https://[::1]:8443/",
+        "https://[2001:db8::1]/",
+    ],
+)
+def test_the_host_sent_is_the_host_botocore_signs(url: str) -> None:
+    """The signer is handed the Host header instead of working it out; it must be botocore's."""
+    from botocore.auth import _host_from_url  # type: ignore[attr-defined]
+
+    assert http11.split_url(url)[2] == _host_from_url(url)
+    assert http11.split_url(url)[2] == httpx.URL(url).netloc.decode()

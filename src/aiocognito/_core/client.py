@@ -130,7 +130,6 @@ _NOT_GIVEN: Any = object()
 _MAX_CONNECTIONS = 100
 """Connections per client we create (httpx's default pool size)."""
 _MAX_ROUTES = 64
-_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 @dataclass(slots=True)
@@ -487,14 +486,8 @@ class BaseClient:
         if route is None:
             if len(self._routes) >= _MAX_ROUTES:  # host prefixes can make URLs many
                 self._routes.clear()
-            parts = urllib.parse.urlsplit(url)
-            host = parts.hostname or ""
-            port = parts.port or _DEFAULT_PORTS[parts.scheme]
-            netloc = f"[{host}]" if ":" in host else host
-            if port != _DEFAULT_PORTS[parts.scheme]:
-                netloc += f":{port}"
-            target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-            route = _Route((parts.scheme, host, port), target.encode(), netloc.encode("idna"))
+            origin, target, host = http11.split_url(url)
+            route = _Route(origin, target.encode(), host.encode("idna"))
             if self._http is not None:  # a transport or proxy of httpx's: the one httpx picks
                 import httpx
 

@@ -21,6 +21,7 @@ import importlib
 import re
 import ssl
 import time
+import urllib.parse
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +37,23 @@ Timeouts = Mapping[str, float | None]
 """httpx's ``request.extensions["timeout"]``: connect, read, write, pool (seconds or None)."""
 
 _NO_TIMEOUTS: Timeouts = {}
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def split_url(url: str) -> tuple[Origin, str, str]:
+    """Origin, request target and Host header of an http(s) URL.
+
+    The Host header is what SigV4 signs too: the lower-case host name (IPv6 in brackets),
+    with the port only when it is not the scheme's default.
+    """
+    parts = urllib.parse.urlsplit(url)
+    host = parts.hostname or ""
+    port = parts.port or _DEFAULT_PORTS[parts.scheme]
+    netloc = f"[{host}]" if ":" in host else host
+    if port != _DEFAULT_PORTS[parts.scheme]:
+        netloc += f":{port}"
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return (parts.scheme, host, port), target, netloc
 
 
 class HTTPFailure(Exception):
