@@ -1,7 +1,7 @@
 """Every workflow is a session: ``nox -l`` lists them.
 
-``nox`` alone runs the test command of the README (lint, format check, types, tests,
-regeneration check).
+``nox`` alone runs the test command of the README and of CI (lint, format check, types, tests,
+regeneration check, package, docs).
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ def typecheck(session: nox.Session) -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """The pytest suite (unit, codegen)."""
+    """The pytest suite: unit, client, auth, codegen, faults, conformance, integration (moto)."""
     _install_dev(session)
     session.run("pytest", *session.posargs)
 
