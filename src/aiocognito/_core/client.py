@@ -488,7 +488,7 @@ class BaseClient:
                 self._routes.clear()
             origin, target, host = http11.split_url(url)
             route = _Route(origin, target.encode(), host.encode("idna"))
-            if self._http is not None:  # a transport or proxy of httpx's: the one httpx picks
+            if self._owns_http and self._http is not None:  # our httpx client: its pick
                 import httpx
 
                 # Private, but unchanged since httpx 0.18.
@@ -572,8 +572,9 @@ class BaseClient:
             "amz-sdk-invocation-id": invocation,
             "amz-sdk-request": f"attempt={attempt}; max={self._retry.max_attempts}",
         }
+        route = self._route(url)
         if op.signed:
-            headers = await self._signer_for().sign(url, headers, body)
+            headers = await self._signer_for().sign(url, headers, body, host=route.host)
         started = time.perf_counter()
         try:
             async with self._slots or contextlib.nullcontext():
@@ -581,16 +582,12 @@ class BaseClient:
                     status, response_headers, content = await self._send_http_client(
                         url, headers, body
                     )
+                elif route.transport is None and not _httpcore_mocked():
+                    status, response_headers, content = await self._send_pool(route, headers, body)
                 else:
-                    route = self._route(url)
-                    if route.transport is None and not _httpcore_mocked():
-                        status, response_headers, content = await self._send_pool(
-                            route, headers, body
-                        )
-                    else:
-                        status, response_headers, content = await self._send_transport(
-                            route, url, headers, body
-                        )
+                    status, response_headers, content = await self._send_transport(
+                        route, url, headers, body
+                    )
         except asyncio.CancelledError:
             for holder in (self._http, self._transport_arg, self._mock_transport):
                 await _close_orphaned_connections(holder)

@@ -10,7 +10,6 @@ import asyncio
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, cast
 
 from .errors import NoCredentialsError
-from .http11 import split_url
 
 if TYPE_CHECKING:
     from botocore.credentials import Credentials
@@ -74,7 +73,6 @@ class Signer:
         self._given = credentials
         self._profile = profile
         self._credentials: _CredentialSource | None = None
-        self._hosts: dict[str, str] = {}
         self._lock = asyncio.Lock()
 
     async def _resolve(self) -> _CredentialSource:
@@ -109,8 +107,13 @@ class Signer:
             frozen = creds.get_frozen_credentials()
         return Frozen(frozen.access_key, frozen.secret_key, frozen.token)
 
-    async def sign(self, url: str, headers: dict[str, str], body: bytes) -> dict[str, str]:
-        """Headers with ``Authorization``, ``X-Amz-Date`` (and the session token) added."""
+    async def sign(
+        self, url: str, headers: dict[str, str], body: bytes, *, host: bytes
+    ) -> dict[str, str]:
+        """Headers with ``Authorization``, ``X-Amz-Date`` (and the session token) added.
+
+        ``host`` is the Host header the request goes out with (``http11.split_url``).
+        """
         if self._region is None:
             from .errors import NoRegionError
 
@@ -123,13 +126,8 @@ class Signer:
 
         signed = {k: v for k, v in headers.items() if k.lower() not in _UNSIGNED}
         # Given, the Host header spares botocore parsing the URL for it twice per signature.
-        # Only signed here: the transport sends the same value (http11.split_url) itself.
-        host = self._hosts.get(url)
-        if host is None:
-            if len(self._hosts) >= 64:  # host prefixes can make URLs many
-                self._hosts.clear()
-            host = self._hosts[url] = split_url(url)[2]
-        signed["Host"] = host
+        # Only signed here: the transport sends the same value itself.
+        signed["Host"] = host.decode("ascii")  # IDNA-encoded already
         request = AWSRequest(method="POST", url=url, data=body, headers=signed)
         # SigV4Auth reads access_key, secret_key and token, which Frozen has.
         keys = cast("Credentials", frozen)
