@@ -101,6 +101,9 @@ class Tamper:
     salt: str | None = None
     secret_block: str | None = None
     device_srp_b: str | None = None
+    mfa_lists_as_arrays: bool = False
+    """``MFAS_CAN_SETUP``/``MFAS_CAN_CHOOSE`` as JSON arrays, not their JSON text (the service
+    sends text; some emulators send arrays, though the model says the map holds strings)."""
 
 
 class FakeCognito:
@@ -232,12 +235,15 @@ class FakeCognito:
                 "CODE_DELIVERY_DELIVERY_MEDIUM": "EMAIL",
             }
         elif name == "SELECT_MFA_TYPE":
-            params["MFAS_CAN_CHOOSE"] = json.dumps(["SMS_MFA", "SOFTWARE_TOKEN_MFA"])
+            params["MFAS_CAN_CHOOSE"] = self._mfa_list(["SMS_MFA", "SOFTWARE_TOKEN_MFA"])
         elif name == "MFA_SETUP":
-            params["MFAS_CAN_SETUP"] = json.dumps(["SOFTWARE_TOKEN_MFA"])
+            params["MFAS_CAN_SETUP"] = self._mfa_list(["SOFTWARE_TOKEN_MFA"])
         elif name == "CUSTOM_CHALLENGE":
             params["question"] = "2 + 2"
         return self._challenge(session, name, params)
+
+    def _mfa_list(self, names: list[str]) -> Any:
+        return names if self.tamper.mfa_lists_as_arrays else json.dumps(names)
 
     def _password_verifier_params(self, session: Session) -> dict[str, str]:
         assert session.exchange is not None

@@ -197,6 +197,25 @@ async def test_mfa_setup(fake: FakeCognito, client: Any, with_secret: bool) -> N
     _secret_hashes_ok(fake)
 
 
+@pytest.mark.parametrize("challenge", ["MFA_SETUP", "SELECT_MFA_TYPE"])
+async def test_mfa_options_sent_as_json_arrays(
+    fake: FakeCognito, client: Any, challenge: str
+) -> None:
+    """The fake Cognito sends the MFA lists as JSON arrays (as moto's backend builds them)
+    instead of their JSON text: the client turns an array into that text, so the flow sees
+    the options."""
+    fake.tamper.mfa_lists_as_arrays = True
+    fake.add_user("erin", PASSWORD, after_password=[challenge])
+    step = await _auth(client, False).sign_in_srp("erin", PASSWORD)
+    if challenge == "MFA_SETUP":
+        assert isinstance(step, MfaSetup)
+        assert step.parameters["MFAS_CAN_SETUP"] == '["SOFTWARE_TOKEN_MFA"]'
+        assert step.options == ("SOFTWARE_TOKEN_MFA",)
+    else:
+        assert isinstance(step, SelectMfaType)
+        assert step.options == ("SMS_MFA", "SOFTWARE_TOKEN_MFA")
+
+
 async def test_custom_challenge_then_unknown(fake: FakeCognito, client: Any) -> None:
     fake.add_user("frank", PASSWORD, after_password=["CUSTOM_CHALLENGE"])
     step = await _auth(client, True).sign_in_srp("frank", PASSWORD)

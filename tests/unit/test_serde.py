@@ -10,7 +10,7 @@ import cattrs
 import pytest
 
 from aiocognito import shapes
-from aiocognito._core.serde import from_wire, to_wire
+from aiocognito._core.serde import converter, from_wire, to_wire
 
 T0 = datetime(2020, 1, 1, tzinfo=UTC)
 T0_EPOCH = 1577836800
@@ -373,7 +373,7 @@ def test_map_of_structures_missing_required_member_raises() -> None:
         (shapes.AuthenticationResultType, {"ExpiresIn": True}),  # bool where an int is expected
         (shapes.AuthenticationResultType, {"ExpiresIn": "3600"}),  # str where an int is expected
         (shapes.AuthenticationResultType, {"ExpiresIn": 3600.5}),  # float where an int is expected
-        (shapes.InitiateAuthResponse, {"ChallengeParameters": {"a": 1}}),  # int map value
+        (shapes.InitiateAuthResponse, {"ChallengeParameters": {"a": b"x"}}),  # not JSON
         (shapes.InitiateAuthResponse, {"ChallengeParameters": ["a"]}),  # list where a map is
         (shapes.UserType, {"Attributes": [{"Name": "n", "Value": 1}]}),  # nested wrong type
     ],
@@ -409,6 +409,44 @@ def test_non_object_where_structure_expected_raises(value: object) -> None:
 def test_number_where_structure_expected_raises(value: object) -> None:
     with pytest.raises(cattrs.ClassValidationError):
         from_wire(shapes.InitiateAuthResponse, {"AuthenticationResult": value})
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (["SOFTWARE_TOKEN_MFA"], '["SOFTWARE_TOKEN_MFA"]'),
+        (["SOFTWARE_TOKEN_MFA", "SMS_MFA"], '["SOFTWARE_TOKEN_MFA","SMS_MFA"]'),
+        ([], "[]"),
+        ({"email": "a@example.com", "n": 1}, '{"email":"a@example.com","n":1}'),
+        (1, "1"),
+        (2.5, "2.5"),
+        (True, "true"),
+        (["é"], '["é"]'),
+    ],
+)
+def test_other_json_values_in_a_string_map_become_json_text(value: object, text: str) -> None:
+    """moto sends ``MFAS_CAN_SETUP`` as a JSON array where the service sends its JSON text:
+    either way the value is text that ``json.loads`` reads back (never ``str(list)``)."""
+    wire = {"ChallengeParameters": {"MFAS_CAN_SETUP": value, "USER_ID_FOR_SRP": "alice"}}
+    for parsed in (
+        from_wire(shapes.InitiateAuthResponse, wire),
+        converter.structure(wire, shapes.InitiateAuthResponse),  # detailed validation too
+    ):
+        assert parsed.challenge_parameters == {"MFAS_CAN_SETUP": text, "USER_ID_FOR_SRP": "alice"}
+        assert json.loads(parsed.challenge_parameters["MFAS_CAN_SETUP"]) == value
+
+
+def test_string_map_json_text_keeps_unknown_members_and_enums_working() -> None:
+    parsed = from_wire(
+        shapes.InitiateAuthResponse,
+        {
+            "ChallengeName": "A_CHALLENGE_FROM_THE_FUTURE",
+            "ChallengeParameters": {"MFAS_CAN_SETUP": ["SMS_MFA"]},
+            "SomethingNew": {"nested": [1, 2]},
+        },
+    )
+    assert parsed.challenge_name == "A_CHALLENGE_FROM_THE_FUTURE"
+    assert parsed.challenge_parameters == {"MFAS_CAN_SETUP": '["SMS_MFA"]'}
 
 
 def test_list_of_strings_rejects_non_strings() -> None:

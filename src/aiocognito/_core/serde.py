@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import enum
+import json
 import math
 import types
 import typing
@@ -131,6 +132,21 @@ def _scalar(kind: type) -> Callable[[Any, type], Any]:
         raise TypeError(f"expected {kind.__name__}, got {type(value).__name__}")
 
     return structure
+
+
+def _structure_map_string(value: Any, _: Any) -> str:
+    """A string map's value; any other JSON value becomes its JSON text.
+
+    The service sends ``ChallengeParameters["MFAS_CAN_SETUP"]`` as the JSON text of an array;
+    an emulator may send the array itself (moto's backend builds a list). As text,
+    ``json.loads`` of the value works for both (boto3 passes the array through; a typed
+    ``dict[str, str]`` cannot).
+    """
+    if value.__class__ is str:
+        return value
+    if isinstance(value, list | dict | int | float):  # bool is an int
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    raise TypeError(f"expected str, got {type(value).__name__}")
 
 
 def _unstructure_float(value: float) -> float | str:
@@ -278,7 +294,8 @@ def make_converter(*, detailed_validation: bool = True) -> cattrs.Converter:
 
     def dict_factory(tp: Any) -> Callable[[Any, Any], dict[Any, Any]]:
         key_type, value_type = typing.get_args(tp)
-        key, val = conv.get_structure_hook(key_type), conv.get_structure_hook(value_type)
+        key = conv.get_structure_hook(key_type)
+        val = _structure_map_string if value_type is str else conv.get_structure_hook(value_type)
 
         def structure_dict(value: Any, _: Any) -> dict[Any, Any]:
             if value.__class__ is not dict and not _is_mapping(value):
