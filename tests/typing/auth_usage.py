@@ -80,7 +80,10 @@ async def sign_in_flow(client: CognitoIdentityProviderClient, ask: str) -> None:
             step = await step.answer(dict(challenge.parameters))
     assert_type(step, SignedIn)
     assert_type(step.authentication_result, AuthenticationResultType)
-    assert_type(step.access_token, str | None)
+    assert_type(step.access_token, str)
+    assert_type(step.id_token, str)
+    assert_type(step.refresh_token, str | None)
+    assert_type(step.expires_at, datetime)
     assert_type(step.username, str)
 
     remembered = await auth.remember_device(step, device_name="laptop")

@@ -29,10 +29,11 @@ import binascii
 import json
 import logging
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, ClassVar, ParamSpec, TypeAlias, TypeVar, cast
 from urllib.parse import quote
 
-from attrs import define, evolve, field
+from attrs import Factory, define, evolve, field
 
 from .._core.errors import CognitoError, ParamValidationError
 from .._core.types import REDACTED, redact
@@ -125,9 +126,45 @@ class RememberedDevice:
     """The random password whose verifier ConfirmDevice registered. A secret."""
 
 
+def _access_token(signed_in: SignedIn) -> str:
+    token = signed_in.authentication_result.access_token
+    if not token:
+        raise AuthFlowError("the service answered tokens without an access token")
+    return token
+
+
+def _id_token(signed_in: SignedIn) -> str:
+    token = signed_in.authentication_result.id_token
+    if not token:
+        raise AuthFlowError("the service answered tokens without an ID token")
+    return token
+
+
+def _expires_at(signed_in: SignedIn) -> datetime:
+    """``ExpiresIn`` counted from now (the answer has just arrived); else the token's ``exp``.
+
+    A service that sends no ``ExpiresIn`` is not refused (AWS's SDKs accept it): the access
+    token's own ``exp`` claim, read unverified from a token that came from the service over
+    TLS, says the same thing.
+    """
+    result = signed_in.authentication_result
+    if result.expires_in is not None:
+        return datetime.now(UTC) + timedelta(seconds=result.expires_in)
+    exp = _unverified_claims(signed_in.access_token).get("exp")
+    if isinstance(exp, int | float) and not isinstance(exp, bool):
+        return datetime.fromtimestamp(exp, UTC)
+    raise AuthFlowError(
+        "the service answered tokens without ExpiresIn, and the access token has no exp claim"
+    )
+
+
 @define(frozen=True, kw_only=True)
 class SignedIn:
-    """The end of a sign-in: the tokens, and who the service says signed in."""
+    """The end of a sign-in: the tokens, when they expire, and who the service says signed in.
+
+    Raises ``AuthFlowError`` when built from an answer without an access or ID token (the
+    service always sends both with a sign-in's or a refresh's tokens).
+    """
 
     authentication_result: AuthenticationResultType
     """The tokens (their ``repr`` is redacted) and, for a new device, its metadata."""
@@ -136,16 +173,15 @@ class SignedIn:
     ``refresh`` needs it when the app client has a secret."""
     device: RememberedDevice | None = None
     """The remembered device this sign-in used, if any."""
-
-    @property
-    def access_token(self) -> str | None:
-        """``authentication_result.access_token``."""
-        return self.authentication_result.access_token
-
-    @property
-    def id_token(self) -> str | None:
-        """``authentication_result.id_token``."""
-        return self.authentication_result.id_token
+    access_token: str = field(
+        init=False, repr=False, default=Factory(_access_token, takes_self=True)
+    )
+    """``authentication_result.access_token``: always there."""
+    id_token: str = field(init=False, repr=False, default=Factory(_id_token, takes_self=True))
+    """``authentication_result.id_token``: always there."""
+    expires_at: datetime = field(default=Factory(_expires_at, takes_self=True))
+    """When the access and ID tokens expire (aware, UTC): the answer's ``ExpiresIn`` counted
+    from when it arrived (when this object was made)."""
 
     @property
     def refresh_token(self) -> str | None:
@@ -376,6 +412,27 @@ def _json_object(text: str | None) -> dict[str, str]:
     return {str(k): str(v) for k, v in cast("dict[object, object]", value).items()}
 
 
+def _unverified_claims(token: str | None) -> dict[str, object]:
+    """The payload of a JWT, read without checking its signature (empty when unreadable).
+
+    Only for tokens that came from the service itself over TLS, and only for what helps the
+    flow along (the service's name for the user, the expiry): never to authorize anything.
+    ``TokenVerifier`` is what checks a token.
+    """
+    parts = (token or "").split(".")
+    if len(parts) != 3:
+        return {}
+    try:
+        payload: object = json.loads(
+            base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4))
+        )
+    except (ValueError, binascii.Error, RecursionError):
+        return {}
+    if not isinstance(payload, dict):
+        return {}
+    return {str(k): v for k, v in cast("dict[object, object]", payload).items()}
+
+
 def _token_username(result: AuthenticationResultType) -> str | None:
     """The ``username`` claim of the access token (``cognito:username`` of the ID token).
 
@@ -384,16 +441,7 @@ def _token_username(result: AuthenticationResultType) -> str | None:
     sign-in that asked no challenge has only the name that was typed (maybe an alias).
     """
     for token, claim in ((result.access_token, "username"), (result.id_token, "cognito:username")):
-        parts = (token or "").split(".")
-        if len(parts) != 3:
-            continue
-        try:
-            payload = json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
-        except (ValueError, binascii.Error):
-            continue
-        if not isinstance(payload, dict):
-            continue
-        value = cast("dict[str, object]", payload).get(claim)
+        value = _unverified_claims(token).get(claim)
         if isinstance(value, str) and value:
             return value
     return None
