@@ -139,7 +139,7 @@ async def walkthrough(client: CognitoIdentityProviderClient) -> None:
             raise RuntimeError(f"expected tokens, got {step!r}")
         say(f"   {describe(step)}")
         say(
-            "   the service knows the user by its own id (USER_ID_FOR_SRP), "
+            "   the service knows the user by its own name (USERNAME), "
             f"{'not' if step.username != email else 'the same as'} the email typed"
         )
 

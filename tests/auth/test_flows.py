@@ -340,10 +340,16 @@ async def test_refresh(fake: FakeCognito, client: Any, with_secret: bool) -> Non
     refreshed = await auth.refresh(signed_in.refresh_token, username=signed_in.username)
     assert refreshed.access_token and refreshed.access_token != signed_in.access_token
     assert refreshed.refresh_token is None
+    assert refreshed.username == "max-0003"
     _secret_hashes_ok(fake)
     if with_secret:
         with pytest.raises(ParamValidationError, match="username"):
             await auth.refresh(signed_in.refresh_token)
+    else:
+        # Without a username the name comes from the new access token, as at sign-in.
+        anonymous = await auth.refresh(signed_in.refresh_token)
+        assert anonymous.username == "max-0003"
+        assert "USERNAME" not in fake.requests[-1][1]["AuthParameters"]
     with pytest.raises(errors.NotAuthorizedException):
         await auth.refresh("ref-forged", username=signed_in.username)
 

@@ -117,13 +117,30 @@ async def test_new_password_required(moto_client: CognitoIdentityProviderClient)
     assert isinstance(again, SignedIn)
 
 
+@pytest.mark.parametrize("secret", [False, True], ids=["public-client", "client-secret"])
 async def test_srp_messages_are_what_moto_expects(
-    moto_client: CognitoIdentityProviderClient,
+    moto_client: CognitoIdentityProviderClient, secret: bool
 ) -> None:
-    # moto accepts any SRP proof: this checks the wire shape (USERNAME = USER_ID_FOR_SRP,
-    # the secret block sent back, the session), not the math.
-    auth = await _pool(moto_client, secret=True, email_usernames=True)
+    # moto accepts any SRP proof: this checks the wire shape (the secret block sent back, the
+    # session, USERNAME and SECRET_HASH), not the math. In a pool whose users sign in with
+    # their email, moto's user name is its sub; the typed email is an alias.
+    auth = await _pool(moto_client, secret=secret, email_usernames=True)
     await _confirmed_user(auth, "dora@example.com")
     step = await auth.sign_in_srp("dora@example.com", PASSWORD)
     assert isinstance(step, SignedIn)
     assert step.username != "dora@example.com"  # the service's own name for the user
+
+
+@pytest.mark.parametrize("secret", [False, True], ids=["public-client", "client-secret"])
+async def test_srp_with_a_plain_username(
+    moto_client: CognitoIdentityProviderClient, secret: bool
+) -> None:
+    # moto sends the user's sub as USER_ID_FOR_SRP but looks the user up by USERNAME: the
+    # answer must carry the challenge's USERNAME ("erin"), with SECRET_HASH over it.
+    auth = await _pool(moto_client, secret=secret)
+    await _confirmed_user(auth, "erin")
+    step = await auth.sign_in_srp("erin", PASSWORD)
+    assert isinstance(step, SignedIn)
+    assert step.username == "erin"
+    me = await moto_client.get_user(access_token=step.access_token or "")
+    assert me.username == "erin"

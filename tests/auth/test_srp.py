@@ -195,6 +195,26 @@ def test_user_id_for_srp_is_used_not_the_alias() -> None:
     _check(exchange, client, response)
 
 
+def test_a_plain_username_is_answered_as_the_challenge_names_it() -> None:
+    # moto's PASSWORD_VERIFIER: USER_ID_FOR_SRP is the user's sub, USERNAME the plain name it
+    # looks the user up by (Cognito sends one value in both). The proof is over the sub, the
+    # answer names the user by USERNAME, with SECRET_HASH over that name.
+    exchange = _exchange()  # the server's user id: USER_ID
+    client = UserSRP(POOL_ID, "alice", PASSWORD, client_id="app", client_secret="s")
+    response = client.password_verifier_response(
+        exchange.challenge_parameters() | {"USERNAME": "alice"}
+    )
+    assert response["USERNAME"] == "alice"
+    assert response["SECRET_HASH"] == sim.cognito_secret_hash("alice", "app", "s")
+    exchange.check(
+        int(client.auth_parameters()["SRP_A"], 16),
+        user=USER_ID,
+        secret_block_b64=response["PASSWORD_CLAIM_SECRET_BLOCK"],
+        timestamp_text=response["TIMESTAMP"],
+        signature_b64=response["PASSWORD_CLAIM_SIGNATURE"],
+    )
+
+
 @pytest.mark.parametrize(
     "salt", [-0x5A17C0DE, -0x80, -1, 0, 0x7F, 0x80, 0xABC, 1 << 127, -(1 << 127) - 5]
 )

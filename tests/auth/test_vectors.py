@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 from aiocognito.auth import DeviceSRP, UserSRP, new_device_verifier, secret_hash, srp
-from tests.auth.simulation import java_bytes
+from tests.auth.simulation import cognito_secret_hash, java_bytes
 
 VECTORS = json.loads(Path(__file__).with_name("vectors.json").read_text(encoding="utf-8"))
 USER = {case["name"]: case for case in VECTORS["user"]}
@@ -68,13 +68,31 @@ def test_user_vector(name: str, backend: str) -> None:
     assert response["TIMESTAMP"] == case["TIMESTAMP"]
     assert response["PASSWORD_CLAIM_SIGNATURE"] == case["PASSWORD_CLAIM_SIGNATURE"]
     assert response["PASSWORD_CLAIM_SECRET_BLOCK"] == case["challenge"]["SECRET_BLOCK"]
-    assert response["USERNAME"] == case["challenge"]["USER_ID_FOR_SRP"]
+    assert response["USERNAME"] == case["challenge"]["USERNAME"]
     if case["client_secret"]:
         assert initiate["SECRET_HASH"] == case["SECRET_HASH_initiate"]
         assert response["SECRET_HASH"] == case["SECRET_HASH_verifier"]
         assert initiate["SECRET_HASH"] != response["SECRET_HASH"]  # alias vs USER_ID_FOR_SRP
     else:
         assert "SECRET_HASH" not in initiate and "SECRET_HASH" not in response
+
+
+@pytest.mark.parametrize("name", sorted(USER))
+def test_user_vector_when_username_and_user_id_differ(name: str) -> None:
+    # moto's challenge: USER_ID_FOR_SRP is the user's sub, USERNAME the plain name it looks
+    # the user up by. The proof stays the known answer (it is over USER_ID_FOR_SRP); the
+    # answer carries the challenge's USERNAME, and SECRET_HASH is computed over that name.
+    case = USER[name]
+    challenge = case["challenge"] | {"USERNAME": "plain-name"}
+    response = _user_srp(case).password_verifier_response(
+        challenge, now=datetime.fromisoformat(case["now"])
+    )
+    assert response["PASSWORD_CLAIM_SIGNATURE"] == case["PASSWORD_CLAIM_SIGNATURE"]
+    assert response["USERNAME"] == "plain-name"
+    if case["client_secret"]:
+        expected = cognito_secret_hash("plain-name", case["client_id"], case["client_secret"])
+        assert response["SECRET_HASH"] == expected
+        assert response["SECRET_HASH"] != case["SECRET_HASH_verifier"]
 
 
 @pytest.mark.parametrize("name", sorted(USER))

@@ -95,14 +95,12 @@ class AuthFlowError(CognitoError):
 async def _off_loop(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     """Run SRP's big-number work in a worker thread.
 
-    Measured on a 2-core x86-64 machine (Python 3.11): one full user sign-in costs ~55 ms of
-    CPU in pure Python and ~6 ms with gmpy2 (benchmarks/srp_cpu.py) — both above the ~2 ms an
-    event loop can spare — so the work always leaves the loop. A thread is enough because
-    neither backend holds the GIL for long: gmpy2 releases it inside ``powmod``, and the
-    pure-Python exponentiation is a loop of multiplications the interpreter can switch out
-    of. Worst event-loop stall over ten sign-ins: pure Python 10 ms here against 34 ms on the
-    loop (31 ms with a plain ``pow()`` in the thread, which holds the GIL throughout); gmpy2
-    5 ms against 8 ms.
+    One sign-in's math takes longer than an event loop can spare, with either backend, so it
+    always leaves the loop (benchmarks/srp_cpu.py and benchmarks/srp_loop_stall.py measure
+    the cost and the stall). A thread is enough because neither backend holds the GIL for
+    long: gmpy2 releases it inside ``powmod``, and the pure-Python exponentiation is a loop
+    of multiplications the interpreter can switch out of (one plain ``pow()`` call would
+    hold it throughout).
     """
     return await asyncio.to_thread(fn, *args, **kwargs)
 
@@ -616,13 +614,14 @@ class UserPoolAuth:
         Args:
             refresh_token: the refresh token of an earlier sign-in.
             username: the user's name as the service knows it (``SignedIn.username``); needed
-                for ``SECRET_HASH`` when the app client has a secret.
+                for ``SECRET_HASH`` when the app client has a secret, optional otherwise.
             device: the remembered device the tokens were issued to, if any.
             client_metadata: passed to the pool's Lambda triggers.
 
         Returns:
-            ``SignedIn`` with the new tokens; ``refresh_token`` is ``None`` unless the app
-            client rotates refresh tokens.
+            ``SignedIn`` with the new tokens and the user's name read from the new access
+            token, as at sign-in; ``refresh_token`` is ``None`` unless the app client rotates
+            refresh tokens.
         """
         if self._client_secret is not None and username is None:
             raise ParamValidationError(
@@ -648,9 +647,10 @@ class UserPoolAuth:
                 f"REFRESH_TOKEN_AUTH answered {refreshed.challenge_name or 'nothing'} "
                 "instead of tokens"
             )
+        result = refreshed.authentication_result
         return SignedIn(
-            authentication_result=refreshed.authentication_result,
-            username=username or "",
+            authentication_result=result,
+            username=_token_username(result) or username or "",
             device=device,
         )
 
@@ -765,7 +765,7 @@ class UserPoolAuth:
             state = evolve(
                 state,
                 session=response.session,
-                username=params.get("USER_ID_FOR_SRP") or params.get("USERNAME") or state.username,
+                username=params.get("USERNAME") or params.get("USER_ID_FOR_SRP") or state.username,
             )
             logger.debug("sign-in: the service asks %s", name)
             responses: dict[str, str]

@@ -1,6 +1,7 @@
 """Cognito's SRP-6a, client side: USER_SRP_AUTH, DEVICE_SRP_AUTH and device verifiers.
 
-What each step computes is in the project's SRP notes; in short, with ``enc(n)`` the shortest
+What each step computes, and why, is written up in the documentation's page "How Cognito's
+SRP works" (``docs/srp.md`` in the repository); in short, with ``enc(n)`` the shortest
 big-endian two's-complement bytes of ``n`` (Java's ``BigInteger.toByteArray()``), ``H`` SHA-256
 and ``N``/``g`` the 3072-bit group of RFC 3526:
 
@@ -472,32 +473,36 @@ class UserSRP:
     ) -> dict[str, str]:
         """``ChallengeResponses`` for the ``PASSWORD_VERIFIER`` challenge.
 
-        Signs as ``USER_ID_FOR_SRP`` (never the alias that was typed) and sends it as
-        ``USERNAME``, with ``SECRET_HASH`` over that name when a client secret is set.
+        The proof (``x`` and the signature) is computed over ``USER_ID_FOR_SRP``, never the
+        alias that was typed. The answer's ``USERNAME`` is the challenge's own ``USERNAME``,
+        and ``SECRET_HASH`` (when a client secret is set) is computed over that name. Cognito
+        sends the same value in both; moto sends the user's ``sub`` as ``USER_ID_FOR_SRP``
+        but looks the user up by ``USERNAME``, so answering with ``USERNAME`` suits both.
 
         Args:
             challenge_parameters: the challenge's ``SALT``, ``SRP_B``, ``SECRET_BLOCK``,
-                ``USER_ID_FOR_SRP`` (and ``USERNAME``).
+                ``USER_ID_FOR_SRP`` and ``USERNAME``.
             now: the time to sign; by default the current time (tests pin it).
 
         Raises:
             SRPError: a server value is missing, malformed or unsafe.
         """
-        user = (
+        user_id = (
             challenge_parameters.get("USER_ID_FOR_SRP")
             or challenge_parameters.get("USERNAME")
             or self._username
         )
+        username = challenge_parameters.get("USERNAME") or user_id
         block, stamp, signature = self._ephemeral.claim(
             challenge_parameters,
             challenge="PASSWORD_VERIFIER",
             realm=self._pool_name,
-            user=user,
+            user=user_id,
             password=self._password,
             now=now,
         )
         params = {
-            "USERNAME": user,
+            "USERNAME": username,
             "PASSWORD_CLAIM_SECRET_BLOCK": block,
             "TIMESTAMP": stamp,
             "PASSWORD_CLAIM_SIGNATURE": signature,
