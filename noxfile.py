@@ -14,6 +14,7 @@ import zipfile
 from pathlib import Path
 
 import nox
+import nox.command
 
 nox.options.default_venv_backend = "venv"
 nox.options.sessions = ["lint", "typecheck", "tests", "check_generated", "package", "docs"]
@@ -96,13 +97,68 @@ def check_generated(session: nox.Session) -> None:
         session.error("generated code is out of date: run `nox -s generate` and commit the result")
 
 
+# The tests that read the model itself: the generator's, and those driving every shape,
+# operation and paginator through the client. `update-model` runs them on the new model.
+MODEL_TESTS = [
+    "tests/codegen",
+    "tests/unit/test_shapes_facade.py",
+    "tests/client/test_client_operations.py",
+    "tests/client/test_client_pagination.py",
+]
+MODEL_TEST_DEPS = [
+    "pytest>=8",
+    "pytest-asyncio>=0.23",
+    "pytest-timeout>=2.3",
+    "hypothesis>=6.100",
+    "respx>=0.21",
+    "mypy>=1.11",
+]
+
+_REVIEW = """\
+What to review before committing the update:
+  1. The API diff printed above. As changelog Markdown it is in {changelog}:
+     add it to CHANGELOG.md (Unreleased, "Model update"). Each breaking change needs its own
+     line and may call for a major version.
+  2. Each "review by hand" line of the diff: the generator guessed it from the shapes (an
+     inferred paginator); read the operation's API reference before keeping it.
+  3. `git diff --stat service-model src/aiocognito`: new modules for new operations, and no
+     surprise in existing ones.
+  4. `nox` (the whole suite, docs included), then commit the model and the regenerated package
+     together.
+"""
+
+
 @nox.session(name="update-model")
 def update_model(session: nox.Session) -> None:
-    """Copy the newest model from the latest botocore, regenerate, print the API diff."""
-    session.install(*CODEGEN_DEPS)
+    """Move to the newest botocore's model, regenerate, run the model tests, say what to review.
+
+    Not part of the default run: it needs the newest botocore, and it rewrites
+    service-model/ and src/aiocognito/ (docs/guide/regenerate.md walks through one update).
+    """
+    session.install("-e", ".", *CODEGEN_DEPS, *MODEL_TEST_DEPS)
     session.install("--upgrade", "botocore")
-    session.run("python", "-m", "codegen.update_model")
+    changelog = Path(session.create_tmp()).resolve() / "api-diff.md"
+    session.run("python", "-m", "codegen.update_model", "--changelog", str(changelog))
     session.run("python", "-m", "codegen", "--model", MODEL, "--out", "src/aiocognito")
+    failed = False
+    try:
+        session.run("pytest", "-q", "-p", "no:cacheprovider", *MODEL_TESTS)
+    except nox.command.CommandFailed:
+        failed = True
+    session.log(_REVIEW.format(changelog=changelog))
+    if failed:
+        session.error("the model tests fail on the new model: fix the generator, not the output")
+
+
+@nox.session(name="model-drift")
+def model_drift(session: nox.Session) -> None:
+    """How far the pinned model is behind the newest botocore's, in operations and members.
+
+    Writes nothing; fails when the pinned model is behind. Not part of the default run, since it
+    needs the newest botocore from PyPI.
+    """
+    session.install("--upgrade", "botocore")
+    session.run("python", "-m", "codegen.update_model", "--drift")
 
 
 @nox.session

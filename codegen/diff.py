@@ -1,7 +1,10 @@
 """API diff between two revisions of a service model.
 
 ``python -m codegen.diff OLD/service-2.json NEW/service-2.json`` prints what a maintainer
-reviews before a release: operations, shapes, members and enum values added, removed or changed.
+reviews before a release: operations, shapes, members, enum values and paginators added, removed
+or changed (paginators from the ``paginators-1.json`` beside each file), the breaking changes
+among them, and what a human must check because the generator guessed it (a paginator inferred
+from the shapes rather than declared).
 """
 
 from __future__ import annotations
@@ -11,7 +14,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .model import JSON, read_json
+from . import paging
+from .model import JSON, read_json, sibling
 
 
 @dataclass
@@ -28,10 +32,24 @@ class ApiDiff:
     members_changed: list[str] = field(default_factory=list)
     enum_values_added: list[str] = field(default_factory=list)  # "Shape=VALUE"
     enum_values_removed: list[str] = field(default_factory=list)
+    paginators_added: list[str] = field(default_factory=list)  # "Operation: how it pages"
+    paginators_removed: list[str] = field(default_factory=list)
+    paginators_changed: list[str] = field(default_factory=list)
+    # What the generator decided from a guess, not from the model's word: a human checks each.
+    review: list[str] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
         return not any(getattr(self, name) for name in self.__dataclass_fields__)
+
+    @property
+    def changes(self) -> dict[str, list[str]]:
+        """Each kind of change (``"operations added"``, ...) with its items; review left out."""
+        return {
+            name.replace("_", " "): getattr(self, name)
+            for name in self.__dataclass_fields__
+            if name != "review"
+        }
 
     @property
     def breaking(self) -> list[str]:
@@ -43,19 +61,38 @@ class ApiDiff:
             *(f"required member added: {x}" for x in self.required_members_added),
             *(f"member changed: {x}" for x in self.members_changed),
             *(f"enum value removed: {x}" for x in self.enum_values_removed),
+            *(f"paginator removed: {x}" for x in self.paginators_removed),
+            *(f"paginator changed: {x}" for x in self.paginators_changed),
         ]
 
     def report(self) -> str:
         if self.empty:
             return "API diff: no changes"
         lines = ["API diff:"]
-        for name in self.__dataclass_fields__:
-            items = getattr(self, name)
+        for kind, items in self.changes.items():
             if items:
-                lines.append(f"  {name.replace('_', ' ')} ({len(items)}):")
+                lines.append(f"  {kind} ({len(items)}):")
                 lines.extend(f"    {item}" for item in items)
         if self.breaking:
             lines.append(f"  breaking changes: {len(self.breaking)}")
+        if self.review:
+            lines.append(f"  review by hand ({len(self.review)}):")
+            lines.extend(f"    {item}" for item in self.review)
+        return "\n".join(lines)
+
+    def markdown(self) -> str:
+        """The diff as changelog bullets (Markdown), one per kind of change."""
+        if self.empty:
+            return "- No API changes."
+        lines = []
+        for kind, items in self.changes.items():
+            if items:
+                names = ", ".join(f"`{item}`" for item in items)
+                lines.append(f"- {kind.capitalize()} ({len(items)}): {names}.")
+        for item in self.breaking:
+            lines.append(f"- **Breaking**: {item}.")
+        for item in self.review:
+            lines.append(f"- Review by hand: {item}.")
         return "\n".join(lines)
 
 
@@ -90,7 +127,11 @@ def _describe_op_change(a: JSON, b: JSON) -> str:
     return ", ".join(parts)
 
 
-def compare(old: JSON, new: JSON) -> ApiDiff:
+def compare(
+    old: JSON, new: JSON, *, old_paginators: JSON | None = None, new_paginators: JSON | None = None
+) -> ApiDiff:
+    """What changed from ``old`` to ``new`` (service models, with their paginators-1.json
+    ``pagination`` tables when known: without them only inferred paginators are seen)."""
     d = ApiDiff()
     old_ops, new_ops = old["operations"], new["operations"]
     d.operations_added = sorted(set(new_ops) - set(old_ops))
@@ -121,7 +162,32 @@ def compare(old: JSON, new: JSON) -> ApiDiff:
         ae, be = a.get("enum", []), b.get("enum", [])
         d.enum_values_added += [f"{name}={v}" for v in be if v not in ae]
         d.enum_values_removed += [f"{name}={v}" for v in ae if v not in be]
+    _compare_paging(d, old, new, old_paginators or {}, new_paginators or {})
     return d
+
+
+def _compare_paging(d: ApiDiff, old: JSON, new: JSON, old_pag: JSON, new_pag: JSON) -> None:
+    before = paging.paged_operations(old, old_pag)
+    after = paging.paged_operations(new, new_pag)
+    d.paginators_added = [f"{n}: {after[n].describe()}" for n in sorted(set(after) - set(before))]
+    d.paginators_removed = sorted(set(before) - set(after))
+    for name in sorted(set(before) & set(after)):
+        a, b = before[name], after[name]
+        if a.describe() != b.describe():
+            d.paginators_changed.append(f"{name}: {a.describe()} -> {b.describe()}")
+    for name, config in after.items():
+        if config.inferred and before.get(name) != config:
+            d.review.append(
+                f"{name}: paginator inferred from its shapes ({config.describe()}), "
+                "not declared in paginators-1.json: check the operation's API reference pages "
+                "by this token before releasing paginate_* for it"
+            )
+
+
+def load_paginators(service_path: Path) -> JSON:
+    """The ``pagination`` table of the paginators-1.json beside a service model ({} if none)."""
+    path = sibling(service_path, "paginators-1")
+    return read_json(path).get("pagination", {}) if path else {}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -129,7 +195,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("old", type=Path)
     parser.add_argument("new", type=Path)
     args = parser.parse_args(argv)
-    print(compare(read_json(args.old), read_json(args.new)).report())
+    result = compare(
+        read_json(args.old),
+        read_json(args.new),
+        old_paginators=load_paginators(args.old),
+        new_paginators=load_paginators(args.new),
+    )
+    print(result.report())
     return 0
 
 

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import naming
+from . import naming, paging
 from .docs import html_to_text
 from .model import JSON
 
@@ -459,35 +459,6 @@ def _duplicates(names: list[str]) -> set[str]:
     return {n for n in names if n in seen or seen.add(n)}  # type: ignore[func-returns-value]
 
 
-TOKEN_MEMBERS = ("NextToken", "PaginationToken")
-LIMIT_MEMBERS = ("MaxResults", "Limit", "MaxItems")
-
-
-def _pagination_source(model: JSON, op_name: str, listed: JSON) -> tuple[JSON, bool] | None:
-    """The paginator config of an operation: from paginators-1.json, else inferred by shape.
-
-    Inferred: input and output share a ``NextToken``/``PaginationToken`` member and the output
-    has exactly one list member (AdminListDevices, ListTerms, ... are paged but not listed).
-    """
-    if op_name in listed:
-        return listed[op_name], False
-    op = model["operations"][op_name]
-    if "output" not in op or "input" not in op:
-        return None
-    shapes = model["shapes"]
-    inp = shapes[op["input"]["shape"]].get("members", {})
-    out = shapes[op["output"]["shape"]].get("members", {})
-    tokens = [t for t in TOKEN_MEMBERS if t in inp and t in out]
-    lists = [n for n, m in out.items() if shapes[m["shape"]]["type"] == "list"]
-    if len(tokens) != 1 or len(lists) != 1:
-        return None
-    limit = next((k for k in LIMIT_MEMBERS if k in inp), None)
-    config = {"input_token": tokens[0], "output_token": tokens[0], "result_key": lists[0]}
-    if limit:
-        config["limit_key"] = limit
-    return config, True
-
-
 def build(model: JSON, paginators: JSON | None = None) -> Service:
     """Normalize a service model (and its paginators-1.json ``pagination``) into the IR."""
     b = _Builder(model)
@@ -570,18 +541,14 @@ def build(model: JSON, paginators: JSON | None = None) -> Service:
 def _paginate(service: Service, model: JSON, listed: JSON, where: dict[str, str]) -> None:
     by_name = {s.name: s for s in service.structures.values()}
     for op in service.operations:
-        found = _pagination_source(model, op.wire_name, listed)
-        if found is None or not op.input or not op.output:
+        config = paging.paging_config(model, op.wire_name, listed)
+        if config is None or not op.input or not op.output:
             continue
-        config, inferred = found
-        keys = [config.get(k) for k in ("input_token", "output_token", "result_key")]
-        if not all(isinstance(k, str) and "." not in k for k in keys):
-            continue  # multi-key or nested paginators: not in this model; left unpaged
         inp, out = by_name[op.input], by_name[op.output]
         in_names = {m.wire_name: m for m in inp.members}
         out_names = {m.wire_name: m for m in out.members}
-        token, out_token, result = keys
-        limit = config.get("limit_key")
+        token, out_token, result = config.input_token, config.output_token, config.result_key
+        limit = config.limit_key
         if token not in in_names or out_token not in out_names or result not in out_names:
             raise ValueError(f"paginator of {op.wire_name} names members its shapes lack")
         result_member = out_names[result]
@@ -595,7 +562,7 @@ def _paginate(service: Service, model: JSON, listed: JSON, where: dict[str, str]
             limit=in_names[limit].name if limit in in_names else None,
             limit_required=bool(limit in in_names and in_names[limit].required),
             item_annotation=item[len("list[") : -1],
-            inferred=inferred,
+            inferred=config.inferred,
         )
         op.paginate_params = [m for m in inp.members if m.wire_name not in (token, limit)]
         for name in re.findall(r"\b[A-Za-z_]\w*\b", op.pagination.item_annotation):

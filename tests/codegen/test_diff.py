@@ -359,3 +359,161 @@ def test_update_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "no previous model" in capsys.readouterr().out
     assert update_model.main(["--dest", str(tmp_path)]) == 0
     assert capsys.readouterr().out.strip() == "API diff: no changes"
+
+
+# --- paginators: declared, inferred, and what a human must review -----------------------------
+
+
+def _list_things(m: dict[str, Any], *, token: str = "NextToken") -> None:
+    """Add ListThings, which pages by ``token`` over its one list member, ``Things``."""
+    m["operations"]["ListThings"] = {
+        "name": "ListThings",
+        "input": {"shape": "ListThingsRequest"},
+        "output": {"shape": "ListThingsResponse"},
+    }
+    m["shapes"]["ThingListType"] = {"type": "list", "member": {"shape": "NameType"}}
+    m["shapes"]["ListThingsRequest"] = {
+        "type": "structure",
+        "members": {token: {"shape": "NameType"}, "MaxResults": {"shape": "IntType"}},
+    }
+    m["shapes"]["ListThingsResponse"] = {
+        "type": "structure",
+        "members": {"Things": {"shape": "ThingListType"}, token: {"shape": "NameType"}},
+    }
+
+
+DECLARED = {
+    "ListThings": {
+        "input_token": "NextToken",
+        "output_token": "NextToken",
+        "result_key": "Things",
+        "limit_key": "MaxResults",
+    }
+}
+
+
+def test_a_new_inferred_paginator_is_flagged_for_review() -> None:
+    d = _changed(_list_things)
+    assert d.paginators_added == ["ListThings: token NextToken, items Things, page size MaxResults"]
+    assert len(d.review) == 1
+    assert d.review[0].startswith("ListThings: paginator inferred from its shapes")
+    assert "not declared in paginators-1.json" in d.review[0]
+    report = d.report().splitlines()
+    assert "  review by hand (1):" in report
+    assert report[-1] == "    " + d.review[0]
+    assert f"- Review by hand: {d.review[0]}." in d.markdown()
+
+
+def test_a_new_declared_paginator_needs_no_review() -> None:
+    old = _base()
+    new = copy.deepcopy(old)
+    _list_things(new)
+    d = compare(old, new, new_paginators=DECLARED)
+    assert d.paginators_added == ["ListThings: token NextToken, items Things, page size MaxResults"]
+    assert d.review == []
+    assert "review by hand" not in d.report()
+
+
+def test_an_inferred_paginator_reviewed_once_is_not_flagged_again() -> None:
+    old = _base()
+    _list_things(old)
+    assert compare(old, copy.deepcopy(old)).empty
+    declared_now = compare(old, copy.deepcopy(old), new_paginators=DECLARED)
+    assert declared_now.empty  # declared with the keys the rule found: nothing changes
+
+
+def test_a_paginator_that_goes_away_is_breaking() -> None:
+    old = _base()
+    _list_things(old)
+    new = copy.deepcopy(old)
+    new["shapes"]["ListThingsResponse"]["members"]["More"] = {"shape": "ThingListType"}
+    d = compare(old, new)  # two list members: the rule no longer finds a paginator
+    assert d.paginators_removed == ["ListThings"]
+    assert "paginator removed: ListThings" in d.breaking
+
+
+def test_a_paginator_whose_token_changes_is_breaking() -> None:
+    old, new = _base(), _base()
+    _list_things(old)
+    _list_things(new, token="PaginationToken")
+    d = compare(old, new)
+    assert d.paginators_changed == [
+        "ListThings: token NextToken, items Things, page size MaxResults -> "
+        "token PaginationToken, items Things, page size MaxResults"
+    ]
+    assert any(item.startswith("paginator changed: ListThings") for item in d.breaking)
+    assert len(d.review) == 1  # the new guess is reviewed again
+
+
+def test_markdown_lists_every_kind_of_change() -> None:
+    def edit(m: dict[str, Any]) -> None:
+        m["shapes"]["ModeType"]["enum"].remove("OFF")
+        _list_things(m)
+
+    text = _changed(edit).markdown()
+    assert "- Enum values removed (1): `ModeType=OFF`." in text.splitlines()
+    assert "- **Breaking**: enum value removed: ModeType=OFF." in text.splitlines()
+    assert "- Operations added (1): `ListThings`." in text.splitlines()
+    assert ApiDiff().markdown() == "- No API changes."
+
+
+# --- model drift ------------------------------------------------------------------------------
+
+
+def _members(model: dict[str, Any]) -> set[str]:
+    return {f"{s}.{m}" for s, shape in model["shapes"].items() for m in shape.get("members", {})}
+
+
+def test_drift_of_an_older_pinned_model(tmp_path: Path) -> None:
+    """The 2022-12-12 revision pinned: behind botocore's by what the API diff says."""
+    source_dir, version = _botocore_model()
+    pinned = tmp_path / "cognito-idp" / "2016-04-18" / "service-2.json"
+    pinned.parent.mkdir(parents=True)
+    shutil.copyfile(require_old_model(), pinned)
+    (tmp_path / "SOURCE.json").write_text('{"botocore": "1.29.0"}', encoding="utf-8")
+    found = update_model.drift(tmp_path)
+    old = load_json(require_old_model())
+    new = update_model.read_json(next(p for p in source_dir.glob("service-2.json*") if p.is_file()))
+    assert found.behind
+    assert set(found.api.operations_added) == set(new["operations"]) - set(old["operations"])
+    assert set(found.members_added) == _members(new) - _members(old)
+    assert set(found.members_removed) == _members(old) - _members(new)
+    report = found.report()
+    assert f"botocore 1.29.0; newest: botocore {version}" in report
+    assert f"{len(found.api.operations_added)} operations added" in report
+    assert f"{len(found.members_added)} members added" in report
+    assert not (tmp_path / "cognito-idp" / source_dir.name / "paginators-1.json").exists()
+
+
+def test_drift_is_nothing_right_after_an_update(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    update_model.update(tmp_path)
+    found = update_model.drift(tmp_path)
+    assert not found.behind
+    assert found.members_added == found.members_removed == []
+    assert update_model.main(["--dest", str(tmp_path), "--drift"]) == 0
+    assert "the pinned model is current" in capsys.readouterr().out
+
+
+def test_drift_cli_fails_when_behind(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pinned = tmp_path / "cognito-idp" / "2016-04-18" / "service-2.json"
+    pinned.parent.mkdir(parents=True)
+    shutil.copyfile(require_old_model(), pinned)
+    assert update_model.main(["--dest", str(tmp_path), "--drift"]) == 1
+    out = capsys.readouterr().out
+    assert "the pinned model is behind by" in out
+    assert "run `nox -s update-model`" in out
+
+
+def test_update_writes_the_changelog_markdown(tmp_path: Path) -> None:
+    pinned = tmp_path / "model" / "cognito-idp" / "2016-04-18" / "service-2.json"
+    pinned.parent.mkdir(parents=True)
+    shutil.copyfile(require_old_model(), pinned)
+    changelog = tmp_path / "api-diff.md"
+    assert (
+        update_model.main(["--dest", str(tmp_path / "model"), "--changelog", str(changelog)]) == 0
+    )
+    text = changelog.read_text(encoding="utf-8")
+    assert text.startswith("- Operations added (")
+    assert "`ListWebAuthnCredentials`" in text
