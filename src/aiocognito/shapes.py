@@ -6,6 +6,8 @@ Every structure of the model is an attrs class (keyword-only, slots; required me
 every string enum a `StrEnum`, every list and map shape a type alias. Fields whose values the
 model marks sensitive are redacted in `repr()`.
 
+This revision of the model has 399 structures, 70 enums and 70 aliases.
+
 Classes are defined on first use, so importing this module is cheap; type checkers see all of
 them through this module's `TYPE_CHECKING` imports.
 """
@@ -185,6 +187,13 @@ if TYPE_CHECKING:
         AssociateSoftwareTokenRequest as AssociateSoftwareTokenRequest,
         AssociateSoftwareTokenResponse as AssociateSoftwareTokenResponse,
     )
+    from ._shapes.cancel_point_in_time_recovery import (
+        CancelPointInTimeRecoveryRequest as CancelPointInTimeRecoveryRequest,
+        CancelPointInTimeRecoveryResponse as CancelPointInTimeRecoveryResponse,
+        RestorationType as RestorationType,
+        RestorePreviewType as RestorePreviewType,
+        RestoreStatusType as RestoreStatusType,
+    )
     from ._shapes.change_password import (
         ChangePasswordRequest as ChangePasswordRequest,
         ChangePasswordResponse as ChangePasswordResponse,
@@ -206,6 +215,11 @@ if TYPE_CHECKING:
     from ._shapes.confirm_sign_up import (
         ConfirmSignUpRequest as ConfirmSignUpRequest,
         ConfirmSignUpResponse as ConfirmSignUpResponse,
+    )
+    from ._shapes.create_cimd_policy import (
+        CIMDPolicyType as CIMDPolicyType,
+        CreateCIMDPolicyRequest as CreateCIMDPolicyRequest,
+        CreateCIMDPolicyResponse as CreateCIMDPolicyResponse,
     )
     from ._shapes.create_group import (
         CreateGroupRequest as CreateGroupRequest,
@@ -324,6 +338,10 @@ if TYPE_CHECKING:
         ReplicaStatusType as ReplicaStatusType,
         UserPoolReplicaType as UserPoolReplicaType,
     )
+    from ._shapes.delete_cimd_policy import (
+        DeleteCIMDPolicyRequest as DeleteCIMDPolicyRequest,
+        DeleteCIMDPolicyResponse as DeleteCIMDPolicyResponse,
+    )
     from ._shapes.delete_group import DeleteGroupRequest as DeleteGroupRequest
     from ._shapes.delete_identity_provider import (
         DeleteIdentityProviderRequest as DeleteIdentityProviderRequest,
@@ -360,6 +378,10 @@ if TYPE_CHECKING:
         DeleteWebAuthnCredentialRequest as DeleteWebAuthnCredentialRequest,
         DeleteWebAuthnCredentialResponse as DeleteWebAuthnCredentialResponse,
     )
+    from ._shapes.describe_cimd_policy import (
+        DescribeCIMDPolicyRequest as DescribeCIMDPolicyRequest,
+        DescribeCIMDPolicyResponse as DescribeCIMDPolicyResponse,
+    )
     from ._shapes.describe_identity_provider import (
         DescribeIdentityProviderRequest as DescribeIdentityProviderRequest,
         DescribeIdentityProviderResponse as DescribeIdentityProviderResponse,
@@ -371,6 +393,10 @@ if TYPE_CHECKING:
     from ._shapes.describe_managed_login_branding_by_client import (
         DescribeManagedLoginBrandingByClientRequest as DescribeManagedLoginBrandingByClientRequest,
         DescribeManagedLoginBrandingByClientResponse as DescribeManagedLoginBrandingByClientResponse,
+    )
+    from ._shapes.describe_point_in_time_recovery import (
+        DescribePointInTimeRecoveryRequest as DescribePointInTimeRecoveryRequest,
+        DescribePointInTimeRecoveryResponse as DescribePointInTimeRecoveryResponse,
     )
     from ._shapes.describe_resource_server import (
         DescribeResourceServerRequest as DescribeResourceServerRequest,
@@ -524,6 +550,20 @@ if TYPE_CHECKING:
         InitiateAuthRequest as InitiateAuthRequest,
         InitiateAuthResponse as InitiateAuthResponse,
     )
+    from ._shapes.initiate_point_in_time_recovery import (
+        InitiatePointInTimeRecoveryRequest as InitiatePointInTimeRecoveryRequest,
+        InitiatePointInTimeRecoveryResponse as InitiatePointInTimeRecoveryResponse,
+    )
+    from ._shapes.list_cimd_policies import (
+        CIMDPolicySummaryType as CIMDPolicySummaryType,
+        ListCIMDPoliciesRequest as ListCIMDPoliciesRequest,
+        ListCIMDPoliciesResponse as ListCIMDPoliciesResponse,
+    )
+    from ._shapes.list_client_metadata_urls import (
+        ClientMetadataURLType as ClientMetadataURLType,
+        ListClientMetadataURLsRequest as ListClientMetadataURLsRequest,
+        ListClientMetadataURLsResponse as ListClientMetadataURLsResponse,
+    )
     from ._shapes.list_devices import (
         ListDevicesRequest as ListDevicesRequest,
         ListDevicesResponse as ListDevicesResponse,
@@ -536,6 +576,11 @@ if TYPE_CHECKING:
         ListIdentityProvidersRequest as ListIdentityProvidersRequest,
         ListIdentityProvidersResponse as ListIdentityProvidersResponse,
         ProviderDescription as ProviderDescription,
+    )
+    from ._shapes.list_point_in_time_recoveries import (
+        ListPointInTimeRecoveriesRequest as ListPointInTimeRecoveriesRequest,
+        ListPointInTimeRecoveriesResponse as ListPointInTimeRecoveriesResponse,
+        RestorationDescriptionType as RestorationDescriptionType,
     )
     from ._shapes.list_resource_servers import (
         ListResourceServersRequest as ListResourceServersRequest,
@@ -638,6 +683,10 @@ if TYPE_CHECKING:
         SetUserSettingsResponse as SetUserSettingsResponse,
     )
     from ._shapes.sign_up import SignUpRequest as SignUpRequest, SignUpResponse as SignUpResponse
+    from ._shapes.start_point_in_time_recovery import (
+        StartPointInTimeRecoveryRequest as StartPointInTimeRecoveryRequest,
+        StartPointInTimeRecoveryResponse as StartPointInTimeRecoveryResponse,
+    )
     from ._shapes.start_user_import_job import (
         StartUserImportJobRequest as StartUserImportJobRequest,
         StartUserImportJobResponse as StartUserImportJobResponse,
@@ -661,6 +710,15 @@ if TYPE_CHECKING:
     from ._shapes.update_auth_event_feedback import (
         UpdateAuthEventFeedbackRequest as UpdateAuthEventFeedbackRequest,
         UpdateAuthEventFeedbackResponse as UpdateAuthEventFeedbackResponse,
+    )
+    from ._shapes.update_cimd_policy import (
+        UpdateCIMDPolicyRequest as UpdateCIMDPolicyRequest,
+        UpdateCIMDPolicyResponse as UpdateCIMDPolicyResponse,
+    )
+    from ._shapes.update_client_metadata_url_state import (
+        CIMDCacheActionType as CIMDCacheActionType,
+        UpdateClientMetadataURLStateRequest as UpdateClientMetadataURLStateRequest,
+        UpdateClientMetadataURLStateResponse as UpdateClientMetadataURLStateResponse,
     )
     from ._shapes.update_device_status import (
         UpdateDeviceStatusRequest as UpdateDeviceStatusRequest,
@@ -746,11 +804,13 @@ AuthEventsType: TypeAlias = "list[AuthEventType]"
 AuthParametersType: TypeAlias = "dict[str, str]"
 AvailableChallengeListType: TypeAlias = "list[ChallengeNameType | str]"
 BlockedIPRangeListType: TypeAlias = "list[str]"
+CIMDPolicySummaryListType: TypeAlias = "list[CIMDPolicySummaryType]"
 CallbackURLsListType: TypeAlias = "list[str]"
 ChallengeParametersType: TypeAlias = "dict[str, str]"
 ChallengeResponseListType: TypeAlias = "list[ChallengeResponseType]"
 ChallengeResponsesType: TypeAlias = "dict[str, str]"
 ClientMetadataType: TypeAlias = "dict[str, str]"
+ClientMetadataURLListType: TypeAlias = "list[ClientMetadataURLType]"
 ClientPermissionListType: TypeAlias = "list[str]"
 ClientSecretDescriptorListType: TypeAlias = "list[ClientSecretDescriptorType]"
 """Contains metadata about a client secret for list operations. This type excludes the
@@ -780,6 +840,8 @@ ReplicaRegionsType: TypeAlias = "list[str]"
 ResourceListType: TypeAlias = "list[str]"
 ResourceServerScopeListType: TypeAlias = "list[ResourceServerScopeType]"
 ResourceServersListType: TypeAlias = "list[ResourceServerType]"
+RestorationListType: TypeAlias = "list[RestorationDescriptionType]"
+RestorePreviewListType: TypeAlias = "list[RestorePreviewType]"
 SchemaAttributesListType: TypeAlias = "list[SchemaAttributeType]"
 ScopeListType: TypeAlias = "list[str]"
 SearchedAttributeNamesListType: TypeAlias = "list[str]"
@@ -788,6 +850,7 @@ SkippedIPRangeListType: TypeAlias = "list[str]"
 StringToStringMapType: TypeAlias = "dict[str, str]"
 SupportedIdentityProvidersListType: TypeAlias = "list[str]"
 TermsDescriptionListType: TypeAlias = "list[TermsDescriptionType]"
+URLPatternListType: TypeAlias = "list[str]"
 UserImportJobsListType: TypeAlias = "list[UserImportJobType]"
 UserMFASettingListType: TypeAlias = "list[str]"
 UserPoolClientListType: TypeAlias = "list[UserPoolClientDescription]"
@@ -886,6 +949,11 @@ _MODULES: dict[str, str] = {
     "AuthFactorType": "admin_get_user_auth_factors",
     "AuthFlowType": "admin_initiate_auth",
     "AuthenticationResultType": "admin_initiate_auth",
+    "CIMDCacheActionType": "update_client_metadata_url_state",
+    "CIMDPolicySummaryType": "list_cimd_policies",
+    "CIMDPolicyType": "create_cimd_policy",
+    "CancelPointInTimeRecoveryRequest": "cancel_point_in_time_recovery",
+    "CancelPointInTimeRecoveryResponse": "cancel_point_in_time_recovery",
     "ChallengeName": "admin_list_user_auth_events",
     "ChallengeNameType": "admin_initiate_auth",
     "ChallengeResponse": "admin_list_user_auth_events",
@@ -893,6 +961,7 @@ _MODULES: dict[str, str] = {
     "ChangePasswordRequest": "change_password",
     "ChangePasswordResponse": "change_password",
     "ClientAuthenticationResultType": "get_client_token",
+    "ClientMetadataURLType": "list_client_metadata_urls",
     "ClientSSOSessionConfigType": "get_user_pool_client_session_configuration",
     "ClientSecretDescriptorType": "add_user_pool_client_secret",
     "ClientTypeType": "create_user_pool_client",
@@ -911,6 +980,8 @@ _MODULES: dict[str, str] = {
     "ConfirmSignUpRequest": "confirm_sign_up",
     "ConfirmSignUpResponse": "confirm_sign_up",
     "ContextDataType": "admin_initiate_auth",
+    "CreateCIMDPolicyRequest": "create_cimd_policy",
+    "CreateCIMDPolicyResponse": "create_cimd_policy",
     "CreateGroupRequest": "create_group",
     "CreateGroupResponse": "create_group",
     "CreateIdentityProviderRequest": "create_identity_provider",
@@ -938,6 +1009,8 @@ _MODULES: dict[str, str] = {
     "CustomSMSSenderLambdaVersionType": "create_user_pool",
     "DcrConfigurationType": "create_user_pool",
     "DefaultEmailOptionType": "create_user_pool",
+    "DeleteCIMDPolicyRequest": "delete_cimd_policy",
+    "DeleteCIMDPolicyResponse": "delete_cimd_policy",
     "DeleteGroupRequest": "delete_group",
     "DeleteIdentityProviderRequest": "delete_identity_provider",
     "DeleteManagedLoginBrandingRequest": "delete_managed_login_branding",
@@ -958,12 +1031,16 @@ _MODULES: dict[str, str] = {
     "DeleteWebAuthnCredentialResponse": "delete_web_authn_credential",
     "DeletionProtectionType": "create_user_pool",
     "DeliveryMediumType": "admin_create_user",
+    "DescribeCIMDPolicyRequest": "describe_cimd_policy",
+    "DescribeCIMDPolicyResponse": "describe_cimd_policy",
     "DescribeIdentityProviderRequest": "describe_identity_provider",
     "DescribeIdentityProviderResponse": "describe_identity_provider",
     "DescribeManagedLoginBrandingByClientRequest": "describe_managed_login_branding_by_client",
     "DescribeManagedLoginBrandingByClientResponse": "describe_managed_login_branding_by_client",
     "DescribeManagedLoginBrandingRequest": "describe_managed_login_branding",
     "DescribeManagedLoginBrandingResponse": "describe_managed_login_branding",
+    "DescribePointInTimeRecoveryRequest": "describe_point_in_time_recovery",
+    "DescribePointInTimeRecoveryResponse": "describe_point_in_time_recovery",
     "DescribeResourceServerRequest": "describe_resource_server",
     "DescribeResourceServerResponse": "describe_resource_server",
     "DescribeRiskConfigurationRequest": "describe_risk_configuration",
@@ -1051,6 +1128,8 @@ _MODULES: dict[str, str] = {
     "InboundFederationLambdaVersionType": "create_user_pool",
     "InitiateAuthRequest": "initiate_auth",
     "InitiateAuthResponse": "initiate_auth",
+    "InitiatePointInTimeRecoveryRequest": "initiate_point_in_time_recovery",
+    "InitiatePointInTimeRecoveryResponse": "initiate_point_in_time_recovery",
     "IssuedTokenTypeIdentifierType": "get_derived_token",
     "IssuerConfigurationType": "create_user_pool",
     "IssuerType": "create_user_pool",
@@ -1059,12 +1138,18 @@ _MODULES: dict[str, str] = {
     "LimitClass": "get_provisioned_limit",
     "LimitDefinitionType": "get_provisioned_limit",
     "LimitType": "get_provisioned_limit",
+    "ListCIMDPoliciesRequest": "list_cimd_policies",
+    "ListCIMDPoliciesResponse": "list_cimd_policies",
+    "ListClientMetadataURLsRequest": "list_client_metadata_urls",
+    "ListClientMetadataURLsResponse": "list_client_metadata_urls",
     "ListDevicesRequest": "list_devices",
     "ListDevicesResponse": "list_devices",
     "ListGroupsRequest": "list_groups",
     "ListGroupsResponse": "list_groups",
     "ListIdentityProvidersRequest": "list_identity_providers",
     "ListIdentityProvidersResponse": "list_identity_providers",
+    "ListPointInTimeRecoveriesRequest": "list_point_in_time_recoveries",
+    "ListPointInTimeRecoveriesResponse": "list_point_in_time_recoveries",
     "ListResourceServersRequest": "list_resource_servers",
     "ListResourceServersResponse": "list_resource_servers",
     "ListTagsForResourceRequest": "list_tags_for_resource",
@@ -1121,6 +1206,10 @@ _MODULES: dict[str, str] = {
     "ResourceServerType": "create_resource_server",
     "RespondToAuthChallengeRequest": "respond_to_auth_challenge",
     "RespondToAuthChallengeResponse": "respond_to_auth_challenge",
+    "RestorationDescriptionType": "list_point_in_time_recoveries",
+    "RestorationType": "cancel_point_in_time_recovery",
+    "RestorePreviewType": "cancel_point_in_time_recovery",
+    "RestoreStatusType": "cancel_point_in_time_recovery",
     "RevokeAssociatedSessionsType": "admin_revoke_user_session",
     "RevokeTokenRequest": "revoke_token",
     "RevokeTokenResponse": "revoke_token",
@@ -1161,6 +1250,8 @@ _MODULES: dict[str, str] = {
     "SmsMfaConfigType": "get_user_pool_mfa_config",
     "SoftwareTokenMfaConfigType": "get_user_pool_mfa_config",
     "SoftwareTokenMfaSettingsType": "admin_set_user_mfa_preference",
+    "StartPointInTimeRecoveryRequest": "start_point_in_time_recovery",
+    "StartPointInTimeRecoveryResponse": "start_point_in_time_recovery",
     "StartUserImportJobRequest": "start_user_import_job",
     "StartUserImportJobResponse": "start_user_import_job",
     "StartWebAuthnRegistrationRequest": "start_web_authn_registration",
@@ -1183,6 +1274,10 @@ _MODULES: dict[str, str] = {
     "UntagResourceResponse": "untag_resource",
     "UpdateAuthEventFeedbackRequest": "update_auth_event_feedback",
     "UpdateAuthEventFeedbackResponse": "update_auth_event_feedback",
+    "UpdateCIMDPolicyRequest": "update_cimd_policy",
+    "UpdateCIMDPolicyResponse": "update_cimd_policy",
+    "UpdateClientMetadataURLStateRequest": "update_client_metadata_url_state",
+    "UpdateClientMetadataURLStateResponse": "update_client_metadata_url_state",
     "UpdateDeviceStatusRequest": "update_device_status",
     "UpdateDeviceStatusResponse": "update_device_status",
     "UpdateGroupRequest": "update_group",
@@ -1340,7 +1435,13 @@ __all__ = [
     "AuthenticationResultType",
     "AvailableChallengeListType",
     "BlockedIPRangeListType",
+    "CIMDCacheActionType",
+    "CIMDPolicySummaryListType",
+    "CIMDPolicySummaryType",
+    "CIMDPolicyType",
     "CallbackURLsListType",
+    "CancelPointInTimeRecoveryRequest",
+    "CancelPointInTimeRecoveryResponse",
     "ChallengeName",
     "ChallengeNameType",
     "ChallengeParametersType",
@@ -1352,6 +1453,8 @@ __all__ = [
     "ChangePasswordResponse",
     "ClientAuthenticationResultType",
     "ClientMetadataType",
+    "ClientMetadataURLListType",
+    "ClientMetadataURLType",
     "ClientPermissionListType",
     "ClientSSOSessionConfigType",
     "ClientSecretDescriptorListType",
@@ -1374,6 +1477,8 @@ __all__ = [
     "ConfirmSignUpRequest",
     "ConfirmSignUpResponse",
     "ContextDataType",
+    "CreateCIMDPolicyRequest",
+    "CreateCIMDPolicyResponse",
     "CreateGroupRequest",
     "CreateGroupResponse",
     "CreateIdentityProviderRequest",
@@ -1402,6 +1507,8 @@ __all__ = [
     "CustomSMSSenderLambdaVersionType",
     "DcrConfigurationType",
     "DefaultEmailOptionType",
+    "DeleteCIMDPolicyRequest",
+    "DeleteCIMDPolicyResponse",
     "DeleteGroupRequest",
     "DeleteIdentityProviderRequest",
     "DeleteManagedLoginBrandingRequest",
@@ -1423,12 +1530,16 @@ __all__ = [
     "DeletionProtectionType",
     "DeliveryMediumListType",
     "DeliveryMediumType",
+    "DescribeCIMDPolicyRequest",
+    "DescribeCIMDPolicyResponse",
     "DescribeIdentityProviderRequest",
     "DescribeIdentityProviderResponse",
     "DescribeManagedLoginBrandingByClientRequest",
     "DescribeManagedLoginBrandingByClientResponse",
     "DescribeManagedLoginBrandingRequest",
     "DescribeManagedLoginBrandingResponse",
+    "DescribePointInTimeRecoveryRequest",
+    "DescribePointInTimeRecoveryResponse",
     "DescribeResourceServerRequest",
     "DescribeResourceServerResponse",
     "DescribeRiskConfigurationRequest",
@@ -1523,6 +1634,8 @@ __all__ = [
     "InboundFederationLambdaVersionType",
     "InitiateAuthRequest",
     "InitiateAuthResponse",
+    "InitiatePointInTimeRecoveryRequest",
+    "InitiatePointInTimeRecoveryResponse",
     "IssuedTokenTypeIdentifierType",
     "IssuerConfigurationType",
     "IssuerType",
@@ -1532,6 +1645,10 @@ __all__ = [
     "LimitDefinitionType",
     "LimitType",
     "LinksType",
+    "ListCIMDPoliciesRequest",
+    "ListCIMDPoliciesResponse",
+    "ListClientMetadataURLsRequest",
+    "ListClientMetadataURLsResponse",
     "ListDevicesRequest",
     "ListDevicesResponse",
     "ListGroupsRequest",
@@ -1539,6 +1656,8 @@ __all__ = [
     "ListIdentityProvidersRequest",
     "ListIdentityProvidersResponse",
     "ListOfStringTypes",
+    "ListPointInTimeRecoveriesRequest",
+    "ListPointInTimeRecoveriesResponse",
     "ListResourceServersRequest",
     "ListResourceServersResponse",
     "ListTagsForResourceRequest",
@@ -1606,6 +1725,12 @@ __all__ = [
     "ResourceServersListType",
     "RespondToAuthChallengeRequest",
     "RespondToAuthChallengeResponse",
+    "RestorationDescriptionType",
+    "RestorationListType",
+    "RestorationType",
+    "RestorePreviewListType",
+    "RestorePreviewType",
+    "RestoreStatusType",
     "RevokeAssociatedSessionsType",
     "RevokeTokenRequest",
     "RevokeTokenResponse",
@@ -1651,6 +1776,8 @@ __all__ = [
     "SmsMfaConfigType",
     "SoftwareTokenMfaConfigType",
     "SoftwareTokenMfaSettingsType",
+    "StartPointInTimeRecoveryRequest",
+    "StartPointInTimeRecoveryResponse",
     "StartUserImportJobRequest",
     "StartUserImportJobResponse",
     "StartWebAuthnRegistrationRequest",
@@ -1672,10 +1799,15 @@ __all__ = [
     "TokenTypeIdentifierType",
     "TokenValidityUnitsType",
     "UICustomizationType",
+    "URLPatternListType",
     "UntagResourceRequest",
     "UntagResourceResponse",
     "UpdateAuthEventFeedbackRequest",
     "UpdateAuthEventFeedbackResponse",
+    "UpdateCIMDPolicyRequest",
+    "UpdateCIMDPolicyResponse",
+    "UpdateClientMetadataURLStateRequest",
+    "UpdateClientMetadataURLStateResponse",
     "UpdateDeviceStatusRequest",
     "UpdateDeviceStatusResponse",
     "UpdateGroupRequest",

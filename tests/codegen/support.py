@@ -23,7 +23,7 @@ GOLDEN_MODEL = GOLDEN / "service-2.json"
 GOLDEN_EXPECTED = GOLDEN / "expected"
 
 CURRENT_MODEL = REPO / "service-model" / "cognito-idp" / "2016-04-18" / "service-2.json"
-# An older revision of the model (101 operations; 141 today), vendored for the generator's
+# An older revision of the model (fewer operations than today's), vendored for the generator's
 # tests: both revisions must generate, and the API diff between them is known.
 OLD_MODEL = HERE / "models" / "cognito-idp-2016-04-18.2022-12-12.service-2.json"
 

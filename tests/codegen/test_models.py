@@ -166,6 +166,21 @@ def test_client_has_a_method_per_operation(generated: Generated) -> None:
 # --- documentation -----------------------------------------------------------------------------
 
 
+def test_module_docstrings_count_what_the_model_has(generated: Generated) -> None:
+    """The counts a reader sees are written at generation time, from the model."""
+    modules = _modules(generated)
+    model = generated.model
+    shapes_doc = " ".join(modules["shapes"].__doc__.split())
+    assert (
+        f"{len(_structures(model))} structures, {len(_enums(model))} enums and "
+        f"{len(_aliases(model))} aliases" in shapes_doc
+    )
+    assert f"models ({len(_errors(model))})." in " ".join(modules["errors"].__doc__.split())
+    client_doc = " ".join(modules["client"].__doc__.split())
+    pagers = [n for n in dir(_client_class(generated)) if n.startswith("paginate_")]
+    assert f"{len(model['operations'])} operations, {len(pagers)} of which page" in client_doc
+
+
 def test_class_docs_present(generated: Generated) -> None:
     modules = _modules(generated)
     shapes, errors = modules["shapes"], modules["errors"]

@@ -150,3 +150,31 @@ def test_the_check_catches_an_invented_parameter() -> None:
     tree = compile(code, "probe", "exec", flags=ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
     problems = _problems(tree, _known_callables())
     assert len(problems) == 4, problems
+
+
+# Counts of model things written as numbers in prose ("141 operations", "59 errors") go stale
+# with the next model update: the generated modules' docstrings carry them, from the model.
+MODEL_COUNT = re.compile(
+    r"\b\d[\d,]* (?:new |paged |token-paged |modeled )?"
+    r"(?:operations|structures|enums|errors|paginators|shapes|aliases)\b",
+    re.I,
+)
+FENCE = re.compile(r"^```.*?^```", re.S | re.M)  # quoted command output may show a diff's counts
+
+
+@pytest.mark.parametrize(
+    "page",
+    [*PAGES, ROOT / "CHANGELOG.md"],
+    ids=lambda p: p.relative_to(ROOT).as_posix(),
+)
+def test_prose_writes_no_model_counts(page: Path) -> None:
+    prose = FENCE.sub("", page.read_text(encoding="utf-8"))
+    assert MODEL_COUNT.findall(prose) == []
+
+
+def test_the_count_check_catches_a_count() -> None:
+    assert MODEL_COUNT.findall("every one of the API's 141 operations, 59 errors") == [
+        "141 operations",
+        "59 errors",
+    ]
+    assert MODEL_COUNT.findall("operations added (12): ...") == []

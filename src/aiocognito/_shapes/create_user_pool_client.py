@@ -477,6 +477,24 @@ class CreateUserPoolClientRequest:
     refresh tokens. When disabled, token refresh issues only ID and access tokens.
     """
 
+    publish_secrets_in_aws_secrets_manager: bool | None = field(
+        default=None, metadata={"wire": "PublishSecretsInAWSSecretsManager"}
+    )
+    """Specifies whether Amazon Cognito stores and manages this app client's secret in [Amazon
+    Web Services Secrets
+    Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/intro.html) instead
+    of returning the plaintext value. Applies only when `GenerateSecret` is `true`. When you
+    set this parameter to `true`, the response returns `ClientSecretArn` instead of
+    `ClientSecret`. Amazon Cognito starts the first rotation of the secret right away, and
+    then rotates the secret every 7 days by default. You can change the rotation schedule in
+    Secrets Manager.
+
+    Defaults to `false`. If you don't set this parameter, Amazon Cognito doesn't manage the
+    secret in Secrets Manager and returns the plaintext `ClientSecret` value. The Amazon
+    Cognito console turns on this option by default when it creates an app client with a
+    generated client secret.
+    """
+
 
 @define(kw_only=True)
 class CreateUserPoolClientResponse:
@@ -565,6 +583,18 @@ class UserPoolClientType:
     """The app client secret.
 
     Constraints: min 24, max 64, pattern `[\\w+]+`.
+    """
+
+    client_secret_arn: str | None = field(default=None, metadata={"wire": "ClientSecretArn"})
+    """The Amazon Resource Name (ARN) of the [Amazon Web Services Secrets
+    Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/intro.html) secret
+    that stores this app client's secret, when Amazon Cognito manages the secret in Secrets
+    Manager. Retrieve the secret from Secrets Manager by this ARN. The `SecretString` value
+    is a JSON object with `userPoolId`, `userPoolClientId`, and `clientSecretValue` fields.
+    Use `clientSecretValue` as the app client secret. Amazon Cognito returns this ARN
+    instead of `ClientSecret` for app clients whose secret it manages in Secrets Manager.
+
+    Constraints: min 20, max 2048, pattern `^arn\\:(aws|aws-us-gov|aws-eusc)\\:secretsmanager\\:([\\d\\w\\-]+):(\\d{12})\\:secret\\/[\\w+=\\/,.@\\-]+$`.
     """
 
     last_modified_date: datetime | None = field(default=None, metadata={"wire": "LastModifiedDate"})

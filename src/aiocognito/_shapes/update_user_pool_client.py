@@ -376,6 +376,30 @@ class UpdateUserPoolClientRequest:
     refresh tokens. When disabled, token refresh issues only ID and access tokens.
     """
 
+    publish_secrets_in_aws_secrets_manager: bool | None = field(
+        default=None, metadata={"wire": "PublishSecretsInAWSSecretsManager"}
+    )
+    """Specifies whether Amazon Cognito stores and manages this app client's secret in [Amazon
+    Web Services Secrets
+    Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/intro.html) instead
+    of returning the plaintext value. When you set this parameter to `true`, the response
+    returns `ClientSecretArn` instead of `ClientSecret`. By default, Amazon Cognito rotates
+    the secret every 7 days. You can change the rotation schedule in Secrets Manager.
+
+    Set to `true` to migrate an existing generated secret into Secrets Manager, or `false`
+    to move it back to Amazon Cognito and delete the Secrets Manager secret. If you omit
+    this parameter, Amazon Cognito doesn't change how it manages the existing secret.
+    Applies only to app clients that already have a generated secret.
+
+    When you set it to `true`, Amazon Cognito starts managing the app client's secret in
+    Secrets Manager and rotates it right away. If the app client has two secrets, that first
+    rotation deletes the older one.
+
+    Important: When you set this parameter to `false`, Amazon Cognito immediately and
+    permanently deletes the Secrets Manager secret. There's no recovery window. Applications
+    that read the secret from Secrets Manager can no longer get it.
+    """
+
 
 @define(kw_only=True)
 class UpdateUserPoolClientResponse:

@@ -6,6 +6,8 @@ Every structure of the model is an attrs class (keyword-only, slots; required me
 every string enum a `StrEnum`, every list and map shape a type alias. Fields whose values the
 model marks sensitive are redacted in `repr()`.
 
+This revision of the model has 9 structures, 3 enums and 5 aliases.
+
 Classes are defined on first use, so importing this module is cheap; type checkers see all of
 them through this module's `TYPE_CHECKING` imports.
 """
