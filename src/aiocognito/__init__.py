@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from ._core.errors import (
     CognitoError,
     ConfigurationError,
+    InvalidRegionError,
     NoCredentialsError,
     NoRegionError,
     ParamValidationError,
@@ -33,6 +34,7 @@ __all__ = [
     "CognitoError",
     "CognitoIdentityProviderClient",
     "ConfigurationError",
+    "InvalidRegionError",
     "NoCredentialsError",
     "NoRegionError",
     "ParamValidationError",

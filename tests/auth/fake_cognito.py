@@ -104,6 +104,10 @@ class Tamper:
     mfa_lists_as_arrays: bool = False
     """``MFAS_CAN_SETUP``/``MFAS_CAN_CHOOSE`` as JSON arrays, not their JSON text (the service
     sends text; some emulators send arrays, though the model says the map holds strings)."""
+    challenge_parameters: dict[str, str] = field(default_factory=dict[str, str])
+    """Added to (or replacing) the parameters of every challenge after the password."""
+    access_token_payload: bytes | None = None
+    """The JSON text inside the access token, instead of the real claims."""
 
 
 class FakeCognito:
@@ -176,6 +180,10 @@ class FakeCognito:
     def _tokens(self, session: Session) -> dict[str, Any]:
         user = session.user
         access = _jwt({"username": user.username, "token_use": "access"})
+        if self.tamper.access_token_payload is not None:
+            header, _, signature = access.split(".")
+            payload = base64.urlsafe_b64encode(self.tamper.access_token_payload).decode()
+            access = f"{header}.{payload.rstrip('=')}.{signature}"
         refresh = "ref-" + secrets.token_urlsafe(24)
         self.tokens[access] = user.username
         self.tokens[refresh] = user.username
@@ -240,7 +248,7 @@ class FakeCognito:
             params["MFAS_CAN_SETUP"] = self._mfa_list(["SOFTWARE_TOKEN_MFA"])
         elif name == "CUSTOM_CHALLENGE":
             params["question"] = "2 + 2"
-        return self._challenge(session, name, params)
+        return self._challenge(session, name, params | self.tamper.challenge_parameters)
 
     def _mfa_list(self, names: list[str]) -> Any:
         return names if self.tamper.mfa_lists_as_arrays else json.dumps(names)

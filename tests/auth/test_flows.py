@@ -216,6 +216,53 @@ async def test_mfa_options_sent_as_json_arrays(
         assert step.options == ("SMS_MFA", "SOFTWARE_TOKEN_MFA")
 
 
+DEEP = 100_000
+
+
+@pytest.mark.parametrize(
+    ("challenge", "parameter", "depth"),
+    [
+        ("MFA_SETUP", "MFAS_CAN_SETUP", DEEP),
+        ("SELECT_MFA_TYPE", "MFAS_CAN_CHOOSE", DEEP),
+        ("NEW_PASSWORD_REQUIRED", "userAttributes", DEEP),
+        ("NEW_PASSWORD_REQUIRED", "requiredAttributes", DEEP),
+    ],
+)
+async def test_deeply_nested_challenge_parameters_are_a_flow_error(
+    fake: FakeCognito, client: Any, challenge: str, parameter: str, depth: int
+) -> None:
+    wrap = ("[", "]") if parameter != "userAttributes" else ('{"a":', "}")
+    fake.tamper.challenge_parameters = {
+        parameter: "[" + wrap[0] * depth + "1" + wrap[1] * depth + "]"
+    }
+    fake.add_user("erin", PASSWORD, after_password=[challenge])
+    with pytest.raises(AuthFlowError, match=f"{parameter} is JSON nested too deeply"):
+        await _auth(client, False).sign_in_srp("erin", PASSWORD)
+
+
+async def test_deeply_nested_token_payload_is_a_flow_error(fake: FakeCognito, client: Any) -> None:
+    """The flow reads the username claim of the access token it gets (without verifying it)."""
+    fake.tamper.access_token_payload = b'{"a":' * DEEP + b"1" + b"}" * DEEP
+    fake.add_user("erin", PASSWORD)
+    with pytest.raises(AuthFlowError, match="token's payload is JSON nested too deeply"):
+        await _auth(client, False).sign_in_srp("erin", PASSWORD)
+
+
+async def test_a_lone_surrogate_in_the_password_is_named_never_quoted(
+    fake: FakeCognito, client: Any
+) -> None:
+    """SRP hashes the password as UTF-8, which a lone surrogate (half an emoji) has none of:
+    the error names the field, and no exception in the chain quotes the password."""
+    password = "Secret-\ud83d-Pass-42"
+    fake.add_user("erin", PASSWORD)
+    with pytest.raises(ParamValidationError) as info:
+        await _auth(client, True).sign_in_srp("erin", password)
+    assert info.value.path == "password"
+    assert info.value.__context__ is None
+    assert password not in str(info.value) + repr(info.value)
+    assert fake.ops() == ["InitiateAuth"]  # the proof was never sent
+
+
 async def test_custom_challenge_then_unknown(fake: FakeCognito, client: Any) -> None:
     fake.add_user("frank", PASSWORD, after_password=["CUSTOM_CHALLENGE"])
     step = await _auth(client, True).sign_in_srp("frank", PASSWORD)

@@ -46,8 +46,9 @@ def test_token_username_reads_the_service_name() -> None:
 
 
 def test_lenient_challenge_parameter_parsing() -> None:
-    assert flows._json_list('["a", "b"]') == ("a", "b")
-    assert flows._json_list("not json") == () == flows._json_list(None)
-    assert flows._json_list('{"a": 1}') == ()
-    assert flows._json_object('{"email": "e", "n": 1}') == {"email": "e", "n": "1"}
-    assert flows._json_object("[1]") == {} == flows._json_object("{")
+    assert flows._json_list("X", '["a", "b"]') == ("a", "b")
+    assert flows._json_list("X", "not json") == () == flows._json_list("X", None)
+    assert flows._json_list("X", '{"a": 1}') == ()
+    assert flows._json_list("X", '["a", ["nested"], 1]') == ("a", "1")
+    assert flows._json_object("X", '{"email": "e", "n": 1}') == {"email": "e", "n": "1"}
+    assert flows._json_object("X", "[1]") == {} == flows._json_object("X", "{")

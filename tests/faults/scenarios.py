@@ -29,6 +29,9 @@ from tests.faults.server import (
 )
 from tests.faults.support import ACCESS_TOKEN
 
+DEEP = 100_000
+DEEP_JSON = b"[" * DEEP + b"]" * DEEP
+"""100,000 levels of nesting: orjson refuses it, the standard library would recurse."""
 TOKEN_BODY = {"AuthenticationResult": {"AccessToken": ACCESS_TOKEN, "ExpiresIn": 3600}}
 TRUNCATED = b'{"AuthenticationResult": {"AccessToken": "eyJ'
 HEAD_200 = (
@@ -114,6 +117,15 @@ SCENARIOS: list[Scenario] = [
     S("truncated-json-500", "500, JSON error cut short",
       _always(lambda: Reply(500, b'{"__type": "InternalErrorExc')), aiocognito.ServiceError, 3,
       code="HTTP500"),
+    S("deep-json-200", "200 with JSON nested 100,000 levels deep",
+      _always(lambda: Reply(200, b'{"Session": ' + DEEP_JSON + b"}")),
+      aiocognito.ResponseParseError, 1, message=("nested too deeply",)),
+    S("deep-json-400", "400 with an error body nested 100,000 levels deep",
+      _always(lambda: Reply(400, b'{"__type": "NotAuthorizedException", "message": '
+                            + DEEP_JSON + b"}")),
+      aiocognito.ServiceError, 1, code="HTTP400"),
+    S("deep-json-500", "500 with an error body nested 100,000 levels deep",
+      _always(lambda: Reply(500, DEEP_JSON)), aiocognito.ServiceError, 3, code="HTTP500"),
     S("wrong-content-type", "200, JSON body labelled text/plain",
       _always(lambda: Reply(200, b'{"Session": "s"}', content_type="text/plain")), None, 1),
     S("no-content-type", "200, JSON body without a content type",

@@ -239,6 +239,7 @@ def test_pickle_keeps_the_facts() -> None:
         ),
         (core_errors.ConfigurationError, (core_errors.CognitoError,)),
         (core_errors.NoRegionError, (core_errors.ConfigurationError, core_errors.CognitoError)),
+        (core_errors.InvalidRegionError, (core_errors.ConfigurationError, ValueError)),
         (
             core_errors.NoCredentialsError,
             (core_errors.ConfigurationError, core_errors.CognitoError),
@@ -307,6 +308,7 @@ def test_package_exports_the_tree() -> None:
         "TimeoutError",
         "ConfigurationError",
         "NoRegionError",
+        "InvalidRegionError",
         "NoCredentialsError",
         "errors",
         "shapes",

@@ -436,6 +436,19 @@ def test_other_json_values_in_a_string_map_become_json_text(value: object, text:
         assert json.loads(parsed.challenge_parameters["MFAS_CAN_SETUP"]) == value
 
 
+def test_nesting_too_deep_to_write_as_json_text_is_a_clear_error() -> None:
+    from aiocognito._core.serde import describe_structure_error
+
+    value: list[object] = []
+    for _ in range(100_000):  # built by hand: no parser returns this much nesting
+        value = [value]
+    with pytest.raises(cattrs.ClassValidationError) as info:
+        from_wire(shapes.InitiateAuthResponse, {"ChallengeParameters": {"X": value}})
+    assert describe_structure_error(info.value) == (
+        "JSON nested too deeply @ response.challenge_parameters"
+    )
+
+
 def test_string_map_json_text_keeps_unknown_members_and_enums_working() -> None:
     parsed = from_wire(
         shapes.InitiateAuthResponse,

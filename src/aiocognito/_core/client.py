@@ -197,6 +197,7 @@ class BaseClient:
 
         Raises:
             NoRegionError: no region given or found, and no ``endpoint_url``.
+            InvalidRegionError: the region (given or found) is not a valid host label.
             ConfigurationError: the endpoint rules reject the combination (e.g. FIPS with a
                 custom endpoint).
         """
@@ -361,13 +362,14 @@ class BaseClient:
 
         try:
             result: OutputT = from_wire(cls, data)
+            return result
         except Exception as exc:
-            raise ResponseParseError(
-                f"{op.name}: the response does not match {cls.__name__}: "
-                f"{describe_structure_error(exc)}",
-                operation=op.name,
-            ) from None
-        return result
+            problem = describe_structure_error(exc)
+        # Raised outside the handler: cattrs' errors may quote values of the answer.
+        raise ResponseParseError(
+            f"{op.name}: the response does not match {cls.__name__}: {problem}",
+            operation=op.name,
+        )
 
     async def _invoke(self, op: OperationSpec[OutputT], params: dict[str, Any]) -> OutputT:
         from .serde import to_wire

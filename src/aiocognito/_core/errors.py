@@ -10,6 +10,7 @@ CognitoError                      every exception aiocognito raises
 │   └── TimeoutError              connect, read or total timeout (also builtins.TimeoutError)
 └── ConfigurationError            the client cannot be set up: no region, no credentials, ...
     ├── NoRegionError
+    ├── InvalidRegionError        (also ValueError)
     └── NoCredentialsError
 ```
 
@@ -112,6 +113,13 @@ class ConfigurationError(CognitoError):
 
 class NoRegionError(ConfigurationError):
     """No region was given and none could be found in the environment or profile."""
+
+
+class InvalidRegionError(ConfigurationError, ValueError):
+    """The region is not a valid host label (botocore's ``InvalidRegionError``).
+
+    Refused before anything is sent: the region becomes part of the endpoint's host name.
+    """
 
 
 class NoCredentialsError(ConfigurationError):

@@ -9,13 +9,13 @@ the output's other members.
 from __future__ import annotations
 
 import base64
-import json
 import struct
 import zlib
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from .errors import ResponseParseError, ServiceError
+from .protocol import loads
 
 _PRELUDE = 12
 
@@ -94,7 +94,7 @@ def decode_output(
             kind = headers.get(":message-type")
             if kind in ("exception", "error"):
                 code = headers.get(":exception-type") or headers.get(":error-code") or "Unknown"
-                data: dict[str, Any] = json.loads(payload) if payload.strip() else {}
+                data: Any = loads(payload) if payload.strip() else {}
                 message = (
                     data.get("message") or data.get("Message") or headers.get(":error-message", "")
                 )
@@ -102,23 +102,27 @@ def decode_output(
                 raise cls(str(message), code=code, operation=operation, body=data)
             event_type = headers.get(":event-type")
             if event_type == "initial-response":
-                output.update(json.loads(payload) if payload.strip() else {})
+                initial: Any = loads(payload) if payload.strip() else {}
+                output.update(initial)
                 continue
             if not isinstance(event_type, str) or event_type not in events:
                 continue  # an event this model does not know yet: skip it, as unknown members
             payload_member, payload_type = events[event_type]
             if payload_member is None:
-                event: Any = json.loads(payload) if payload.strip() else {}
+                event: Any = loads(payload) if payload.strip() else {}
             elif payload_type == "blob":
                 event = {payload_member: base64.b64encode(payload).decode("ascii")}
             elif payload_type == "string":
                 event = {payload_member: payload.decode()}
             else:
-                event = {payload_member: json.loads(payload) if payload.strip() else {}}
+                event = {payload_member: loads(payload) if payload.strip() else {}}
             stream.append({event_type: event})
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ResponseParseError(
-            f"{operation}: unreadable event stream: {exc}", operation=operation
-        ) from None
-    output[member] = stream
-    return output
+    except ValueError as exc:  # UnicodeDecodeError and JSONNestingError are ones
+        problem = str(exc)
+    else:
+        output[member] = stream
+        return output
+    # Outside the handler: a JSONDecodeError's ``.doc`` holds the whole payload.
+    raise ResponseParseError(
+        f"{operation}: unreadable event stream: {problem}", operation=operation
+    )

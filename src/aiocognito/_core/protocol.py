@@ -12,7 +12,7 @@ from .errors import ResponseParseError, ServiceError
 EXCERPT_CHARS = 200
 
 
-def _import_fast_loads() -> Callable[[bytes], object]:
+def _import_fast_loads() -> Callable[[bytes | str], object]:
     """orjson's parser when installed (the ``speedups`` extra): a 40 KB ListUsers answer in
     half the time of the standard library's."""
     try:
@@ -25,12 +25,31 @@ def _import_fast_loads() -> Callable[[bytes], object]:
 _fast_loads = _import_fast_loads()
 
 
-def _loads(body: bytes) -> object:
-    """JSON from bytes; what orjson refuses (NaN, integers beyond 64 bits) goes to json."""
+class JSONNestingError(ValueError):
+    """JSON nested deeper than Python can read or handle (a hostile answer)."""
+
+
+def loads(data: bytes | str) -> object:
+    """JSON from bytes or text, bounded: every failure is a ``ValueError``.
+
+    What orjson refuses (NaN, integers beyond 64 bits, and nesting beyond 1024 levels) goes to
+    the standard library, which stops deep nesting with a ``RecursionError``: that becomes a
+    ``JSONNestingError``. A failure never carries the previous one as its ``__context__``: a
+    ``JSONDecodeError`` holds the whole body in ``.doc``, which may hold tokens.
+    """
+    deep = False
     try:
-        return _fast_loads(body)
+        return _fast_loads(data)
+    except RecursionError:  # json's own parser, when orjson is not installed
+        deep = True
     except ValueError:
-        return json.loads(body)
+        pass
+    if not deep:
+        try:
+            return json.loads(data)
+        except RecursionError:
+            pass
+    raise JSONNestingError("JSON nested too deeply")
 
 
 def content_type(json_version: str) -> str:
@@ -38,8 +57,19 @@ def content_type(json_version: str) -> str:
 
 
 def encode_body(wire: Mapping[str, Any]) -> bytes:
-    """The request body: compact JSON, UTF-8 (enum members are ``str`` and encode as such)."""
-    return json.dumps(wire, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
+    """The request body: compact JSON, UTF-8 (enum members are ``str`` and encode as such).
+
+    A lone surrogate (half of an emoji, as a web form can pass it on) has no UTF-8 form: the
+    body is then written with every non-ASCII character escaped, ``\\udXXX`` included, as
+    botocore always writes it; never a ``UnicodeEncodeError``, whose ``repr`` would hold the
+    whole body with its passwords.
+    """
+    text = json.dumps(wire, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    try:
+        return text.encode()
+    except UnicodeEncodeError:
+        pass
+    return json.dumps(wire, separators=(",", ":"), allow_nan=False).encode("ascii")
 
 
 def error_code(raw: str | None) -> str | None:
@@ -93,8 +123,8 @@ def _json_object(body: bytes) -> dict[str, Any] | None:
     if not body or body.isspace():
         return {}
     try:
-        data = _loads(body)
-    except (ValueError, UnicodeDecodeError):
+        data = loads(body)
+    except ValueError:  # UnicodeDecodeError is one
         return None
     # A JSON object's keys are always strings; isinstance alone only proves ``dict``.
     return cast("dict[str, Any]", data) if isinstance(data, dict) else None
@@ -109,6 +139,28 @@ def parse_error(
     errors: Mapping[str, type[ServiceError]],
 ) -> ServiceError:
     """The exception for a non-2xx answer; never raises while reading it."""
+    try:
+        return _parse_error(
+            status=status, headers=headers, body=body, operation=operation, errors=errors
+        )
+    except Exception:  # a hostile answer's last resort (the parser is meant to handle all)
+        pass
+    return ServiceError(
+        f"HTTP {status} with an unreadable error answer ({len(body)} bytes)",
+        code=f"HTTP{status}",
+        status_code=status,
+        operation=operation,
+    )
+
+
+def _parse_error(
+    *,
+    status: int,
+    headers: Mapping[str, str],
+    body: bytes,
+    operation: str,
+    errors: Mapping[str, type[ServiceError]],
+) -> ServiceError:
     request_id = headers.get("x-amzn-requestid") or headers.get("x-amz-request-id")
     media_type = headers.get("content-type", "")
     data = _json_object(body)
@@ -154,15 +206,23 @@ def parse_output(body: bytes, *, operation: str, media_type: str) -> dict[str, A
     """The JSON object of a 2xx answer. Nothing of the body is quoted: it may carry tokens."""
     if not body or body.isspace():
         return {}
+    problem = ""
+    data: object = None
     try:
-        data = _loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
+        data = loads(body)
+    except JSONNestingError:
+        problem = "nested too deeply"
+    except ValueError as exc:  # UnicodeDecodeError is one
         where = f" at position {exc.pos}" if isinstance(exc, json.JSONDecodeError) else ""
+        problem = f"not valid JSON{where}"
+    if problem:
+        # Raised here, not in the handler: the parser's exception (its ``.doc`` is the whole
+        # body) must not stay behind as this one's ``__context__``.
         raise ResponseParseError(
-            f"{operation}: the response body is not valid JSON{where} "
+            f"{operation}: the response body is {problem} "
             f"({media_type or 'no content type'}, {len(body)} bytes)",
             operation=operation,
-        ) from None
+        )
     if not isinstance(data, dict):
         raise ResponseParseError(
             f"{operation}: expected a JSON object in the response, got {type(data).__name__}",

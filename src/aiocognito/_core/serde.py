@@ -22,6 +22,9 @@ from typing import Any, TypeVar, cast
 import attrs
 import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+from cattrs.v import format_exception
+
+from .protocol import JSONNestingError
 
 T = TypeVar("T")
 
@@ -145,7 +148,11 @@ def _structure_map_string(value: Any, _: Any) -> str:
     if value.__class__ is str:
         return value
     if isinstance(value, list | dict | int | float):  # bool is an int
-        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+        try:
+            return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+        except RecursionError:
+            pass
+        raise JSONNestingError("JSON nested too deeply")
     raise TypeError(f"expected str, got {type(value).__name__}")
 
 
@@ -343,10 +350,16 @@ def from_wire(cls: type[T], data: Mapping[str, Any]) -> T:
         return converter.structure(data, cls)
 
 
+def _describe_one(exc: BaseException, tp: type | None) -> str:
+    if isinstance(exc, JSONNestingError | RecursionError):
+        return "JSON nested too deeply"
+    return format_exception(exc, tp)
+
+
 def describe_structure_error(exc: BaseException) -> str:
     """Where a response did not fit its shape, as wire paths; never the offending values."""
     if isinstance(exc, cattrs.BaseValidationError):
-        messages = cattrs.transform_error(exc, path="response")
+        messages = cattrs.transform_error(exc, path="response", format_exception=_describe_one)
         return "; ".join(messages[:5]) + (
             f" (+{len(messages) - 5} more)" if len(messages) > 5 else ""
         )

@@ -26,6 +26,21 @@ def _fail(path: str, expected: str, value: Any) -> typing.NoReturn:
     )
 
 
+def utf8(value: str, path: str) -> bytes:
+    """``value`` as UTF-8, or ``ParamValidationError`` naming ``path`` and nothing else.
+
+    A lone surrogate (half of an emoji, as a web form can pass it on) has no UTF-8 form, and
+    the ``UnicodeEncodeError`` would hold the whole text in its ``repr``: with a password in it.
+    """
+    try:
+        return value.encode("utf-8")
+    except UnicodeEncodeError:
+        pass  # raised outside the handler: the encoder's error must not be this one's context
+    raise ParamValidationError(
+        f"invalid parameter {path}: a lone surrogate is not valid Unicode text", path=path
+    )
+
+
 def _scalar(kind: type, label: str) -> Check:
     def check(value: Any, path: str) -> None:
         if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):

@@ -26,7 +26,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
-import json
 import logging
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
@@ -36,6 +35,7 @@ from urllib.parse import quote
 from attrs import Factory, define, evolve, field
 
 from .._core.errors import CognitoError, ParamValidationError
+from .._core.protocol import JSONNestingError, loads
 from .._core.types import REDACTED, redact
 from .secret_hash import secret_hash
 from .srp import (
@@ -390,24 +390,37 @@ SignInStep: TypeAlias = (
 """What a sign-in call or an ``answer`` returns: the tokens, or the next challenge."""
 
 
-def _json_list(text: str | None) -> tuple[str, ...]:
+def _challenge_json(name: str, text: str | None) -> object:
+    """A JSON-valued challenge parameter: ``None`` when absent or not JSON."""
+    if not text:
+        return None
     try:
-        value: object = json.loads(text) if text else []
+        return loads(text)
+    except JSONNestingError:
+        raise AuthFlowError(f"challenge parameter {name} is JSON nested too deeply") from None
     except ValueError:
-        return ()
+        return None
+
+
+def _text(value: object) -> str | None:
+    """A JSON scalar as text; ``None`` for an array or object (never ``str()`` of nesting)."""
+    return None if isinstance(value, list | dict) else str(value)
+
+
+def _json_list(name: str, text: str | None) -> tuple[str, ...]:
+    value = _challenge_json(name, text)
     if not isinstance(value, list):
         return ()
-    return tuple(str(item) for item in cast("list[object]", value))
+    items = (_text(item) for item in cast("list[object]", value))
+    return tuple(item for item in items if item is not None)
 
 
-def _json_object(text: str | None) -> dict[str, str]:
-    try:
-        value: object = json.loads(text) if text else {}
-    except ValueError:
-        return {}
+def _json_object(name: str, text: str | None) -> dict[str, str]:
+    value = _challenge_json(name, text)
     if not isinstance(value, dict):
         return {}
-    return {str(k): str(v) for k, v in cast("dict[object, object]", value).items()}
+    pairs = ((str(k), _text(v)) for k, v in cast("dict[object, object]", value).items())
+    return {k: v for k, v in pairs if v is not None}
 
 
 def _unverified_claims(token: str | None) -> dict[str, object]:
@@ -421,10 +434,10 @@ def _unverified_claims(token: str | None) -> dict[str, object]:
     if len(parts) != 3:
         return {}
     try:
-        payload: object = json.loads(
-            base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4))
-        )
-    except (ValueError, binascii.Error, RecursionError):
+        payload = loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
+    except JSONNestingError:  # not merely unreadable: hostile
+        raise AuthFlowError("a token's payload is JSON nested too deeply") from None
+    except (ValueError, binascii.Error):
         return {}
     if not isinstance(payload, dict):
         return {}
@@ -461,9 +474,9 @@ def _step_for(name: str, params: dict[str, str], state: _State) -> SignInStep:
             state=state,
             required_attributes=tuple(
                 item.removeprefix("userAttributes.")
-                for item in _json_list(params.get("requiredAttributes"))
+                for item in _json_list("requiredAttributes", params.get("requiredAttributes"))
             ),
-            user_attributes=_json_object(params.get("userAttributes")),
+            user_attributes=_json_object("userAttributes", params.get("userAttributes")),
         )
     if name in _CODE_CHALLENGES:
         return _CODE_CHALLENGES[name](
@@ -474,10 +487,10 @@ def _step_for(name: str, params: dict[str, str], state: _State) -> SignInStep:
             delivery_medium=params.get("CODE_DELIVERY_DELIVERY_MEDIUM"),
         )
     if name == "SELECT_MFA_TYPE":
-        options = _json_list(params.get("MFAS_CAN_CHOOSE"))
+        options = _json_list("MFAS_CAN_CHOOSE", params.get("MFAS_CAN_CHOOSE"))
         return SelectMfaType(name=name, parameters=params, state=state, options=options)
     if name == "MFA_SETUP":
-        options = _json_list(params.get("MFAS_CAN_SETUP"))
+        options = _json_list("MFAS_CAN_SETUP", params.get("MFAS_CAN_SETUP"))
         return MfaSetup(name=name, parameters=params, state=state, options=options)
     if name == "CUSTOM_CHALLENGE":
         return CustomChallenge(name=name, parameters=params, state=state)

@@ -6,6 +6,8 @@ import base64
 import hashlib
 import hmac
 
+from .._core.validate import utf8
+
 __all__ = ["secret_hash"]
 
 
@@ -23,8 +25,10 @@ def secret_hash(username: str, client_id: str, client_secret: str) -> str:
 
     Returns:
         The base64 text to send as ``SECRET_HASH``.
+
+    Raises:
+        ParamValidationError: a value holds a lone surrogate (it has no UTF-8 form).
     """
-    digest = hmac.new(
-        client_secret.encode("utf-8"), (username + client_id).encode("utf-8"), hashlib.sha256
-    ).digest()
+    message = utf8(username, "username") + utf8(client_id, "client_id")
+    digest = hmac.new(utf8(client_secret, "client_secret"), message, hashlib.sha256).digest()
     return base64.b64encode(digest).decode("ascii")

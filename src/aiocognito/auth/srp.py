@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from .._core.errors import CognitoError, ParamValidationError
 from .._core.types import REDACTED
+from .._core.validate import utf8
 from .secret_hash import secret_hash
 
 if TYPE_CHECKING:
@@ -274,7 +275,10 @@ def _pool_name(user_pool_id: str) -> str:
 
 
 def _x(salt: int, realm: str, user: str, password: str) -> int:
-    inner = _hash(f"{realm}{user}:{password}".encode())
+    # Each part on its own: an encoding error over the whole would quote the password.
+    inner = _hash(
+        utf8(realm, "user_pool_id") + utf8(user, "username") + b":" + utf8(password, "password")
+    )
     return _hash_int(enc(salt) + inner)
 
 
@@ -367,7 +371,7 @@ class _Ephemeral:
         s = _powmod(base, self._a + u * x, N)
         key = _derive_key(u, s)
         stamp = timestamp(now if now is not None else datetime.now(UTC))
-        message = realm.encode() + user.encode() + block + stamp.encode()
+        message = utf8(realm, "user_pool_id") + utf8(user, "username") + block + stamp.encode()
         signature = base64.b64encode(hmac.new(key, message, hashlib.sha256).digest())
         return block_text, stamp, signature.decode("ascii")
 
