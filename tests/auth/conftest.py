@@ -28,6 +28,12 @@ def backend(request: pytest.FixtureRequest) -> Iterator[str]:
         srp._use_backend(before)
 
 
+@pytest.fixture(params=[False, True], ids=["public-client", "client-secret"])
+def with_secret(request: pytest.FixtureRequest) -> bool:
+    """Run the test with the fake's public app client and with its client with a secret."""
+    return bool(request.param)
+
+
 @pytest.fixture
 def fake() -> FakeCognito:
     return FakeCognito()

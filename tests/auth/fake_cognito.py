@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tests.auth.simulation import (
     Rejected,
@@ -30,9 +30,16 @@ from tests.auth.simulation import (
     verifier,
 )
 
+if TYPE_CHECKING:
+    from aiocognito import CognitoIdentityProviderClient
+
+from aiocognito.auth import UserPoolAuth
+
 PREFIX = "AWSCognitoIdentityProviderService."
 POOL_ID = "eu-west-1_Sim8Pool"
 POOL_NAME = "Sim8Pool"
+CLIENT_SECRET = "s3cr3t"
+"""The secret of the fake's "secret-client"."""
 
 
 def _jwt(claims: dict[str, str]) -> str:
@@ -114,11 +121,21 @@ class FakeCognito:
     """The state and rules of one fake user pool with a few app clients."""
 
     def __init__(self) -> None:
-        self.clients: dict[str, str | None] = {"public-client": None, "secret-client": "s3cr3t"}
+        self.clients: dict[str, str | None] = {
+            "public-client": None,
+            "secret-client": CLIENT_SECRET,
+        }
         self.users: dict[str, User] = {}
         self.devices: dict[str, Device] = {}
         self.sessions: dict[str, Session] = {}
         self.tokens: dict[str, str] = {}  # access/refresh token -> username
+        # Refresh tokens (issue 14): the access tokens issued with each (RevokeToken ends
+        # them too), the app clients that rotate them, and the ones rotated out.
+        self.issued_with: dict[str, set[str]] = {}
+        self.rotating_clients: set[str] = set()
+        self.rotated_out: set[str] = set()
+        self.expires_in = 3600
+        self.fail_once: dict[str, str] = {}  # operation -> error code, raised once
         self.track_devices = False
         self.device_confirmation_necessary = False
         self.clock_skew = timedelta(0)
@@ -177,21 +194,23 @@ class FakeCognito:
             "ChallengeParameters": params,
         }
 
-    def _tokens(self, session: Session) -> dict[str, Any]:
+    def _tokens(self, session: Session, refresh: str | None = None) -> dict[str, Any]:
+        """Tokens for the session's user; with ``refresh``, issued from that refresh token."""
         user = session.user
         access = _jwt({"username": user.username, "token_use": "access"})
         if self.tamper.access_token_payload is not None:
             header, _, signature = access.split(".")
             payload = base64.urlsafe_b64encode(self.tamper.access_token_payload).decode()
             access = f"{header}.{payload.rstrip('=')}.{signature}"
-        refresh = "ref-" + secrets.token_urlsafe(24)
+        refresh = refresh or "ref-" + secrets.token_urlsafe(24)
         self.tokens[access] = user.username
         self.tokens[refresh] = user.username
+        self.issued_with.setdefault(refresh, set()).add(access)
         result: dict[str, Any] = {
             "AccessToken": access,
             "IdToken": _jwt({"cognito:username": user.username, "token_use": "id"}),
             "RefreshToken": refresh,
-            "ExpiresIn": 3600,
+            "ExpiresIn": self.expires_in,
             "TokenType": "Bearer",
         }
         if self.track_devices and session.device is None:
@@ -273,7 +292,13 @@ class FakeCognito:
             self._check_client(body, params.get("USERNAME"), params)
             if "USERNAME" in params and params["USERNAME"] != username:
                 raise ServiceFault("NotAuthorizedException", "USERNAME does not own this token")
-            result = self._tokens(Session(user=self.users[username], expect=""))
+            if body.get("ClientId") in self.rotating_clients:
+                # The developer guide: no REFRESH_TOKEN_AUTH in app clients with rotation
+                # (the error code is not documented; this one is a guess).
+                raise ServiceFault("InvalidParameterException", "refresh token rotation is enabled")
+            result = self._tokens(
+                Session(user=self.users[username], expect=""), params["REFRESH_TOKEN"]
+            )
             del result["AuthenticationResult"]["RefreshToken"]
             result["AuthenticationResult"].pop("NewDeviceMetadata", None)
             return result
@@ -441,9 +466,60 @@ class FakeCognito:
         device.remembered = body.get("DeviceRememberedStatus") == "remembered"
         return {}
 
+    # -- refresh, revoke and sign out (issue 14; moto 5.2 has only GlobalSignOut) ------------
+    def _check_client_secret(self, body: dict[str, Any]) -> None:
+        """GetTokensFromRefreshToken and RevokeToken take the secret itself, not a hash."""
+        client_id = body.get("ClientId")
+        if client_id not in self.clients:
+            raise ServiceFault("ResourceNotFoundException", "User pool client does not exist.")
+        if body.get("ClientSecret") != self.clients[client_id]:
+            raise ServiceFault("NotAuthorizedException", f"Unable to verify secret for {client_id}")
+
+    def GetTokensFromRefreshToken(self, body: dict[str, Any]) -> dict[str, Any]:
+        self._check_client_secret(body)
+        refresh = body.get("RefreshToken", "")
+        if refresh in self.rotated_out:
+            raise ServiceFault("RefreshTokenReuseException", "Refresh token has been reused.")
+        username = self.tokens.get(refresh)
+        if username is None:
+            raise ServiceFault("NotAuthorizedException", "Invalid Refresh Token")
+        session = Session(user=self.users[username], expect="")
+        if body["ClientId"] not in self.rotating_clients:
+            result = self._tokens(session, refresh)
+            del result["AuthenticationResult"]["RefreshToken"]
+        else:  # a new refresh token; the old one ends at once (no grace period)
+            result = self._tokens(session)
+            self._revoke(refresh)
+            self.rotated_out.add(refresh)
+        result["AuthenticationResult"].pop("NewDeviceMetadata", None)
+        return {"AuthenticationResult": result["AuthenticationResult"]}
+
+    def _revoke(self, refresh: str) -> None:
+        self.tokens.pop(refresh, None)
+        for access in self.issued_with.pop(refresh, set()):
+            self.tokens.pop(access, None)
+
+    def RevokeToken(self, body: dict[str, Any]) -> dict[str, Any]:
+        self._check_client_secret(body)
+        token = body.get("Token", "")
+        if token not in self.issued_with and token in self.tokens:
+            raise ServiceFault("UnsupportedTokenTypeException", "Only refresh tokens.")
+        self._revoke(token)  # an unknown or revoked token: nothing to do, as the service
+        return {}
+
+    def GlobalSignOut(self, body: dict[str, Any]) -> dict[str, Any]:
+        username = self.tokens.get(body.get("AccessToken", ""))
+        if username is None:
+            raise ServiceFault("NotAuthorizedException", "Access Token has been revoked")
+        for refresh in [t for t in self.issued_with if self.tokens.get(t) == username]:
+            self._revoke(refresh)
+        return {}
+
     def handle(self, op: str, body: dict[str, Any]) -> dict[str, Any]:
         with self.lock:
             self.requests.append((op, body))
+            if op in self.fail_once:
+                raise ServiceFault(self.fail_once.pop(op), "injected by the test")
             method = getattr(self, op, None)
             if method is None:
                 raise ServiceFault("UnknownOperationException", op)
@@ -498,4 +574,21 @@ def serve(fake: FakeCognito) -> Iterator[str]:
         thread.join(timeout=5)
 
 
-__all__ = ["POOL_ID", "POOL_NAME", "FakeCognito", "ServiceFault", "User", "serve", "signed_hex"]
+def auth_for(client: CognitoIdentityProviderClient, with_secret: bool) -> UserPoolAuth:
+    """``UserPoolAuth`` for the fake's app client with a secret, or its public one."""
+    if with_secret:
+        return UserPoolAuth(client, POOL_ID, "secret-client", CLIENT_SECRET)
+    return UserPoolAuth(client, POOL_ID, "public-client")
+
+
+__all__ = [
+    "CLIENT_SECRET",
+    "POOL_ID",
+    "POOL_NAME",
+    "FakeCognito",
+    "ServiceFault",
+    "User",
+    "auth_for",
+    "serve",
+    "signed_hex",
+]

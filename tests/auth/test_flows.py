@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from aiocognito import CognitoIdentityProviderClient, ParamValidationError, errors
+from aiocognito import ParamValidationError, errors
 from aiocognito.auth import (
     AuthFlowError,
     CustomChallenge,
@@ -23,25 +23,14 @@ from aiocognito.auth import (
     SmsOtp,
     SoftwareTokenMfa,
     SRPError,
-    UserPoolAuth,
     srp,
 )
-from tests.auth.fake_cognito import POOL_ID, FakeCognito
+from tests.auth.fake_cognito import CLIENT_SECRET, FakeCognito, auth_for
 from tests.auth.simulation import N, cognito_secret_hash
 
 PASSWORD = "Correct-Horse-42"
-SECRET = "s3cr3t"
-
-
-def _auth(client: CognitoIdentityProviderClient, with_secret: bool) -> UserPoolAuth:
-    if with_secret:
-        return UserPoolAuth(client, POOL_ID, "secret-client", SECRET)
-    return UserPoolAuth(client, POOL_ID, "public-client")
-
-
-@pytest.fixture(params=[False, True], ids=["public-client", "client-secret"])
-def with_secret(request: pytest.FixtureRequest) -> bool:
-    return bool(request.param)
+SECRET = CLIENT_SECRET
+_auth = auth_for
 
 
 def _secret_hashes_ok(fake: FakeCognito) -> None:

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from attrs import evolve
 
 from aiocognito import CognitoIdentityProviderClient, errors
-from aiocognito.auth import NewPasswordRequired, SignedIn, UserPoolAuth
+from aiocognito.auth import NewPasswordRequired, SignedIn, TokenSession, UserPoolAuth
 
 PASSWORD = "Moto-Pass-1a!"
 
@@ -144,3 +146,24 @@ async def test_srp_with_a_plain_username(
     assert step.username == "erin"
     me = await moto_client.get_user(access_token=step.access_token or "")
     assert me.username == "erin"
+
+
+async def test_token_session_refreshes_and_signs_out(
+    moto_client: CognitoIdentityProviderClient,
+) -> None:
+    # TokenSession (tests/auth/test_session.py) on what moto has: REFRESH_TOKEN_AUTH and
+    # GlobalSignOut, which moto checks for real (the refresh token dies with the sign-out).
+    auth = await _pool(moto_client, secret=False)
+    await _confirmed_user(auth, "erin")
+    signed_in = await auth.sign_in_password("erin", PASSWORD)
+    assert isinstance(signed_in, SignedIn)
+    soon = datetime.now(UTC) + timedelta(seconds=10)
+    session = TokenSession(auth, evolve(signed_in, expires_at=soon))
+    token = await session.access_token()
+    assert token != signed_in.access_token
+    assert (await moto_client.get_user(access_token=token)).username == "erin"
+
+    await session.global_sign_out()
+    assert session.ended
+    with pytest.raises(errors.NotAuthorizedException):
+        await auth.refresh(signed_in.refresh_token or "")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import assert_type
 
-from aiocognito import CognitoIdentityProviderClient
+from aiocognito import CognitoError, CognitoIdentityProviderClient
 from aiocognito.auth import (
     AuthFlowError,
     Challenge,
@@ -17,6 +17,7 @@ from aiocognito.auth import (
     OtherChallenge,
     RememberedDevice,
     SelectMfaType,
+    SessionExpiredError,
     SignedIn,
     SignInStep,
     SmsMfa,
@@ -24,6 +25,7 @@ from aiocognito.auth import (
     SoftwareTokenMfa,
     SoftwareTokenSetup,
     SRPError,
+    TokenSession,
     UserPoolAuth,
     UserSRP,
     new_device_verifier,
@@ -92,12 +94,29 @@ async def sign_in_flow(client: CognitoIdentityProviderClient, ask: str) -> None:
     assert_type(again, SignInStep)
     refreshed = await auth.refresh("refresh-token", username=step.username)
     assert_type(refreshed, SignedIn)
+    assert_type(await auth.refresh("refresh-token", rotate=True), SignedIn)
+    assert_type(await auth.revoke("refresh-token"), None)
+
+
+async def a_session(auth: UserPoolAuth, signed_in: SignedIn) -> None:
+    session = TokenSession(auth, signed_in, margin=120, rotate_refresh_token=True)
+    assert_type(await session.access_token(), str)
+    assert_type(await session.id_token(), str)
+    assert_type(await session.fresh(), SignedIn)
+    assert_type(await session.refresh(), SignedIn)
+    assert_type(session.expires_at, datetime)
+    assert_type(session.refresh_token, str | None)
+    assert_type(session.ended, bool)
+    await session.revoke()
+    await session.global_sign_out()
+    TokenSession(auth, signed_in, 60)  # type: ignore[call-arg]
 
 
 def errors_of_the_auth_package() -> None:
     as_value_error: type[ValueError] = SRPError
     as_cognito_error: type[Exception] = AuthFlowError
-    del as_value_error, as_cognito_error
+    session_over: type[CognitoError] = SessionExpiredError
+    del as_value_error, as_cognito_error, session_over
 
 
 async def misuse_that_must_not_type_check(client: CognitoIdentityProviderClient) -> None:

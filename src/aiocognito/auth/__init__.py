@@ -1,4 +1,4 @@
-"""Sign-in helpers: SECRET_HASH, Cognito's SRP, and challenge flows over the client.
+"""Sign-in helpers (SECRET_HASH, Cognito's SRP, challenge flows) and sessions.
 
 ```python
 from aiocognito import CognitoIdentityProviderClient
@@ -10,15 +10,18 @@ async with CognitoIdentityProviderClient(region="eu-west-1") as client:
     if isinstance(step, NewPasswordRequired):
         step = await step.answer(new_password=new_password)
     assert isinstance(step, SignedIn)
+    session = TokenSession(auth, step)          # refreshes before expiry
+    token = await session.access_token()
 ```
 
 Errors added here, under the package's tree:
 
 ```
 CognitoError
-├── SRPError          the service's SRP values are malformed or unsafe (also ValueError);
-│                     nothing was answered
-└── AuthFlowError     the service answered something the flow cannot act on
+├── SRPError                the service's SRP values are malformed or unsafe (also ValueError);
+│                           nothing was answered
+├── AuthFlowError           the service answered something the flow cannot act on
+└── SessionExpiredError     a TokenSession can give no more tokens: sign in again
 ```
 
 The service's own refusals (wrong password, wrong code) stay the client's ``ServiceError``
@@ -47,6 +50,7 @@ from .flows import (
     UserPoolAuth,
 )
 from .secret_hash import secret_hash
+from .session import SessionExpiredError, TokenSession
 from .srp import DeviceSRP, SRPError, UserSRP, new_device_verifier, timestamp
 
 __all__ = [
@@ -61,12 +65,14 @@ __all__ = [
     "RememberedDevice",
     "SRPError",
     "SelectMfaType",
+    "SessionExpiredError",
     "SignInStep",
     "SignedIn",
     "SmsMfa",
     "SmsOtp",
     "SoftwareTokenMfa",
     "SoftwareTokenSetup",
+    "TokenSession",
     "UserPoolAuth",
     "UserSRP",
     "new_device_verifier",

@@ -621,21 +621,42 @@ class UserPoolAuth:
         username: str | None = None,
         device: RememberedDevice | None = None,
         client_metadata: Mapping[str, str] | None = None,
+        rotate: bool = False,
     ) -> SignedIn:
-        """New ID and access tokens from a refresh token (``REFRESH_TOKEN_AUTH``).
+        """New ID and access tokens from a refresh token.
 
         Args:
             refresh_token: the refresh token of an earlier sign-in.
             username: the user's name as the service knows it (``SignedIn.username``); needed
-                for ``SECRET_HASH`` when the app client has a secret, optional otherwise.
+                for ``SECRET_HASH`` when the app client has a secret (not with ``rotate``),
+                optional otherwise.
             device: the remembered device the tokens were issued to, if any.
             client_metadata: passed to the pool's Lambda triggers.
+            rotate: refresh with ``GetTokensFromRefreshToken`` instead of
+                ``REFRESH_TOKEN_AUTH``: the one an app client with refresh token rotation
+                accepts, answering a new refresh token that replaces this one (store it).
 
         Returns:
             ``SignedIn`` with the new tokens and the user's name read from the new access
             token, as at sign-in; ``refresh_token`` is ``None`` unless the app client rotates
             refresh tokens.
         """
+        if rotate:
+            logger.debug("sign-in: GetTokensFromRefreshToken")
+            rotated = await self._client.get_tokens_from_refresh_token(
+                refresh_token=refresh_token,
+                client_id=self._client_id,
+                client_secret=self._client_secret,
+                device_key=device.device_key if device else None,
+                client_metadata=dict(client_metadata) if client_metadata else None,
+            )
+            if rotated.authentication_result is None:
+                raise AuthFlowError("GetTokensFromRefreshToken answered no tokens")
+            return SignedIn(
+                authentication_result=rotated.authentication_result,
+                username=_token_username(rotated.authentication_result) or username or "",
+                device=device,
+            )
         if self._client_secret is not None and username is None:
             raise ParamValidationError(
                 "refresh() needs the username (SignedIn.username) when the app client has a "
@@ -665,6 +686,17 @@ class UserPoolAuth:
             authentication_result=result,
             username=_token_username(result) or username or "",
             device=device,
+        )
+
+    async def revoke(self, refresh_token: str) -> None:
+        """Revoke a refresh token (``RevokeToken``) and the access tokens issued with it.
+
+        The user stays signed in elsewhere; ``GlobalSignOut`` (``TokenSession.global_sign_out``)
+        ends every session of the user.
+        """
+        logger.debug("sign-out: RevokeToken")
+        await self._client.revoke_token(
+            token=refresh_token, client_id=self._client_id, client_secret=self._client_secret
         )
 
     async def remember_device(
