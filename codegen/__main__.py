@@ -17,7 +17,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     files = model.load(args.model)
     service = ir.build(files.service, files.paginators)
-    written = render.write(service, args.out, fmt=not args.no_format, data=files)
+    try:
+        written = render.write(service, args.out, fmt=not args.no_format, data=files)
+    except render.FormatError as exc:
+        print(f"generation failed: {exc}", file=sys.stderr)
+        return 1
     print(
         f"generated {len(written)} files into {args.out}: {len(service.operations)} operations, "
         f"{len(service.structures)} structures, {len(service.enums)} enums, "

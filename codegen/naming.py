@@ -90,6 +90,19 @@ def class_name(shape_name: str) -> str:
     return name
 
 
+def module_name(class_name: str) -> str:
+    """The private module of a generated class: ``UserType`` -> ``user_type``.
+
+    ``_shapes/user_type.py`` holds ``UserType``: a reader finds a class's file from its name,
+    and the path (which tracebacks and pickles show) never moves when operations come and go.
+    """
+    name = snake_case(class_name).lower().strip("_") or "shape"
+    name = re.sub(r"[^0-9a-z_]", "_", name)
+    if name[:1].isdigit():
+        name = "n" + name
+    return name + "_" if keyword.iskeyword(name) else name
+
+
 def enum_member_name(value: str) -> str:
     """``USER_PASSWORD_AUTH`` stays; ``Enabled`` -> ``ENABLED``; ``aws.cognito`` -> ``AWS_COGNITO``."""
     words = re.sub(r"[^0-9A-Za-z]+", "_", value).strip("_")

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import jinja2
 
@@ -28,31 +26,6 @@ def _pystr(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _constraints(constraints: dict[str, Any]) -> str:
-    parts = []
-    if "min" in constraints:
-        parts.append(f"min {constraints['min']}")
-    if "max" in constraints:
-        parts.append(f"max {constraints['max']}")
-    if "pattern" in constraints:
-        parts.append(f"pattern `{constraints['pattern']}`")
-    return ", ".join(parts) + "."
-
-
-def _error_annotation(annotation: str) -> str:
-    if annotation in ("str", "int", "bool", "float"):
-        return annotation
-    if re.fullmatch(r"\w+ \| str", annotation):
-        return "str"
-    return "object"
-
-
-def param_type(annotation: str) -> str:
-    """Method parameters accept any sequence or mapping: lists are invariant, so a
-    ``list[SomeEnum]`` would not pass where ``list[SomeEnum | str]`` is declared."""
-    return annotation.replace("list[", "Sequence[").replace("dict[", "Mapping[")
-
-
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
@@ -64,9 +37,6 @@ def environment() -> jinja2.Environment:
     )
     env.filters["pystr"] = _pystr
     env.filters["docstring"] = docstring_body
-    env.filters["constraints"] = _constraints
-    env.filters["error_annotation"] = _error_annotation
-    env.filters["param_type"] = param_type
     return env
 
 
@@ -78,6 +48,7 @@ def render(service: Service) -> dict[str, str]:
         "errors.py": env.get_template("errors.py.j2").render(service=service),
         "client.py": env.get_template("client.py.j2").render(service=service),
         "_shapes/__init__.py": env.get_template("shapes_package.py.j2").render(service=service),
+        "_shapes/_index.py": env.get_template("shapes_index.py.j2").render(service=service),
     }
     module_template = env.get_template("shape_module.py.j2")
     for module in service.modules:
@@ -85,8 +56,23 @@ def render(service: Service) -> dict[str, str]:
     return files
 
 
+class FormatError(RuntimeError):
+    """ruff could not fix or format the generated files: generation failed."""
+
+
+def _ruff(base: list[str], args: list[str]) -> None:
+    proc = subprocess.run([*base, *args], capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        output = (proc.stdout + proc.stderr).strip()
+        raise FormatError(f"`ruff {args[0]}` failed (exit {proc.returncode}):\n{output[-4000:]}")
+
+
 def ruff_format(paths: list[Path]) -> None:
-    """Format (and sort imports of) generated files so diffs stay clean."""
+    """Sort imports, drop unused ones and format the generated files, so diffs stay clean.
+
+    Any ruff failure (a syntax error in the output, an import it cannot fix) raises
+    ``FormatError``: files that ruff cannot read are not valid generated code.
+    """
     ruff = shutil.which("ruff")
     base = [ruff] if ruff else [sys.executable, "-m", "ruff"]
     isolated = ["--isolated", "--line-length", "100", "--target-version", "py311"]
@@ -96,22 +82,9 @@ def ruff_format(paths: list[Path]) -> None:
         "--config",
         'lint.isort.known-first-party = ["aiocognito"]',
     ]
-    subprocess.run(
-        [
-            *base,
-            "check",
-            *isolated,
-            *isort,
-            "--select",
-            "I,F401",
-            "--fix",
-            "--quiet",
-            *map(str, paths),
-        ],
-        check=False,
-        capture_output=True,
-    )
-    subprocess.run([*base, "format", *isolated, "--quiet", *map(str, paths)], check=True)
+    files = [str(p) for p in paths]
+    _ruff(base, ["check", *isolated, *isort, "--select", "I,F401", "--fix", "--quiet", *files])
+    _ruff(base, ["format", *isolated, "--quiet", *files])
 
 
 def write(

@@ -21,756 +21,712 @@ if TYPE_CHECKING:
 
     from aiocognito._core.types import JSONValue
 
-    from ._shapes.add_custom_attributes import AddCustomAttributesResponse, SchemaAttributeType
-    from ._shapes.add_user_pool_client_secret import (
-        AddUserPoolClientSecretResponse,
-        ClientSecretDescriptorType,
-    )
-    from ._shapes.admin_confirm_sign_up import AdminConfirmSignUpResponse
-    from ._shapes.admin_create_user import (
-        AdminCreateUserResponse,
-        AttributeType,
-        DeliveryMediumType,
-        MessageActionType,
-        MFAOptionType,
-        UserType,
-    )
-    from ._shapes.admin_delete_software_token import AdminDeleteSoftwareTokenResponse
-    from ._shapes.admin_delete_user_attributes import AdminDeleteUserAttributesResponse
-    from ._shapes.admin_disable_provider_for_user import (
-        AdminDisableProviderForUserResponse,
-        ProviderUserIdentifierType,
-    )
-    from ._shapes.admin_disable_user import AdminDisableUserResponse
-    from ._shapes.admin_enable_user import AdminEnableUserResponse
-    from ._shapes.admin_get_device import AdminGetDeviceResponse, DeviceType
-    from ._shapes.admin_get_user import AdminGetUserResponse
-    from ._shapes.admin_get_user_auth_factors import AdminGetUserAuthFactorsResponse
-    from ._shapes.admin_initiate_auth import (
-        AdminInitiateAuthResponse,
-        AnalyticsMetadataType,
-        AuthFlowType,
-        ChallengeNameType,
-        ContextDataType,
-    )
-    from ._shapes.admin_link_provider_for_user import AdminLinkProviderForUserResponse
-    from ._shapes.admin_list_devices import AdminListDevicesResponse
-    from ._shapes.admin_list_groups_for_user import AdminListGroupsForUserResponse, GroupType
-    from ._shapes.admin_list_user_auth_events import (
-        AdminListUserAuthEventsResponse,
-        AuthEventType,
-        FeedbackValueType,
-    )
-    from ._shapes.admin_list_user_sessions import (
-        AdminListUserSessionsResponse,
-        SessionDescriptionType,
-    )
-    from ._shapes.admin_reset_user_password import AdminResetUserPasswordResponse
-    from ._shapes.admin_respond_to_auth_challenge import AdminRespondToAuthChallengeResponse
-    from ._shapes.admin_revoke_user_session import (
-        AdminRevokeUserSessionResponse,
-        RevokeAssociatedSessionsType,
-    )
-    from ._shapes.admin_set_user_mfa_preference import (
-        AdminSetUserMFAPreferenceResponse,
-        EmailMfaSettingsType,
-        SMSMfaSettingsType,
-        SoftwareTokenMfaSettingsType,
-        WebAuthnMfaSettingsType,
-    )
-    from ._shapes.admin_set_user_password import AdminSetUserPasswordResponse
-    from ._shapes.admin_set_user_settings import AdminSetUserSettingsResponse
-    from ._shapes.admin_update_auth_event_feedback import AdminUpdateAuthEventFeedbackResponse
-    from ._shapes.admin_update_device_status import (
-        AdminUpdateDeviceStatusResponse,
-        DeviceRememberedStatusType,
-    )
-    from ._shapes.admin_update_user_attributes import AdminUpdateUserAttributesResponse
-    from ._shapes.admin_user_global_sign_out import AdminUserGlobalSignOutResponse
-    from ._shapes.associate_software_token import AssociateSoftwareTokenResponse
-    from ._shapes.cancel_point_in_time_recovery import CancelPointInTimeRecoveryResponse
-    from ._shapes.change_password import ChangePasswordResponse
-    from ._shapes.complete_web_authn_registration import CompleteWebAuthnRegistrationResponse
-    from ._shapes.confirm_device import ConfirmDeviceResponse, DeviceSecretVerifierConfigType
-    from ._shapes.confirm_forgot_password import ConfirmForgotPasswordResponse, UserContextDataType
-    from ._shapes.confirm_sign_up import ConfirmSignUpResponse
-    from ._shapes.create_cimd_policy import CreateCIMDPolicyResponse
-    from ._shapes.create_group import CreateGroupResponse
-    from ._shapes.create_identity_provider import (
-        CreateIdentityProviderResponse,
-        IdentityProviderTypeType,
-    )
-    from ._shapes.create_managed_login_branding import AssetType, CreateManagedLoginBrandingResponse
-    from ._shapes.create_resource_server import (
-        CreateResourceServerResponse,
-        ResourceServerScopeType,
-        ResourceServerType,
-    )
-    from ._shapes.create_terms import CreateTermsResponse, TermsEnforcementType, TermsSourceType
-    from ._shapes.create_user_import_job import (
-        CreateUserImportJobResponse,
-        PasswordHashingAlgorithmType,
-        UserImportJobType,
-    )
-    from ._shapes.create_user_pool import (
+    from .shapes import (
         AccountRecoverySettingType,
+        AccountTakeoverRiskConfigurationType,
         AcrLevelConfigType,
+        AddCustomAttributesResponse,
+        AddUserPoolClientSecretResponse,
+        AdminConfirmSignUpResponse,
         AdminCreateUserConfigType,
+        AdminCreateUserResponse,
+        AdminDeleteSoftwareTokenResponse,
+        AdminDeleteUserAttributesResponse,
+        AdminDisableProviderForUserResponse,
+        AdminDisableUserResponse,
+        AdminEnableUserResponse,
+        AdminGetDeviceResponse,
+        AdminGetUserAuthFactorsResponse,
+        AdminGetUserResponse,
+        AdminInitiateAuthResponse,
+        AdminLinkProviderForUserResponse,
+        AdminListDevicesResponse,
+        AdminListGroupsForUserResponse,
+        AdminListUserAuthEventsResponse,
+        AdminListUserSessionsResponse,
+        AdminResetUserPasswordResponse,
+        AdminRespondToAuthChallengeResponse,
+        AdminRevokeUserSessionResponse,
+        AdminSetUserMFAPreferenceResponse,
+        AdminSetUserPasswordResponse,
+        AdminSetUserSettingsResponse,
+        AdminUpdateAuthEventFeedbackResponse,
+        AdminUpdateDeviceStatusResponse,
+        AdminUpdateUserAttributesResponse,
+        AdminUserGlobalSignOutResponse,
         AliasAttributeType,
+        AnalyticsConfigurationType,
+        AnalyticsMetadataType,
+        AssetType,
+        AssociateSoftwareTokenResponse,
+        AttributeType,
+        AuthEventType,
+        AuthFlowType,
+        CancelPointInTimeRecoveryResponse,
+        ChallengeNameType,
+        ChangePasswordResponse,
+        CIMDCacheActionType,
+        CIMDPolicySummaryType,
+        ClientMetadataURLType,
+        ClientSecretDescriptorType,
+        ClientSSOSessionConfigType,
+        ClientTypeType,
+        CompleteWebAuthnRegistrationResponse,
+        CompromisedCredentialsRiskConfigurationType,
+        ConfirmDeviceResponse,
+        ConfirmForgotPasswordResponse,
+        ConfirmSignUpResponse,
+        ContextDataType,
+        CreateCIMDPolicyResponse,
+        CreateGroupResponse,
+        CreateIdentityProviderResponse,
+        CreateManagedLoginBrandingResponse,
+        CreateResourceServerResponse,
+        CreateTermsResponse,
+        CreateUserImportJobResponse,
+        CreateUserPoolClientResponse,
+        CreateUserPoolDomainResponse,
+        CreateUserPoolReplicaResponse,
         CreateUserPoolResponse,
+        CustomDomainConfigType,
         DcrConfigurationType,
+        DeleteCIMDPolicyResponse,
+        DeleteUserAttributesResponse,
+        DeleteUserPoolClientSecretResponse,
+        DeleteUserPoolDomainResponse,
+        DeleteUserPoolReplicaResponse,
+        DeleteWebAuthnCredentialResponse,
         DeletionProtectionType,
+        DeliveryMediumType,
+        DescribeCIMDPolicyResponse,
+        DescribeIdentityProviderResponse,
+        DescribeManagedLoginBrandingByClientResponse,
+        DescribeManagedLoginBrandingResponse,
+        DescribePointInTimeRecoveryResponse,
+        DescribeResourceServerResponse,
+        DescribeRiskConfigurationResponse,
+        DescribeTermsByClientResponse,
+        DescribeTermsResponse,
+        DescribeUserImportJobResponse,
+        DescribeUserPoolClientResponse,
+        DescribeUserPoolDomainResponse,
+        DescribeUserPoolResponse,
         DeviceConfigurationType,
+        DeviceRememberedStatusType,
+        DeviceSecretVerifierConfigType,
+        DeviceType,
         EmailConfigurationType,
+        EmailMfaConfigType,
+        EmailMfaSettingsType,
+        ExplicitAuthFlowsType,
+        FeedbackValueType,
+        ForgotPasswordResponse,
+        GetClientTokenResponse,
+        GetCSVHeaderResponse,
+        GetDerivedTokenResponse,
+        GetDeviceResponse,
+        GetGroupResponse,
+        GetIdentityProviderByIdentifierResponse,
+        GetLogDeliveryConfigurationResponse,
+        GetProvisionedLimitResponse,
+        GetSigningCertificateResponse,
+        GetTokensFromRefreshTokenResponse,
+        GetUICustomizationResponse,
+        GetUserAttributeVerificationCodeResponse,
+        GetUserAuthFactorsResponse,
+        GetUserPoolClientSessionConfigurationResponse,
+        GetUserPoolMfaConfigResponse,
+        GetUserPoolSessionConfigurationResponse,
+        GetUserResponse,
+        GlobalSignOutResponse,
+        GroupType,
+        IdentityProviderTypeType,
+        InitiateAuthResponse,
+        InitiatePointInTimeRecoveryResponse,
+        IssuedTokenTypeIdentifierType,
         IssuerConfigurationType,
         KeyConfigurationType,
         LambdaConfigType,
+        LimitDefinitionType,
+        ListCIMDPoliciesResponse,
+        ListClientMetadataURLsResponse,
+        ListDevicesResponse,
+        ListGroupsResponse,
+        ListIdentityProvidersResponse,
+        ListPointInTimeRecoveriesResponse,
+        ListResourceServersResponse,
+        ListTagsForResourceResponse,
+        ListTermsResponse,
+        ListUserImportJobsResponse,
+        ListUserPoolClientSecretsResponse,
+        ListUserPoolClientsResponse,
+        ListUserPoolReplicasResponse,
+        ListUserPoolsResponse,
+        ListUserSessionsResponse,
+        ListUsersInGroupResponse,
+        ListUsersResponse,
+        ListWebAuthnCredentialsResponse,
+        LogConfigurationType,
+        MessageActionType,
+        MFAOptionType,
         OAuthFlowType,
+        PasswordHashingAlgorithmType,
+        PreventUserExistenceErrorTypes,
+        ProviderDescription,
+        ProviderUserIdentifierType,
+        RefreshTokenRotationType,
+        ResendConfirmationCodeResponse,
+        ResourceServerScopeType,
+        ResourceServerType,
+        RespondToAuthChallengeResponse,
+        RestorationDescriptionType,
+        RevokeAssociatedSessionsType,
+        RevokeTokenResponse,
+        RevokeUserSessionResponse,
+        RiskExceptionConfigurationType,
+        RoutingType,
+        SchemaAttributeType,
+        SessionDescriptionType,
+        SetLogDeliveryConfigurationResponse,
+        SetRiskConfigurationResponse,
+        SetUICustomizationResponse,
+        SetUserMFAPreferenceResponse,
+        SetUserPoolClientSessionConfigurationResponse,
+        SetUserPoolMfaConfigResponse,
+        SetUserPoolSessionConfigurationResponse,
+        SetUserSettingsResponse,
+        SignUpResponse,
         SmsConfigurationType,
+        SmsMfaConfigType,
+        SMSMfaSettingsType,
+        SoftwareTokenMfaConfigType,
+        SoftwareTokenMfaSettingsType,
+        StartPointInTimeRecoveryResponse,
+        StartUserImportJobResponse,
+        StartWebAuthnRegistrationResponse,
+        StopUserImportJobResponse,
+        TagResourceResponse,
+        TermsDescriptionType,
+        TermsEnforcementType,
+        TermsSourceType,
+        TokenTypeIdentifierType,
+        TokenValidityUnitsType,
+        UntagResourceResponse,
+        UpdateAuthEventFeedbackResponse,
+        UpdateCIMDPolicyResponse,
+        UpdateClientMetadataURLStateResponse,
+        UpdateDeviceStatusResponse,
+        UpdateGroupResponse,
+        UpdateIdentityProviderResponse,
+        UpdateManagedLoginBrandingResponse,
+        UpdateProvisionedLimitResponse,
+        UpdateReplicaStatusType,
+        UpdateResourceServerResponse,
+        UpdateTermsResponse,
+        UpdateUserAttributesResponse,
+        UpdateUserPoolClientResponse,
+        UpdateUserPoolDomainResponse,
+        UpdateUserPoolReplicaResponse,
+        UpdateUserPoolResponse,
         UserAttributeUpdateSettingsType,
+        UserContextDataType,
+        UserImportJobType,
         UsernameAttributeType,
         UsernameConfigurationType,
         UserPoolAddOnsType,
+        UserPoolClientDescription,
+        UserPoolDescriptionType,
         UserPoolMfaType,
         UserPoolPolicyType,
+        UserPoolReplicaType,
         UserPoolTierType,
-        VerificationMessageTemplateType,
-        VerifiedAttributeType,
-    )
-    from ._shapes.create_user_pool_client import (
-        AnalyticsConfigurationType,
-        ClientTypeType,
-        CreateUserPoolClientResponse,
-        ExplicitAuthFlowsType,
-        PreventUserExistenceErrorTypes,
-        RefreshTokenRotationType,
-        TokenValidityUnitsType,
-    )
-    from ._shapes.create_user_pool_domain import (
-        CreateUserPoolDomainResponse,
-        CustomDomainConfigType,
-        RoutingType,
-    )
-    from ._shapes.create_user_pool_replica import CreateUserPoolReplicaResponse, UserPoolReplicaType
-    from ._shapes.delete_cimd_policy import DeleteCIMDPolicyResponse
-    from ._shapes.delete_user_attributes import DeleteUserAttributesResponse
-    from ._shapes.delete_user_pool_client_secret import DeleteUserPoolClientSecretResponse
-    from ._shapes.delete_user_pool_domain import DeleteUserPoolDomainResponse
-    from ._shapes.delete_user_pool_replica import DeleteUserPoolReplicaResponse
-    from ._shapes.delete_web_authn_credential import DeleteWebAuthnCredentialResponse
-    from ._shapes.describe_cimd_policy import DescribeCIMDPolicyResponse
-    from ._shapes.describe_identity_provider import DescribeIdentityProviderResponse
-    from ._shapes.describe_managed_login_branding import DescribeManagedLoginBrandingResponse
-    from ._shapes.describe_managed_login_branding_by_client import (
-        DescribeManagedLoginBrandingByClientResponse,
-    )
-    from ._shapes.describe_point_in_time_recovery import DescribePointInTimeRecoveryResponse
-    from ._shapes.describe_resource_server import DescribeResourceServerResponse
-    from ._shapes.describe_risk_configuration import (
-        AccountTakeoverRiskConfigurationType,
-        CompromisedCredentialsRiskConfigurationType,
-        DescribeRiskConfigurationResponse,
-        RiskExceptionConfigurationType,
-    )
-    from ._shapes.describe_terms import DescribeTermsResponse
-    from ._shapes.describe_terms_by_client import DescribeTermsByClientResponse
-    from ._shapes.describe_user_import_job import DescribeUserImportJobResponse
-    from ._shapes.describe_user_pool import DescribeUserPoolResponse
-    from ._shapes.describe_user_pool_client import DescribeUserPoolClientResponse
-    from ._shapes.describe_user_pool_domain import DescribeUserPoolDomainResponse
-    from ._shapes.forgot_password import ForgotPasswordResponse
-    from ._shapes.get_client_token import GetClientTokenResponse
-    from ._shapes.get_csv_header import GetCSVHeaderResponse
-    from ._shapes.get_derived_token import (
-        GetDerivedTokenResponse,
-        IssuedTokenTypeIdentifierType,
-        TokenTypeIdentifierType,
-    )
-    from ._shapes.get_device import GetDeviceResponse
-    from ._shapes.get_group import GetGroupResponse
-    from ._shapes.get_identity_provider_by_identifier import GetIdentityProviderByIdentifierResponse
-    from ._shapes.get_log_delivery_configuration import (
-        GetLogDeliveryConfigurationResponse,
-        LogConfigurationType,
-    )
-    from ._shapes.get_provisioned_limit import GetProvisionedLimitResponse, LimitDefinitionType
-    from ._shapes.get_signing_certificate import GetSigningCertificateResponse
-    from ._shapes.get_tokens_from_refresh_token import GetTokensFromRefreshTokenResponse
-    from ._shapes.get_ui_customization import GetUICustomizationResponse
-    from ._shapes.get_user import GetUserResponse
-    from ._shapes.get_user_attribute_verification_code import (
-        GetUserAttributeVerificationCodeResponse,
-    )
-    from ._shapes.get_user_auth_factors import GetUserAuthFactorsResponse
-    from ._shapes.get_user_pool_client_session_configuration import (
-        ClientSSOSessionConfigType,
-        GetUserPoolClientSessionConfigurationResponse,
-    )
-    from ._shapes.get_user_pool_mfa_config import (
-        EmailMfaConfigType,
-        GetUserPoolMfaConfigResponse,
-        SmsMfaConfigType,
-        SoftwareTokenMfaConfigType,
-        WebAuthnConfigurationType,
-    )
-    from ._shapes.get_user_pool_session_configuration import (
-        GetUserPoolSessionConfigurationResponse,
         UserPoolTokenSessionConfigType,
         UserSessionTrackingType,
-    )
-    from ._shapes.global_sign_out import GlobalSignOutResponse
-    from ._shapes.initiate_auth import InitiateAuthResponse
-    from ._shapes.initiate_point_in_time_recovery import InitiatePointInTimeRecoveryResponse
-    from ._shapes.list_cimd_policies import CIMDPolicySummaryType, ListCIMDPoliciesResponse
-    from ._shapes.list_client_metadata_urls import (
-        ClientMetadataURLType,
-        ListClientMetadataURLsResponse,
-    )
-    from ._shapes.list_devices import ListDevicesResponse
-    from ._shapes.list_groups import ListGroupsResponse
-    from ._shapes.list_identity_providers import ListIdentityProvidersResponse, ProviderDescription
-    from ._shapes.list_point_in_time_recoveries import (
-        ListPointInTimeRecoveriesResponse,
-        RestorationDescriptionType,
-    )
-    from ._shapes.list_resource_servers import ListResourceServersResponse
-    from ._shapes.list_tags_for_resource import ListTagsForResourceResponse
-    from ._shapes.list_terms import ListTermsResponse, TermsDescriptionType
-    from ._shapes.list_user_import_jobs import ListUserImportJobsResponse
-    from ._shapes.list_user_pool_client_secrets import ListUserPoolClientSecretsResponse
-    from ._shapes.list_user_pool_clients import (
-        ListUserPoolClientsResponse,
-        UserPoolClientDescription,
-    )
-    from ._shapes.list_user_pool_replicas import ListUserPoolReplicasResponse
-    from ._shapes.list_user_pools import ListUserPoolsResponse, UserPoolDescriptionType
-    from ._shapes.list_user_sessions import ListUserSessionsResponse
-    from ._shapes.list_users import ListUsersResponse
-    from ._shapes.list_users_in_group import ListUsersInGroupResponse
-    from ._shapes.list_web_authn_credentials import (
-        ListWebAuthnCredentialsResponse,
+        UserType,
+        VerificationMessageTemplateType,
+        VerifiedAttributeType,
+        VerifySoftwareTokenResponse,
+        VerifyUserAttributeResponse,
+        WebAuthnConfigurationType,
         WebAuthnCredentialDescription,
+        WebAuthnMfaSettingsType,
     )
-    from ._shapes.resend_confirmation_code import ResendConfirmationCodeResponse
-    from ._shapes.respond_to_auth_challenge import RespondToAuthChallengeResponse
-    from ._shapes.revoke_token import RevokeTokenResponse
-    from ._shapes.revoke_user_session import RevokeUserSessionResponse
-    from ._shapes.set_log_delivery_configuration import SetLogDeliveryConfigurationResponse
-    from ._shapes.set_risk_configuration import SetRiskConfigurationResponse
-    from ._shapes.set_ui_customization import SetUICustomizationResponse
-    from ._shapes.set_user_mfa_preference import SetUserMFAPreferenceResponse
-    from ._shapes.set_user_pool_client_session_configuration import (
-        SetUserPoolClientSessionConfigurationResponse,
-    )
-    from ._shapes.set_user_pool_mfa_config import SetUserPoolMfaConfigResponse
-    from ._shapes.set_user_pool_session_configuration import SetUserPoolSessionConfigurationResponse
-    from ._shapes.set_user_settings import SetUserSettingsResponse
-    from ._shapes.sign_up import SignUpResponse
-    from ._shapes.start_point_in_time_recovery import StartPointInTimeRecoveryResponse
-    from ._shapes.start_user_import_job import StartUserImportJobResponse
-    from ._shapes.start_web_authn_registration import StartWebAuthnRegistrationResponse
-    from ._shapes.stop_user_import_job import StopUserImportJobResponse
-    from ._shapes.tag_resource import TagResourceResponse
-    from ._shapes.untag_resource import UntagResourceResponse
-    from ._shapes.update_auth_event_feedback import UpdateAuthEventFeedbackResponse
-    from ._shapes.update_cimd_policy import UpdateCIMDPolicyResponse
-    from ._shapes.update_client_metadata_url_state import (
-        CIMDCacheActionType,
-        UpdateClientMetadataURLStateResponse,
-    )
-    from ._shapes.update_device_status import UpdateDeviceStatusResponse
-    from ._shapes.update_group import UpdateGroupResponse
-    from ._shapes.update_identity_provider import UpdateIdentityProviderResponse
-    from ._shapes.update_managed_login_branding import UpdateManagedLoginBrandingResponse
-    from ._shapes.update_provisioned_limit import UpdateProvisionedLimitResponse
-    from ._shapes.update_resource_server import UpdateResourceServerResponse
-    from ._shapes.update_terms import UpdateTermsResponse
-    from ._shapes.update_user_attributes import UpdateUserAttributesResponse
-    from ._shapes.update_user_pool import UpdateUserPoolResponse
-    from ._shapes.update_user_pool_client import UpdateUserPoolClientResponse
-    from ._shapes.update_user_pool_domain import UpdateUserPoolDomainResponse
-    from ._shapes.update_user_pool_replica import (
-        UpdateReplicaStatusType,
-        UpdateUserPoolReplicaResponse,
-    )
-    from ._shapes.verify_software_token import VerifySoftwareTokenResponse
-    from ._shapes.verify_user_attribute import VerifyUserAttributeResponse
 
 _ADD_CUSTOM_ATTRIBUTES: OperationSpec[AddCustomAttributesResponse] = OperationSpec(
     "AddCustomAttributes",
-    input="add_custom_attributes:AddCustomAttributesRequest",
-    output="add_custom_attributes:AddCustomAttributesResponse",
+    input="add_custom_attributes_request:AddCustomAttributesRequest",
+    output="add_custom_attributes_response:AddCustomAttributesResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.AddCustomAttributes",
 )
 _ADD_USER_POOL_CLIENT_SECRET: OperationSpec[AddUserPoolClientSecretResponse] = OperationSpec(
     "AddUserPoolClientSecret",
-    input="add_user_pool_client_secret:AddUserPoolClientSecretRequest",
-    output="add_user_pool_client_secret:AddUserPoolClientSecretResponse",
+    input="add_user_pool_client_secret_request:AddUserPoolClientSecretRequest",
+    output="add_user_pool_client_secret_response:AddUserPoolClientSecretResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.AddUserPoolClientSecret",
 )
 _ADMIN_ADD_USER_TO_GROUP: OperationSpec[None] = OperationSpec(
     "AdminAddUserToGroup",
-    input="admin_add_user_to_group:AdminAddUserToGroupRequest",
+    input="admin_add_user_to_group_request:AdminAddUserToGroupRequest",
     output=None,
     signed=True,
     target="AWSCognitoIdentityProviderService.AdminAddUserToGroup",
 )
 _ADMIN_CONFIRM_SIGN_UP: OperationSpec[AdminConfirmSignUpResponse] = OperationSpec(
     "AdminConfirmSignUp",
-    input="admin_confirm_sign_up:AdminConfirmSignUpRequest",
-    output="admin_confirm_sign_up:AdminConfirmSignUpResponse",
+    input="admin_confirm_sign_up_request:AdminConfirmSignUpRequest",
+    output="admin_confirm_sign_up_response:AdminConfirmSignUpResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.AdminConfirmSignUp",
 )
 _ADMIN_CREATE_USER: OperationSpec[AdminCreateUserResponse] = OperationSpec(
     "AdminCreateUser",
-    input="admin_create_user:AdminCreateUserRequest",
-    output="admin_create_user:AdminCreateUserResponse",
+    input="admin_create_user_request:AdminCreateUserRequest",
+    output="admin_create_user_response:AdminCreateUserResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.AdminCreateUser",
 )
 _ADMIN_DELETE_SOFTWARE_TOKEN: OperationSpec[AdminDeleteSoftwareTokenResponse] = OperationSpec(
     "AdminDeleteSoftwareToken",
-    input="admin_delete_software_token:AdminDeleteSoftwareTokenRequest",
-    output="admin_delete_software_token:AdminDeleteSoftwareTokenResponse",
+    input="admin_delete_software_token_request:AdminDeleteSoftwareTokenRequest",
+    output="admin_delete_software_token_response:AdminDeleteSoftwareTokenResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.AdminDeleteSoftwareToken",
 )
 _ADMIN_DELETE_USER: OperationSpec[None] = OperationSpec(
     "AdminDeleteUser",
-    input="admin_delete_user:AdminDeleteUserRequest",
+    input="admin_delete_user_request:AdminDeleteUserRequest",
     output=None,
     signed=True,
     target="AWSCognitoIdentityProviderService.AdminDeleteUser",
 )
 _ADMIN_DELETE_USER_ATTRIBUTES: OperationSpec[AdminDeleteUserAttributesResponse] = OperationSpec(
     "AdminDeleteUserAttributes",
-    input="admin_delete_user_attributes:AdminDeleteUserAttributesRequest",
-    output="admin_delete_user_attributes:AdminDeleteUserAttributesResponse",
+    input="admin_delete_user_attributes_request:AdminDeleteUserAttributesRequest",
+    output="admin_delete_user_attributes_response:AdminDeleteUserAttributesResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.AdminDeleteUserAttributes",
 )
 _ADMIN_DISABLE_PROVIDER_FOR_USER: OperationSpec[AdminDisableProviderForUserResponse] = (
     OperationSpec(
         "AdminDisableProviderForUser",
-        input="admin_disable_provider_for_user:AdminDisableProviderForUserRequest",
-        output="admin_disable_provider_for_user:AdminDisableProviderForUserResponse",
+        input="admin_disable_provider_for_user_request:AdminDisableProviderForUserRequest",
+        output="admin_disable_provider_for_user_response:AdminDisableProviderForUserResponse",
         signed=True,
         target="AWSCognitoIdentityProviderService.AdminDisableProviderForUser",
     )
 )
 _ADMIN_DISABLE_USER: OperationSpec[AdminDisableUserResponse] = OperationSpec(
     "AdminDisableUser",
-    input="admin_disable_user:AdminDisableUserRequest",
-    output="admin_disable_user:AdminDisableUserResponse",
+    input="admin_disable_user_request:AdminDisableUserRequest",
+    output="admin_disable_user_response:AdminDisableUserResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.AdminDisableUser",
 )
 _ADMIN_ENABLE_USER: OperationSpec[AdminEnableUserResponse] = OperationSpec(
     "AdminEnableUser",
-    input="admin_enable_user:AdminEnableUserRequest",
-    output="admin_enable_user:AdminEnableUserResponse",
+    input="admin_enable_user_request:AdminEnableUserRequest",
+    output="admin_enable_user_response:AdminEnableUserResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.AdminEnableUser",
 )
 _ADMIN_FORGET_DEVICE: OperationSpec[None] = OperationSpec(
     "AdminForgetDevice",
-    input="admin_forget_device:AdminForgetDeviceRequest",
+    input="admin_forget_device_request:AdminForgetDeviceRequest",
     output=None,
     signed=True,
     target="AWSCognitoIdentityProviderService.AdminForgetDevice",
 )
 _ADMIN_GET_DEVICE: OperationSpec[AdminGetDeviceResponse] = OperationSpec(
     "AdminGetDevice",
-    input="admin_get_device:AdminGetDeviceRequest",
-    output="admin_get_device:AdminGetDeviceResponse",
+    input="admin_get_device_request:AdminGetDeviceRequest",
+    output="admin_get_device_response:AdminGetDeviceResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.AdminGetDevice",
 )
 _ADMIN_GET_USER: OperationSpec[AdminGetUserResponse] = OperationSpec(
     "AdminGetUser",
-    input="admin_get_user:AdminGetUserRequest",
-    output="admin_get_user:AdminGetUserResponse",
+    input="admin_get_user_request:AdminGetUserRequest",
+    output="admin_get_user_response:AdminGetUserResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.AdminGetUser",
 )
 _ADMIN_GET_USER_AUTH_FACTORS: OperationSpec[AdminGetUserAuthFactorsResponse] = OperationSpec(
     "AdminGetUserAuthFactors",
-    input="admin_get_user_auth_factors:AdminGetUserAuthFactorsRequest",
-    output="admin_get_user_auth_factors:AdminGetUserAuthFactorsResponse",
+    input="admin_get_user_auth_factors_request:AdminGetUserAuthFactorsRequest",
+    output="admin_get_user_auth_factors_response:AdminGetUserAuthFactorsResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.AdminGetUserAuthFactors",
 )
 _ADMIN_INITIATE_AUTH: OperationSpec[AdminInitiateAuthResponse] = OperationSpec(
     "AdminInitiateAuth",
-    input="admin_initiate_auth:AdminInitiateAuthRequest",
-    output="admin_initiate_auth:AdminInitiateAuthResponse",
+    input="admin_initiate_auth_request:AdminInitiateAuthRequest",
+    output="admin_initiate_auth_response:AdminInitiateAuthResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.AdminInitiateAuth",
 )
 _ADMIN_LINK_PROVIDER_FOR_USER: OperationSpec[AdminLinkProviderForUserResponse] = OperationSpec(
     "AdminLinkProviderForUser",
-    input="admin_link_provider_for_user:AdminLinkProviderForUserRequest",
-    output="admin_link_provider_for_user:AdminLinkProviderForUserResponse",
+    input="admin_link_provider_for_user_request:AdminLinkProviderForUserRequest",
+    output="admin_link_provider_for_user_response:AdminLinkProviderForUserResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.AdminLinkProviderForUser",
 )
 _ADMIN_LIST_DEVICES: OperationSpec[AdminListDevicesResponse] = OperationSpec(
     "AdminListDevices",
-    input="admin_list_devices:AdminListDevicesRequest",
-    output="admin_list_devices:AdminListDevicesResponse",
+    input="admin_list_devices_request:AdminListDevicesRequest",
+    output="admin_list_devices_response:AdminListDevicesResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.AdminListDevices",
 )
 _ADMIN_LIST_GROUPS_FOR_USER: OperationSpec[AdminListGroupsForUserResponse] = OperationSpec(
     "AdminListGroupsForUser",
-    input="admin_list_groups_for_user:AdminListGroupsForUserRequest",
-    output="admin_list_groups_for_user:AdminListGroupsForUserResponse",
+    input="admin_list_groups_for_user_request:AdminListGroupsForUserRequest",
+    output="admin_list_groups_for_user_response:AdminListGroupsForUserResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.AdminListGroupsForUser",
 )
 _ADMIN_LIST_USER_AUTH_EVENTS: OperationSpec[AdminListUserAuthEventsResponse] = OperationSpec(
     "AdminListUserAuthEvents",
-    input="admin_list_user_auth_events:AdminListUserAuthEventsRequest",
-    output="admin_list_user_auth_events:AdminListUserAuthEventsResponse",
+    input="admin_list_user_auth_events_request:AdminListUserAuthEventsRequest",
+    output="admin_list_user_auth_events_response:AdminListUserAuthEventsResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.AdminListUserAuthEvents",
 )
 _ADMIN_LIST_USER_SESSIONS: OperationSpec[AdminListUserSessionsResponse] = OperationSpec(
     "AdminListUserSessions",
-    input="admin_list_user_sessions:AdminListUserSessionsRequest",
-    output="admin_list_user_sessions:AdminListUserSessionsResponse",
+    input="admin_list_user_sessions_request:AdminListUserSessionsRequest",
+    output="admin_list_user_sessions_response:AdminListUserSessionsResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.AdminListUserSessions",
 )
 _ADMIN_REMOVE_USER_FROM_GROUP: OperationSpec[None] = OperationSpec(
     "AdminRemoveUserFromGroup",
-    input="admin_remove_user_from_group:AdminRemoveUserFromGroupRequest",
+    input="admin_remove_user_from_group_request:AdminRemoveUserFromGroupRequest",
     output=None,
     signed=True,
     target="AWSCognitoIdentityProviderService.AdminRemoveUserFromGroup",
 )
 _ADMIN_RESET_USER_PASSWORD: OperationSpec[AdminResetUserPasswordResponse] = OperationSpec(
     "AdminResetUserPassword",
-    input="admin_reset_user_password:AdminResetUserPasswordRequest",
-    output="admin_reset_user_password:AdminResetUserPasswordResponse",
+    input="admin_reset_user_password_request:AdminResetUserPasswordRequest",
+    output="admin_reset_user_password_response:AdminResetUserPasswordResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.AdminResetUserPassword",
 )
 _ADMIN_RESPOND_TO_AUTH_CHALLENGE: OperationSpec[AdminRespondToAuthChallengeResponse] = (
     OperationSpec(
         "AdminRespondToAuthChallenge",
-        input="admin_respond_to_auth_challenge:AdminRespondToAuthChallengeRequest",
-        output="admin_respond_to_auth_challenge:AdminRespondToAuthChallengeResponse",
+        input="admin_respond_to_auth_challenge_request:AdminRespondToAuthChallengeRequest",
+        output="admin_respond_to_auth_challenge_response:AdminRespondToAuthChallengeResponse",
         signed=True,
         target="AWSCognitoIdentityProviderService.AdminRespondToAuthChallenge",
     )
 )
 _ADMIN_REVOKE_USER_SESSION: OperationSpec[AdminRevokeUserSessionResponse] = OperationSpec(
     "AdminRevokeUserSession",
-    input="admin_revoke_user_session:AdminRevokeUserSessionRequest",
-    output="admin_revoke_user_session:AdminRevokeUserSessionResponse",
+    input="admin_revoke_user_session_request:AdminRevokeUserSessionRequest",
+    output="admin_revoke_user_session_response:AdminRevokeUserSessionResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.AdminRevokeUserSession",
 )
 _ADMIN_SET_USER_MFA_PREFERENCE: OperationSpec[AdminSetUserMFAPreferenceResponse] = OperationSpec(
     "AdminSetUserMFAPreference",
-    input="admin_set_user_mfa_preference:AdminSetUserMFAPreferenceRequest",
-    output="admin_set_user_mfa_preference:AdminSetUserMFAPreferenceResponse",
+    input="admin_set_user_mfa_preference_request:AdminSetUserMFAPreferenceRequest",
+    output="admin_set_user_mfa_preference_response:AdminSetUserMFAPreferenceResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.AdminSetUserMFAPreference",
 )
 _ADMIN_SET_USER_PASSWORD: OperationSpec[AdminSetUserPasswordResponse] = OperationSpec(
     "AdminSetUserPassword",
-    input="admin_set_user_password:AdminSetUserPasswordRequest",
-    output="admin_set_user_password:AdminSetUserPasswordResponse",
+    input="admin_set_user_password_request:AdminSetUserPasswordRequest",
+    output="admin_set_user_password_response:AdminSetUserPasswordResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.AdminSetUserPassword",
 )
 _ADMIN_SET_USER_SETTINGS: OperationSpec[AdminSetUserSettingsResponse] = OperationSpec(
     "AdminSetUserSettings",
-    input="admin_set_user_settings:AdminSetUserSettingsRequest",
-    output="admin_set_user_settings:AdminSetUserSettingsResponse",
+    input="admin_set_user_settings_request:AdminSetUserSettingsRequest",
+    output="admin_set_user_settings_response:AdminSetUserSettingsResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.AdminSetUserSettings",
 )
 _ADMIN_UPDATE_AUTH_EVENT_FEEDBACK: OperationSpec[AdminUpdateAuthEventFeedbackResponse] = (
     OperationSpec(
         "AdminUpdateAuthEventFeedback",
-        input="admin_update_auth_event_feedback:AdminUpdateAuthEventFeedbackRequest",
-        output="admin_update_auth_event_feedback:AdminUpdateAuthEventFeedbackResponse",
+        input="admin_update_auth_event_feedback_request:AdminUpdateAuthEventFeedbackRequest",
+        output="admin_update_auth_event_feedback_response:AdminUpdateAuthEventFeedbackResponse",
         signed=True,
         target="AWSCognitoIdentityProviderService.AdminUpdateAuthEventFeedback",
     )
 )
 _ADMIN_UPDATE_DEVICE_STATUS: OperationSpec[AdminUpdateDeviceStatusResponse] = OperationSpec(
     "AdminUpdateDeviceStatus",
-    input="admin_update_device_status:AdminUpdateDeviceStatusRequest",
-    output="admin_update_device_status:AdminUpdateDeviceStatusResponse",
+    input="admin_update_device_status_request:AdminUpdateDeviceStatusRequest",
+    output="admin_update_device_status_response:AdminUpdateDeviceStatusResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.AdminUpdateDeviceStatus",
 )
 _ADMIN_UPDATE_USER_ATTRIBUTES: OperationSpec[AdminUpdateUserAttributesResponse] = OperationSpec(
     "AdminUpdateUserAttributes",
-    input="admin_update_user_attributes:AdminUpdateUserAttributesRequest",
-    output="admin_update_user_attributes:AdminUpdateUserAttributesResponse",
+    input="admin_update_user_attributes_request:AdminUpdateUserAttributesRequest",
+    output="admin_update_user_attributes_response:AdminUpdateUserAttributesResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.AdminUpdateUserAttributes",
 )
 _ADMIN_USER_GLOBAL_SIGN_OUT: OperationSpec[AdminUserGlobalSignOutResponse] = OperationSpec(
     "AdminUserGlobalSignOut",
-    input="admin_user_global_sign_out:AdminUserGlobalSignOutRequest",
-    output="admin_user_global_sign_out:AdminUserGlobalSignOutResponse",
+    input="admin_user_global_sign_out_request:AdminUserGlobalSignOutRequest",
+    output="admin_user_global_sign_out_response:AdminUserGlobalSignOutResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.AdminUserGlobalSignOut",
 )
 _ASSOCIATE_SOFTWARE_TOKEN: OperationSpec[AssociateSoftwareTokenResponse] = OperationSpec(
     "AssociateSoftwareToken",
-    input="associate_software_token:AssociateSoftwareTokenRequest",
-    output="associate_software_token:AssociateSoftwareTokenResponse",
+    input="associate_software_token_request:AssociateSoftwareTokenRequest",
+    output="associate_software_token_response:AssociateSoftwareTokenResponse",
     signed=False,
     target="AWSCognitoIdentityProviderService.AssociateSoftwareToken",
 )
 _CANCEL_POINT_IN_TIME_RECOVERY: OperationSpec[CancelPointInTimeRecoveryResponse] = OperationSpec(
     "CancelPointInTimeRecovery",
-    input="cancel_point_in_time_recovery:CancelPointInTimeRecoveryRequest",
-    output="cancel_point_in_time_recovery:CancelPointInTimeRecoveryResponse",
+    input="cancel_point_in_time_recovery_request:CancelPointInTimeRecoveryRequest",
+    output="cancel_point_in_time_recovery_response:CancelPointInTimeRecoveryResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.CancelPointInTimeRecovery",
 )
 _CHANGE_PASSWORD: OperationSpec[ChangePasswordResponse] = OperationSpec(
     "ChangePassword",
-    input="change_password:ChangePasswordRequest",
-    output="change_password:ChangePasswordResponse",
+    input="change_password_request:ChangePasswordRequest",
+    output="change_password_response:ChangePasswordResponse",
     signed=False,
     target="AWSCognitoIdentityProviderService.ChangePassword",
 )
 _COMPLETE_WEB_AUTHN_REGISTRATION: OperationSpec[CompleteWebAuthnRegistrationResponse] = (
     OperationSpec(
         "CompleteWebAuthnRegistration",
-        input="complete_web_authn_registration:CompleteWebAuthnRegistrationRequest",
-        output="complete_web_authn_registration:CompleteWebAuthnRegistrationResponse",
+        input="complete_web_authn_registration_request:CompleteWebAuthnRegistrationRequest",
+        output="complete_web_authn_registration_response:CompleteWebAuthnRegistrationResponse",
         signed=False,
         target="AWSCognitoIdentityProviderService.CompleteWebAuthnRegistration",
     )
 )
 _CONFIRM_DEVICE: OperationSpec[ConfirmDeviceResponse] = OperationSpec(
     "ConfirmDevice",
-    input="confirm_device:ConfirmDeviceRequest",
-    output="confirm_device:ConfirmDeviceResponse",
+    input="confirm_device_request:ConfirmDeviceRequest",
+    output="confirm_device_response:ConfirmDeviceResponse",
     signed=False,
     target="AWSCognitoIdentityProviderService.ConfirmDevice",
 )
 _CONFIRM_FORGOT_PASSWORD: OperationSpec[ConfirmForgotPasswordResponse] = OperationSpec(
     "ConfirmForgotPassword",
-    input="confirm_forgot_password:ConfirmForgotPasswordRequest",
-    output="confirm_forgot_password:ConfirmForgotPasswordResponse",
+    input="confirm_forgot_password_request:ConfirmForgotPasswordRequest",
+    output="confirm_forgot_password_response:ConfirmForgotPasswordResponse",
     signed=False,
     target="AWSCognitoIdentityProviderService.ConfirmForgotPassword",
 )
 _CONFIRM_SIGN_UP: OperationSpec[ConfirmSignUpResponse] = OperationSpec(
     "ConfirmSignUp",
-    input="confirm_sign_up:ConfirmSignUpRequest",
-    output="confirm_sign_up:ConfirmSignUpResponse",
+    input="confirm_sign_up_request:ConfirmSignUpRequest",
+    output="confirm_sign_up_response:ConfirmSignUpResponse",
     signed=False,
     target="AWSCognitoIdentityProviderService.ConfirmSignUp",
 )
 _CREATE_CIMD_POLICY: OperationSpec[CreateCIMDPolicyResponse] = OperationSpec(
     "CreateCIMDPolicy",
-    input="create_cimd_policy:CreateCIMDPolicyRequest",
-    output="create_cimd_policy:CreateCIMDPolicyResponse",
+    input="create_cimd_policy_request:CreateCIMDPolicyRequest",
+    output="create_cimd_policy_response:CreateCIMDPolicyResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.CreateCIMDPolicy",
 )
 _CREATE_GROUP: OperationSpec[CreateGroupResponse] = OperationSpec(
     "CreateGroup",
-    input="create_group:CreateGroupRequest",
-    output="create_group:CreateGroupResponse",
+    input="create_group_request:CreateGroupRequest",
+    output="create_group_response:CreateGroupResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.CreateGroup",
 )
 _CREATE_IDENTITY_PROVIDER: OperationSpec[CreateIdentityProviderResponse] = OperationSpec(
     "CreateIdentityProvider",
-    input="create_identity_provider:CreateIdentityProviderRequest",
-    output="create_identity_provider:CreateIdentityProviderResponse",
+    input="create_identity_provider_request:CreateIdentityProviderRequest",
+    output="create_identity_provider_response:CreateIdentityProviderResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.CreateIdentityProvider",
 )
 _CREATE_MANAGED_LOGIN_BRANDING: OperationSpec[CreateManagedLoginBrandingResponse] = OperationSpec(
     "CreateManagedLoginBranding",
-    input="create_managed_login_branding:CreateManagedLoginBrandingRequest",
-    output="create_managed_login_branding:CreateManagedLoginBrandingResponse",
+    input="create_managed_login_branding_request:CreateManagedLoginBrandingRequest",
+    output="create_managed_login_branding_response:CreateManagedLoginBrandingResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.CreateManagedLoginBranding",
 )
 _CREATE_RESOURCE_SERVER: OperationSpec[CreateResourceServerResponse] = OperationSpec(
     "CreateResourceServer",
-    input="create_resource_server:CreateResourceServerRequest",
-    output="create_resource_server:CreateResourceServerResponse",
+    input="create_resource_server_request:CreateResourceServerRequest",
+    output="create_resource_server_response:CreateResourceServerResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.CreateResourceServer",
 )
 _CREATE_TERMS: OperationSpec[CreateTermsResponse] = OperationSpec(
     "CreateTerms",
-    input="create_terms:CreateTermsRequest",
-    output="create_terms:CreateTermsResponse",
+    input="create_terms_request:CreateTermsRequest",
+    output="create_terms_response:CreateTermsResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.CreateTerms",
 )
 _CREATE_USER_IMPORT_JOB: OperationSpec[CreateUserImportJobResponse] = OperationSpec(
     "CreateUserImportJob",
-    input="create_user_import_job:CreateUserImportJobRequest",
-    output="create_user_import_job:CreateUserImportJobResponse",
+    input="create_user_import_job_request:CreateUserImportJobRequest",
+    output="create_user_import_job_response:CreateUserImportJobResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.CreateUserImportJob",
 )
 _CREATE_USER_POOL: OperationSpec[CreateUserPoolResponse] = OperationSpec(
     "CreateUserPool",
-    input="create_user_pool:CreateUserPoolRequest",
-    output="create_user_pool:CreateUserPoolResponse",
+    input="create_user_pool_request:CreateUserPoolRequest",
+    output="create_user_pool_response:CreateUserPoolResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.CreateUserPool",
 )
 _CREATE_USER_POOL_CLIENT: OperationSpec[CreateUserPoolClientResponse] = OperationSpec(
     "CreateUserPoolClient",
-    input="create_user_pool_client:CreateUserPoolClientRequest",
-    output="create_user_pool_client:CreateUserPoolClientResponse",
+    input="create_user_pool_client_request:CreateUserPoolClientRequest",
+    output="create_user_pool_client_response:CreateUserPoolClientResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.CreateUserPoolClient",
 )
 _CREATE_USER_POOL_DOMAIN: OperationSpec[CreateUserPoolDomainResponse] = OperationSpec(
     "CreateUserPoolDomain",
-    input="create_user_pool_domain:CreateUserPoolDomainRequest",
-    output="create_user_pool_domain:CreateUserPoolDomainResponse",
+    input="create_user_pool_domain_request:CreateUserPoolDomainRequest",
+    output="create_user_pool_domain_response:CreateUserPoolDomainResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.CreateUserPoolDomain",
 )
 _CREATE_USER_POOL_REPLICA: OperationSpec[CreateUserPoolReplicaResponse] = OperationSpec(
     "CreateUserPoolReplica",
-    input="create_user_pool_replica:CreateUserPoolReplicaRequest",
-    output="create_user_pool_replica:CreateUserPoolReplicaResponse",
+    input="create_user_pool_replica_request:CreateUserPoolReplicaRequest",
+    output="create_user_pool_replica_response:CreateUserPoolReplicaResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.CreateUserPoolReplica",
 )
 _DELETE_CIMD_POLICY: OperationSpec[DeleteCIMDPolicyResponse] = OperationSpec(
     "DeleteCIMDPolicy",
-    input="delete_cimd_policy:DeleteCIMDPolicyRequest",
-    output="delete_cimd_policy:DeleteCIMDPolicyResponse",
+    input="delete_cimd_policy_request:DeleteCIMDPolicyRequest",
+    output="delete_cimd_policy_response:DeleteCIMDPolicyResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.DeleteCIMDPolicy",
 )
 _DELETE_GROUP: OperationSpec[None] = OperationSpec(
     "DeleteGroup",
-    input="delete_group:DeleteGroupRequest",
+    input="delete_group_request:DeleteGroupRequest",
     output=None,
     signed=True,
     target="AWSCognitoIdentityProviderService.DeleteGroup",
 )
 _DELETE_IDENTITY_PROVIDER: OperationSpec[None] = OperationSpec(
     "DeleteIdentityProvider",
-    input="delete_identity_provider:DeleteIdentityProviderRequest",
+    input="delete_identity_provider_request:DeleteIdentityProviderRequest",
     output=None,
     signed=True,
     target="AWSCognitoIdentityProviderService.DeleteIdentityProvider",
 )
 _DELETE_MANAGED_LOGIN_BRANDING: OperationSpec[None] = OperationSpec(
     "DeleteManagedLoginBranding",
-    input="delete_managed_login_branding:DeleteManagedLoginBrandingRequest",
+    input="delete_managed_login_branding_request:DeleteManagedLoginBrandingRequest",
     output=None,
     signed=True,
     target="AWSCognitoIdentityProviderService.DeleteManagedLoginBranding",
 )
 _DELETE_RESOURCE_SERVER: OperationSpec[None] = OperationSpec(
     "DeleteResourceServer",
-    input="delete_resource_server:DeleteResourceServerRequest",
+    input="delete_resource_server_request:DeleteResourceServerRequest",
     output=None,
     signed=True,
     target="AWSCognitoIdentityProviderService.DeleteResourceServer",
 )
 _DELETE_TERMS: OperationSpec[None] = OperationSpec(
     "DeleteTerms",
-    input="delete_terms:DeleteTermsRequest",
+    input="delete_terms_request:DeleteTermsRequest",
     output=None,
     signed=True,
     target="AWSCognitoIdentityProviderService.DeleteTerms",
 )
 _DELETE_USER: OperationSpec[None] = OperationSpec(
     "DeleteUser",
-    input="delete_user:DeleteUserRequest",
+    input="delete_user_request:DeleteUserRequest",
     output=None,
     signed=False,
     target="AWSCognitoIdentityProviderService.DeleteUser",
 )
 _DELETE_USER_ATTRIBUTES: OperationSpec[DeleteUserAttributesResponse] = OperationSpec(
     "DeleteUserAttributes",
-    input="delete_user_attributes:DeleteUserAttributesRequest",
-    output="delete_user_attributes:DeleteUserAttributesResponse",
+    input="delete_user_attributes_request:DeleteUserAttributesRequest",
+    output="delete_user_attributes_response:DeleteUserAttributesResponse",
     signed=False,
     target="AWSCognitoIdentityProviderService.DeleteUserAttributes",
 )
 _DELETE_USER_POOL: OperationSpec[None] = OperationSpec(
     "DeleteUserPool",
-    input="delete_user_pool:DeleteUserPoolRequest",
+    input="delete_user_pool_request:DeleteUserPoolRequest",
     output=None,
     signed=True,
     target="AWSCognitoIdentityProviderService.DeleteUserPool",
 )
 _DELETE_USER_POOL_CLIENT: OperationSpec[None] = OperationSpec(
     "DeleteUserPoolClient",
-    input="delete_user_pool_client:DeleteUserPoolClientRequest",
+    input="delete_user_pool_client_request:DeleteUserPoolClientRequest",
     output=None,
     signed=True,
     target="AWSCognitoIdentityProviderService.DeleteUserPoolClient",
 )
 _DELETE_USER_POOL_CLIENT_SECRET: OperationSpec[DeleteUserPoolClientSecretResponse] = OperationSpec(
     "DeleteUserPoolClientSecret",
-    input="delete_user_pool_client_secret:DeleteUserPoolClientSecretRequest",
-    output="delete_user_pool_client_secret:DeleteUserPoolClientSecretResponse",
+    input="delete_user_pool_client_secret_request:DeleteUserPoolClientSecretRequest",
+    output="delete_user_pool_client_secret_response:DeleteUserPoolClientSecretResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.DeleteUserPoolClientSecret",
 )
 _DELETE_USER_POOL_DOMAIN: OperationSpec[DeleteUserPoolDomainResponse] = OperationSpec(
     "DeleteUserPoolDomain",
-    input="delete_user_pool_domain:DeleteUserPoolDomainRequest",
-    output="delete_user_pool_domain:DeleteUserPoolDomainResponse",
+    input="delete_user_pool_domain_request:DeleteUserPoolDomainRequest",
+    output="delete_user_pool_domain_response:DeleteUserPoolDomainResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.DeleteUserPoolDomain",
 )
 _DELETE_USER_POOL_REPLICA: OperationSpec[DeleteUserPoolReplicaResponse] = OperationSpec(
     "DeleteUserPoolReplica",
-    input="delete_user_pool_replica:DeleteUserPoolReplicaRequest",
-    output="delete_user_pool_replica:DeleteUserPoolReplicaResponse",
+    input="delete_user_pool_replica_request:DeleteUserPoolReplicaRequest",
+    output="delete_user_pool_replica_response:DeleteUserPoolReplicaResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.DeleteUserPoolReplica",
 )
 _DELETE_WEB_AUTHN_CREDENTIAL: OperationSpec[DeleteWebAuthnCredentialResponse] = OperationSpec(
     "DeleteWebAuthnCredential",
-    input="delete_web_authn_credential:DeleteWebAuthnCredentialRequest",
-    output="delete_web_authn_credential:DeleteWebAuthnCredentialResponse",
+    input="delete_web_authn_credential_request:DeleteWebAuthnCredentialRequest",
+    output="delete_web_authn_credential_response:DeleteWebAuthnCredentialResponse",
     signed=False,
     target="AWSCognitoIdentityProviderService.DeleteWebAuthnCredential",
 )
 _DESCRIBE_CIMD_POLICY: OperationSpec[DescribeCIMDPolicyResponse] = OperationSpec(
     "DescribeCIMDPolicy",
-    input="describe_cimd_policy:DescribeCIMDPolicyRequest",
-    output="describe_cimd_policy:DescribeCIMDPolicyResponse",
+    input="describe_cimd_policy_request:DescribeCIMDPolicyRequest",
+    output="describe_cimd_policy_response:DescribeCIMDPolicyResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.DescribeCIMDPolicy",
 )
 _DESCRIBE_IDENTITY_PROVIDER: OperationSpec[DescribeIdentityProviderResponse] = OperationSpec(
     "DescribeIdentityProvider",
-    input="describe_identity_provider:DescribeIdentityProviderRequest",
-    output="describe_identity_provider:DescribeIdentityProviderResponse",
+    input="describe_identity_provider_request:DescribeIdentityProviderRequest",
+    output="describe_identity_provider_response:DescribeIdentityProviderResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.DescribeIdentityProvider",
 )
 _DESCRIBE_MANAGED_LOGIN_BRANDING: OperationSpec[DescribeManagedLoginBrandingResponse] = (
     OperationSpec(
         "DescribeManagedLoginBranding",
-        input="describe_managed_login_branding:DescribeManagedLoginBrandingRequest",
-        output="describe_managed_login_branding:DescribeManagedLoginBrandingResponse",
+        input="describe_managed_login_branding_request:DescribeManagedLoginBrandingRequest",
+        output="describe_managed_login_branding_response:DescribeManagedLoginBrandingResponse",
         signed=True,
         target="AWSCognitoIdentityProviderService.DescribeManagedLoginBranding",
     )
@@ -779,189 +735,189 @@ _DESCRIBE_MANAGED_LOGIN_BRANDING_BY_CLIENT: OperationSpec[
     DescribeManagedLoginBrandingByClientResponse
 ] = OperationSpec(
     "DescribeManagedLoginBrandingByClient",
-    input="describe_managed_login_branding_by_client:DescribeManagedLoginBrandingByClientRequest",
-    output="describe_managed_login_branding_by_client:DescribeManagedLoginBrandingByClientResponse",
+    input="describe_managed_login_branding_by_client_request:DescribeManagedLoginBrandingByClientRequest",
+    output="describe_managed_login_branding_by_client_response:DescribeManagedLoginBrandingByClientResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.DescribeManagedLoginBrandingByClient",
 )
 _DESCRIBE_POINT_IN_TIME_RECOVERY: OperationSpec[DescribePointInTimeRecoveryResponse] = (
     OperationSpec(
         "DescribePointInTimeRecovery",
-        input="describe_point_in_time_recovery:DescribePointInTimeRecoveryRequest",
-        output="describe_point_in_time_recovery:DescribePointInTimeRecoveryResponse",
+        input="describe_point_in_time_recovery_request:DescribePointInTimeRecoveryRequest",
+        output="describe_point_in_time_recovery_response:DescribePointInTimeRecoveryResponse",
         signed=True,
         target="AWSCognitoIdentityProviderService.DescribePointInTimeRecovery",
     )
 )
 _DESCRIBE_RESOURCE_SERVER: OperationSpec[DescribeResourceServerResponse] = OperationSpec(
     "DescribeResourceServer",
-    input="describe_resource_server:DescribeResourceServerRequest",
-    output="describe_resource_server:DescribeResourceServerResponse",
+    input="describe_resource_server_request:DescribeResourceServerRequest",
+    output="describe_resource_server_response:DescribeResourceServerResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.DescribeResourceServer",
 )
 _DESCRIBE_RISK_CONFIGURATION: OperationSpec[DescribeRiskConfigurationResponse] = OperationSpec(
     "DescribeRiskConfiguration",
-    input="describe_risk_configuration:DescribeRiskConfigurationRequest",
-    output="describe_risk_configuration:DescribeRiskConfigurationResponse",
+    input="describe_risk_configuration_request:DescribeRiskConfigurationRequest",
+    output="describe_risk_configuration_response:DescribeRiskConfigurationResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.DescribeRiskConfiguration",
 )
 _DESCRIBE_TERMS: OperationSpec[DescribeTermsResponse] = OperationSpec(
     "DescribeTerms",
-    input="describe_terms:DescribeTermsRequest",
-    output="describe_terms:DescribeTermsResponse",
+    input="describe_terms_request:DescribeTermsRequest",
+    output="describe_terms_response:DescribeTermsResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.DescribeTerms",
 )
 _DESCRIBE_TERMS_BY_CLIENT: OperationSpec[DescribeTermsByClientResponse] = OperationSpec(
     "DescribeTermsByClient",
-    input="describe_terms_by_client:DescribeTermsByClientRequest",
-    output="describe_terms_by_client:DescribeTermsByClientResponse",
+    input="describe_terms_by_client_request:DescribeTermsByClientRequest",
+    output="describe_terms_by_client_response:DescribeTermsByClientResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.DescribeTermsByClient",
 )
 _DESCRIBE_USER_IMPORT_JOB: OperationSpec[DescribeUserImportJobResponse] = OperationSpec(
     "DescribeUserImportJob",
-    input="describe_user_import_job:DescribeUserImportJobRequest",
-    output="describe_user_import_job:DescribeUserImportJobResponse",
+    input="describe_user_import_job_request:DescribeUserImportJobRequest",
+    output="describe_user_import_job_response:DescribeUserImportJobResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.DescribeUserImportJob",
 )
 _DESCRIBE_USER_POOL: OperationSpec[DescribeUserPoolResponse] = OperationSpec(
     "DescribeUserPool",
-    input="describe_user_pool:DescribeUserPoolRequest",
-    output="describe_user_pool:DescribeUserPoolResponse",
+    input="describe_user_pool_request:DescribeUserPoolRequest",
+    output="describe_user_pool_response:DescribeUserPoolResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.DescribeUserPool",
 )
 _DESCRIBE_USER_POOL_CLIENT: OperationSpec[DescribeUserPoolClientResponse] = OperationSpec(
     "DescribeUserPoolClient",
-    input="describe_user_pool_client:DescribeUserPoolClientRequest",
-    output="describe_user_pool_client:DescribeUserPoolClientResponse",
+    input="describe_user_pool_client_request:DescribeUserPoolClientRequest",
+    output="describe_user_pool_client_response:DescribeUserPoolClientResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.DescribeUserPoolClient",
 )
 _DESCRIBE_USER_POOL_DOMAIN: OperationSpec[DescribeUserPoolDomainResponse] = OperationSpec(
     "DescribeUserPoolDomain",
-    input="describe_user_pool_domain:DescribeUserPoolDomainRequest",
-    output="describe_user_pool_domain:DescribeUserPoolDomainResponse",
+    input="describe_user_pool_domain_request:DescribeUserPoolDomainRequest",
+    output="describe_user_pool_domain_response:DescribeUserPoolDomainResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.DescribeUserPoolDomain",
 )
 _FORGET_DEVICE: OperationSpec[None] = OperationSpec(
     "ForgetDevice",
-    input="forget_device:ForgetDeviceRequest",
+    input="forget_device_request:ForgetDeviceRequest",
     output=None,
     signed=False,
     target="AWSCognitoIdentityProviderService.ForgetDevice",
 )
 _FORGOT_PASSWORD: OperationSpec[ForgotPasswordResponse] = OperationSpec(
     "ForgotPassword",
-    input="forgot_password:ForgotPasswordRequest",
-    output="forgot_password:ForgotPasswordResponse",
+    input="forgot_password_request:ForgotPasswordRequest",
+    output="forgot_password_response:ForgotPasswordResponse",
     signed=False,
     target="AWSCognitoIdentityProviderService.ForgotPassword",
 )
 _GET_CSV_HEADER: OperationSpec[GetCSVHeaderResponse] = OperationSpec(
     "GetCSVHeader",
-    input="get_csv_header:GetCSVHeaderRequest",
-    output="get_csv_header:GetCSVHeaderResponse",
+    input="get_csv_header_request:GetCSVHeaderRequest",
+    output="get_csv_header_response:GetCSVHeaderResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.GetCSVHeader",
 )
 _GET_CLIENT_TOKEN: OperationSpec[GetClientTokenResponse] = OperationSpec(
     "GetClientToken",
-    input="get_client_token:GetClientTokenRequest",
-    output="get_client_token:GetClientTokenResponse",
+    input="get_client_token_request:GetClientTokenRequest",
+    output="get_client_token_response:GetClientTokenResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.GetClientToken",
 )
 _GET_DERIVED_TOKEN: OperationSpec[GetDerivedTokenResponse] = OperationSpec(
     "GetDerivedToken",
-    input="get_derived_token:GetDerivedTokenRequest",
-    output="get_derived_token:GetDerivedTokenResponse",
+    input="get_derived_token_request:GetDerivedTokenRequest",
+    output="get_derived_token_response:GetDerivedTokenResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.GetDerivedToken",
 )
 _GET_DEVICE: OperationSpec[GetDeviceResponse] = OperationSpec(
     "GetDevice",
-    input="get_device:GetDeviceRequest",
-    output="get_device:GetDeviceResponse",
+    input="get_device_request:GetDeviceRequest",
+    output="get_device_response:GetDeviceResponse",
     signed=False,
     target="AWSCognitoIdentityProviderService.GetDevice",
 )
 _GET_GROUP: OperationSpec[GetGroupResponse] = OperationSpec(
     "GetGroup",
-    input="get_group:GetGroupRequest",
-    output="get_group:GetGroupResponse",
+    input="get_group_request:GetGroupRequest",
+    output="get_group_response:GetGroupResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.GetGroup",
 )
 _GET_IDENTITY_PROVIDER_BY_IDENTIFIER: OperationSpec[GetIdentityProviderByIdentifierResponse] = (
     OperationSpec(
         "GetIdentityProviderByIdentifier",
-        input="get_identity_provider_by_identifier:GetIdentityProviderByIdentifierRequest",
-        output="get_identity_provider_by_identifier:GetIdentityProviderByIdentifierResponse",
+        input="get_identity_provider_by_identifier_request:GetIdentityProviderByIdentifierRequest",
+        output="get_identity_provider_by_identifier_response:GetIdentityProviderByIdentifierResponse",
         signed=True,
         target="AWSCognitoIdentityProviderService.GetIdentityProviderByIdentifier",
     )
 )
 _GET_LOG_DELIVERY_CONFIGURATION: OperationSpec[GetLogDeliveryConfigurationResponse] = OperationSpec(
     "GetLogDeliveryConfiguration",
-    input="get_log_delivery_configuration:GetLogDeliveryConfigurationRequest",
-    output="get_log_delivery_configuration:GetLogDeliveryConfigurationResponse",
+    input="get_log_delivery_configuration_request:GetLogDeliveryConfigurationRequest",
+    output="get_log_delivery_configuration_response:GetLogDeliveryConfigurationResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.GetLogDeliveryConfiguration",
 )
 _GET_PROVISIONED_LIMIT: OperationSpec[GetProvisionedLimitResponse] = OperationSpec(
     "GetProvisionedLimit",
-    input="get_provisioned_limit:GetProvisionedLimitRequest",
-    output="get_provisioned_limit:GetProvisionedLimitResponse",
+    input="get_provisioned_limit_request:GetProvisionedLimitRequest",
+    output="get_provisioned_limit_response:GetProvisionedLimitResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.GetProvisionedLimit",
 )
 _GET_SIGNING_CERTIFICATE: OperationSpec[GetSigningCertificateResponse] = OperationSpec(
     "GetSigningCertificate",
-    input="get_signing_certificate:GetSigningCertificateRequest",
-    output="get_signing_certificate:GetSigningCertificateResponse",
+    input="get_signing_certificate_request:GetSigningCertificateRequest",
+    output="get_signing_certificate_response:GetSigningCertificateResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.GetSigningCertificate",
 )
 _GET_TOKENS_FROM_REFRESH_TOKEN: OperationSpec[GetTokensFromRefreshTokenResponse] = OperationSpec(
     "GetTokensFromRefreshToken",
-    input="get_tokens_from_refresh_token:GetTokensFromRefreshTokenRequest",
-    output="get_tokens_from_refresh_token:GetTokensFromRefreshTokenResponse",
+    input="get_tokens_from_refresh_token_request:GetTokensFromRefreshTokenRequest",
+    output="get_tokens_from_refresh_token_response:GetTokensFromRefreshTokenResponse",
     signed=False,
     target="AWSCognitoIdentityProviderService.GetTokensFromRefreshToken",
 )
 _GET_UI_CUSTOMIZATION: OperationSpec[GetUICustomizationResponse] = OperationSpec(
     "GetUICustomization",
-    input="get_ui_customization:GetUICustomizationRequest",
-    output="get_ui_customization:GetUICustomizationResponse",
+    input="get_ui_customization_request:GetUICustomizationRequest",
+    output="get_ui_customization_response:GetUICustomizationResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.GetUICustomization",
 )
 _GET_USER: OperationSpec[GetUserResponse] = OperationSpec(
     "GetUser",
-    input="get_user:GetUserRequest",
-    output="get_user:GetUserResponse",
+    input="get_user_request:GetUserRequest",
+    output="get_user_response:GetUserResponse",
     signed=False,
     target="AWSCognitoIdentityProviderService.GetUser",
 )
 _GET_USER_ATTRIBUTE_VERIFICATION_CODE: OperationSpec[GetUserAttributeVerificationCodeResponse] = (
     OperationSpec(
         "GetUserAttributeVerificationCode",
-        input="get_user_attribute_verification_code:GetUserAttributeVerificationCodeRequest",
-        output="get_user_attribute_verification_code:GetUserAttributeVerificationCodeResponse",
+        input="get_user_attribute_verification_code_request:GetUserAttributeVerificationCodeRequest",
+        output="get_user_attribute_verification_code_response:GetUserAttributeVerificationCodeResponse",
         signed=False,
         target="AWSCognitoIdentityProviderService.GetUserAttributeVerificationCode",
     )
 )
 _GET_USER_AUTH_FACTORS: OperationSpec[GetUserAuthFactorsResponse] = OperationSpec(
     "GetUserAuthFactors",
-    input="get_user_auth_factors:GetUserAuthFactorsRequest",
-    output="get_user_auth_factors:GetUserAuthFactorsResponse",
+    input="get_user_auth_factors_request:GetUserAuthFactorsRequest",
+    output="get_user_auth_factors_response:GetUserAuthFactorsResponse",
     signed=False,
     target="AWSCognitoIdentityProviderService.GetUserAuthFactors",
 )
@@ -969,229 +925,229 @@ _GET_USER_POOL_CLIENT_SESSION_CONFIGURATION: OperationSpec[
     GetUserPoolClientSessionConfigurationResponse
 ] = OperationSpec(
     "GetUserPoolClientSessionConfiguration",
-    input="get_user_pool_client_session_configuration:GetUserPoolClientSessionConfigurationRequest",
-    output="get_user_pool_client_session_configuration:GetUserPoolClientSessionConfigurationResponse",
+    input="get_user_pool_client_session_configuration_request:GetUserPoolClientSessionConfigurationRequest",
+    output="get_user_pool_client_session_configuration_response:GetUserPoolClientSessionConfigurationResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.GetUserPoolClientSessionConfiguration",
 )
 _GET_USER_POOL_MFA_CONFIG: OperationSpec[GetUserPoolMfaConfigResponse] = OperationSpec(
     "GetUserPoolMfaConfig",
-    input="get_user_pool_mfa_config:GetUserPoolMfaConfigRequest",
-    output="get_user_pool_mfa_config:GetUserPoolMfaConfigResponse",
+    input="get_user_pool_mfa_config_request:GetUserPoolMfaConfigRequest",
+    output="get_user_pool_mfa_config_response:GetUserPoolMfaConfigResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.GetUserPoolMfaConfig",
 )
 _GET_USER_POOL_SESSION_CONFIGURATION: OperationSpec[GetUserPoolSessionConfigurationResponse] = (
     OperationSpec(
         "GetUserPoolSessionConfiguration",
-        input="get_user_pool_session_configuration:GetUserPoolSessionConfigurationRequest",
-        output="get_user_pool_session_configuration:GetUserPoolSessionConfigurationResponse",
+        input="get_user_pool_session_configuration_request:GetUserPoolSessionConfigurationRequest",
+        output="get_user_pool_session_configuration_response:GetUserPoolSessionConfigurationResponse",
         signed=True,
         target="AWSCognitoIdentityProviderService.GetUserPoolSessionConfiguration",
     )
 )
 _GLOBAL_SIGN_OUT: OperationSpec[GlobalSignOutResponse] = OperationSpec(
     "GlobalSignOut",
-    input="global_sign_out:GlobalSignOutRequest",
-    output="global_sign_out:GlobalSignOutResponse",
+    input="global_sign_out_request:GlobalSignOutRequest",
+    output="global_sign_out_response:GlobalSignOutResponse",
     signed=False,
     target="AWSCognitoIdentityProviderService.GlobalSignOut",
 )
 _INITIATE_AUTH: OperationSpec[InitiateAuthResponse] = OperationSpec(
     "InitiateAuth",
-    input="initiate_auth:InitiateAuthRequest",
-    output="initiate_auth:InitiateAuthResponse",
+    input="initiate_auth_request:InitiateAuthRequest",
+    output="initiate_auth_response:InitiateAuthResponse",
     signed=False,
     target="AWSCognitoIdentityProviderService.InitiateAuth",
 )
 _INITIATE_POINT_IN_TIME_RECOVERY: OperationSpec[InitiatePointInTimeRecoveryResponse] = (
     OperationSpec(
         "InitiatePointInTimeRecovery",
-        input="initiate_point_in_time_recovery:InitiatePointInTimeRecoveryRequest",
-        output="initiate_point_in_time_recovery:InitiatePointInTimeRecoveryResponse",
+        input="initiate_point_in_time_recovery_request:InitiatePointInTimeRecoveryRequest",
+        output="initiate_point_in_time_recovery_response:InitiatePointInTimeRecoveryResponse",
         signed=True,
         target="AWSCognitoIdentityProviderService.InitiatePointInTimeRecovery",
     )
 )
 _LIST_CIMD_POLICIES: OperationSpec[ListCIMDPoliciesResponse] = OperationSpec(
     "ListCIMDPolicies",
-    input="list_cimd_policies:ListCIMDPoliciesRequest",
-    output="list_cimd_policies:ListCIMDPoliciesResponse",
+    input="list_cimd_policies_request:ListCIMDPoliciesRequest",
+    output="list_cimd_policies_response:ListCIMDPoliciesResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.ListCIMDPolicies",
 )
 _LIST_CLIENT_METADATA_URLS: OperationSpec[ListClientMetadataURLsResponse] = OperationSpec(
     "ListClientMetadataURLs",
-    input="list_client_metadata_urls:ListClientMetadataURLsRequest",
-    output="list_client_metadata_urls:ListClientMetadataURLsResponse",
+    input="list_client_metadata_ur_ls_request:ListClientMetadataURLsRequest",
+    output="list_client_metadata_ur_ls_response:ListClientMetadataURLsResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.ListClientMetadataURLs",
 )
 _LIST_DEVICES: OperationSpec[ListDevicesResponse] = OperationSpec(
     "ListDevices",
-    input="list_devices:ListDevicesRequest",
-    output="list_devices:ListDevicesResponse",
+    input="list_devices_request:ListDevicesRequest",
+    output="list_devices_response:ListDevicesResponse",
     signed=False,
     target="AWSCognitoIdentityProviderService.ListDevices",
 )
 _LIST_GROUPS: OperationSpec[ListGroupsResponse] = OperationSpec(
     "ListGroups",
-    input="list_groups:ListGroupsRequest",
-    output="list_groups:ListGroupsResponse",
+    input="list_groups_request:ListGroupsRequest",
+    output="list_groups_response:ListGroupsResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.ListGroups",
 )
 _LIST_IDENTITY_PROVIDERS: OperationSpec[ListIdentityProvidersResponse] = OperationSpec(
     "ListIdentityProviders",
-    input="list_identity_providers:ListIdentityProvidersRequest",
-    output="list_identity_providers:ListIdentityProvidersResponse",
+    input="list_identity_providers_request:ListIdentityProvidersRequest",
+    output="list_identity_providers_response:ListIdentityProvidersResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.ListIdentityProviders",
 )
 _LIST_POINT_IN_TIME_RECOVERIES: OperationSpec[ListPointInTimeRecoveriesResponse] = OperationSpec(
     "ListPointInTimeRecoveries",
-    input="list_point_in_time_recoveries:ListPointInTimeRecoveriesRequest",
-    output="list_point_in_time_recoveries:ListPointInTimeRecoveriesResponse",
+    input="list_point_in_time_recoveries_request:ListPointInTimeRecoveriesRequest",
+    output="list_point_in_time_recoveries_response:ListPointInTimeRecoveriesResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.ListPointInTimeRecoveries",
 )
 _LIST_RESOURCE_SERVERS: OperationSpec[ListResourceServersResponse] = OperationSpec(
     "ListResourceServers",
-    input="list_resource_servers:ListResourceServersRequest",
-    output="list_resource_servers:ListResourceServersResponse",
+    input="list_resource_servers_request:ListResourceServersRequest",
+    output="list_resource_servers_response:ListResourceServersResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.ListResourceServers",
 )
 _LIST_TAGS_FOR_RESOURCE: OperationSpec[ListTagsForResourceResponse] = OperationSpec(
     "ListTagsForResource",
-    input="list_tags_for_resource:ListTagsForResourceRequest",
-    output="list_tags_for_resource:ListTagsForResourceResponse",
+    input="list_tags_for_resource_request:ListTagsForResourceRequest",
+    output="list_tags_for_resource_response:ListTagsForResourceResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.ListTagsForResource",
 )
 _LIST_TERMS: OperationSpec[ListTermsResponse] = OperationSpec(
     "ListTerms",
-    input="list_terms:ListTermsRequest",
-    output="list_terms:ListTermsResponse",
+    input="list_terms_request:ListTermsRequest",
+    output="list_terms_response:ListTermsResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.ListTerms",
 )
 _LIST_USER_IMPORT_JOBS: OperationSpec[ListUserImportJobsResponse] = OperationSpec(
     "ListUserImportJobs",
-    input="list_user_import_jobs:ListUserImportJobsRequest",
-    output="list_user_import_jobs:ListUserImportJobsResponse",
+    input="list_user_import_jobs_request:ListUserImportJobsRequest",
+    output="list_user_import_jobs_response:ListUserImportJobsResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.ListUserImportJobs",
 )
 _LIST_USER_POOL_CLIENT_SECRETS: OperationSpec[ListUserPoolClientSecretsResponse] = OperationSpec(
     "ListUserPoolClientSecrets",
-    input="list_user_pool_client_secrets:ListUserPoolClientSecretsRequest",
-    output="list_user_pool_client_secrets:ListUserPoolClientSecretsResponse",
+    input="list_user_pool_client_secrets_request:ListUserPoolClientSecretsRequest",
+    output="list_user_pool_client_secrets_response:ListUserPoolClientSecretsResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.ListUserPoolClientSecrets",
 )
 _LIST_USER_POOL_CLIENTS: OperationSpec[ListUserPoolClientsResponse] = OperationSpec(
     "ListUserPoolClients",
-    input="list_user_pool_clients:ListUserPoolClientsRequest",
-    output="list_user_pool_clients:ListUserPoolClientsResponse",
+    input="list_user_pool_clients_request:ListUserPoolClientsRequest",
+    output="list_user_pool_clients_response:ListUserPoolClientsResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.ListUserPoolClients",
 )
 _LIST_USER_POOL_REPLICAS: OperationSpec[ListUserPoolReplicasResponse] = OperationSpec(
     "ListUserPoolReplicas",
-    input="list_user_pool_replicas:ListUserPoolReplicasRequest",
-    output="list_user_pool_replicas:ListUserPoolReplicasResponse",
+    input="list_user_pool_replicas_request:ListUserPoolReplicasRequest",
+    output="list_user_pool_replicas_response:ListUserPoolReplicasResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.ListUserPoolReplicas",
 )
 _LIST_USER_POOLS: OperationSpec[ListUserPoolsResponse] = OperationSpec(
     "ListUserPools",
-    input="list_user_pools:ListUserPoolsRequest",
-    output="list_user_pools:ListUserPoolsResponse",
+    input="list_user_pools_request:ListUserPoolsRequest",
+    output="list_user_pools_response:ListUserPoolsResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.ListUserPools",
 )
 _LIST_USER_SESSIONS: OperationSpec[ListUserSessionsResponse] = OperationSpec(
     "ListUserSessions",
-    input="list_user_sessions:ListUserSessionsRequest",
-    output="list_user_sessions:ListUserSessionsResponse",
+    input="list_user_sessions_request:ListUserSessionsRequest",
+    output="list_user_sessions_response:ListUserSessionsResponse",
     signed=False,
     target="AWSCognitoIdentityProviderService.ListUserSessions",
 )
 _LIST_USERS: OperationSpec[ListUsersResponse] = OperationSpec(
     "ListUsers",
-    input="list_users:ListUsersRequest",
-    output="list_users:ListUsersResponse",
+    input="list_users_request:ListUsersRequest",
+    output="list_users_response:ListUsersResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.ListUsers",
 )
 _LIST_USERS_IN_GROUP: OperationSpec[ListUsersInGroupResponse] = OperationSpec(
     "ListUsersInGroup",
-    input="list_users_in_group:ListUsersInGroupRequest",
-    output="list_users_in_group:ListUsersInGroupResponse",
+    input="list_users_in_group_request:ListUsersInGroupRequest",
+    output="list_users_in_group_response:ListUsersInGroupResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.ListUsersInGroup",
 )
 _LIST_WEB_AUTHN_CREDENTIALS: OperationSpec[ListWebAuthnCredentialsResponse] = OperationSpec(
     "ListWebAuthnCredentials",
-    input="list_web_authn_credentials:ListWebAuthnCredentialsRequest",
-    output="list_web_authn_credentials:ListWebAuthnCredentialsResponse",
+    input="list_web_authn_credentials_request:ListWebAuthnCredentialsRequest",
+    output="list_web_authn_credentials_response:ListWebAuthnCredentialsResponse",
     signed=False,
     target="AWSCognitoIdentityProviderService.ListWebAuthnCredentials",
 )
 _RESEND_CONFIRMATION_CODE: OperationSpec[ResendConfirmationCodeResponse] = OperationSpec(
     "ResendConfirmationCode",
-    input="resend_confirmation_code:ResendConfirmationCodeRequest",
-    output="resend_confirmation_code:ResendConfirmationCodeResponse",
+    input="resend_confirmation_code_request:ResendConfirmationCodeRequest",
+    output="resend_confirmation_code_response:ResendConfirmationCodeResponse",
     signed=False,
     target="AWSCognitoIdentityProviderService.ResendConfirmationCode",
 )
 _RESPOND_TO_AUTH_CHALLENGE: OperationSpec[RespondToAuthChallengeResponse] = OperationSpec(
     "RespondToAuthChallenge",
-    input="respond_to_auth_challenge:RespondToAuthChallengeRequest",
-    output="respond_to_auth_challenge:RespondToAuthChallengeResponse",
+    input="respond_to_auth_challenge_request:RespondToAuthChallengeRequest",
+    output="respond_to_auth_challenge_response:RespondToAuthChallengeResponse",
     signed=False,
     target="AWSCognitoIdentityProviderService.RespondToAuthChallenge",
 )
 _REVOKE_TOKEN: OperationSpec[RevokeTokenResponse] = OperationSpec(
     "RevokeToken",
-    input="revoke_token:RevokeTokenRequest",
-    output="revoke_token:RevokeTokenResponse",
+    input="revoke_token_request:RevokeTokenRequest",
+    output="revoke_token_response:RevokeTokenResponse",
     signed=False,
     target="AWSCognitoIdentityProviderService.RevokeToken",
 )
 _REVOKE_USER_SESSION: OperationSpec[RevokeUserSessionResponse] = OperationSpec(
     "RevokeUserSession",
-    input="revoke_user_session:RevokeUserSessionRequest",
-    output="revoke_user_session:RevokeUserSessionResponse",
+    input="revoke_user_session_request:RevokeUserSessionRequest",
+    output="revoke_user_session_response:RevokeUserSessionResponse",
     signed=False,
     target="AWSCognitoIdentityProviderService.RevokeUserSession",
 )
 _SET_LOG_DELIVERY_CONFIGURATION: OperationSpec[SetLogDeliveryConfigurationResponse] = OperationSpec(
     "SetLogDeliveryConfiguration",
-    input="set_log_delivery_configuration:SetLogDeliveryConfigurationRequest",
-    output="set_log_delivery_configuration:SetLogDeliveryConfigurationResponse",
+    input="set_log_delivery_configuration_request:SetLogDeliveryConfigurationRequest",
+    output="set_log_delivery_configuration_response:SetLogDeliveryConfigurationResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.SetLogDeliveryConfiguration",
 )
 _SET_RISK_CONFIGURATION: OperationSpec[SetRiskConfigurationResponse] = OperationSpec(
     "SetRiskConfiguration",
-    input="set_risk_configuration:SetRiskConfigurationRequest",
-    output="set_risk_configuration:SetRiskConfigurationResponse",
+    input="set_risk_configuration_request:SetRiskConfigurationRequest",
+    output="set_risk_configuration_response:SetRiskConfigurationResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.SetRiskConfiguration",
 )
 _SET_UI_CUSTOMIZATION: OperationSpec[SetUICustomizationResponse] = OperationSpec(
     "SetUICustomization",
-    input="set_ui_customization:SetUICustomizationRequest",
-    output="set_ui_customization:SetUICustomizationResponse",
+    input="set_ui_customization_request:SetUICustomizationRequest",
+    output="set_ui_customization_response:SetUICustomizationResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.SetUICustomization",
 )
 _SET_USER_MFA_PREFERENCE: OperationSpec[SetUserMFAPreferenceResponse] = OperationSpec(
     "SetUserMFAPreference",
-    input="set_user_mfa_preference:SetUserMFAPreferenceRequest",
-    output="set_user_mfa_preference:SetUserMFAPreferenceResponse",
+    input="set_user_mfa_preference_request:SetUserMFAPreferenceRequest",
+    output="set_user_mfa_preference_response:SetUserMFAPreferenceResponse",
     signed=False,
     target="AWSCognitoIdentityProviderService.SetUserMFAPreference",
 )
@@ -1199,201 +1155,201 @@ _SET_USER_POOL_CLIENT_SESSION_CONFIGURATION: OperationSpec[
     SetUserPoolClientSessionConfigurationResponse
 ] = OperationSpec(
     "SetUserPoolClientSessionConfiguration",
-    input="set_user_pool_client_session_configuration:SetUserPoolClientSessionConfigurationRequest",
-    output="set_user_pool_client_session_configuration:SetUserPoolClientSessionConfigurationResponse",
+    input="set_user_pool_client_session_configuration_request:SetUserPoolClientSessionConfigurationRequest",
+    output="set_user_pool_client_session_configuration_response:SetUserPoolClientSessionConfigurationResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.SetUserPoolClientSessionConfiguration",
 )
 _SET_USER_POOL_MFA_CONFIG: OperationSpec[SetUserPoolMfaConfigResponse] = OperationSpec(
     "SetUserPoolMfaConfig",
-    input="set_user_pool_mfa_config:SetUserPoolMfaConfigRequest",
-    output="set_user_pool_mfa_config:SetUserPoolMfaConfigResponse",
+    input="set_user_pool_mfa_config_request:SetUserPoolMfaConfigRequest",
+    output="set_user_pool_mfa_config_response:SetUserPoolMfaConfigResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.SetUserPoolMfaConfig",
 )
 _SET_USER_POOL_SESSION_CONFIGURATION: OperationSpec[SetUserPoolSessionConfigurationResponse] = (
     OperationSpec(
         "SetUserPoolSessionConfiguration",
-        input="set_user_pool_session_configuration:SetUserPoolSessionConfigurationRequest",
-        output="set_user_pool_session_configuration:SetUserPoolSessionConfigurationResponse",
+        input="set_user_pool_session_configuration_request:SetUserPoolSessionConfigurationRequest",
+        output="set_user_pool_session_configuration_response:SetUserPoolSessionConfigurationResponse",
         signed=True,
         target="AWSCognitoIdentityProviderService.SetUserPoolSessionConfiguration",
     )
 )
 _SET_USER_SETTINGS: OperationSpec[SetUserSettingsResponse] = OperationSpec(
     "SetUserSettings",
-    input="set_user_settings:SetUserSettingsRequest",
-    output="set_user_settings:SetUserSettingsResponse",
+    input="set_user_settings_request:SetUserSettingsRequest",
+    output="set_user_settings_response:SetUserSettingsResponse",
     signed=False,
     target="AWSCognitoIdentityProviderService.SetUserSettings",
 )
 _SIGN_UP: OperationSpec[SignUpResponse] = OperationSpec(
     "SignUp",
-    input="sign_up:SignUpRequest",
-    output="sign_up:SignUpResponse",
+    input="sign_up_request:SignUpRequest",
+    output="sign_up_response:SignUpResponse",
     signed=False,
     target="AWSCognitoIdentityProviderService.SignUp",
 )
 _START_POINT_IN_TIME_RECOVERY: OperationSpec[StartPointInTimeRecoveryResponse] = OperationSpec(
     "StartPointInTimeRecovery",
-    input="start_point_in_time_recovery:StartPointInTimeRecoveryRequest",
-    output="start_point_in_time_recovery:StartPointInTimeRecoveryResponse",
+    input="start_point_in_time_recovery_request:StartPointInTimeRecoveryRequest",
+    output="start_point_in_time_recovery_response:StartPointInTimeRecoveryResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.StartPointInTimeRecovery",
 )
 _START_USER_IMPORT_JOB: OperationSpec[StartUserImportJobResponse] = OperationSpec(
     "StartUserImportJob",
-    input="start_user_import_job:StartUserImportJobRequest",
-    output="start_user_import_job:StartUserImportJobResponse",
+    input="start_user_import_job_request:StartUserImportJobRequest",
+    output="start_user_import_job_response:StartUserImportJobResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.StartUserImportJob",
 )
 _START_WEB_AUTHN_REGISTRATION: OperationSpec[StartWebAuthnRegistrationResponse] = OperationSpec(
     "StartWebAuthnRegistration",
-    input="start_web_authn_registration:StartWebAuthnRegistrationRequest",
-    output="start_web_authn_registration:StartWebAuthnRegistrationResponse",
+    input="start_web_authn_registration_request:StartWebAuthnRegistrationRequest",
+    output="start_web_authn_registration_response:StartWebAuthnRegistrationResponse",
     signed=False,
     target="AWSCognitoIdentityProviderService.StartWebAuthnRegistration",
 )
 _STOP_USER_IMPORT_JOB: OperationSpec[StopUserImportJobResponse] = OperationSpec(
     "StopUserImportJob",
-    input="stop_user_import_job:StopUserImportJobRequest",
-    output="stop_user_import_job:StopUserImportJobResponse",
+    input="stop_user_import_job_request:StopUserImportJobRequest",
+    output="stop_user_import_job_response:StopUserImportJobResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.StopUserImportJob",
 )
 _TAG_RESOURCE: OperationSpec[TagResourceResponse] = OperationSpec(
     "TagResource",
-    input="tag_resource:TagResourceRequest",
-    output="tag_resource:TagResourceResponse",
+    input="tag_resource_request:TagResourceRequest",
+    output="tag_resource_response:TagResourceResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.TagResource",
 )
 _UNTAG_RESOURCE: OperationSpec[UntagResourceResponse] = OperationSpec(
     "UntagResource",
-    input="untag_resource:UntagResourceRequest",
-    output="untag_resource:UntagResourceResponse",
+    input="untag_resource_request:UntagResourceRequest",
+    output="untag_resource_response:UntagResourceResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.UntagResource",
 )
 _UPDATE_AUTH_EVENT_FEEDBACK: OperationSpec[UpdateAuthEventFeedbackResponse] = OperationSpec(
     "UpdateAuthEventFeedback",
-    input="update_auth_event_feedback:UpdateAuthEventFeedbackRequest",
-    output="update_auth_event_feedback:UpdateAuthEventFeedbackResponse",
+    input="update_auth_event_feedback_request:UpdateAuthEventFeedbackRequest",
+    output="update_auth_event_feedback_response:UpdateAuthEventFeedbackResponse",
     signed=False,
     target="AWSCognitoIdentityProviderService.UpdateAuthEventFeedback",
 )
 _UPDATE_CIMD_POLICY: OperationSpec[UpdateCIMDPolicyResponse] = OperationSpec(
     "UpdateCIMDPolicy",
-    input="update_cimd_policy:UpdateCIMDPolicyRequest",
-    output="update_cimd_policy:UpdateCIMDPolicyResponse",
+    input="update_cimd_policy_request:UpdateCIMDPolicyRequest",
+    output="update_cimd_policy_response:UpdateCIMDPolicyResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.UpdateCIMDPolicy",
 )
 _UPDATE_CLIENT_METADATA_URL_STATE: OperationSpec[UpdateClientMetadataURLStateResponse] = (
     OperationSpec(
         "UpdateClientMetadataURLState",
-        input="update_client_metadata_url_state:UpdateClientMetadataURLStateRequest",
-        output="update_client_metadata_url_state:UpdateClientMetadataURLStateResponse",
+        input="update_client_metadata_url_state_request:UpdateClientMetadataURLStateRequest",
+        output="update_client_metadata_url_state_response:UpdateClientMetadataURLStateResponse",
         signed=True,
         target="AWSCognitoIdentityProviderService.UpdateClientMetadataURLState",
     )
 )
 _UPDATE_DEVICE_STATUS: OperationSpec[UpdateDeviceStatusResponse] = OperationSpec(
     "UpdateDeviceStatus",
-    input="update_device_status:UpdateDeviceStatusRequest",
-    output="update_device_status:UpdateDeviceStatusResponse",
+    input="update_device_status_request:UpdateDeviceStatusRequest",
+    output="update_device_status_response:UpdateDeviceStatusResponse",
     signed=False,
     target="AWSCognitoIdentityProviderService.UpdateDeviceStatus",
 )
 _UPDATE_GROUP: OperationSpec[UpdateGroupResponse] = OperationSpec(
     "UpdateGroup",
-    input="update_group:UpdateGroupRequest",
-    output="update_group:UpdateGroupResponse",
+    input="update_group_request:UpdateGroupRequest",
+    output="update_group_response:UpdateGroupResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.UpdateGroup",
 )
 _UPDATE_IDENTITY_PROVIDER: OperationSpec[UpdateIdentityProviderResponse] = OperationSpec(
     "UpdateIdentityProvider",
-    input="update_identity_provider:UpdateIdentityProviderRequest",
-    output="update_identity_provider:UpdateIdentityProviderResponse",
+    input="update_identity_provider_request:UpdateIdentityProviderRequest",
+    output="update_identity_provider_response:UpdateIdentityProviderResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.UpdateIdentityProvider",
 )
 _UPDATE_MANAGED_LOGIN_BRANDING: OperationSpec[UpdateManagedLoginBrandingResponse] = OperationSpec(
     "UpdateManagedLoginBranding",
-    input="update_managed_login_branding:UpdateManagedLoginBrandingRequest",
-    output="update_managed_login_branding:UpdateManagedLoginBrandingResponse",
+    input="update_managed_login_branding_request:UpdateManagedLoginBrandingRequest",
+    output="update_managed_login_branding_response:UpdateManagedLoginBrandingResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.UpdateManagedLoginBranding",
 )
 _UPDATE_PROVISIONED_LIMIT: OperationSpec[UpdateProvisionedLimitResponse] = OperationSpec(
     "UpdateProvisionedLimit",
-    input="update_provisioned_limit:UpdateProvisionedLimitRequest",
-    output="update_provisioned_limit:UpdateProvisionedLimitResponse",
+    input="update_provisioned_limit_request:UpdateProvisionedLimitRequest",
+    output="update_provisioned_limit_response:UpdateProvisionedLimitResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.UpdateProvisionedLimit",
 )
 _UPDATE_RESOURCE_SERVER: OperationSpec[UpdateResourceServerResponse] = OperationSpec(
     "UpdateResourceServer",
-    input="update_resource_server:UpdateResourceServerRequest",
-    output="update_resource_server:UpdateResourceServerResponse",
+    input="update_resource_server_request:UpdateResourceServerRequest",
+    output="update_resource_server_response:UpdateResourceServerResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.UpdateResourceServer",
 )
 _UPDATE_TERMS: OperationSpec[UpdateTermsResponse] = OperationSpec(
     "UpdateTerms",
-    input="update_terms:UpdateTermsRequest",
-    output="update_terms:UpdateTermsResponse",
+    input="update_terms_request:UpdateTermsRequest",
+    output="update_terms_response:UpdateTermsResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.UpdateTerms",
 )
 _UPDATE_USER_ATTRIBUTES: OperationSpec[UpdateUserAttributesResponse] = OperationSpec(
     "UpdateUserAttributes",
-    input="update_user_attributes:UpdateUserAttributesRequest",
-    output="update_user_attributes:UpdateUserAttributesResponse",
+    input="update_user_attributes_request:UpdateUserAttributesRequest",
+    output="update_user_attributes_response:UpdateUserAttributesResponse",
     signed=False,
     target="AWSCognitoIdentityProviderService.UpdateUserAttributes",
 )
 _UPDATE_USER_POOL: OperationSpec[UpdateUserPoolResponse] = OperationSpec(
     "UpdateUserPool",
-    input="update_user_pool:UpdateUserPoolRequest",
-    output="update_user_pool:UpdateUserPoolResponse",
+    input="update_user_pool_request:UpdateUserPoolRequest",
+    output="update_user_pool_response:UpdateUserPoolResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.UpdateUserPool",
 )
 _UPDATE_USER_POOL_CLIENT: OperationSpec[UpdateUserPoolClientResponse] = OperationSpec(
     "UpdateUserPoolClient",
-    input="update_user_pool_client:UpdateUserPoolClientRequest",
-    output="update_user_pool_client:UpdateUserPoolClientResponse",
+    input="update_user_pool_client_request:UpdateUserPoolClientRequest",
+    output="update_user_pool_client_response:UpdateUserPoolClientResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.UpdateUserPoolClient",
 )
 _UPDATE_USER_POOL_DOMAIN: OperationSpec[UpdateUserPoolDomainResponse] = OperationSpec(
     "UpdateUserPoolDomain",
-    input="update_user_pool_domain:UpdateUserPoolDomainRequest",
-    output="update_user_pool_domain:UpdateUserPoolDomainResponse",
+    input="update_user_pool_domain_request:UpdateUserPoolDomainRequest",
+    output="update_user_pool_domain_response:UpdateUserPoolDomainResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.UpdateUserPoolDomain",
 )
 _UPDATE_USER_POOL_REPLICA: OperationSpec[UpdateUserPoolReplicaResponse] = OperationSpec(
     "UpdateUserPoolReplica",
-    input="update_user_pool_replica:UpdateUserPoolReplicaRequest",
-    output="update_user_pool_replica:UpdateUserPoolReplicaResponse",
+    input="update_user_pool_replica_request:UpdateUserPoolReplicaRequest",
+    output="update_user_pool_replica_response:UpdateUserPoolReplicaResponse",
     signed=True,
     target="AWSCognitoIdentityProviderService.UpdateUserPoolReplica",
 )
 _VERIFY_SOFTWARE_TOKEN: OperationSpec[VerifySoftwareTokenResponse] = OperationSpec(
     "VerifySoftwareToken",
-    input="verify_software_token:VerifySoftwareTokenRequest",
-    output="verify_software_token:VerifySoftwareTokenResponse",
+    input="verify_software_token_request:VerifySoftwareTokenRequest",
+    output="verify_software_token_response:VerifySoftwareTokenResponse",
     signed=False,
     target="AWSCognitoIdentityProviderService.VerifySoftwareToken",
 )
 _VERIFY_USER_ATTRIBUTE: OperationSpec[VerifyUserAttributeResponse] = OperationSpec(
     "VerifyUserAttribute",
-    input="verify_user_attribute:VerifyUserAttributeRequest",
-    output="verify_user_attribute:VerifyUserAttributeResponse",
+    input="verify_user_attribute_request:VerifyUserAttributeRequest",
+    output="verify_user_attribute_response:VerifyUserAttributeResponse",
     signed=False,
     target="AWSCognitoIdentityProviderService.VerifyUserAttribute",
 )

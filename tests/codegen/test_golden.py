@@ -215,6 +215,35 @@ def test_member_types(service: ir.Service) -> None:
     }
     assert widget["Status"].deprecated == "This property is no longer available."
     assert widget["Id"].constraints == {"min": 1, "max": 55}
+    # Client parameters take any sequence or mapping; error attributes what the body holds.
+    params = {w: m.param_annotation for w, m in widget.items()}
+    assert params["AllowedOAuthFlows"] == "Sequence[OAuthFlowType | str]"
+    assert params["Tags"] == "Mapping[str, str]"
+    assert params["Status"] == "FlowType | str"
+    errors = {w: m.error_annotation for w, m in widget.items()}
+    assert errors["Status"] == "str"
+    assert errors["Size"] == "int"
+    assert errors["Tags"] == errors["CreationDate"] == errors["Attributes"] == "object"
+    assert widget["Tags"].type.classes == frozenset()
+    assert widget["AllowedOAuthFlows"].type.classes == {"OAuthFlowType"}
+    assert widget["CreationDate"].type.uses_datetime
+    assert widget["Attributes"].type.uses_json
+
+
+def test_docstrings_are_assembled_in_the_ir(service: ir.Service) -> None:
+    """docs.document() writes every docstring; the templates only place it."""
+    widget = service.structures["WidgetType"]
+    status = {m.wire_name: m for m in widget.members}["Status"]
+    assert status.docstring.endswith("Deprecated: This property is no longer available.")
+    ident = {m.wire_name: m for m in widget.members}["Id"]
+    assert ident.docstring.endswith("Constraints: min 1, max 55.")
+    assert all(s.docstring for s in service.structures.values())
+    assert all(e.docstring for e in service.enums.values())
+    assert all(e.docstring for e in service.errors)
+    assert all(m.docstring for m in service.modules)
+    assert all(op.method_doc for op in service.operations)
+    for op in service.paginated:
+        assert op.paginate_doc.startswith(f"Page through `{op.name}`")
 
 
 def test_errors(service: ir.Service) -> None:

@@ -26,6 +26,7 @@ from tests.codegen.support import (
     attribute_docs,
     generate,
     import_generated,
+    load_json,
     run_mypy,
     tree,
     write_model,
@@ -161,6 +162,46 @@ def test_client_has_a_method_per_operation(generated: Generated) -> None:
         assert no_default == {naming.member_name(m) for m in required}, wire
         output = naming.class_name(op["output"]["shape"]) if "output" in op else "None"
         assert sig.return_annotation == output, wire
+
+
+# --- where the classes live --------------------------------------------------------------------
+
+
+def test_each_class_lives_in_the_module_named_after_it(generated: Generated) -> None:
+    """``UserType`` is in ``_shapes/user_type.py``: predictable from the name alone."""
+    shapes = _modules(generated)["shapes"]
+    names = [
+        naming.class_name(n) for n in [*_structures(generated.model), *_enums(generated.model)]
+    ]
+    for name in names:
+        cls = getattr(shapes, name)
+        assert cls.__module__ == f"{generated.package}._shapes.{naming.module_name(name)}", name
+    files = {p.stem for p in (generated.path / "_shapes").glob("*.py")} - {"__init__", "_index"}
+    assert files == {naming.module_name(n) for n in names}
+
+
+def test_loading_a_class_loads_only_what_its_fields_name(generated: Generated) -> None:
+    """The modules imported with a class are its own and those of the classes it reaches."""
+    import sys
+
+    shapes = _modules(generated)["shapes"]
+    model = generated.model
+    op = model["operations"][sorted(model["operations"])[0]]
+    name = naming.class_name(op["input"]["shape"])
+    getattr(shapes, name)
+    reach = {name}
+    pending = [name]
+    service = generated.service
+    by_name = {s.name: s for s in service.structures.values()}
+    while pending:
+        current = by_name.get(pending.pop())
+        for ref in current.refs if current else ():
+            if ref not in reach:
+                reach.add(ref)
+                pending.append(ref)
+    prefix = f"{generated.package}._shapes."
+    loaded = {m.removeprefix(prefix) for m in sys.modules if m.startswith(prefix)}
+    assert {naming.module_name(n) for n in reach} <= loaded
 
 
 # --- documentation -----------------------------------------------------------------------------
@@ -320,6 +361,127 @@ def test_model_without_outputs(tmp_path: Path) -> None:
     generate(_synthetic(tmp_path, shapes, operations), tmp_path / "no_outputs")
     modules = import_generated(tmp_path, "no_outputs")
     assert modules["shapes"].PingRequest(text="x").text == "x"
+
+
+def _cyclic_model(tmp_path: Path) -> Path:
+    """Node -> Edge -> Node (a cycle across two classes) and Tree -> Tree (onto itself)."""
+    shapes = {
+        "StringType": {"type": "string"},
+        "EdgeListType": {"type": "list", "member": {"shape": "EdgeType"}},
+        "NodeType": {
+            "type": "structure",
+            "required": ["Name"],
+            "members": {"Name": {"shape": "StringType"}, "Edges": {"shape": "EdgeListType"}},
+        },
+        "EdgeType": {
+            "type": "structure",
+            "members": {"Target": {"shape": "NodeType"}, "Label": {"shape": "StringType"}},
+        },
+        "TreeType": {
+            "type": "structure",
+            "members": {"Left": {"shape": "TreeType"}, "Node": {"shape": "NodeType"}},
+        },
+        "WalkRequest": {"type": "structure", "members": {"Start": {"shape": "EdgeType"}}},
+        "WalkResponse": {"type": "structure", "members": {"Tree": {"shape": "TreeType"}}},
+    }
+    operations = {
+        "Walk": {
+            "name": "Walk",
+            "input": {"shape": "WalkRequest"},
+            "output": {"shape": "WalkResponse"},
+        }
+    }
+    return _synthetic(tmp_path, shapes, operations)
+
+
+def test_classes_in_a_reference_cycle_import_each_other(tmp_path: Path) -> None:
+    """Formatted by ruff, imported from either end, resolved, round-tripped and pickled."""
+    import pickle
+
+    from aiocognito._core import serde
+
+    generate(_cyclic_model(tmp_path), tmp_path / "cyclic")
+    edge_source = (tmp_path / "cyclic" / "_shapes" / "edge_type.py").read_text(encoding="utf-8")
+    assert edge_source.rstrip().endswith("from .node_type import NodeType  # noqa: E402")
+    tree_source = (tmp_path / "cyclic" / "_shapes" / "tree_type.py").read_text(encoding="utf-8")
+    assert "from .node_type import NodeType\n" in tree_source  # no cycle: at the top
+    shapes = import_generated(tmp_path, "cyclic")["shapes"]
+    edge = shapes.EdgeType(  # the edge's module first: it imports the node's at its end
+        target=shapes.NodeType(name="a", edges=[shapes.EdgeType(label="loop")]), label="x"
+    )
+    tree = shapes.TreeType(left=shapes.TreeType(node=shapes.NodeType(name="leaf")))
+    for value in (edge, tree):
+        attrs.resolve_types(type(value))
+        assert serde.from_wire(type(value), serde.to_wire(value)) == value
+        assert pickle.loads(pickle.dumps(value)) == value
+    assert run_mypy(tmp_path, "cyclic").returncode == 0
+
+
+def test_a_ruff_failure_fails_generation(tmp_path: Path) -> None:
+    """Output ruff cannot read is not generated code: `python -m codegen` must not succeed."""
+    broken = tmp_path / "broken.py"
+    broken.write_text("import os\ndef f(:\n", encoding="utf-8")
+    with pytest.raises(render.FormatError, match=r"ruff check.*failed") as caught:
+        render.ruff_format([broken])
+    assert "broken.py" in str(caught.value)  # ruff's own message, naming the file
+
+
+def test_a_broken_template_fails_the_cli(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from codegen import __main__ as cli
+
+    real = render.render
+
+    def with_a_syntax_error(service: Any) -> dict[str, str]:
+        files = real(service)
+        files["errors.py"] += "\nclass Broken(:\n"
+        return files
+
+    monkeypatch.setattr(render, "render", with_a_syntax_error)
+    assert cli.main(["--model", str(GOLDEN_MODEL), "--out", str(tmp_path / "pkg")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("generation failed: `ruff check` failed")
+    assert "errors.py" in err
+
+
+def test_event_streams_in_the_ir(tmp_path: Path) -> None:
+    from codegen import ir
+
+    shapes = {
+        "BlobType": {"type": "blob"},
+        "StringType": {"type": "string"},
+        "ChunkEvent": {
+            "type": "structure",
+            "members": {"Bytes": {"shape": "BlobType", "eventpayload": True}},
+            "event": True,
+        },
+        "NoteEvent": {
+            "type": "structure",
+            "members": {"Text": {"shape": "StringType"}},
+            "event": True,
+        },
+        "EventsType": {
+            "type": "structure",
+            "members": {"Chunk": {"shape": "ChunkEvent"}, "Note": {"shape": "NoteEvent"}},
+            "eventstream": True,
+        },
+        "WatchRequest": {"type": "structure", "members": {"Id": {"shape": "StringType"}}},
+        "WatchResponse": {"type": "structure", "members": {"Events": {"shape": "EventsType"}}},
+    }
+    operations = {
+        "Watch": {
+            "name": "Watch",
+            "input": {"shape": "WatchRequest"},
+            "output": {"shape": "WatchResponse"},
+        }
+    }
+    model = load_json(_synthetic(tmp_path, shapes, operations))
+    (op,) = ir.build(model).operations
+    assert op.event_stream == ir.EventStream(
+        "Events",
+        {"Chunk": ir.EventPayload("Bytes", "blob"), "Note": ir.EventPayload(None, "structure")},
+    )
 
 
 def test_collections_of_sensitive_values_are_redacted(tmp_path: Path) -> None:

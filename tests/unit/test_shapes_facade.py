@@ -21,6 +21,7 @@ import pytest
 
 from aiocognito import shapes
 from aiocognito._core.types import JSONValue
+from codegen.naming import module_name
 
 from ._model import (
     ALIAS_SHAPES,
@@ -83,17 +84,43 @@ def test_import_shapes_facade_loads_no_classes() -> None:
     assert not [m for m in loaded if m == "cattrs" or m.startswith("cattrs.")]
 
 
-def test_one_class_loads_few_modules() -> None:
+def _reach(shape_name: str) -> set[str]:
+    """The class shapes a value of ``shape_name`` can hold, itself included (from the model)."""
+    seen: set[str] = set()
+    pending = [shape_name]
+    while pending:
+        name = pending.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        shape = SHAPES[name]
+        if shape["type"] in ("structure", "union"):
+            pending += [m["shape"] for m in shape.get("members", {}).values()]
+        elif shape["type"] == "list":
+            pending.append(shape["member"]["shape"])
+        elif shape["type"] == "map":
+            pending += [shape["key"]["shape"], shape["value"]["shape"]]
+    return {n for n in seen if n in CLASS_SHAPES or n in ENUM_SHAPES}
+
+
+@pytest.mark.parametrize("name", ["UserType", "InitiateAuthResponse", "ListUsersResponse"])
+def test_a_class_loads_exactly_the_modules_of_what_it_reaches(name: str) -> None:
+    """One module per class, named after it: loading one loads its own and its fields' only."""
     result = _run(
         "import sys, json\n"
         "from aiocognito import shapes\n"
-        "cls = shapes.UserType\n"
+        f"cls = shapes.{name}\n"
         "mods = [m for m in sys.modules if m.startswith('aiocognito._shapes.')]\n"
-        "print(json.dumps({'mods': mods, 'name': cls.__name__, 'total': len(set(shapes._MODULES.values()))}))"
+        "print(json.dumps({'mods': mods, 'module': cls.__module__}))"
     )
-    assert result["name"] == "UserType"
-    assert 1 <= len(result["mods"]) <= 5, result["mods"]
-    assert len(result["mods"]) < result["total"]
+    assert result["module"] == f"aiocognito._shapes.{module_name(name)}"
+    expected = {f"aiocognito._shapes.{module_name(n)}" for n in _reach(name)}
+    assert set(result["mods"]) == expected
+
+
+def test_every_class_is_in_the_module_named_after_it() -> None:
+    for name in [*CLASS_SHAPES, *ENUM_SHAPES]:
+        assert getattr(shapes, name).__module__ == f"aiocognito._shapes.{module_name(name)}"
 
 
 def test_attribute_access_is_cached_and_identical() -> None:

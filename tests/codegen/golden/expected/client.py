@@ -18,35 +18,39 @@ from .errors import ERRORS
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from ._shapes.describe_widget import DescribeWidgetResponse, FlowType, WidgetType
-    from ._shapes.list_widgets import ListWidgetsResponse
-    from ._shapes.sign_in import SignInResponse
+    from .shapes import (
+        DescribeWidgetResponse,
+        FlowType,
+        ListWidgetsResponse,
+        SignInResponse,
+        WidgetType,
+    )
 
 _CONFIRM_CODE: OperationSpec[None] = OperationSpec(
     "ConfirmCode",
-    input="confirm_code:ConfirmCodeRequest",
+    input="confirm_code_request:ConfirmCodeRequest",
     output=None,
     signed=False,
     target="GoldenIdentityProviderService.ConfirmCode",
 )
 _DESCRIBE_WIDGET: OperationSpec[DescribeWidgetResponse] = OperationSpec(
     "DescribeWidget",
-    input="describe_widget:DescribeWidgetRequest",
-    output="describe_widget:DescribeWidgetResponse",
+    input="describe_widget_request:DescribeWidgetRequest",
+    output="describe_widget_response:DescribeWidgetResponse",
     signed=True,
     target="GoldenIdentityProviderService.DescribeWidget",
 )
 _LIST_WIDGETS: OperationSpec[ListWidgetsResponse] = OperationSpec(
     "ListWidgets",
-    input="list_widgets:ListWidgetsRequest",
-    output="list_widgets:ListWidgetsResponse",
+    input="list_widgets_request:ListWidgetsRequest",
+    output="list_widgets_response:ListWidgetsResponse",
     signed=True,
     target="GoldenIdentityProviderService.ListWidgets",
 )
 _SIGN_IN: OperationSpec[SignInResponse] = OperationSpec(
     "SignIn",
-    input="sign_in:SignInRequest",
-    output="sign_in:SignInResponse",
+    input="sign_in_request:SignInRequest",
+    output="sign_in_response:SignInResponse",
     signed=False,
     target="GoldenIdentityProviderService.SignIn",
 )

@@ -20,25 +20,19 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 if TYPE_CHECKING:
     from aiocognito._core.types import JSONValue
 
-    from ._shapes.confirm_code import ConfirmCodeRequest as ConfirmCodeRequest
-    from ._shapes.describe_widget import (
-        DescribeWidgetRequest as DescribeWidgetRequest,
-        DescribeWidgetResponse as DescribeWidgetResponse,
-        FlowType as FlowType,
-        OAuthFlowType as OAuthFlowType,
-        WidgetType as WidgetType,
-    )
-    from ._shapes.list_widgets import (
-        ListWidgetsRequest as ListWidgetsRequest,
-        ListWidgetsResponse as ListWidgetsResponse,
-    )
-    from ._shapes.sign_in import (
-        CredentialsType as CredentialsType,
-        SignInRequest as SignInRequest,
-        SignInResponse as SignInResponse,
-    )
-    from ._shapes.unreferenced import (
-        InvalidParameterExceptionReasonCodeType as InvalidParameterExceptionReasonCodeType,
+    from ._shapes._index import (
+        ConfirmCodeRequest,
+        CredentialsType,
+        DescribeWidgetRequest,
+        DescribeWidgetResponse,
+        FlowType,
+        InvalidParameterExceptionReasonCodeType,
+        ListWidgetsRequest,
+        ListWidgetsResponse,
+        OAuthFlowType,
+        SignInRequest,
+        SignInResponse,
+        WidgetType,
     )
 
 CallbackURLsListType: TypeAlias = "list[str]"
@@ -49,18 +43,18 @@ StringMapType: TypeAlias = "dict[str, str]"
 WidgetListType: TypeAlias = "list[WidgetType]"
 
 _MODULES: dict[str, str] = {
-    "ConfirmCodeRequest": "confirm_code",
-    "CredentialsType": "sign_in",
-    "DescribeWidgetRequest": "describe_widget",
-    "DescribeWidgetResponse": "describe_widget",
-    "FlowType": "describe_widget",
-    "InvalidParameterExceptionReasonCodeType": "unreferenced",
-    "ListWidgetsRequest": "list_widgets",
-    "ListWidgetsResponse": "list_widgets",
-    "OAuthFlowType": "describe_widget",
-    "SignInRequest": "sign_in",
-    "SignInResponse": "sign_in",
-    "WidgetType": "describe_widget",
+    "ConfirmCodeRequest": "confirm_code_request",
+    "CredentialsType": "credentials_type",
+    "DescribeWidgetRequest": "describe_widget_request",
+    "DescribeWidgetResponse": "describe_widget_response",
+    "FlowType": "flow_type",
+    "InvalidParameterExceptionReasonCodeType": "invalid_parameter_exception_reason_code_type",
+    "ListWidgetsRequest": "list_widgets_request",
+    "ListWidgetsResponse": "list_widgets_response",
+    "OAuthFlowType": "o_auth_flow_type",
+    "SignInRequest": "sign_in_request",
+    "SignInResponse": "sign_in_response",
+    "WidgetType": "widget_type",
 }
 
 __all__ = [

@@ -1,0 +1,145 @@
+"""What each shape becomes in Python, and the annotation of every field, parameter and error
+attribute: decided here, once.
+
+A structure or union becomes an attrs class, a string enum a ``StrEnum`` (annotated
+``Enum | str``: the service may send values a model does not know yet), a list or map shape a
+type alias, a document ``JSONValue``, an exception shape an exception class (``errors.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .model import JSON
+
+SCALAR_TYPES: dict[str, str] = {
+    "string": "str",
+    "character": "str",
+    "integer": "int",
+    "long": "int",
+    "short": "int",
+    "byte": "int",
+    "biginteger": "int",
+    "boolean": "bool",
+    "float": "float",
+    "double": "float",
+    "bigdecimal": "float",
+    "blob": "bytes",
+    "timestamp": "datetime",
+}
+
+
+def is_enum(shape: JSON) -> bool:
+    return shape["type"] == "string" and "enum" in shape
+
+
+def is_error(shape: JSON) -> bool:
+    return bool(shape.get("exception"))
+
+
+def is_document(shape: JSON) -> bool:
+    return bool(shape.get("document")) or shape["type"] == "document"
+
+
+def is_class(shape: JSON) -> bool:
+    """A shape that becomes an attrs class."""
+    return (
+        shape["type"] in ("structure", "union") and not is_error(shape) and not is_document(shape)
+    )
+
+
+def is_alias(shape: JSON) -> bool:
+    """A shape that becomes a type alias in ``shapes``: lists, maps and documents."""
+    return shape["type"] in ("list", "map") or (is_document(shape) and not is_error(shape))
+
+
+@dataclass(frozen=True)
+class TypeRef:
+    """The Python type of a shape, and what a module writing it must import."""
+
+    annotation: str  # e.g. "list[UserType]"
+    classes: frozenset[str] = field(default_factory=frozenset)  # generated classes it names
+    uses_datetime: bool = False
+    uses_json: bool = False  # names JSONValue
+
+    def wrap(self, annotation: str) -> TypeRef:
+        """The same imports under another annotation (``list[...]`` around this one)."""
+        return TypeRef(annotation, self.classes, self.uses_datetime, self.uses_json)
+
+    def __or__(self, other: TypeRef) -> TypeRef:
+        """The imports of both (the annotation is this one's; ``wrap`` it)."""
+        return TypeRef(
+            self.annotation,
+            self.classes | other.classes,
+            self.uses_datetime or other.uses_datetime,
+            self.uses_json or other.uses_json,
+        )
+
+
+JSON_VALUE = TypeRef("JSONValue", uses_json=True)
+
+
+class Typer:
+    """The ``TypeRef`` of every shape of one model (class names decided by the caller)."""
+
+    def __init__(self, shapes: dict[str, JSON], class_names: dict[str, str]) -> None:
+        self.shapes = shapes
+        self.class_names = class_names
+        self._cache: dict[str, TypeRef] = {}
+
+    def of(self, shape_name: str) -> TypeRef:
+        found = self._cache.get(shape_name)
+        if found is None:
+            found = self._cache[shape_name] = self._of(shape_name)
+        return found
+
+    def _of(self, shape_name: str) -> TypeRef:
+        shape = self.shapes[shape_name]
+        kind = shape["type"]
+        if is_enum(shape):
+            name = self.class_names[shape_name]
+            return TypeRef(f"{name} | str", frozenset({name}))
+        if kind in ("structure", "union"):
+            if shape.get("document"):
+                return JSON_VALUE
+            name = self.class_names[shape_name]
+            ref = TypeRef(name, frozenset({name}))
+            # An event stream is read whole: the events in the order they came.
+            return ref.wrap(f"list[{name}]") if shape.get("eventstream") else ref
+        if kind == "list":
+            inner = self.of(shape["member"]["shape"])
+            return inner.wrap(f"list[{inner.annotation}]")
+        if kind == "map" or ("key" in shape and "value" in shape):
+            # A shape with key and value members is a map whatever its declared type says
+            # (a botocore protocol test declares one as a string and sends objects).
+            key, value = self.of(shape["key"]["shape"]), self.of(shape["value"]["shape"])
+            return (value | key).wrap(f"dict[{key.annotation}, {value.annotation}]")
+        if kind == "document":
+            return JSON_VALUE
+        if kind in SCALAR_TYPES:
+            py = SCALAR_TYPES[kind]
+            return TypeRef(py, uses_datetime=py == "datetime")
+        raise ValueError(f"shape {shape_name!r} has an unsupported type {kind!r}")
+
+
+def parameter(annotation: str) -> str:
+    """The annotation of a client method parameter for a member of this annotation.
+
+    Parameters accept any sequence or mapping: lists are invariant, so a ``list[SomeEnum]``
+    would not pass where ``list[SomeEnum | str]`` is declared.
+    """
+    return annotation.replace("list[", "Sequence[").replace("dict[", "Mapping[")
+
+
+def error_attribute(annotation: str) -> str:
+    """The annotation of an exception attribute for a member of this annotation.
+
+    Error bodies are read without the shapes' converter (an error must never fail to parse):
+    scalars keep their type, an enum is its string, anything else is the JSON value as sent.
+    """
+    if annotation in ("str", "int", "bool", "float"):
+        return annotation
+    if re.fullmatch(r"\w+ \| str", annotation):
+        return "str"
+    return "object"
