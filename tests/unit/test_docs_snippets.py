@@ -1,10 +1,10 @@
 """The Python in docs/ and README.md calls the API as it is: no invented method or parameter.
 
 Every ```python block is parsed (top-level ``await`` allowed, as the guides write it). Each
-call of a name the package defines (a client method, an auth helper, a shape class, ...) must
-use keyword arguments that the real signature has, and a method called on a variable named
-``client``/``cognito`` (the client, in every guide) or ``auth`` (a ``UserPoolAuth``) must
-exist. Snippets are not run: they use placeholders such as ``pool_id``; the README's example
+call of a name the package defines (a client method, an auth or OAuth helper, a shape class,
+...) must use keyword arguments that the real signature has, and a method called on a variable
+named ``client``/``cognito`` (the client, in every guide), ``auth`` (a ``UserPoolAuth``) or
+``oauth`` (an ``OAuth2Client``) must exist. Snippets are not run: they use placeholders such as ``pool_id``; the README's example
 is run by ``tests/integration/test_readme.py``.
 """
 
@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from aiocognito import CognitoIdentityProviderClient, auth, shapes
+from aiocognito import CognitoIdentityProviderClient, auth, oauth, shapes
 from aiocognito._core.pagination import Paginator
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,6 +30,7 @@ RECEIVERS: dict[str, type] = {
     "client": CognitoIdentityProviderClient,
     "cognito": CognitoIdentityProviderClient,
     "auth": auth.UserPoolAuth,
+    "oauth": oauth.OAuth2Client,
 }
 """Variable names the docs use for one kind of object: methods called on them must exist."""
 
@@ -46,10 +47,12 @@ def _parameters(target: Callable[..., Any]) -> tuple[set[str], bool]:
 
 
 def _public_methods(cls: type) -> dict[str, Callable[..., Any]]:
+    """The class's own public methods: not those a base such as ``Mapping`` brings (``get``
+    is also every HTTP client's)."""
     return {
         name: member
         for name, member in inspect.getmembers(cls, callable)
-        if not name.startswith("_")
+        if not name.startswith("_") and getattr(member, "__module__", "").startswith("aiocognito")
     }
 
 
@@ -60,6 +63,7 @@ def _known_callables() -> dict[str, list[Callable[..., Any]]]:
         CognitoIdentityProviderClient,
         Paginator,
         *(getattr(auth, name) for name in auth.__all__ if inspect.isclass(getattr(auth, name))),
+        *(getattr(oauth, n) for n in oauth.__all__ if inspect.isclass(getattr(oauth, n))),
     ]
     for cls in classes:
         known.setdefault(cls.__name__, []).append(cls)
@@ -67,6 +71,7 @@ def _known_callables() -> dict[str, list[Callable[..., Any]]]:
             known.setdefault(name, []).append(method)
     for name in ("secret_hash", "new_device_verifier"):
         known.setdefault(name, []).append(getattr(auth, name))
+    known.setdefault("new_pkce", []).append(oauth.new_pkce)
     return known
 
 
@@ -146,10 +151,12 @@ def test_the_check_catches_an_invented_parameter() -> None:
         "await client.sign_in(username='alice')\n"
         "shapes.AttributeType(name='email', val='a@example.com')\n"
         "await auth.sign_in_srp('alice', 'pw', remember=True)\n"
+        "await oauth.exchange_code('c', redirect='https://a.example/cb')\n"
+        "await oauth.password_grant('alice', 'pw')\n"
     )
     tree = compile(code, "probe", "exec", flags=ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
     problems = _problems(tree, _known_callables())
-    assert len(problems) == 4, problems
+    assert len(problems) == 6, problems
 
 
 # Counts of model things written as numbers in prose ("141 operations", "59 errors") go stale
