@@ -11,9 +11,8 @@ import pytest
 import respx
 
 from aiocognito import CognitoIdentityProviderClient
-from aiocognito._core.serde import to_wire
 from codegen.naming import operation_name
-from tests.client.samples import params_for, sample
+from tests.client.samples import example, members_example
 from tests.client.support import ENDPOINT, MODEL, ROOT
 
 LISTED = json.loads((ROOT / "service-model/cognito-idp/2016-04-18/paginators-1.json").read_text())[
@@ -83,11 +82,12 @@ def _shapes(op_name: str) -> tuple[type, type]:
 @pytest.mark.parametrize("op_name", sorted(PAGED))
 async def test_pages_and_items(client: Any, op_name: str) -> None:
     token_key, result_key, limit_key = PAGED[op_name]
-    in_cls, out_cls = _shapes(op_name)
-    params = params_for(in_cls, full=False)
+    _, out_cls = _shapes(op_name)
+    op = MODEL["operations"][op_name]
+    params, _ = members_example(op["input"]["shape"], full=False)
     for name in ("next_token", "pagination_token", "max_results", "limit"):
         params.pop(name, None)
-    page = to_wire(sample(out_cls, full=True))
+    _, page = example(op["output"]["shape"], full=True)
     item = page[result_key][0]
     pages = [
         {**page, result_key: [item, item], token_key: "t1"},
