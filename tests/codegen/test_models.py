@@ -313,6 +313,35 @@ def test_committed_package_is_up_to_date(generated_current: Generated) -> None:
         )
 
 
+def test_gitattributes_marks_exactly_the_generated_files() -> None:
+    """GitHub collapses what the generator owns in diffs; hand-written files stay visible."""
+    import subprocess
+
+    listed = subprocess.run(
+        ["git", "ls-files", "src/aiocognito"], cwd=REPO, capture_output=True, text=True, check=False
+    )
+    if listed.returncode != 0:
+        pytest.skip("not a git checkout")
+    files = listed.stdout.split()
+    checked = subprocess.run(
+        ["git", "check-attr", "linguist-generated", "--stdin"],
+        cwd=REPO,
+        input="\n".join(files),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    marked = {line.split(": ")[0] for line in checked.stdout.splitlines() if line.endswith(": set")}
+    prefixes = tuple(f"src/aiocognito/{d}/" for d in render.GENERATED_DIRS)
+    owned = {
+        f
+        for f in files
+        if f.removeprefix("src/aiocognito/") in render.GENERATED_FILES or f.startswith(prefixes)
+    }
+    assert owned
+    assert marked == owned
+
+
 def test_generation_is_deterministic(generated_current: Generated, tmp_path: Path) -> None:
     generate(generated_current.model_path, tmp_path / generated_current.package)
     again = tree(tmp_path / generated_current.package)

@@ -171,7 +171,7 @@ FENCE = re.compile(r"^```.*?^```", re.S | re.M)  # quoted command output may sho
 
 @pytest.mark.parametrize(
     "page",
-    [*PAGES, ROOT / "CHANGELOG.md"],
+    [*PAGES, ROOT / "CHANGELOG.md", ROOT / "CONTRIBUTING.md"],
     ids=lambda p: p.relative_to(ROOT).as_posix(),
 )
 def test_prose_writes_no_model_counts(page: Path) -> None:
@@ -185,3 +185,24 @@ def test_the_count_check_catches_a_count() -> None:
         "59 errors",
     ]
     assert MODEL_COUNT.findall("operations added (12): ...") == []
+
+
+# The maintainer's map names files; a rename must not leave it pointing nowhere.
+MAPS = [ROOT / "docs" / "architecture.md", ROOT / "CONTRIBUTING.md"]
+PATH = re.compile(r"`([A-Za-z_.][\w.\-]*(?:/[\w.\-*]*)+)`")
+LINK = re.compile(r"\]\(([^)#]+)\)")
+
+
+def _exists(path: str, page: Path) -> bool:
+    roots = [ROOT, ROOT / "src", ROOT / "src" / "aiocognito", page.parent]
+    return any((root / path.rstrip("/*")).exists() for root in roots)
+
+
+@pytest.mark.parametrize("page", MAPS, ids=lambda p: p.name)
+def test_the_maps_name_files_that_exist(page: Path) -> None:
+    text = page.read_text(encoding="utf-8")
+    paths = [p for p in PATH.findall(text) if "..." not in p]
+    assert len(paths) > 5, "no paths found: has the page's format changed?"
+    missing = [p for p in paths if not _exists(p, page)]
+    missing += [link for link in LINK.findall(text) if not (page.parent / link).exists()]
+    assert missing == []
