@@ -24,7 +24,13 @@ nox.options.error_on_missing_interpreters = True
 MODEL = "service-model/cognito-idp/2016-04-18/service-2.json"
 CODEGEN_DEPS = ["jinja2>=3.1", "html2text>=2024.2.26", "ruff>=0.6", "botocore>=1.35"]
 # pyright's [nodejs] extra brings node as a PyPI wheel: nothing beyond Python and pip needed.
-TYPECHECK_DEPS = ["mypy>=1.11", "botocore-stubs>=1.35", "pyright[nodejs]>=1.1.390"]
+# FastAPI for examples/fastapi_app.py (in the test extra only, like here).
+TYPECHECK_DEPS = [
+    "mypy>=1.11",
+    "botocore-stubs>=1.35",
+    "pyright[nodejs]>=1.1.390",
+    "fastapi>=0.115",
+]
 TYPECHECK_PATHS = ["src/aiocognito", "examples", "tests/typing"]
 
 
@@ -46,10 +52,11 @@ def typecheck(session: nox.Session) -> None:
 
     tests/typing holds usage snippets with ``assert_type`` and deliberate errors marked
     ``# type: ignore[code]``; both checkers fail when such a line stops being an error. Only
-    what the checked code imports is installed (the package with its optional speedups, stubs
-    and the two checkers), not the whole test toolchain.
+    what the checked code imports is installed (the package with its optional speedups and
+    jwt extras, FastAPI for an example, stubs and the two checkers), not the whole test
+    toolchain.
     """
-    session.install("-e", ".[speedups]", *TYPECHECK_DEPS)
+    session.install("-e", ".[speedups,jwt]", *TYPECHECK_DEPS)
     session.run("mypy", "--strict", *TYPECHECK_PATHS)
     # pyrightconfig.json names the same paths; --pythonpath pins this venv's interpreter, and
     # the node from the [nodejs] wheel is used even where the machine has its own.
@@ -193,6 +200,17 @@ def bench(session: nox.Session) -> None:
         "pycognito",
     )
     session.run("python", "benchmarks/run.py", *session.posargs)
+
+
+@nox.session
+def bench_tokens(session: nox.Session) -> None:
+    """CPU per token verification: TokenVerifier beside PyJWT alone and pycognito.
+
+    Runs ``benchmarks/verify_cpu.py`` (arguments after ``--`` go to it) and prints a markdown
+    table; benchmarks/README.md keeps the latest figures.
+    """
+    session.install("-e", ".[jwt]", "pycognito")
+    session.run("python", "benchmarks/verify_cpu.py", *session.posargs)
 
 
 @nox.session

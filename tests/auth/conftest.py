@@ -5,11 +5,15 @@ from __future__ import annotations
 import importlib.util
 import os
 from collections.abc import AsyncIterator, Iterator
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from aiocognito.auth import srp
 from tests.auth.fake_cognito import FakeCognito, serve
+
+if TYPE_CHECKING:
+    from aiocognito import CognitoIdentityProviderClient
 
 BACKENDS = ["python", "gmpy2"]
 
@@ -69,6 +73,23 @@ def moto_server() -> Iterator[object]:
         yield server
     finally:
         server.stop()
+
+
+class _DummyCredentials:
+    access_key = "testing"
+    secret_key = "testing"
+    token: str | None = None
+
+
+@pytest.fixture
+async def moto_client(moto_server: Any) -> AsyncIterator[CognitoIdentityProviderClient]:
+    """A client of moto's server, with dummy credentials for its admin operations."""
+    from aiocognito import CognitoIdentityProviderClient
+
+    async with CognitoIdentityProviderClient(
+        "us-east-1", endpoint_url=moto_server.url, credentials=_DummyCredentials()
+    ) as client:
+        yield client
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ simulation tests.
 from __future__ import annotations
 
 import secrets
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -18,23 +17,16 @@ import pytest
 from attrs import evolve
 
 from aiocognito import CognitoIdentityProviderClient, errors
-from aiocognito.auth import NewPasswordRequired, SignedIn, TokenSession, UserPoolAuth
+from aiocognito.auth import (
+    NewPasswordRequired,
+    SignedIn,
+    TokenClaimError,
+    TokenSession,
+    TokenVerifier,
+    UserPoolAuth,
+)
 
 PASSWORD = "Moto-Pass-1a!"
-
-
-class _DummyCredentials:
-    access_key = "testing"
-    secret_key = "testing"
-    token: str | None = None
-
-
-@pytest.fixture
-async def moto_client(moto_server: Any) -> AsyncIterator[CognitoIdentityProviderClient]:
-    async with CognitoIdentityProviderClient(
-        "us-east-1", endpoint_url=moto_server.url, credentials=_DummyCredentials()
-    ) as client:
-        yield client
 
 
 async def _pool(
@@ -167,3 +159,51 @@ async def test_token_session_refreshes_and_signs_out(
     assert session.ended
     with pytest.raises(errors.NotAuthorizedException):
         await auth.refresh(signed_in.refresh_token or "")
+
+
+async def test_token_verifier_accepts_moto_tokens(
+    moto_client: CognitoIdentityProviderClient, moto_server: Any
+) -> None:
+    # moto signs with a key it publishes at /POOL/.well-known/jwks.json and writes the real
+    # issuer (https://cognito-idp.us-east-1.amazonaws.com/POOL) into its tokens: only the JWKS
+    # URL needs an override. tests/auth/test_tokens.py has every refusal.
+    auth = await _pool(moto_client, secret=False)
+    await _confirmed_user(auth, "fay")
+    await moto_client.create_group(group_name="admins", user_pool_id=auth.user_pool_id)
+    await moto_client.admin_add_user_to_group(
+        user_pool_id=auth.user_pool_id, username="fay", group_name="admins"
+    )
+    signed_in = await auth.sign_in_password("fay", PASSWORD)
+    assert isinstance(signed_in, SignedIn)
+    jwks_url = f"{moto_server.url}/{auth.user_pool_id}/.well-known/jwks.json"
+
+    async with TokenVerifier(auth.user_pool_id, auth.client_id, jwks_url=jwks_url) as access:
+        claims = await access.verify(signed_in.access_token)
+        assert claims.token_use == "access" and claims.client_id == auth.client_id
+        assert claims.username == "fay" and claims.groups == ("admins",)
+        assert "aws.cognito.signin.user.admin" in claims.scopes
+        assert (
+            claims.issuer
+            == access.issuer
+            == (f"https://cognito-idp.us-east-1.amazonaws.com/{auth.user_pool_id}")
+        )
+        assert abs((claims.expires_at - signed_in.expires_at).total_seconds()) < 5
+        with pytest.raises(TokenClaimError, match="an id token where an access token"):
+            await access.verify(signed_in.id_token)
+        assert access.verify_sync(signed_in.access_token).sub == claims.sub
+        assert await TokenVerifier(
+            auth.user_pool_id, auth.client_id, groups="admins", jwks_url=jwks_url
+        ).verify(signed_in.access_token)
+
+    identity = TokenVerifier(auth.user_pool_id, auth.client_id, "id", jwks_url=jwks_url)
+    id_claims = await identity.verify(signed_in.id_token)
+    assert id_claims.username == "fay" and id_claims.client_id == auth.client_id
+    other_client = TokenVerifier(auth.user_pool_id, "another-app", "id", jwks_url=jwks_url)
+    with pytest.raises(TokenClaimError, match="another app client"):
+        await other_client.verify(signed_in.id_token)
+    emulated_issuer = TokenVerifier(
+        auth.user_pool_id, auth.client_id, issuer=moto_server.url, jwks_url=jwks_url
+    )
+    with pytest.raises(TokenClaimError, match="issuer"):
+        await emulated_issuer.verify(signed_in.access_token)
+    await identity.aclose()

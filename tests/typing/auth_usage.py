@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import assert_type
+from typing import Literal, assert_type
 
 from aiocognito import CognitoError, CognitoIdentityProviderClient
 from aiocognito.auth import (
@@ -12,6 +13,7 @@ from aiocognito.auth import (
     CustomChallenge,
     DeviceSRP,
     EmailOtp,
+    JwksError,
     MfaSetup,
     NewPasswordRequired,
     OtherChallenge,
@@ -25,7 +27,13 @@ from aiocognito.auth import (
     SoftwareTokenMfa,
     SoftwareTokenSetup,
     SRPError,
+    TokenClaimError,
+    TokenClaims,
+    TokenError,
+    TokenExpiredError,
     TokenSession,
+    TokenSignatureError,
+    TokenVerifier,
     UserPoolAuth,
     UserSRP,
     new_device_verifier,
@@ -112,11 +120,42 @@ async def a_session(auth: UserPoolAuth, signed_in: SignedIn) -> None:
     TokenSession(auth, signed_in, 60)  # type: ignore[call-arg]
 
 
+async def a_verifier(token: str) -> None:
+    verifier = TokenVerifier("eu-west-1_Ab3dEf", client_id="app", token_use="access")
+    TokenVerifier(POOL, ["app", "other"], "id", groups="admins", scopes=["a", "b"], leeway=5)
+    TokenVerifier(POOL, None, None, issuer="http://127.0.0.1/pool", jwks_url="http://x/j")
+    claims = await verifier.verify(token)
+    assert_type(claims, TokenClaims)
+    assert_type(claims.sub, str)
+    assert_type(claims.token_use, Literal["access", "id"])
+    assert_type(claims.client_id, str)
+    assert_type(claims.username, str | None)
+    assert_type(claims.groups, tuple[str, ...])
+    assert_type(claims.scopes, tuple[str, ...])
+    assert_type(claims.expires_at, datetime)
+    assert_type(claims["custom:tenant"], object)
+    assert_type(claims.raw, Mapping[str, object])
+    await verifier.load_keys()
+    assert_type(verifier.verify_sync(token), TokenClaims)
+    async with TokenVerifier(POOL, client_id="app") as scoped:
+        assert_type(scoped, TokenVerifier)
+    TokenVerifier(POOL)  # type: ignore[call-arg]
+    TokenVerifier(POOL, "app", "refresh")  # type: ignore[arg-type]
+    TokenVerifier(POOL, "app", "id", None)  # type: ignore[call-arg]
+
+
 def errors_of_the_auth_package() -> None:
     as_value_error: type[ValueError] = SRPError
     as_cognito_error: type[Exception] = AuthFlowError
     session_over: type[CognitoError] = SessionExpiredError
-    del as_value_error, as_cognito_error, session_over
+    refused: type[ValueError] = TokenError
+    subclasses: tuple[type[TokenError], ...] = (
+        TokenExpiredError,
+        TokenSignatureError,
+        TokenClaimError,
+    )
+    keys: type[CognitoError] = JwksError
+    del as_value_error, as_cognito_error, session_over, refused, keys, subclasses
 
 
 async def misuse_that_must_not_type_check(client: CognitoIdentityProviderClient) -> None:

@@ -1,4 +1,4 @@
-"""Sign-in helpers (SECRET_HASH, Cognito's SRP, challenge flows) and sessions.
+"""Sign-in helpers (SECRET_HASH, Cognito's SRP, challenge flows), sessions and token checks.
 
 ```python
 from aiocognito import CognitoIdentityProviderClient
@@ -12,6 +12,9 @@ async with CognitoIdentityProviderClient(region="eu-west-1") as client:
     assert isinstance(step, SignedIn)
     session = TokenSession(auth, step)          # refreshes before expiry
     token = await session.access_token()
+
+verifier = TokenVerifier("eu-west-1_Ab3dEf", client_id=client_id)  # pip install 'aiocognito[jwt]'
+claims = await verifier.verify(token)
 ```
 
 Errors added here, under the package's tree:
@@ -21,7 +24,14 @@ CognitoError
 ├── SRPError                the service's SRP values are malformed or unsafe (also ValueError);
 │                           nothing was answered
 ├── AuthFlowError           the service answered something the flow cannot act on
-└── SessionExpiredError     a TokenSession can give no more tokens: sign in again
+├── SessionExpiredError     a TokenSession can give no more tokens: sign in again
+├── TokenError              TokenVerifier refused a token (also ValueError)
+│   ├── TokenMalformedError
+│   ├── TokenSignatureError
+│   ├── TokenExpiredError
+│   └── TokenClaimError
+│       └── TokenNotYetValidError
+└── JwksError               TokenVerifier could not fetch or read the pool's keys
 ```
 
 The service's own refusals (wrong password, wrong code) stay the client's ``ServiceError``
@@ -52,6 +62,17 @@ from .flows import (
 from .secret_hash import secret_hash
 from .session import SessionExpiredError, TokenSession
 from .srp import DeviceSRP, SRPError, UserSRP, new_device_verifier, timestamp
+from .tokens import (
+    JwksError,
+    TokenClaimError,
+    TokenClaims,
+    TokenError,
+    TokenExpiredError,
+    TokenMalformedError,
+    TokenNotYetValidError,
+    TokenSignatureError,
+    TokenVerifier,
+)
 
 __all__ = [
     "AuthFlowError",
@@ -59,6 +80,7 @@ __all__ = [
     "CustomChallenge",
     "DeviceSRP",
     "EmailOtp",
+    "JwksError",
     "MfaSetup",
     "NewPasswordRequired",
     "OtherChallenge",
@@ -72,7 +94,15 @@ __all__ = [
     "SmsOtp",
     "SoftwareTokenMfa",
     "SoftwareTokenSetup",
+    "TokenClaimError",
+    "TokenClaims",
+    "TokenError",
+    "TokenExpiredError",
+    "TokenMalformedError",
+    "TokenNotYetValidError",
     "TokenSession",
+    "TokenSignatureError",
+    "TokenVerifier",
     "UserPoolAuth",
     "UserSRP",
     "new_device_verifier",

@@ -536,6 +536,11 @@ class UserPoolAuth:
         """The user pool id."""
         return self._user_pool_id
 
+    @property
+    def client_id(self) -> str:
+        """The app client id (what ``TokenVerifier`` checks tokens were issued to)."""
+        return self._client_id
+
     def __repr__(self) -> str:
         secret = REDACTED if self._client_secret is not None else "None"
         return (
