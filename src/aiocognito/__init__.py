@@ -27,6 +27,7 @@ from ._version import __version__
 if TYPE_CHECKING:
     from . import errors as errors, shapes as shapes
     from ._core.client import ClientClosedError as ClientClosedError
+    from ._core.retries import RetryConfig as RetryConfig
     from .client import CognitoIdentityProviderClient as CognitoIdentityProviderClient
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "NoRegionError",
     "ParamValidationError",
     "ResponseParseError",
+    "RetryConfig",
     "ServiceError",
     "TimeoutError",
     "TransportError",
@@ -52,6 +54,7 @@ _SUBMODULES = frozenset({"errors", "shapes"})
 _LAZY = {
     "CognitoIdentityProviderClient": ".client",
     "ClientClosedError": "._core.client",
+    "RetryConfig": "._core.retries",
 }
 
 

@@ -35,12 +35,13 @@ def no_aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None
 
 @pytest.fixture
 async def client() -> AsyncIterator[Any]:
-    from aiocognito import CognitoIdentityProviderClient
+    from aiocognito import CognitoIdentityProviderClient, RetryConfig
 
     async with CognitoIdentityProviderClient(
-        region="eu-west-1", credentials=FakeCredentials()
+        region="eu-west-1",
+        credentials=FakeCredentials(),
+        retry=RetryConfig(sleep=_no_sleep),  # retries happen, without waiting for them
     ) as c:
-        c._retry.sleep = _no_sleep  # retries happen, without waiting for them
         yield c
 
 

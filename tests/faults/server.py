@@ -251,6 +251,32 @@ class RandomFailures(Action):
         return await self.success.run(ctx)
 
 
+@dataclass
+class RateLimited(Action):
+    """A service quota: ``rate`` requests per second, in bursts of at most ``burst``; above
+    it, ``400 TooManyRequestsException`` (Cognito's answer to a caller over its quota)."""
+
+    rate: float = 100.0
+    burst: float = 10.0
+    allowed: int = 0
+    throttled: int = 0
+
+    def __post_init__(self) -> None:
+        self._tokens = self.burst
+        self._last = time.monotonic()
+
+    async def run(self, ctx: Context) -> bool:
+        now = time.monotonic()
+        self._tokens = min(self.burst, self._tokens + (now - self._last) * self.rate)
+        self._last = now
+        if self._tokens >= 1:
+            self._tokens -= 1
+            self.allowed += 1
+            return await ok().run(ctx)
+        self.throttled += 1
+        return await error(400, "TooManyRequestsException", "Rate exceeded").run(ctx)
+
+
 class FaultServer:
     """Start with ``start()`` (or as a context manager); ``url`` is where to send requests."""
 

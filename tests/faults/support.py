@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from aiocognito import CognitoIdentityProviderClient
+from aiocognito import CognitoIdentityProviderClient, RetryConfig
 from aiocognito._core.transport import AsyncioTransport
 
 PASSWORD = "Pa55word-NEVER-LOGGED!"
@@ -39,18 +39,22 @@ class SleepRecorder:
 
 
 def new_client(url: str, **kwargs: Any) -> CognitoIdentityProviderClient:
-    """A client for the fault server: small timeouts, no real backoff sleeping."""
+    """A client for the fault server: small timeouts, backoff recorded instead of slept."""
     kwargs.setdefault("timeout", TIMEOUT)
     kwargs.setdefault("total_timeout", 5.0)
-    client = CognitoIdentityProviderClient(
+    kwargs.setdefault("retry", RetryConfig(sleep=SleepRecorder()))
+    return CognitoIdentityProviderClient(
         region="eu-west-1", endpoint_url=url, credentials=FakeCredentials(), **kwargs
     )
-    client._retry.sleep = SleepRecorder()
-    return client
+
+
+def recorded(**config: Any) -> RetryConfig:
+    """A retry configuration that records its backoff sleeps (``random=`` and such given)."""
+    return RetryConfig(sleep=SleepRecorder(), **config)
 
 
 def sleeps(client: CognitoIdentityProviderClient) -> list[float]:
-    recorder = client._retry.sleep
+    recorder = client.retry.sleep
     assert isinstance(recorder, SleepRecorder)
     return recorder.delays
 

@@ -9,8 +9,8 @@ from collections.abc import Callable
 import pytest
 
 import aiocognito
-from aiocognito import CognitoIdentityProviderClient
-from tests.faults.server import FaultServer, Stall, ok, status
+from aiocognito import CognitoIdentityProviderClient, RetryConfig
+from tests.faults.server import FaultServer, Stall, error, ok
 from tests.faults.support import assert_pool_quiet, login, open_connections
 
 MakeClient = Callable[..., CognitoIdentityProviderClient]
@@ -59,10 +59,9 @@ async def test_asyncio_timeout_around_a_call(server: FaultServer, make_client: M
 async def test_cancel_during_backoff_stops_retrying(
     server: FaultServer, make_client: MakeClient
 ) -> None:
-    server.script(then=status(503))
-    client = make_client()
-    client._retry.sleep = asyncio.sleep  # a real 1 s backoff, cancelled halfway
-    client._retry.random = lambda: 1.0
+    server.script(then=error(400, "TooManyRequestsException"))
+    # A real 1 s backoff (the first after a throttling error, with the most jitter), cancelled.
+    client = make_client(retry=RetryConfig(random=lambda: 1.0))
     task = asyncio.create_task(login(client))
     await _until(lambda: server.count == 1)
     await asyncio.sleep(0.05)

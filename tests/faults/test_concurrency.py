@@ -61,8 +61,10 @@ async def test_500_concurrent_calls_with_random_failures(
     failed = [r for r in results if isinstance(r, aiocognito.ServiceError)]
     assert len(ok) + len(failed) == CALLS, kinds
     assert all(e.code == "HTTP503" and 1 <= e.attempts <= 3 for e in failed)
-    # The bucket could pay for retries until the end or not, but failures are rare either way.
-    assert len(failed) < CALLS * 0.15, kinds
+    # A burst of 500: about 150 first attempts fail at once, and at 14 a retry the quota pays
+    # for 35 of them plus what successes give back (1 each). Retries still save many calls.
+    assert quota.retries >= INITIAL_QUOTA // RETRY_COST
+    assert len(failed) < CALLS * 0.25, kinds
 
     # Each request beyond the first of a call is a retry the quota paid for; nothing more.
     assert server.count == CALLS + quota.retries
@@ -80,7 +82,7 @@ async def test_500_concurrent_calls_with_random_failures(
 async def test_500_concurrent_calls_against_a_dead_dependency(
     server: FaultServer, make_client: Callable[..., CognitoIdentityProviderClient]
 ) -> None:
-    """Every request fails: the quota pays for exactly 500 / 5 = 100 retries, then none."""
+    """Every request fails: the quota pays for exactly 500 // 14 = 35 retries, then none."""
     from tests.faults.server import status
 
     server.script(then=status(503))
@@ -92,7 +94,7 @@ async def test_500_concurrent_calls_against_a_dead_dependency(
     )
     assert all(isinstance(r, aiocognito.ServiceError) for r in results)
     assert quota.retries == INITIAL_QUOTA // RETRY_COST
-    assert quota.available == 0
+    assert quota.available == INITIAL_QUOTA % RETRY_COST  # less than a retry costs
     assert server.count == CALLS + quota.retries
     assert sum(r.attempts for r in results if isinstance(r, aiocognito.ServiceError)) == (
         server.count

@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from aiocognito import ResponseParseError, TimeoutError, TransportError
+from aiocognito import ResponseParseError, RetryConfig, TimeoutError, TransportError
 from aiocognito.oauth import OAuth2Client, OAuthError, new_pkce
 from tests.oauth.standin import OAuthStandIn
 from tests.oauth.support import WEB_CALLBACK, sign_in
@@ -44,7 +44,7 @@ def no_backoff(oauth: OAuth2Client) -> list[float]:
     async def record(seconds: float) -> None:
         slept.append(seconds)
 
-    oauth._retry.sleep = record
+    oauth._retry.config = RetryConfig(sleep=record)
     return slept
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import assert_type
+from typing import Literal, assert_type
 
-from aiocognito import CognitoIdentityProviderClient
+from aiocognito import CognitoIdentityProviderClient, RetryConfig
 from aiocognito.shapes import (
     AdminCreateUserResponse,
     AttributeType,
@@ -26,6 +26,19 @@ async def client_lifecycle() -> None:
         assert_type(client.endpoint_url, str)
     local = CognitoIdentityProviderClient(endpoint_url="http://127.0.0.1:5000", max_attempts=1)
     await local.close()
+
+
+async def retry_configuration() -> None:
+    async def record(seconds: float) -> None:
+        pass
+
+    config = RetryConfig(mode="adaptive", sleep=record, random=lambda: 0.5)
+    client = CognitoIdentityProviderClient(region="eu-west-1", retry=config)
+    assert_type(client.retry, RetryConfig)
+    assert_type(client.retry.mode, Literal["standard", "adaptive"])
+    RetryConfig(mode="legacy")  # type: ignore[arg-type]
+    RetryConfig("adaptive")  # type: ignore[call-arg]
+    await client.close()
 
 
 async def operation_results(client: CognitoIdentityProviderClient) -> None:

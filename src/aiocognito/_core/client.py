@@ -31,7 +31,7 @@ from .errors import (
     TimeoutError,
     TransportError,
 )
-from .retries import RetryPolicy, is_retryable
+from .retries import RetryConfig, RetryPolicy
 
 if TYPE_CHECKING:
     import httpx
@@ -168,6 +168,7 @@ class BaseClient:
         timeout: float | httpx.Timeout | None = _NOT_GIVEN,
         total_timeout: float | None = DEFAULT_TOTAL_TIMEOUT,
         max_attempts: int = 3,
+        retry: RetryConfig | None = None,
         http_client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
@@ -188,6 +189,8 @@ class BaseClient:
                 caller's ``http_client`` keeps its own unless this is given).
             total_timeout: limit for a whole call, retries and backoff included (seconds).
             max_attempts: attempts per call, the first included; 1 disables retries.
+            retry: the retry mode (``RetryConfig(mode="adaptive")`` for bulk jobs) and hooks
+                to watch or replace the backoff sleeps; default: botocore's standard mode.
             http_client: an ``httpx.AsyncClient`` to send with; it stays open when this client
                 closes, and every request goes through it (its hooks, auth and mounts apply).
             transport: an httpx transport to send with instead of the client's own HTTP/1.1
@@ -219,7 +222,7 @@ class BaseClient:
             raise ConfigurationError(f"endpoint URL must be an http(s) URL: {self._url!r}")
         self._scheme, self._netloc = parts.scheme, parts.netloc
         self._base_path = parts.path.rstrip("/")
-        self._retry = RetryPolicy(max_attempts=max_attempts)
+        self._retry = RetryPolicy(max_attempts=max_attempts, config=retry or RetryConfig())
         # An explicit timeout applies to every request; otherwise our default for the client we
         # create, and a caller-provided client keeps its own.
         self._timeout_given = timeout is not _NOT_GIVEN
@@ -261,6 +264,11 @@ class BaseClient:
     def endpoint_url(self) -> str:
         """The endpoint requests go to: the one given, or the one the rule set resolved."""
         return self._url
+
+    @property
+    def retry(self) -> RetryConfig:
+        """The retry mode and hooks this client was created with (``retry=``)."""
+        return self._retry.config
 
     def _open(self) -> None:
         if self._state is _State.CLOSED:
@@ -431,25 +439,24 @@ class BaseClient:
             attempt += 1
             if attempts is not None:
                 attempts[0] = attempt
+            await policy.before_attempt()  # adaptive mode: a token of the client's send rate
             try:
                 data = await self._attempt(op, request, invocation=invocation, attempt=attempt)
             except (ServiceError, TransportError) as exc:
-                if attempt < policy.max_attempts and is_retryable(exc):
-                    cost = policy.quota.acquire(exc)
-                    if cost:
-                        acquired = cost
-                        delay = policy.backoff(attempt)
-                        logger.debug(
-                            "%s retry after %s in %.3fs",
-                            op.name,
-                            exc.code if isinstance(exc, ServiceError) else type(exc).__name__,
-                            delay,
-                        )
-                        await policy.sleep(delay)
-                        continue
-                exc.attempts = attempt
-                raise
-            policy.quota.release(acquired)
+                retry = policy.failed(exc, attempt)
+                if retry is None:
+                    exc.attempts = attempt
+                    raise
+                delay, acquired = retry
+                logger.debug(
+                    "%s retry after %s in %.3fs",
+                    op.name,
+                    exc.code if isinstance(exc, ServiceError) else type(exc).__name__,
+                    delay,
+                )
+                await policy.config.sleep(delay)
+                continue
+            policy.succeeded(acquired)
             return self._parse_output(op, data)
 
     @staticmethod

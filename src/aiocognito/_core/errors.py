@@ -48,6 +48,8 @@ class ServiceError(CognitoError):
     http_status: ClassVar[int | None] = None
     wire_members: ClassVar[dict[str, str]] = {}
     """Modeled members beyond the message: Python name -> wire name."""
+    retry_after: float | None = None
+    """Seconds the service asked to wait before a retry (``x-amz-retry-after``), if it did."""
 
     def __init__(
         self,

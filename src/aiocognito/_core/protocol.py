@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, cast
 
 from .errors import ResponseParseError, ServiceError
+from .retries import retry_after
 
 EXCERPT_CHARS = 200
 
@@ -140,17 +141,18 @@ def parse_error(
 ) -> ServiceError:
     """The exception for a non-2xx answer; never raises while reading it."""
     try:
-        return _parse_error(
+        exc = _parse_error(
             status=status, headers=headers, body=body, operation=operation, errors=errors
         )
     except Exception:  # a hostile answer's last resort (the parser is meant to handle all)
-        pass
-    return ServiceError(
-        f"HTTP {status} with an unreadable error answer ({len(body)} bytes)",
-        code=f"HTTP{status}",
-        status_code=status,
-        operation=operation,
-    )
+        exc = ServiceError(
+            f"HTTP {status} with an unreadable error answer ({len(body)} bytes)",
+            code=f"HTTP{status}",
+            status_code=status,
+            operation=operation,
+        )
+    exc.retry_after = retry_after(headers)
+    return exc
 
 
 def _parse_error(

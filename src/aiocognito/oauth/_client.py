@@ -557,6 +557,7 @@ class OAuth2Client:
                 if not cost:
                     raise
                 acquired += cost
+                failed: BaseException = exc
             else:
                 logger.debug(
                     "%s %s -> %d in %.1f ms (attempt %d)",
@@ -573,12 +574,12 @@ class OAuth2Client:
                 ):
                     policy.quota.release(acquired)
                     return response, attempt
-                failure = OAuthError(f"HTTP{response.status}", status_code=response.status)
-                cost = policy.quota.acquire(failure)
+                failed = OAuthError(f"HTTP{response.status}", status_code=response.status)
+                cost = policy.quota.acquire(failed)
                 if not cost:
                     return response, attempt
                 acquired += cost
-            await policy.sleep(policy.backoff(attempt))
+            await policy.config.sleep(policy.backoff(failed, attempt))
             attempt += 1
 
 
