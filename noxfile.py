@@ -128,8 +128,8 @@ What to review before committing the update:
      line and may call for a major version.
   2. Each "review by hand" line of the diff: the generator guessed it from the shapes (an
      inferred paginator); read the operation's API reference before keeping it.
-  3. `git diff --stat service-model src/aiocognito`: new modules for new operations, and no
-     surprise in existing ones.
+  3. `git diff --stat service-model src/aiocognito`: a new module under _shapes/ per new
+     class, and no surprise in existing ones.
   4. `nox` (the whole suite, docs included), then commit the model and the regenerated package
      together.
 """
