@@ -123,9 +123,10 @@ SCENARIOS: list[Scenario] = [
     S("deep-json-400", "400 with an error body nested 100,000 levels deep",
       _always(lambda: Reply(400, b'{"__type": "NotAuthorizedException", "message": '
                             + DEEP_JSON + b"}")),
-      aiocognito.ServiceError, 1, code="HTTP400"),
+      aiocognito.ServiceError, 1, code="HTTP400", message=("nested too deeply",)),
     S("deep-json-500", "500 with an error body nested 100,000 levels deep",
-      _always(lambda: Reply(500, DEEP_JSON)), aiocognito.ServiceError, 3, code="HTTP500"),
+      _always(lambda: Reply(500, DEEP_JSON)), aiocognito.ServiceError, 3, code="HTTP500",
+      message=("nested too deeply",)),
     S("wrong-content-type", "200, JSON body labelled text/plain",
       _always(lambda: Reply(200, b'{"Session": "s"}', content_type="text/plain")), None, 1),
     S("no-content-type", "200, JSON body without a content type",

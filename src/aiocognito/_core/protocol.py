@@ -121,10 +121,13 @@ def excerpt(body: bytes, media_type: str) -> str:
 
 
 def _json_object(body: bytes) -> dict[str, Any] | None:
+    """The body's JSON object; ``None`` when it is not one, ``JSONNestingError`` raised."""
     if not body or body.isspace():
         return {}
     try:
         data = loads(body)
+    except JSONNestingError:
+        raise
     except ValueError:  # UnicodeDecodeError is one
         return None
     # A JSON object's keys are always strings; isinstance alone only proves ``dict``.
@@ -165,16 +168,25 @@ def _parse_error(
 ) -> ServiceError:
     request_id = headers.get("x-amzn-requestid") or headers.get("x-amz-request-id")
     media_type = headers.get("content-type", "")
-    data = _json_object(body)
+    deep = False
+    try:
+        data = _json_object(body)
+    except JSONNestingError:
+        data, deep = None, True
     # awsQueryCompatible services name the query-protocol code first: "Code;Sender".
     query_code = headers.get("x-amzn-query-error", "").split(";", 1)[0].strip()
     header_code = query_code or error_code(headers.get("x-amzn-errortype"))
     if data is None:
-        shown = excerpt(body, media_type)
         what = media_type or "no content type"
-        message = f"HTTP {status} with a non-JSON body ({what}, {len(body)} bytes)"
-        if shown:
-            message += f": {shown}"
+        if deep:
+            message = (
+                f"HTTP {status} with a JSON body nested too deeply ({what}, {len(body)} bytes)"
+            )
+        else:
+            message = f"HTTP {status} with a non-JSON body ({what}, {len(body)} bytes)"
+            shown = excerpt(body, media_type)
+            if shown:
+                message += f": {shown}"
         cls = errors.get(header_code or "", ServiceError)
         return cls(
             message,
