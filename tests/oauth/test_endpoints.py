@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from aiocognito import CognitoError, ParamValidationError, ResponseParseError
+from aiocognito import ClientClosedError, CognitoError, ParamValidationError, ResponseParseError
 from aiocognito.oauth import OAuth2Client, OAuthError, OAuthTokens, new_pkce
 from tests.oauth.standin import POOL_ID, OAuthStandIn
 from tests.oauth.support import SPA_CALLBACK, WEB_CALLBACK, sign_in
@@ -261,5 +261,5 @@ async def test_logout_url_is_served(standin: OAuthStandIn, webapp: OAuth2Client)
 async def test_closed_client_refuses(standin: OAuthStandIn) -> None:
     oauth = OAuth2Client(standin.base, "spa")
     await oauth.aclose()
-    with pytest.raises(CognitoError, match="closed"):
+    with pytest.raises(ClientClosedError, match="closed"):
         await oauth.refresh("x")

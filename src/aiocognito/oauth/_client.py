@@ -496,7 +496,9 @@ class OAuth2Client:
     ) -> HTTPResponse:
         """A 2xx answer within the size limit, after the retries ``retry`` allows, or raise."""
         if self._closed:
-            raise ConfigurationError("this OAuth2Client is closed; create a new one")
+            from .._core.client import ClientClosedError  # the package's one "closed" error
+
+            raise ClientClosedError("this OAuth2Client is closed; create a new one")
         if self._sender is None:
             phases: dict[str, float | None] | None = None
             if self._timeout is not None:
