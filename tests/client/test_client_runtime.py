@@ -15,6 +15,7 @@ import respx
 
 import aiocognito
 from aiocognito import CognitoIdentityProviderClient, errors, shapes
+from aiocognito._core import sending
 from tests.client.support import ENDPOINT, MODEL, FakeCredentials
 
 SECRET = "hunter2-Secret!"
@@ -499,10 +500,20 @@ async def test_owned_connections_are_closed(no_aws_env: None) -> None:
     with respx.mock() as mock:
         mock.post(ENDPOINT).mock(return_value=_reply(200))
         await c.global_sign_out(access_token="t")
-    pool = c._pool
-    assert pool is not None and not pool._closed
+    sender = c._sender  # under respx: httpx's default transport, which the client owns
+    assert isinstance(sender, sending._TransportSender)
+    transport = sender.transport
+    assert isinstance(transport, httpx.AsyncHTTPTransport)
+    closed: list[bool] = []
+    original = transport.aclose
+
+    async def aclose() -> None:
+        closed.append(True)
+        await original()
+
+    transport.aclose = aclose  # type: ignore[method-assign]
     await c.close()
-    assert pool._closed
+    assert closed == [True]
     await c.close()  # idempotent
 
 

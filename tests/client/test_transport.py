@@ -19,7 +19,7 @@ import respx
 
 import aiocognito
 from aiocognito import CognitoIdentityProviderClient
-from aiocognito._core import http11
+from aiocognito._core import http11, sending
 from aiocognito._core.transport import AsyncioTransport
 
 BODY = json.dumps({"AuthenticationResult": {"AccessToken": "token", "ExpiresIn": 3600}}).encode()
@@ -121,7 +121,7 @@ async def test_the_default_client_uses_it_and_keeps_one_connection(raw_server: R
         for _ in range(5):
             result = await sign_in(client)
             assert result.authentication_result is not None
-        assert client._pool is not None and client._http is None  # no httpx client at all
+        assert isinstance(client._sender, sending._PoolSender)  # no httpx on the way
     assert raw_server.accepted == 1
     head = raw_server.heads[0]
     assert head.startswith(b"POST / HTTP/1.1\r\n")

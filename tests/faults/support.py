@@ -92,32 +92,36 @@ def transport_for(name: str) -> httpx.AsyncBaseTransport | None:
 
 def open_connections(client: CognitoIdentityProviderClient) -> list[Any]:
     """The connections the client's transport holds, closed ones excluded (private state)."""
-    pool = client._pool
+    sender: Any = client._sender
+    if sender is None:
+        return []
+    pool = getattr(sender, "pool", None)
     if pool is not None:
         idle = [c for conns in pool._idle.values() for c in conns]
         return [c for c in [*idle, *pool._busy] if not c.closed]
-    return [c for c in _httpcore_pool(client).connections if not c.is_closed()]
+    return [c for c in _httpcore_pool(sender).connections if not c.is_closed()]
 
 
-def _httpcore_pool(client: CognitoIdentityProviderClient) -> Any:
-    http = client._http
-    assert http is not None
-    return http._transport._pool  # type: ignore[attr-defined]
+def _httpcore_pool(sender: Any) -> Any:
+    return sender.transport._pool
 
 
 def assert_pool_quiet(client: CognitoIdentityProviderClient) -> None:
     """No request in flight or queued, every connection idle (reusable) or closed."""
-    pool = client._pool
+    sender: Any = client._sender
+    if sender is None:
+        return
+    pool = getattr(sender, "pool", None)
     if pool is not None:
         assert pool.connections_in_use == 0, "connections still in use"
         slots = pool._slots
         if slots is not None:
             assert slots._value == 100, "a connection slot was not given back"
         return
-    p = _httpcore_pool(client)
+    p = _httpcore_pool(sender)
     assert list(p._requests) == [], "requests still held by the pool"
     busy = [c for c in p.connections if not (c.is_idle() or c.is_closed())]
     assert busy == [], f"connections still in use: {busy}"
-    slots = client._slots
+    slots = sender.slots
     if slots is not None:
-        assert slots._value == 100, "a request slot was not given back"  # type: ignore[attr-defined]
+        assert slots._value == 100, "a request slot was not given back"

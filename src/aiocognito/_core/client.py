@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import builtins
-import contextlib
 import enum
 import gzip
 import importlib
 import logging
-import os
 import platform
-import sys
 import time
 import urllib.parse
 import uuid
@@ -20,8 +17,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .._version import __version__
-from . import endpoints, http11, protocol
-from .config import DEFAULT_TIMEOUTS, DEFAULT_TOTAL_TIMEOUT, resolve_region, shared_ssl_context
+from . import endpoints, http11, protocol, sending
+from .config import DEFAULT_TIMEOUTS, DEFAULT_TOTAL_TIMEOUT, resolve_region
 from .errors import (
     CognitoError,
     ConfigurationError,
@@ -36,6 +33,7 @@ from .retries import RetryConfig, RetryPolicy
 if TYPE_CHECKING:
     import httpx
 
+    from .sending import Sender
     from .signing import CredentialsLike, Signer
 
 logger = logging.getLogger("aiocognito")
@@ -127,20 +125,6 @@ class ClientClosedError(CognitoError, RuntimeError):
 
 
 _NOT_GIVEN: Any = object()
-_MAX_CONNECTIONS = 100
-"""Connections per client we create (httpx's default pool size)."""
-_MAX_ROUTES = 64
-
-
-@dataclass(slots=True)
-class _Route:
-    """Where one endpoint URL goes, worked out once per URL."""
-
-    origin: http11.Origin
-    target: bytes
-    host: bytes
-    transport: Any = None
-    """``None``: our own connection pool; else the httpx transport for the URL (a proxy)."""
 
 
 class BaseClient:
@@ -225,27 +209,21 @@ class BaseClient:
         self._retry = RetryPolicy(max_attempts=max_attempts, config=retry or RetryConfig())
         # An explicit timeout applies to every request; otherwise our default for the client we
         # create, and a caller-provided client keeps its own.
-        self._timeout_given = timeout is not _NOT_GIVEN
-        self._timeouts = _timeouts(timeout) if self._timeout_given else dict(DEFAULT_TIMEOUTS)
-        self._extensions: dict[str, Any] = {"timeout": self._timeouts}
+        timeouts = _timeouts(timeout) if timeout is not _NOT_GIVEN else None
         if total_timeout is not None and total_timeout <= 0:
             raise ValueError("total_timeout must be positive (or None for no overall limit)")
         self._total_timeout = total_timeout
         self._credentials = credentials
         self._profile = profile
         self._signer: Signer | None = None
-        if http_client is not None and transport is not None:
-            raise ConfigurationError(
-                "pass either http_client or transport: a caller's httpx client has its own"
-            )
-        self._owns_http = http_client is None
-        self._http = http_client
-        """The caller's httpx client, or one of ours when a transport or proxy needs it."""
-        self._transport_arg = transport
-        self._pool: http11.ConnectionPool | None = None
-        self._routes: dict[str, _Route] = {}
-        self._mock_transport: httpx.AsyncBaseTransport | None = None
-        self._slots: asyncio.Semaphore | None = None
+        sending.check_options(transport=transport, http_client=http_client)
+        self._sending: dict[str, Any] = {
+            "transport": transport,
+            "http_client": http_client,
+            "timeouts": timeouts,
+        }
+        """``sending.open_sender``'s arguments, for the first call."""
+        self._sender: Sender | None = None
         self._state = _State.UNOPENED
         self._base_headers = {
             "Content-Type": protocol.content_type(self._json_version),
@@ -273,54 +251,30 @@ class BaseClient:
     def _open(self) -> None:
         if self._state is _State.CLOSED:
             raise ClientClosedError("this client is closed; create a new one")
-        if self._state is _State.UNOPENED and self._owns_http:
-            self._set_up_transport()
         self._state = _State.OPENED
 
-    def _set_up_transport(self) -> None:
-        """Our own connection pool, plus an httpx client only when a transport or proxy needs one.
+    def _sender_for(self) -> Sender:
+        """The way this client sends, chosen once, on its first request (see ``sending``).
 
-        Each request then goes straight to the transport httpx would pick for its URL: our
-        requests need nothing of httpx's client layer (hooks, auth, cookies, redirects), which
-        costs more per call than our whole request cycle, and without it httpx is not even
-        imported.
+        Not at ``async with``: a test that opens the client and then starts a mock of httpx
+        (respx) must still see the requests.
         """
-        transport = self._transport_arg
-        if transport is None:
-            self._pool = http11.ConnectionPool(max_connections=_MAX_CONNECTIONS)
-        else:
-            from .transport import AsyncioTransport
-
-            if isinstance(transport, AsyncioTransport):
-                self._pool = transport.pool
-            else:
-                # httpcore 1.0's pool does O(queued requests x connections) work, plus
-                # O(connections^2), each time a request starts or ends: with hundreds of calls
-                # queued on one client it spends most of its time there (500 concurrent calls
-                # against a local server failing 30% of requests: 7 s instead of 1.5 s). Calls
-                # beyond the pool's size wait for a slot here instead, in O(1).
-                self._slots = asyncio.Semaphore(_MAX_CONNECTIONS)
-        if (transport is not None and self._pool is None) or _proxies_configured():
-            import httpx
-
-            from .transport import AsyncioTransport
-
-            if transport is None:
-                transport = AsyncioTransport(pool=self._pool)
-            self._http = httpx.AsyncClient(transport=transport, mounts=_environment_proxies())
+        sender = self._sender
+        if sender is None:
+            sender = self._sender = sending.open_sender(**self._sending)
+        return sender
 
     async def close(self) -> None:
         """Release what the client owns; a caller-provided ``httpx.AsyncClient`` stays open."""
         if self._state is _State.CLOSED:
             return
         self._state = _State.CLOSED
-        if self._owns_http:
-            if self._http is not None:
-                await self._http.aclose()
-            if self._pool is not None:
-                await self._pool.aclose()
-        if self._mock_transport is not None:
-            await self._mock_transport.aclose()
+        if self._sender is not None:
+            await self._sender.aclose()
+        else:
+            transport = self._sending["transport"]
+            if transport is not None:  # given, never used: still ours to close
+                await transport.aclose()
 
     async def __aenter__(self: _C) -> _C:
         self._open()
@@ -478,93 +432,6 @@ class BaseClient:
                 request_id,
             )
 
-    def _describe_timeout(self, name: str, phase: str | None) -> str:
-        """``ReadTimeout: nothing within the read timeout of 0.3 s``."""
-        limit: float | None = None
-        if phase is not None:
-            if self._owns_http or self._timeout_given:
-                limit = self._timeouts.get(phase)
-            elif self._http is not None:
-                limit = getattr(self._http.timeout, phase, None)
-        if limit is None:
-            return f"{name} (HTTP timeout)"
-        return f"{name}: nothing within the {phase} timeout of {limit:g} s"
-
-    def _route(self, url: str) -> _Route:
-        route = self._routes.get(url)
-        if route is None:
-            if len(self._routes) >= _MAX_ROUTES:  # host prefixes can make URLs many
-                self._routes.clear()
-            origin, target, host = http11.split_url(url)
-            route = _Route(origin, target.encode(), host.encode("idna"))
-            if self._owns_http and self._http is not None:  # our httpx client: its pick
-                import httpx
-
-                # Private, but unchanged since httpx 0.18.
-                chosen = self._http._transport_for_url(httpx.URL(url))  # pyright: ignore[reportPrivateUsage]
-                if self._pool is None or getattr(chosen, "pool", None) is not self._pool:
-                    route.transport = chosen
-            self._routes[url] = route
-        return route
-
-    async def _send_pool(
-        self, route: _Route, headers: dict[str, str], body: bytes
-    ) -> tuple[int, Mapping[str, str], bytes]:
-        """POST through our own connection pool."""
-        assert self._pool is not None
-        raw = [(b"Host", route.host)]
-        raw += [(k.encode(), v.encode()) for k, v in headers.items()]
-        raw.append((b"Content-Length", str(len(body)).encode()))
-        status, raw_headers, content = await self._pool.exchange(
-            route.origin, b"POST", route.target, raw, body, timeouts=self._timeouts
-        )
-        response_headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in raw_headers}
-        if response_headers.get("content-encoding", "identity") != "identity":
-            # A compressed answer we did not ask for: httpx decodes it.
-            import httpx
-
-            response = httpx.Response(status, headers=raw_headers, content=content)
-            return status, response.headers, response.content
-        return status, response_headers, content
-
-    async def _send_transport(
-        self, route: _Route, url: str, headers: dict[str, str], body: bytes
-    ) -> tuple[int, Mapping[str, str], bytes]:
-        """POST through an httpx transport: the one given, a proxy's, or httpx's own under a mock."""
-        import httpx
-
-        transport = route.transport or self._mock_route()
-        request = httpx.Request(
-            "POST", url, headers=headers, content=body, extensions=self._extensions
-        )
-        response = await transport.handle_async_request(request)
-        try:
-            content = await response.aread()
-        finally:
-            await response.aclose()
-        return response.status_code, response.headers, content
-
-    async def _send_http_client(
-        self, url: str, headers: dict[str, str], body: bytes
-    ) -> tuple[int, Mapping[str, str], bytes]:
-        """POST through the caller's httpx client, with all it applies (hooks, auth, mounts)."""
-        import httpx
-
-        assert self._http is not None
-        timeout: Any = (
-            httpx.Timeout(**self._timeouts) if self._timeout_given else httpx.USE_CLIENT_DEFAULT
-        )
-        response = await self._http.post(url, content=body, headers=headers, timeout=timeout)
-        return response.status_code, response.headers, response.content
-
-    def _mock_route(self) -> httpx.AsyncBaseTransport:
-        """httpx's default transport, for while httpcore is mocked (see ``_httpcore_mocked``)."""
-        if self._mock_transport is None:
-            import httpx
-
-            self._mock_transport = httpx.AsyncHTTPTransport(verify=shared_ssl_context())
-        return self._mock_transport
-
     async def _attempt(
         self,
         op: OperationSpec[Any],
@@ -581,36 +448,19 @@ class BaseClient:
             "amz-sdk-invocation-id": invocation,
             "amz-sdk-request": f"attempt={attempt}; max={self._retry.max_attempts}",
         }
-        route = self._route(url)
+        sender = self._sender_for()
         if op.signed:
-            headers = await self._signer_for().sign(url, headers, body, host=route.host)
+            host = http11.route(url).host
+            headers = await self._signer_for().sign(url, headers, body, host=host)
         started = time.perf_counter()
         try:
-            async with self._slots or contextlib.nullcontext():
-                if not self._owns_http:
-                    status, response_headers, content = await self._send_http_client(
-                        url, headers, body
-                    )
-                elif route.transport is None and not _httpcore_mocked():
-                    status, response_headers, content = await self._send_pool(route, headers, body)
-                else:
-                    status, response_headers, content = await self._send_transport(
-                        route, url, headers, body
-                    )
-        except asyncio.CancelledError:
-            for holder in (self._http, self._transport_arg, self._mock_transport):
-                await _close_orphaned_connections(holder)
+            response = await sender.send("POST", url, headers, body)
+        except TransportError as exc:
+            # The underlying failure's name (ReadTimeout, ConnectError, ...) for the log line.
+            self._log_attempt(op, attempt, type(exc.__cause__ or exc).__name__, started, None)
+            exc.args = (f"{op.name}: {exc.args[0]}", *exc.args[1:])
             raise
-        except Exception as exc:
-            failure = _failure_kind(exc)
-            if failure is None:
-                raise
-            name = type(exc).__name__
-            self._log_attempt(op, attempt, name, started, None)
-            timed_out, phase = failure
-            if timed_out:
-                raise TimeoutError(f"{op.name}: {self._describe_timeout(name, phase)}") from exc
-            raise TransportError(f"{op.name}: {_describe(exc)}") from exc
+        status, response_headers, content = response.status, response.headers, response.content
         request_id = response_headers.get("x-amzn-requestid")
         self._log_attempt(op, attempt, status, started, request_id)
         if status >= 300:
@@ -635,26 +485,6 @@ class BaseClient:
 
 _C = TypeVar("_C", bound=BaseClient)
 
-_TIMEOUT_PHASES = {
-    "ConnectTimeout": "connect",
-    "ReadTimeout": "read",
-    "WriteTimeout": "write",
-    "PoolTimeout": "pool",
-}
-"""By exception name: httpx's timeouts and ours (``http11``) share their names."""
-
-
-def _failure_kind(exc: Exception) -> tuple[bool, str | None] | None:
-    """``(timed out, which timeout)`` for a transport failure, ``None`` for anything else."""
-    if isinstance(exc, http11.HTTPFailure):
-        return (exc.phase is not None, exc.phase)
-    httpx = sys.modules.get("httpx")  # an httpx failure implies httpx is loaded
-    if httpx is None or not isinstance(exc, httpx.HTTPError):
-        return None
-    if isinstance(exc, httpx.TimeoutException):
-        return (True, _TIMEOUT_PHASES.get(type(exc).__name__))
-    return (False, None)
-
 
 def _timeouts(value: Any) -> dict[str, float | None]:
     """Seconds per phase from a number, ``None`` (no limits) or an ``httpx.Timeout``."""
@@ -665,99 +495,3 @@ def _timeouts(value: Any) -> dict[str, float | None]:
         raise TypeError(f"timeout must be seconds, None or an httpx.Timeout, not {value!r}")
     limits: dict[str, float | None] = as_dict()
     return limits
-
-
-async def _close_orphaned_connections(holder: object) -> None:
-    """Close pool connections that no request owns, after a cancelled request.
-
-    httpcore 1.0.x can leave a connection behind when a request is cancelled between getting
-    a connection and starting to use it (encode/httpcore#1093): the connection is neither
-    idle nor closed, so the pool never reuses nor reclaims it, and its socket stays open.
-    Enough of them fill the pool, and every later call fails with a pool timeout. A
-    connection in use always belongs to a request the pool still holds, so a busy connection
-    without one is such an orphan. Only httpcore's private state tells; when it changes, this
-    does nothing.
-    """
-    transport = getattr(holder, "_transport", holder)  # an httpx client's, or a transport
-    pool = getattr(transport, "_pool", None)
-    connections = getattr(pool, "_connections", None)
-    requests = getattr(pool, "_requests", None)
-    if not isinstance(connections, list) or not isinstance(requests, list):
-        return
-    # httpcore's private lists are untyped to pyright, whatever this annotation says.
-    pooled: list[Any] = connections  # pyright: ignore[reportUnknownVariableType]
-    held: list[Any] = requests  # pyright: ignore[reportUnknownVariableType]
-    owned = {id(getattr(request, "connection", None)) for request in held}
-    orphans = [c for c in pooled if id(c) not in owned and not c.is_idle() and not c.is_closed()]
-    for connection in orphans:
-        pooled.remove(connection)
-    for connection in orphans:
-        with contextlib.suppress(Exception):
-            await connection.aclose()
-
-
-def _environment_proxies() -> dict[str, httpx.AsyncBaseTransport | None]:
-    """Transports for the proxies of HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and NO_PROXY.
-
-    httpx reads these only for a client it builds its own transport for, so we mount them
-    ourselves, with httpx's own reading of the variables (a private helper; without it, none).
-    ``None`` sends a URL to our transport (NO_PROXY).
-    """
-    import httpx
-
-    try:
-        from httpx._utils import get_environment_proxies
-    except ImportError:  # pragma: no cover - a future httpx
-        return {}
-    return {
-        pattern: None
-        if url is None
-        else httpx.AsyncHTTPTransport(
-            proxy=url,
-            verify=shared_ssl_context(),
-            limits=httpx.Limits(
-                max_connections=_MAX_CONNECTIONS, max_keepalive_connections=_MAX_CONNECTIONS
-            ),
-        )
-        for pattern, url in get_environment_proxies().items()
-    }
-
-
-def _httpcore_mocked() -> bool:
-    """Whether a test double (respx's default mocker) replaced httpcore's pool method.
-
-    Our own transport does not go through httpcore, so such a mock would not see our requests;
-    while it is in place, requests take httpx's default transport instead.
-    """
-    httpcore = sys.modules.get("httpcore")
-    if httpcore is None:  # never imported, so never patched
-        return False
-    method = httpcore.AsyncConnectionPool.__dict__.get("handle_async_request")
-    return getattr(method, "__module__", None) != "httpcore._async.connection_pool"
-
-
-def _proxies_configured() -> bool:
-    """Whether any proxy variable is set (httpx reads them; this only decides whether to ask)."""
-    return any(
-        value and key.lower() in ("http_proxy", "https_proxy", "all_proxy")
-        for key, value in os.environ.items()
-    )
-
-
-def _describe(exc: BaseException) -> str:
-    """``ReadError: [Errno 104] Connection reset by peer``.
-
-    httpx's exception for a reset connection has an empty message, and the one for a refused
-    connection says "All connection attempts failed": the reason is further down the chain
-    of causes, in the operating system's error.
-    """
-    text = ""
-    cause: BaseException | None = exc
-    while cause is not None:
-        text = text or str(cause)
-        if isinstance(cause, OSError) and cause.errno is not None:
-            reason = str(cause)
-            text = reason if not text or text == reason else f"{text} ({reason})"
-            break
-        cause = cause.__cause__ or cause.__context__
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

@@ -28,6 +28,20 @@ def shared_ssl_context() -> ssl.SSLContext:
         return ssl.create_default_context()
 
 
+def ssl_context_for(verify: str | os.PathLike[str] | ssl.SSLContext) -> ssl.SSLContext:
+    """The TLS context for ``verify=``: a given context as is, else one trusting a CA bundle."""
+    if isinstance(verify, ssl.SSLContext):
+        return verify
+    return _context_trusting(os.fspath(verify))
+
+
+@cache
+def _context_trusting(path: str) -> ssl.SSLContext:
+    if os.path.isdir(path):
+        return ssl.create_default_context(capath=path)
+    return ssl.create_default_context(cafile=path)
+
+
 _REGION = re.compile(r"(?![0-9]+\Z)(?!-)[a-zA-Z0-9-]{1,63}(?<!-)")
 """A region is one host label (botocore's ``validate_region_name``, whose ``$`` also lets a
 trailing newline through): it becomes part of the endpoint's host name, where

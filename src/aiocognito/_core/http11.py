@@ -17,13 +17,14 @@ exceptions below, named after httpx's equivalents.
 from __future__ import annotations
 
 import asyncio
+import functools
 import importlib
 import re
 import ssl
 import time
 import urllib.parse
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .config import shared_ssl_context
 
@@ -54,6 +55,23 @@ def split_url(url: str) -> tuple[Origin, str, str]:
         netloc += f":{port}"
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     return (parts.scheme, host, port), target, netloc
+
+
+class Route(NamedTuple):
+    """Where one URL goes, as the pool and the signer need it."""
+
+    origin: Origin
+    target: bytes
+    """The request target (path and query)."""
+    host: bytes
+    """The Host header (IDNA), which SigV4 signs too."""
+
+
+@functools.lru_cache(maxsize=256)
+def route(url: str) -> Route:
+    """``split_url``, encoded, and worked out once per URL for the whole process."""
+    origin, target, host = split_url(url)
+    return Route(origin, target.encode(), host.encode("idna"))
 
 
 class HTTPFailure(Exception):

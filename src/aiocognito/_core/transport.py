@@ -1,8 +1,7 @@
 """``http11.ConnectionPool`` behind httpx's transport interface.
 
-The client uses it when an httpx client is involved all the same (proxies from the
-environment are mounted around it), and it lets the pool be given as ``transport=`` or used by
-any ``httpx.AsyncClient``.
+It lets the pool be given as ``transport=`` (the client then sends on the pool directly) or
+used by any ``httpx.AsyncClient``.
 """
 
 from __future__ import annotations
@@ -11,7 +10,7 @@ import ssl
 
 import httpx
 
-from . import http11
+from . import http11, httpx_compat
 
 
 class AsyncioTransport(httpx.AsyncBaseTransport):
@@ -49,9 +48,7 @@ class AsyncioTransport(httpx.AsyncBaseTransport):
                 timeouts=timeouts,
             )
         except http11.HTTPFailure as exc:
-            # The httpx exception of the same name (ConnectError, ReadTimeout, ...).
-            error: type[httpx.TransportError] = getattr(httpx, type(exc).__name__)
-            raise error(str(exc), request=request) from exc.__cause__
+            raise httpx_compat.to_httpx_error(exc, request) from exc
         return httpx.Response(
             status,
             headers=headers,
