@@ -226,3 +226,20 @@ async def test_odd_error_codes_are_not_trusted(
         await machine.client_credentials()
     assert caught.value.error == "HTTP400"
     assert caught.value.description is not None and len(caught.value.description) == 300
+
+
+async def test_a_refused_connection_on_the_sdk_pool_is_retried_and_named() -> None:
+    """The default sender (the SDK's own HTTP/1.1 pool, no transport given): nothing listens
+    on the port, so even a code exchange may be sent again, and gives up after 3 attempts."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    async with OAuth2Client(f"http://127.0.0.1:{port}", "spa") as oauth:
+        slept = no_backoff(oauth)
+        with pytest.raises(TransportError) as caught:
+            await oauth.exchange_code("a-code", redirect_uri=WEB_CALLBACK)
+    assert caught.value.attempts == 3 and len(slept) == 2
+    assert type(caught.value.__cause__).__name__ == "ConnectError"
+    assert "a-code" not in str(caught.value)

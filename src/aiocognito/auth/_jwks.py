@@ -29,9 +29,7 @@ from .._core.protocol import loads
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
-    # The transport seam's contract (SEAM.md), through the stand-in the OAuth client uses
-    # until aiocognito._core.sending is on main: one stand-in, not two.
-    from ..oauth._http import Sender
+    from .._core.sending import Sender
 
 __all__ = ["JwksError", "KeySet", "Lookup", "RSAKey", "UnfitKey", "key_set"]
 

@@ -51,9 +51,7 @@ from ._jwks import JwksError, RSAKey, UnfitKey
 if TYPE_CHECKING:
     import httpx
 
-    # The transport seam's contract (SEAM.md), through the stand-in the OAuth client uses
-    # until aiocognito._core.sending is on main: one stand-in, not two.
-    from ..oauth._http import Sender
+    from .._core.sending import Sender
 
 __all__ = [
     "JwksError",
@@ -469,7 +467,7 @@ class TokenVerifier:
     def _open_sender(self) -> Sender:
         import asyncio
 
-        from ..oauth._http import open_sender  # the seam's stand-in (see the imports)
+        from .._core.sending import open_sender
 
         loop = asyncio.get_running_loop()
         if self._sender is None or self._sender_loop is not loop:

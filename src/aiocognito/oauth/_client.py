@@ -21,7 +21,7 @@ from .._core.errors import (
     TransportError,
 )
 from .._core.retries import RetryPolicy
-from ._http import HTTPResponse, Sender, open_sender
+from .._core.sending import HTTPResponse, Sender, open_sender
 from ._models import (
     OAuthError,
     OAuthTokens,
