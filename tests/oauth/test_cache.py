@@ -93,3 +93,18 @@ async def test_a_cancelled_caller_does_not_cancel_the_others(
     standin.delay = 0.0
     assert callers[0].cancelled() and all(tokens is done[0] for tokens in done)
     assert len(standin.token_requests()) == 1
+
+
+def test_a_client_serves_a_second_event_loop(standin: OAuthStandIn) -> None:
+    """A script's second ``asyncio.run`` with the same client: the first loop's connections
+    and requests are not reused there."""
+    secret = standin.clients["machine"].secret
+    oauth = OAuth2Client(standin.base, "machine", secret)
+
+    async def twice(scopes: list[str]) -> None:
+        await oauth.client_credentials(scopes=scopes)
+
+    asyncio.run(twice(["orders/read"]))
+    asyncio.run(twice(["orders/write"]))
+    asyncio.run(oauth.aclose())
+    assert len(standin.token_requests()) == 2

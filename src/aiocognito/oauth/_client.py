@@ -169,6 +169,7 @@ class OAuth2Client:
         self._timeout = timeout
         self._retry = RetryPolicy(max_attempts=3)
         self._sender: Sender | None = None
+        self._sender_loop: object = None
         self._closed = False
         self._cached: dict[frozenset[str], tuple[OAuthTokens, float]] = {}
         self._in_flight: dict[frozenset[str], asyncio.Task[OAuthTokens]] = {}
@@ -192,6 +193,9 @@ class OAuth2Client:
             task.cancel()
         if self._sender is not None:
             sender, self._sender = self._sender, None
+            loop = self._sender_loop
+            if isinstance(loop, asyncio.AbstractEventLoop) and loop.is_closed():
+                return  # its connections went with their loop (a finished asyncio.run)
             await sender.aclose()
 
     # -- URLs the user's browser goes to ------------------------------------------------------
@@ -322,7 +326,7 @@ class OAuth2Client:
         if cached is not None and self._clock() < cached[1]:
             return cached[0]
         task = self._in_flight.get(key)
-        if task is None:
+        if task is None or task.get_loop() is not asyncio.get_running_loop():
             task = asyncio.get_running_loop().create_task(
                 self._fetch_client_credentials(key, wanted)
             )
@@ -499,7 +503,11 @@ class OAuth2Client:
             from .._core.client import ClientClosedError  # the package's one "closed" error
 
             raise ClientClosedError("this OAuth2Client is closed; create a new one")
-        if self._sender is None:
+        loop = asyncio.get_running_loop()
+        if self._sender is None or self._sender_loop is not loop:
+            # A pool's connections belong to the loop that opened them: used from another
+            # loop (a second asyncio.run), the client opens a sender there.
+            self._sender_loop = loop
             phases: dict[str, float | None] | None = None
             if self._timeout is not None:
                 phases = dict.fromkeys(("connect", "read", "write", "pool"), self._timeout)
