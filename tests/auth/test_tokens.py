@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
+import httpx
 import pytest
 
 from aiocognito import CognitoError, ConfigurationError, ParamValidationError
@@ -304,11 +305,12 @@ async def test_a_bad_signature_is_refused(make: Make) -> None:
     await _refused(
         TokenSignatureError, f"{header}.{forged_payload}.{signature}", "does not verify"
     )(make())
-    flipped = signature[:-2] + ("AA" if signature[-2:] != "AA" else "BB")
+    flipped = signature[:10] + ("A" if signature[10] != "A" else "B") + signature[11:]
     await _refused(TokenSignatureError, f"{header}.{payload}.{flipped}", "does not verify")(make())
-    # A signature spelled in non-canonical base64url (PyJWT refuses those, as it should).
-    reversed_signature = f"{header}.{payload}.{signature[::-1]}"
-    await _refused(TokenSignatureError, reversed_signature, "signature is not canonical")(make())
+    # A signature spelled in non-canonical base64url (PyJWT refuses those, as it should): 256
+    # bytes leave four bits of the last character unused, which must be zero; B's are not.
+    non_canonical = f"{header}.{payload}.{signature[:-1]}B"
+    await _refused(TokenSignatureError, non_canonical, "signature is not canonical")(make())
     # Signed with another key under the published kid.
     await _refused(TokenSignatureError, sign(claims("access"), key="intruder"), "does not verify")(
         make()
@@ -639,6 +641,25 @@ async def test_a_failed_fetch_is_tried_again_by_the_next_verify(
     jwks.status = 200
     assert await verifier.verify(sign(claims("access")))
     assert jwks.requests == 2
+
+
+async def test_a_callers_transport_carries_the_fetch() -> None:
+    # transport= as the client takes it: here httpx's MockTransport answers the JWKS itself.
+    seen: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(str(request.url))
+        return httpx.Response(200, json={"keys": [public_jwk("k1", private_key("k1"))]})
+
+    _jwks.forget_all()
+    url = "https://jwks.example/eu-west-1_Jwks8Pool/.well-known/jwks.json"
+    verifier = TokenVerifier(
+        POOL_ID, client_id=CLIENT_ID, jwks_url=url, transport=httpx.MockTransport(answer)
+    )
+    async with verifier:
+        assert await verifier.verify(sign(claims("access")))
+    assert seen == [url]
+    _jwks.forget_all()
 
 
 async def test_the_verifier_closes_its_connections(make: Make) -> None:
