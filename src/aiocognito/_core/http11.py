@@ -4,8 +4,8 @@ httpx's default transport (httpcore) costs several times more CPU per request th
 a call, and its pool does work proportional to queued requests times connections each time a
 request starts or ends, so it slows down as concurrency grows. This pool does what an AWS JSON
 client needs and nothing else: keep-alive connections per origin, a limit on connections, TLS,
-connect/read/write/pool timeouts. httptools (llhttp, from the ``speedups`` extra) parses the
-answers when installed, h11 otherwise (it comes with httpx). It needs no httpx, so a
+connect/read/write/pool timeouts. httptools (llhttp, a default dependency where it has wheels)
+parses the answers when installed, h11 otherwise. It needs no httpx, so a
 client that does not use httpx does not import it; ``transport.AsyncioTransport`` puts it behind
 httpx's transport interface.
 
