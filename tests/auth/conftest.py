@@ -11,6 +11,7 @@ import pytest
 
 from aiocognito.auth import srp
 from tests.auth.fake_cognito import FakeCognito, serve
+from tests.credentials import FakeCredentials
 
 if TYPE_CHECKING:
     from aiocognito import CognitoIdentityProviderClient
@@ -75,19 +76,13 @@ def moto_server() -> Iterator[object]:
         server.stop()
 
 
-class _DummyCredentials:
-    access_key = "testing"
-    secret_key = "testing"
-    token: str | None = None
-
-
 @pytest.fixture
 async def moto_client(moto_server: Any) -> AsyncIterator[CognitoIdentityProviderClient]:
     """A client of moto's server, with dummy credentials for its admin operations."""
     from aiocognito import CognitoIdentityProviderClient
 
     async with CognitoIdentityProviderClient(
-        "us-east-1", endpoint_url=moto_server.url, credentials=_DummyCredentials()
+        "us-east-1", endpoint_url=moto_server.url, credentials=FakeCredentials()
     ) as client:
         yield client
 

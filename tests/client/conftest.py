@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.client.support import FakeCredentials
+from tests.credentials import FakeCredentials
 
 
 @pytest.fixture
@@ -18,6 +18,8 @@ def no_aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None
         "AWS_ACCESS_KEY_ID",
         "AWS_SECRET_ACCESS_KEY",
         "AWS_SESSION_TOKEN",
+        "AWS_SECURITY_TOKEN",
+        "AWS_CREDENTIAL_EXPIRATION",
         "AWS_PROFILE",
         "AWS_DEFAULT_PROFILE",
         "AWS_REGION",

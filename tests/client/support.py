@@ -10,9 +10,3 @@ MODEL = json.loads(
     (ROOT / "service-model/cognito-idp/2016-04-18/service-2.json").read_text(encoding="utf-8")
 )
 ENDPOINT = "https://cognito-idp.eu-west-1.amazonaws.com/"
-
-
-class FakeCredentials:
-    access_key = "AKIDEXAMPLE"
-    secret_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
-    token: str | None = None

@@ -16,7 +16,8 @@ import respx
 import aiocognito
 from aiocognito import CognitoIdentityProviderClient, errors, shapes
 from aiocognito._core import sending
-from tests.client.support import ENDPOINT, MODEL, FakeCredentials
+from tests.client.support import ENDPOINT, MODEL
+from tests.credentials import FakeCredentials
 
 SECRET = "hunter2-Secret!"
 
@@ -68,8 +69,7 @@ async def test_signed_request_carries_a_valid_sigv4_signature(
 
 
 async def test_session_token_is_sent(no_aws_env: None) -> None:
-    creds = FakeCredentials()
-    creds.token = "session-token-value"
+    creds = FakeCredentials(token="session-token-value")
     async with CognitoIdentityProviderClient(region="eu-west-1", credentials=creds) as c:
         with respx.mock() as mock:
             route = mock.post(ENDPOINT).mock(return_value=_reply(200))
@@ -515,41 +515,3 @@ async def test_owned_connections_are_closed(no_aws_env: None) -> None:
     await c.close()
     assert closed == [True]
     await c.close()  # idempotent
-
-
-async def test_expiring_credentials_are_refreshed_off_the_event_loop(no_aws_env: None) -> None:
-    import threading
-    from datetime import UTC, timedelta
-
-    from botocore.credentials import RefreshableCredentials
-
-    loop_thread = threading.get_ident()
-    refreshed_in: list[int] = []
-    generation = 0
-
-    def refresh() -> dict[str, str]:
-        nonlocal generation
-        generation += 1
-        refreshed_in.append(threading.get_ident())
-        # Already inside the refresh window, so every call needs a new refresh.
-        expiry = datetime.now(UTC) + timedelta(seconds=60)
-        return {
-            "access_key": f"AKIDGEN{generation}",
-            "secret_key": "s",
-            "token": "t",
-            "expiry_time": expiry.isoformat(),
-        }
-
-    creds = RefreshableCredentials.create_from_metadata(refresh(), refresh, "test")
-    refreshed_in.clear()
-    async with CognitoIdentityProviderClient(region="eu-west-1", credentials=creds) as c:
-        with respx.mock() as mock:
-            route = mock.post(ENDPOINT).mock(return_value=_reply(200))
-            await c.admin_delete_user(user_pool_id="eu-west-1_abc", username="bob")
-            await c.admin_delete_user(user_pool_id="eu-west-1_abc", username="bob")
-    keys = [
-        call.request.headers["authorization"].split("Credential=")[1].split("/")[0]
-        for call in route.calls
-    ]
-    assert keys == ["AKIDGEN2", "AKIDGEN3"]
-    assert refreshed_in and loop_thread not in refreshed_in

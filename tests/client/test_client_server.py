@@ -18,7 +18,8 @@ import pytest
 from aiocognito import CognitoIdentityProviderClient
 from codegen.naming import operation_name
 from tests.client.samples import example, members_example
-from tests.client.support import MODEL, FakeCredentials
+from tests.client.support import MODEL
+from tests.credentials import FakeCredentials
 
 PREFIX = "AWSCognitoIdentityProviderService."
 

@@ -25,6 +25,7 @@ import httpx
 
 from codegen import ir, render
 from codegen.model import default_rule_set, read_json
+from tests.credentials import FakeCredentials
 
 CASES_DIR = Path(__file__).resolve().parent / "cases"
 """botocore's copy of the cases, vendored unchanged (cases/README.md says from where)."""
@@ -110,12 +111,6 @@ class Generator:
             module = importlib.import_module(f"{package}.client")
             self.cache[key] = Generated(package, module, service)
         return self.cache[key]
-
-
-class FakeCredentials:
-    access_key = "AKIDEXAMPLE"
-    secret_key = "secret"
-    token = None
 
 
 def _shape_params(shapes: dict[str, Any], shape_name: str, value: Any) -> Any:

@@ -10,6 +10,7 @@ import httpx
 
 from aiocognito import CognitoIdentityProviderClient, RetryConfig
 from aiocognito._core.transport import AsyncioTransport
+from tests.credentials import FakeCredentials
 
 PASSWORD = "Pa55word-NEVER-LOGGED!"
 ACCESS_TOKEN = "eyJ-ACCESS-TOKEN-NEVER-LOGGED"
@@ -19,12 +20,6 @@ GUARD = 10.0
 """No single call of the suite may take longer than this, whatever the client does."""
 
 T = TypeVar("T")
-
-
-class FakeCredentials:
-    access_key = "AKIDEXAMPLE"
-    secret_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
-    token: str | None = None
 
 
 class SleepRecorder:

@@ -15,7 +15,8 @@ from botocore.client import BaseClient as Boto3Client
 
 from aiocognito.client import CognitoIdentityProviderClient
 from examples._emulator import MotoServer
-from tests.integration.support import REGION, DummyCredentials
+from tests.credentials import FakeCredentials
+from tests.integration.support import REGION
 
 
 class Emulator:
@@ -63,7 +64,7 @@ def fresh_emulator(emulator: Emulator) -> Emulator:
 def our_client(url: str) -> CognitoIdentityProviderClient:
     """Our client on the emulator, with dummy credentials: nothing read from the environment."""
     return CognitoIdentityProviderClient(
-        REGION, endpoint_url=url, credentials=DummyCredentials(), total_timeout=30
+        REGION, endpoint_url=url, credentials=FakeCredentials(), total_timeout=30
     )
 
 

@@ -20,15 +20,6 @@ REGION = "us-east-1"
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class DummyCredentials:
-    """Credentials for the emulator (it accepts any): nothing is read from the environment."""
-
-    access_key: str = "testing"
-    secret_key: str = "testing"
-    token: str | None = None
-
-
 def present(value: T | None) -> T:
     """Narrow an optional response member the server must have sent."""
     assert value is not None, "the server left out a member it should send"
