@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import builtins
 import enum
-import gzip
 import importlib
 import logging
 import platform
@@ -340,6 +339,8 @@ class BaseClient:
         body = protocol.encode_body(to_wire(shape) if shape is not None else {})
         request = _Request(self._request_url(op, shape), body, {"X-Amz-Target": op.target})
         if "gzip" in op.compression and len(body) >= self._min_compression_bytes:
+            import gzip  # only operations that accept a compressed body need it
+
             request.body = gzip.compress(body)
             request.headers["Content-Encoding"] = "gzip"
         self._open()

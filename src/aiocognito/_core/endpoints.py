@@ -7,14 +7,15 @@ botocore's ``EndpointProvider`` for the functions AWS rule sets use, without imp
 
 from __future__ import annotations
 
+import importlib
 import json
+import os
 import re
 import string
 import urllib.parse
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from typing import Any, cast
 
 from .errors import ConfigurationError
@@ -43,7 +44,17 @@ class Endpoint:
 
 @cache
 def _package_json(package: str, name: str) -> Any:
-    return json.loads(resources.files(package).joinpath("_data", name).read_text("utf-8"))
+    # Through the package's loader (a directory or a zip file alike) rather than
+    # importlib.resources, which would import tempfile, shutil, zipfile and random on every
+    # cold start for two small files.
+    spec = importlib.import_module(package).__spec__
+    origin = spec.origin if spec is not None else None
+    get_data = getattr(spec.loader, "get_data", None) if spec is not None else None
+    if origin is None or get_data is None:  # pragma: no cover - an unusual loader
+        from importlib import resources
+
+        return json.loads(resources.files(package).joinpath("_data", name).read_bytes())
+    return json.loads(get_data(os.path.join(os.path.dirname(origin), "_data", name)))
 
 
 def load_rule_set(package: str) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -208,12 +219,42 @@ class _Evaluator:
         return self.value(node, scope)
 
 
+_RESOLVED: dict[tuple[Any, ...], tuple[Mapping[str, Any], Mapping[str, Any], Endpoint]] = {}
+_RESOLVED_MAX = 64
+
+
 def resolve(
     rule_set: Mapping[str, Any],
     partitions: Mapping[str, Any],
     params: Mapping[str, Any],
 ) -> Endpoint:
-    """Evaluate the rule set with ``params`` (by rule-set parameter name, e.g. ``Region``)."""
+    """Evaluate the rule set with ``params`` (by rule-set parameter name, e.g. ``Region``).
+
+    Answers are cached per rule set, partitions and parameters (region, FIPS, dual-stack,
+    endpoint): every client of a process with the same configuration gets the endpoint of
+    the first without evaluating the rules again.
+    """
+    key = (id(rule_set), id(partitions), *sorted(params.items()))
+    try:
+        cached = _RESOLVED.get(key)
+    except TypeError:  # an unhashable parameter value: evaluate every time
+        return _evaluate(rule_set, partitions, params)
+    # The entry holds the rule set and partitions it was computed from, so their ids cannot be
+    # reused by other objects while it is cached.
+    if cached is not None and cached[0] is rule_set and cached[1] is partitions:
+        return cached[2]
+    endpoint = _evaluate(rule_set, partitions, params)
+    if len(_RESOLVED) >= _RESOLVED_MAX:
+        _RESOLVED.clear()
+    _RESOLVED[key] = (rule_set, partitions, endpoint)
+    return endpoint
+
+
+def _evaluate(
+    rule_set: Mapping[str, Any],
+    partitions: Mapping[str, Any],
+    params: Mapping[str, Any],
+) -> Endpoint:
     scope: dict[str, Any] = {}
     for name, spec in rule_set.get("parameters", {}).items():
         value = params.get(name)
