@@ -8,10 +8,6 @@ interpreter against a loopback server, because only a fresh process shows what a
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +16,7 @@ import pytest
 import aiocognito
 from aiocognito import CognitoIdentityProviderClient
 from aiocognito._core import endpoints
+from tests.client.support import run_fresh
 
 
 @pytest.fixture
@@ -91,38 +88,20 @@ def test_the_cache_is_bounded_and_tied_to_its_rule_set(evaluations: list[dict[st
     assert len(evaluations) == before + 1
 
 
-_FRESH_PROCESS = textwrap.dedent(
-    """
-    import asyncio, json, sys
+_IMPORT_AND_CALL = """
+async def main():
+    server, url = await start()
+    before = set(sys.modules)
+    from aiocognito import CognitoIdentityProviderClient
 
-    async def serve(reader, writer):
-        while True:
-            try:
-                head = await reader.readuntil(b"\\r\\n\\r\\n")
-            except asyncio.IncompleteReadError:
-                return
-            length = int(head.lower().split(b"content-length: ")[1].split(b"\\r")[0])
-            await reader.readexactly(length)
-            reply = b'{"Username": "u", "UserAttributes": []}'
-            writer.write(b"HTTP/1.1 200 OK\\r\\nContent-Length: %d\\r\\n\\r\\n" % len(reply))
-            writer.write(reply)
-            await writer.drain()
+    async with CognitoIdentityProviderClient(endpoint_url=url) as client:
+        await client.initiate_auth(auth_flow="USER_PASSWORD_AUTH", client_id="c")
+        await client.admin_get_user(user_pool_id="eu-west-1_x", username="u")
+    server.close()
+    print(json.dumps(sorted(set(sys.modules) - before)))
 
-    async def main():
-        server = await asyncio.start_server(serve, "127.0.0.1", 0)
-        url = "http://127.0.0.1:%d" % server.sockets[0].getsockname()[1]
-        before = set(sys.modules)
-        from aiocognito import CognitoIdentityProviderClient
-
-        async with CognitoIdentityProviderClient(endpoint_url=url) as client:
-            await client.initiate_auth(auth_flow="USER_PASSWORD_AUTH", client_id="c")
-            await client.admin_get_user(user_pool_id="eu-west-1_x", username="u")
-        server.close()
-        print(json.dumps(sorted(set(sys.modules) - before)))
-
-    asyncio.run(main())
-    """
-)
+asyncio.run(main())
+"""
 
 NOT_ON_THE_DEFAULT_PATH = {
     "importlib.resources": "two JSON files of our own; it brings tempfile, shutil, zipfile",
@@ -140,24 +119,15 @@ NOT_ON_THE_DEFAULT_PATH = {
 
 def test_the_default_path_imports_only_what_it_uses(tmp_path: Path) -> None:
     """Import, construct, an unsigned and a signed call (environment keys), as a Lambda does."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_") and "proxy" not in k}
-    env.update(
-        AWS_ACCESS_KEY_ID="AKIDFROMENV",
-        AWS_SECRET_ACCESS_KEY="secret-from-env",
-        AWS_REGION="eu-west-1",
-        AWS_CONFIG_FILE=str(tmp_path / "no-config"),
-        AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "no-credentials"),
+    loaded = set(
+        run_fresh(
+            _IMPORT_AND_CALL,
+            tmp_path,
+            AWS_ACCESS_KEY_ID="AKIDFROMENV",
+            AWS_SECRET_ACCESS_KEY="secret-from-env",
+            AWS_REGION="eu-west-1",
+        )
     )
-    out = subprocess.run(
-        [sys.executable, "-c", _FRESH_PROCESS],
-        check=False,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=env,
-    )
-    assert out.returncode == 0, out.stderr
-    loaded = set(json.loads(out.stdout))
     assert "aiocognito._core.sigv4" in loaded  # the calls did run, the signed one included
     unneeded = {m for m in loaded if m.split(".")[0] in NOT_ON_THE_DEFAULT_PATH}
     unneeded |= {m for m in loaded if m in NOT_ON_THE_DEFAULT_PATH}

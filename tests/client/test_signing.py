@@ -8,12 +8,8 @@ fresh interpreter, because only a fresh process shows which modules a call impor
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
-import os
-import subprocess
 import sys
-import textwrap
 import threading
 from datetime import datetime
 from pathlib import Path
@@ -24,7 +20,7 @@ import pytest
 import respx
 
 from aiocognito import CognitoIdentityProviderClient
-from tests.client.support import ENDPOINT
+from tests.client.support import ENDPOINT, run_fresh
 from tests.credentials import ACCESS_KEY, SECRET_KEY, ExpiringKeys, FakeCredentials
 
 POOL = "eu-west-1_abc"
@@ -60,31 +56,15 @@ def _botocore_signature(
 
 # -- keys from the environment, without botocore ------------------------------------------------
 
-_FRESH_PROCESS = textwrap.dedent(
-    """
-    import asyncio, json, sys
 
-    SEEN = []
-
-    async def serve(reader, writer):
-        while True:
-            try:
-                head = await reader.readuntil(b"\\r\\n\\r\\n")
-            except asyncio.IncompleteReadError:
-                return
-            length = int(head.lower().split(b"content-length: ")[1].split(b"\\r")[0])
-            body = await reader.readexactly(length)
-            SEEN.append({"head": head.decode(), "body": body.decode()})
-            reply = b'{"Username": "u", "UserAttributes": []}'
-            writer.write(b"HTTP/1.1 200 OK\\r\\nContent-Length: %d\\r\\n\\r\\n" % len(reply))
-            writer.write(reply)
-            await writer.drain()
-
+def test_a_signed_call_with_environment_credentials_never_imports_botocore(
+    tmp_path: Path,
+) -> None:
+    main = """
     async def main():
         from aiocognito import CognitoIdentityProviderClient
 
-        server = await asyncio.start_server(serve, "127.0.0.1", 0)
-        url = "http://127.0.0.1:%d" % server.sockets[0].getsockname()[1]
+        server, url = await start()
         async with CognitoIdentityProviderClient(endpoint_url=url) as client:
             user = await client.admin_get_user(user_pool_id="eu-west-1_x", username="u")
         server.close()
@@ -94,31 +74,14 @@ _FRESH_PROCESS = textwrap.dedent(
 
     asyncio.run(main())
     """
-)
-
-
-def test_a_signed_call_with_environment_credentials_never_imports_botocore(
-    tmp_path: Path,
-) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_") and "proxy" not in k}
-    env.update(
+    result = run_fresh(
+        main,
+        tmp_path,
         AWS_ACCESS_KEY_ID="AKIDFROMENV",
         AWS_SECRET_ACCESS_KEY="secret-from-env",
         AWS_SESSION_TOKEN="token-from-env",
         AWS_REGION="eu-west-1",
-        AWS_CONFIG_FILE=str(tmp_path / "no-config"),
-        AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "no-credentials"),
     )
-    out = subprocess.run(
-        [sys.executable, "-c", _FRESH_PROCESS],
-        check=False,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=env,
-    )
-    assert out.returncode == 0, out.stderr
-    result = json.loads(out.stdout)
     assert result["botocore"] == []
     (request,) = result["seen"]
     head = request["head"].split("\r\n")
