@@ -1,11 +1,16 @@
 """Measure one client in this (fresh) process against a running ``server.py``.
 
     python benchmarks/driver.py cold NAME --endpoint http://127.0.0.1:PORT
+    python benchmarks/driver.py cold-signed NAME --endpoint http://127.0.0.1:PORT
     python benchmarks/driver.py warm NAME --endpoint http://127.0.0.1:PORT [--seq-calls 2000 ...]
 
 ``cold``: the first thing the process does is the client's import (``sdk_imports.IMPORTS``),
 timed; then the client is built (timed: construction), one InitiateAuth is sent (timed: first
 call), 999 more calls follow (the three operations in turn) and the peak RSS is read.
+
+``cold-signed``: the same import, then the client is built with no keys given (they are in
+the process's environment, as in an AWS Lambda function) and one AdminGetUser is sent (timed:
+first call, signing and whatever the credential lookup imports included).
 
 ``warm``: build a client, warm up every operation, check what each answer parsed to, then per
 operation ``--seq-calls`` sequential calls (wall time of each call; the process's CPU time per
@@ -24,11 +29,15 @@ import time
 # Nothing else is imported before the client's import is timed.
 from sdk_imports import IMPORTS
 
+MODES = ("cold", "cold-signed", "warm")
+
 
 def _args(argv: list[str]) -> dict[str, str]:
     """``MODE NAME --key value ...`` without importing argparse before the timed import."""
-    if len(argv) < 2 or argv[0] not in ("cold", "warm") or argv[1] not in IMPORTS:
-        sys.exit(f"usage: driver.py cold|warm {'|'.join(IMPORTS)} --endpoint URL [--key value]")
+    if len(argv) < 2 or argv[0] not in MODES or argv[1] not in IMPORTS:
+        sys.exit(
+            f"usage: driver.py {'|'.join(MODES)} {'|'.join(IMPORTS)} --endpoint URL [--key value]"
+        )
     out = {"mode": argv[0], "name": argv[1]}
     rest = argv[2:]
     for key, value in zip(rest[::2], rest[1::2], strict=True):
@@ -49,6 +58,8 @@ def main() -> None:
 
     if args["mode"] == "cold":
         result = asyncio.run(workload.cold(args["name"], args["endpoint"]))
+    elif args["mode"] == "cold-signed":
+        result = asyncio.run(workload.cold_signed(args["name"], args["endpoint"]))
     else:
         result = asyncio.run(
             workload.warm(

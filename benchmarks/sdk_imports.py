@@ -5,10 +5,16 @@ would import themselves.
 """
 
 IMPORTS = {
-    "aiocognito": "from aiocognito import CognitoIdentityProviderClient",
-    # The same client without the speedups extra's parsers (what a plain install gets).
+    # `pip install aiocognito`: orjson and httptools come with it, gmpy2 (SRP only) does not.
     "aiocognito-plain": (
-        "import sys; sys.modules.update(orjson=None, httptools=None); "
+        "import sys; sys.modules.update(gmpy2=None); "
+        "from aiocognito import CognitoIdentityProviderClient"
+    ),
+    # `pip install "aiocognito[speedups]"`: gmpy2 too.
+    "aiocognito": "from aiocognito import CognitoIdentityProviderClient",
+    # Where orjson and httptools have no wheels (PyPy, other CPUs): json and h11 do their work.
+    "aiocognito-purepy": (
+        "import sys; sys.modules.update(orjson=None, httptools=None, gmpy2=None); "
         "from aiocognito import CognitoIdentityProviderClient"
     ),
     "aiocognito+httpcore": "from aiocognito import CognitoIdentityProviderClient; import httpx",

@@ -3,10 +3,11 @@
 Every adapter makes the same three calls with the same inputs (``payloads.REQUESTS``), in the
 configuration that is fastest for that client while still doing what a user's code does:
 
-- ``aiocognito``: ``CognitoIdentityProviderClient`` as constructed by default: its own httpx
-  client on its own HTTP/1.1 transport (asyncio + h11).
-- ``aiocognito-plain``: the same without the ``speedups`` extra's orjson and httptools (json
-  and h11 instead), as a plain ``pip install aiocognito`` runs.
+- ``aiocognito-plain``: ``CognitoIdentityProviderClient`` as constructed by default, as
+  ``pip install aiocognito`` installs it: its own HTTP/1.1 transport on asyncio, httptools
+  reading the answers and orjson parsing them (no gmpy2, which only SRP uses).
+- ``aiocognito``: the same with the ``speedups`` extra (gmpy2) installed.
+- ``aiocognito-purepy``: the same where orjson and httptools have no wheels: json and h11.
 - ``aiocognito+httpcore``: the same with ``transport=httpx.AsyncHTTPTransport()``, httpx's
   default transport (what the client used before it had its own).
 - ``aiocognito+aiohttp``: the same with ``transport=AiohttpTransport()`` from ``httpx-aiohttp``.
@@ -67,6 +68,9 @@ class Adapter:
 
     def __init__(self, endpoint: str) -> None:
         self.endpoint = endpoint
+        self.env_credentials = False
+        """True: find the keys in the environment (``AWS_ACCESS_KEY_ID``, ...), as a Lambda
+        function does, instead of being given them."""
 
     async def open(self) -> None:
         raise NotImplementedError
@@ -167,7 +171,7 @@ class AioCognito(Adapter):
         self.client = CognitoIdentityProviderClient(
             region=P.REGION,
             endpoint_url=self.endpoint,
-            credentials=StaticCredentials(),
+            credentials=None if self.env_credentials else StaticCredentials(),
             transport=self._transport(),
         )
         await self.client.__aenter__()
@@ -191,9 +195,15 @@ class AioCognito(Adapter):
 
 
 class AioCognitoPlain(AioCognito):
-    """Without orjson and httptools (``sdk_imports`` blocks them before the import)."""
+    """Without gmpy2 (``sdk_imports`` blocks it before the import)."""
 
     name = "aiocognito-plain"
+
+
+class AioCognitoPurePython(AioCognito):
+    """Without orjson, httptools and gmpy2 (``sdk_imports`` blocks them before the import)."""
+
+    name = "aiocognito-purepy"
 
 
 class AioCognitoHttpcore(AioCognito):
@@ -227,13 +237,17 @@ class AioBotocore(Adapter):
 
         if self.session is None:
             self.session = get_session()
+        keys = (
+            {}
+            if self.env_credentials
+            else {
+                "aws_access_key_id": P.ACCESS_KEY,
+                "aws_secret_access_key": P.SECRET_KEY,
+                "aws_session_token": P.SESSION_TOKEN,
+            }
+        )
         self._ctx = self.session.create_client(
-            "cognito-idp",
-            region_name=P.REGION,
-            endpoint_url=self.endpoint,
-            aws_access_key_id=P.ACCESS_KEY,
-            aws_secret_access_key=P.SECRET_KEY,
-            aws_session_token=P.SESSION_TOKEN,
+            "cognito-idp", region_name=P.REGION, endpoint_url=self.endpoint, **keys
         )
         self.client = await self._ctx.__aenter__()
         self.auth_parameters = {"USERNAME": P.USERNAME, "PASSWORD": P.PASSWORD}
@@ -270,7 +284,10 @@ class Capo(Adapter):
         self.client = AsyncCognitoIdentityProviderClient(
             region=P.REGION,
             endpoint=self.endpoint,
-            credentials={"access_key": P.ACCESS_KEY, "secret_key": P.SECRET_KEY},
+            # None: capo's default chain, which reads AWS_ACCESS_KEY_ID and the rest first.
+            credentials=None
+            if self.env_credentials
+            else {"access_key": P.ACCESS_KEY, "secret_key": P.SECRET_KEY},
         )
         await self.client.__aenter__()
         self.auth_parameters = {"USERNAME": P.USERNAME, "PASSWORD": P.PASSWORD}
@@ -415,6 +432,7 @@ ADAPTERS: dict[str, type[Adapter]] = {
     for cls in (
         AioCognito,
         AioCognitoPlain,
+        AioCognitoPurePython,
         AioCognitoHttpcore,
         AioCognitoAiohttp,
         AioBotocore,

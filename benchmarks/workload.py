@@ -32,6 +32,29 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
+async def cold_signed(name: str, endpoint: str) -> dict[str, Any]:
+    """Construction and a first signed call (AdminGetUser) with the keys in the environment.
+
+    What an AWS Lambda function calling an admin operation pays on every cold start: the
+    credentials are found in ``AWS_ACCESS_KEY_ID``/``AWS_SECRET_ACCESS_KEY``/
+    ``AWS_SESSION_TOKEN``, and the first call signs.
+    """
+    adapter = ADAPTERS[name](endpoint)
+    adapter.env_credentials = True
+    t0 = time.perf_counter()
+    await adapter.open()
+    t1 = time.perf_counter()
+    first = await adapter.admin_get_user()
+    t2 = time.perf_counter()
+    await adapter.close()
+    return {
+        "construct_s": t1 - t0,
+        "first_call_s": t2 - t1,
+        "calls": {"AdminGetUser": 1},
+        "digests": {"AdminGetUser": adapter.digest("AdminGetUser", first)},
+    }
+
+
 async def cold(name: str, endpoint: str) -> dict[str, Any]:
     """Construction and first call right after the import, then the peak RSS."""
     adapter = ADAPTERS[name](endpoint)
