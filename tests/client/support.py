@@ -10,6 +10,9 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+# The one fake-credentials helper lives in tests/credentials.py; re-exported for older imports.
+from tests.credentials import FakeCredentials as FakeCredentials
+
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = json.loads(
     (ROOT / "service-model/cognito-idp/2016-04-18/service-2.json").read_text(encoding="utf-8")

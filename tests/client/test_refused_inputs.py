@@ -21,7 +21,7 @@ import pytest
 
 import aiocognito
 from aiocognito import CognitoIdentityProviderClient
-from tests.client.support import FakeCredentials
+from tests.credentials import FakeCredentials
 from tests.faults.server import FaultServer
 
 PASSWORD = "Pa55word-for-the-real-service!"
