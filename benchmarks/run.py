@@ -13,6 +13,7 @@ answers are wrong; the report says which and why.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -437,16 +438,19 @@ def _ratio(value: float | None, ref: float | None) -> str:
 
 
 # -- the report --------------------------------------------------------------------------------
-def _versions() -> list[str]:
+def _versions_by_name() -> dict[str, str]:
     from importlib import metadata
 
-    out = []
+    out = {}
     for name in PACKAGES:
-        try:
-            out.append(f"{name} {metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            out.append(f"{name} (not installed)")
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            out[name] = metadata.version(name)
     return out
+
+
+def _versions() -> list[str]:
+    found = _versions_by_name()
+    return [f"{n} {found[n]}" if n in found else f"{n} (not installed)" for n in PACKAGES]
 
 
 def _git(*args: str) -> str:
@@ -795,6 +799,153 @@ def report(outcomes: list[Outcome], ctx: Context) -> str:
     return "\n".join(lines)
 
 
+# -- the README's comparison table -------------------------------------------------------------
+README = ROOT / "README.md"
+README_BEGIN = "<!-- BEGIN comparison table"
+README_END = "<!-- END comparison table -->"
+README_COLUMNS = (PLAIN, SPEEDUPS, "capo", "aiobotocore")
+README_FACTS = [
+    # (row, aiocognito, same for speedups, capo, aiobotocore, boto3): no measurement needed.
+    ("async", "yes", "yes", "yes", "yes", "no"),
+    (
+        "typed requests and answers",
+        "attrs classes, checked by mypy and pyright",
+        "same",
+        "TypedDicts",
+        "dicts (types from a separate stubs package)",
+        "dicts (types from a separate stubs package)",
+    ),
+    (
+        "errors",
+        "one exception class per modeled error, with `code`, `message`, `status_code`, "
+        "`request_id`",
+        "same",
+        "one exception class per modeled error",
+        "`ClientError` subclasses built at run time, details in a dict",
+        "same as aiobotocore",
+    ),
+    (
+        "signed calls with keys in the environment import botocore",
+        "no (own SigV4 signer)",
+        "no",
+        "no (own signer)",
+        "yes",
+        "yes",
+    ),
+    (
+        "unsigned (`noAuth`) operations without AWS credentials",
+        "yes; botocore is not even imported",
+        "same",
+        "only with `anonymous` set per call (it signs them when it has keys)",
+        "yes",
+        "yes",
+    ),
+    (
+        "secrets in `repr` of answers",
+        "redacted",
+        "redacted",
+        "shown (plain dicts)",
+        "shown (plain dicts)",
+        "shown (plain dicts)",
+    ),
+    (
+        "services",
+        "Cognito user pools",
+        "same",
+        "Cognito user pools",
+        "every AWS service",
+        "every AWS service",
+    ),
+]
+
+
+def _srp_ms(text: str | None) -> dict[str, float]:
+    """CPU ms of a plain sign-in per implementation, from srp_cpu.py's table."""
+    out: dict[str, float] = {}
+    for line in (text or "").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) >= 3 and cells[0] == "sign-in":
+            with contextlib.suppress(ValueError):
+                out[cells[1]] = float(cells[2])
+    return out
+
+
+def readme_block(figs: dict[str, dict[str, float]], ctx: Context) -> str:
+    """The README's comparison table, from this run's figures (``nox -s bench`` rewrites it)."""
+    version = _versions_by_name()
+    names = {
+        PLAIN: "aiocognito (`pip install aiocognito`)",
+        SPEEDUPS: 'aiocognito (`"aiocognito[speedups]"`)',
+        "capo": f"capo {version.get('capo-cognito-identity-provider', '')}".strip(),
+        "aiobotocore": f"aiobotocore {version.get('aiobotocore', '')}".strip(),
+    }
+    columns = [c for c in README_COLUMNS if c in figs]
+    measured = [
+        ("`import` (ms)", "import_ms", 0),
+        ("cold start: import, construct, first unsigned call (ms)", "cold_ms", 0),
+        ("cold start, signed call, keys in the environment (ms)", "signed_cold_ms", 0),
+        ("client CPU per call, `InitiateAuth` (µs)", "cpu_initiate_auth_us", 0),
+        ("client CPU per call, `AdminGetUser` (µs)", "cpu_admin_get_user_us", 0),
+        ("client CPU per call, `ListUsers`, 60 users (µs)", "cpu_list_users_us", 0),
+        ("calls/s, 64 concurrent `InitiateAuth`", "conc_cps", 0),
+        ("peak RSS after 1,000 calls (MB)", "rss_mb", 1),
+    ]
+    header = ["", *(names[c] for c in columns), "boto3"]
+    rows = [
+        [label, *(_fmt(figs[c].get(key), digits) for c in columns), "not measured"]
+        for label, key, digits in measured
+    ]
+    rows[6][-1] = "synchronous"
+    srp = _srp_ms(ctx.srp)
+    py, gm = srp.get("aiocognito (Python ints)"), srp.get("aiocognito + gmpy2")
+    srp_cells = {
+        PLAIN: _fmt(py, 1) + " (Python ints)" if py else "-",
+        SPEEDUPS: _fmt(gm, 1) + " (gmpy2)" if gm else "-",
+        "capo": "no SRP helper",
+        "aiobotocore": "no SRP helper",
+    }
+    rows.append(["SRP sign-in, client CPU (ms)", *(srp_cells[c] for c in columns), "no SRP helper"])
+    facts = {PLAIN: 1, SPEEDUPS: 2, "capo": 3, "aiobotocore": 4}
+    for fact in README_FACTS:
+        rows.append([fact[0], *(fact[facts[c]] for c in columns), fact[5]])
+    load = (
+        f"under load (load average {max(ctx.load_start, ctx.load_end):.1f}; figures inflated, "
+        "ratios hold up better)"
+        if max(ctx.load_start, ctx.load_end) > LOAD_LIMIT or ctx.background > BUSY_MACHINE_LIMIT
+        else "on an idle machine"
+    )
+    lines = [
+        f"{README_BEGIN}: written by benchmarks/run.py from the run in benchmarks/RESULTS.md -->",
+        f"Measured by `nox -s bench` ([`benchmarks/RESULTS.md`](benchmarks/RESULTS.md), run of "
+        f"{ctx.started:%Y-%m-%d} {load}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}, aiocognito at commit "
+        f"{_git('rev-parse', '--short', 'HEAD') or '?'}, against a local Cognito stand-in in "
+        "another process; medians). `pip install aiocognito` brings orjson and httptools; the "
+        "`speedups` extra adds gmpy2, which only SRP uses. boto3 is synchronous and not in the "
+        "benchmark; its column lists only facts that need none.",
+        "",
+        *_table(header, rows, "l" + "r" * len(columns) + "l"),
+        "",
+        'Lower is better except calls/s. "Client CPU" is the CPU time of the client\'s process '
+        "per sequential call, the server's excluded. The signed cold start is what an AWS "
+        "Lambda function calling an admin operation pays on each cold start. Ratios, latency "
+        "percentiles, the pure-Python fallback (`aiocognito-purepy`), the other transports "
+        "(`transport=`) and the raw-httpx and asyncio floors are in `benchmarks/RESULTS.md`.",
+        README_END,
+    ]
+    return "\n".join(lines)
+
+
+def update_readme(block: str, path: Path = README) -> bool:
+    """Replace the comparison table between its markers; False when the markers are missing."""
+    text = path.read_text("utf-8")
+    start, end = text.find(README_BEGIN), text.find(README_END)
+    if start < 0 or end < start:
+        return False
+    path.write_text(text[:start] + block + text[end + len(README_END) :], "utf-8")
+    return True
+
+
 # -- SRP hook ----------------------------------------------------------------------------------
 def run_srp(
     env: dict[str, str], timeout: float
@@ -866,6 +1017,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--no-write", action="store_true", help="print the report only")
     p.add_argument("--json", type=Path, help="also write the raw results here")
     p.add_argument("--no-srp", action="store_true", help="skip srp_cpu.py")
+    p.add_argument(
+        "--no-readme",
+        action="store_true",
+        help="with a written report, leave README.md's comparison table as it is",
+    )
     given = argv if argv is not None else sys.argv[1:]
     if "--quick" in given:
         # Small counts unless given explicitly; and no file unless --out is given.
@@ -984,6 +1140,10 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_write:
         args.out.write_text(text)
         print(f"\nwritten to {args.out}", file=sys.stderr)
+        figs = {o.name: figures(o) for o in ordered if not o.failed}
+        wanted = not args.no_readme and {PLAIN, "capo"} <= set(figs)
+        if wanted and update_readme(readme_block(figs, ctx)):
+            print(f"comparison table rewritten in {README}", file=sys.stderr)
     if args.json:
         raw = {
             o.name: {
