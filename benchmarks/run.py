@@ -849,6 +849,32 @@ README_FACTS = [
         "shown (plain dicts)",
     ),
     (
+        # Issue 14. The CPU ratios are verify_cpu.py's (nox -s bench_tokens), kept in
+        # benchmarks/README.md; pycognito is built on boto3, so its helpers go in that column.
+        "verify tokens",
+        "`TokenVerifier` (`jwt` extra), after AWS's aws-jwt-verify (JavaScript): async; keys "
+        "cached per pool, one fetch for concurrent callers, a new `kid` refetched at most every "
+        "10 s; RS256 only; `token_use`, app client, groups, scopes; typed claims; CPU about "
+        "PyJWT's own (benchmarks/README.md)",
+        "same",
+        "no helper",
+        "no helper",
+        "no helper; pycognito (on boto3): `verify_token`, synchronous, keys fetched once with a "
+        "blocking request and never again (a new key fails), no app-client check on access "
+        "tokens, about twice PyJWT's CPU",
+    ),
+    (
+        "refresh before expiry",
+        "`TokenSession`: refreshes when less than a margin (60 s) is left, once for any number "
+        "of concurrent callers; refresh token rotation; `SessionExpiredError` once refused; "
+        "`revoke()`, `global_sign_out()` (aws-jwt-verify only verifies)",
+        "same",
+        "no helper",
+        "no helper (`REFRESH_TOKEN_AUTH` by hand)",
+        "no helper; pycognito: `check_token()` refreshes once the token has expired (no "
+        "margin, no lock, no rotation)",
+    ),
+    (
         "services",
         "Cognito user pools",
         "same",
