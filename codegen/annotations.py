@@ -4,6 +4,11 @@ attribute: decided here, once.
 A structure or union becomes an attrs class, a string enum a ``StrEnum`` (annotated
 ``Enum | str``: the service may send values a model does not know yet), a list or map shape a
 type alias, a document ``JSONValue``, an exception shape an exception class (``errors.py``).
+
+Each shape also has a ``WireType``: how its values travel, which the generated structure and
+unstructure functions follow (``converters``), with the zero value that client error
+correction fills in for a required member an answer leaves out (``wire_zero``), and the
+``min`` constraints that client-side validation checks, as botocore does (``minimums``).
 """
 
 from __future__ import annotations
@@ -80,6 +85,90 @@ class TypeRef:
 JSON_VALUE = TypeRef("JSONValue", uses_json=True)
 
 
+@dataclass(frozen=True)
+class WireType:
+    """How values of a shape travel in awsJson, for the generated (un)structure functions.
+
+    ``kind`` is one of ``str``, ``int``, ``float``, ``bool``, ``blob`` (base64 text),
+    ``timestamp`` (epoch seconds unless ``timestamp_format`` says otherwise), ``enum`` (a string;
+    ``name`` is the enum class), ``document`` (any JSON value, passed through), ``structure``
+    (``name`` is the class), ``list`` (of ``item``) and ``map`` (``key`` -> ``item``).
+    """
+
+    kind: str
+    name: str = ""
+    item: WireType | None = None
+    key: WireType | None = None
+    timestamp_format: str | None = None  # only when not epoch seconds
+
+
+_WIRE_SCALARS: dict[str, str] = {
+    model: {"bytes": "blob", "datetime": "timestamp"}.get(py, py)
+    for model, py in SCALAR_TYPES.items()
+}
+
+# The wire value client error correction puts in place of a required member an answer leaves
+# out or sends as null (the Smithy specification's "client error correction", which AWS's SDKs
+# for Rust, Kotlin, Swift and Java follow). Parsed like any value, it gives "", 0, 0.0, False,
+# b"", the epoch, [], {}, None for a document, "" for an enum (an unknown value, as the
+# specification asks), and for a structure the one parsed from {}, itself corrected.
+_WIRE_ZEROS: dict[str, str] = {
+    "str": '""',
+    "enum": '""',
+    "blob": '""',
+    "int": "0",
+    "float": "0",
+    "timestamp": "0",
+    "bool": "False",
+    "list": "[]",
+    "map": "{}",
+    "structure": "{}",
+    "document": "None",
+}
+
+
+def wire_zero(wire: WireType) -> str:
+    """The zero value of ``wire``, as a Python literal of its wire form (see ``_WIRE_ZEROS``)."""
+    return _WIRE_ZEROS[wire.kind]
+
+
+def minimums(shapes: dict[str, JSON], shape_name: str) -> dict[str, int | float]:
+    """The ``min`` constraints client-side validation checks on a member of this shape.
+
+    botocore's rules: a string's length, a list's length and a number's value; maps and blobs
+    are not checked. ``min`` is the member's own, ``item_min`` each list item's or map value's,
+    ``key_min`` each map key's (one level deep: no model nests checked shapes further). A
+    length minimum of 0 checks nothing and is left out.
+    """
+    out: dict[str, int | float] = {}
+    shape = shapes[shape_name]
+    own = _minimum(shape)
+    if own is not None:
+        out["min"] = own
+    inner = shape.get("member") or shape.get("value")
+    if shape["type"] in ("list", "map") and inner is not None:
+        item = _minimum(shapes[inner["shape"]])
+        if item is not None:
+            out["item_min"] = item
+    if shape["type"] == "map":
+        key = _minimum(shapes[shape["key"]["shape"]])
+        if key is not None:
+            out["key_min"] = key
+    return out
+
+
+def _minimum(shape: JSON) -> int | float | None:
+    """A shape's checked minimum: strings and lists by length (0 is no check), numbers by value."""
+    if "min" not in shape:
+        return None
+    kind, value = shape["type"], shape["min"]
+    if kind in ("string", "list"):
+        return int(value) if value > 0 else None
+    if kind in _WIRE_SCALARS and _WIRE_SCALARS[kind] in ("int", "float"):
+        return value if isinstance(value, int | float) and not isinstance(value, bool) else None
+    return None
+
+
 class Typer:
     """The ``TypeRef`` of every shape of one model (class names decided by the caller)."""
 
@@ -120,6 +209,34 @@ class Typer:
         if kind in SCALAR_TYPES:
             py = SCALAR_TYPES[kind]
             return TypeRef(py, uses_datetime=py == "datetime")
+        raise ValueError(f"shape {shape_name!r} has an unsupported type {kind!r}")
+
+    def wire(self, shape_name: str, timestamp_format: str | None = None) -> WireType:
+        """The ``WireType`` of a shape; ``timestamp_format`` applies to the timestamps in it."""
+        shape = self.shapes[shape_name]
+        kind = shape["type"]
+        if is_enum(shape):
+            return WireType("enum", self.class_names[shape_name])
+        if kind in ("structure", "union"):
+            if shape.get("document"):
+                return WireType("document")
+            struct = WireType("structure", self.class_names[shape_name])
+            return WireType("list", item=struct) if shape.get("eventstream") else struct
+        if kind == "list":
+            return WireType("list", item=self.wire(shape["member"]["shape"], timestamp_format))
+        if kind == "map" or ("key" in shape and "value" in shape):
+            return WireType(
+                "map",
+                key=self.wire(shape["key"]["shape"]),
+                item=self.wire(shape["value"]["shape"], timestamp_format),
+            )
+        if kind == "document":
+            return WireType("document")
+        if kind in _WIRE_SCALARS:
+            wire_kind = _WIRE_SCALARS[kind]
+            if wire_kind == "timestamp":
+                return WireType("timestamp", timestamp_format=timestamp_format)
+            return WireType(wire_kind)
         raise ValueError(f"shape {shape_name!r} has an unsupported type {kind!r}")
 
 

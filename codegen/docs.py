@@ -141,8 +141,17 @@ def document(service: Service) -> None:
         )
         for member in struct.members:
             member.docstring = member_docstring(member)
+        struct.from_wire_doc = (
+            f"The `{struct.name}` a wire dict holds.\n\nUnknown members are ignored; a required "
+            "member the dict lacks gets its zero value."
+        )
+        struct.to_wire_doc = f"The wire dict of a `{struct.name}` (`None` members left out)."
     for enum in service.enums.values():
         enum.docstring = enum.doc or f"Known values of `{enum.shape}`; the service may send others."
+        enum.table_doc = (
+            f"Each `{enum.name}` member by its wire value: what answers are read with (a value not "
+            "in it stays a plain `str`)."
+        )
     raised = {}
     for error in service.errors:
         error.docstring = error.doc or f"The service answered `{error.code}`."

@@ -8,17 +8,19 @@ has its own module, which the steps call:
   error attribute;
 - ``paging``: which operations page, and by which members;
 - ``layout``: which module each class lives in, and what each module imports;
+- ``converters``: the structure and unstructure function of each class, as code;
 - ``docs``: the text of every docstring (the model's HTML converted, and what we add).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import annotations, docs, layout, naming, paging
-from .annotations import TypeRef
+from . import annotations, converters, docs, layout, naming, paging
+from .annotations import TypeRef, WireType
 from .model import JSON
 
 
@@ -31,8 +33,10 @@ class Member:
     sensitive: bool
     doc: str  # the model's documentation, as text
     shape: str
+    wire: WireType = field(default_factory=lambda: WireType("document"))
     deprecated: str | None = None
     constraints: dict[str, Any] = field(default_factory=dict)
+    minimums: dict[str, int | float] = field(default_factory=dict)  # checked on input
     host_label: bool = False
     idempotency_token: bool = False
     timestamp_format: str | None = None  # only when not the protocol's default (epoch seconds)
@@ -42,6 +46,23 @@ class Member:
     def annotation(self) -> str:
         """The field's annotation (without ``| None`` for an optional member)."""
         return self.type.annotation
+
+    @property
+    def metadata(self) -> str:
+        """The attrs field's metadata, as a Python literal: what the runtime reads of the model.
+
+        ``wire``: the member's name in JSON; ``timestamp``: a non-default timestamp format;
+        ``zero``: for a required member, the wire value client error correction fills in
+        (``annotations.wire_zero``; the generated ``from_wire`` has it inline); ``min``,
+        ``item_min``, ``key_min``: what client-side validation checks (``annotations.minimums``).
+        """
+        items = [f'"wire": {json.dumps(self.wire_name, ensure_ascii=False)}']
+        if self.timestamp_format:
+            items.append(f'"timestamp": {json.dumps(self.timestamp_format)}')
+        if self.required:
+            items.append(f'"zero": {annotations.wire_zero(self.wire)}')
+        items += [f'"{name}": {value!r}' for name, value in self.minimums.items()]
+        return "{" + ", ".join(items) + "}"
 
     @property
     def param_annotation(self) -> str:
@@ -64,6 +85,9 @@ class Structure:
     sensitive: bool = False
     deprecated: str | None = None
     docstring: str = ""
+    from_wire_doc: str = ""
+    to_wire_doc: str = ""
+    converters: converters.Converters | None = None  # converters.write()
 
     @property
     def refs(self) -> frozenset[str]:
@@ -93,6 +117,7 @@ class Enum:
     values: list[EnumValue]
     module: str = ""
     docstring: str = ""
+    table_doc: str = ""
 
 
 @dataclass
@@ -181,6 +206,7 @@ class ShapeModule:
     imports: dict[str, set[str]] = field(default_factory=dict)  # module -> names, at the top
     # Classes of a reference cycle, imported after the module's own classes are defined.
     late_imports: dict[str, set[str]] = field(default_factory=dict)
+    helpers: set[str] = field(default_factory=set)  # of converters.HELPERS_MODULE, as `_name`
     docstring: str = ""
 
     @property
@@ -260,6 +286,8 @@ def build(model: JSON, paginators: JSON | None = None) -> Service:
     _client(service)
     layout.place(service)
     docs.document(service)
+    converters.write(service)
+    layout.import_converters(service)
     return service
 
 
@@ -374,8 +402,10 @@ class _Builder:
                     sensitive=force_sensitive or self.sensitive(member, target),
                     doc=docs.model_doc(member) or docs.model_doc(target),
                     shape=member["shape"],
+                    wire=self.typer.wire(member["shape"], self.timestamp_format(member, target)),
                     deprecated=_deprecated(member, target),
                     constraints={k: target[k] for k in ("min", "max", "pattern") if k in target},
+                    minimums=annotations.minimums(self.shapes, member["shape"]),
                     host_label=bool(member.get("hostLabel")),
                     idempotency_token=bool(member.get("idempotencyToken")),
                     timestamp_format=self.timestamp_format(member, target),

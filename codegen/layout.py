@@ -8,9 +8,11 @@ Users import every class from the ``shapes`` facade, which loads a module on fir
 a call loads exactly the classes its input and output reach.
 
 A module imports the classes its fields name (``attrs.resolve_types`` evaluates the string
-annotations in the module's namespace). Classes that refer to each other in a cycle import
-each other at the bottom of their modules, once their own class exists, so the cycle imports
-cleanly; every other import is at the top.
+annotations in the module's namespace), and the converter functions and enum tables its own
+converter functions call (``import_converters``), under private aliases
+(``naming.converter_alias``). Classes that refer to each other in a cycle import each other at
+the bottom of their modules, once their own class exists, so the cycle imports cleanly; every
+other import is at the top.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import TYPE_CHECKING
 from . import naming
 
 if TYPE_CHECKING:
-    from .ir import Enum, Service, Structure
+    from .ir import Enum, Service, ShapeModule, Structure
 
 
 def place(service: Service) -> None:
@@ -57,6 +59,30 @@ def place(service: Service) -> None:
     for op in service.operations:
         op.input_module = by_name[op.input].module if op.input else ""
         op.output_module = by_name[op.output].module if op.output else ""
+
+
+def import_converters(service: Service) -> None:
+    """Add to each module the converter functions, enum tables and serde helpers it calls."""
+    from .converters import ENUM_TABLE
+
+    where = {s.name: s.module for s in service.structures.values()}
+    where.update({e.name: e.module for e in service.enums.values()})
+    by_module = {m.name: m for m in service.modules}
+    for struct in service.structures.values():
+        conv = struct.converters
+        assert conv is not None, "converters.write() runs first"
+        module: ShapeModule = by_module[struct.module]
+        module.helpers |= conv.helpers
+        for name in sorted(conv.classes):
+            if where[name] == module.name:
+                continue  # a class calling its own module's functions
+            target = module.late_imports if where[name] in module.late_imports else module.imports
+            for function in ("from_wire", "to_wire"):
+                alias = naming.converter_alias(where[name], function)
+                target.setdefault(where[name], set()).add(f"{function} as {alias}")
+        for name in sorted(conv.enums):
+            alias = naming.converter_alias(where[name], ENUM_TABLE)
+            module.imports.setdefault(where[name], set()).add(f"{ENUM_TABLE} as {alias}")
 
 
 def _cycles(refs: dict[str, set[str]]) -> dict[str, set[str]]:

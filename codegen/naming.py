@@ -129,3 +129,10 @@ def unique(names: list[str]) -> list[str]:
         used.add(candidate)
         out.append(candidate)
     return out
+
+
+def converter_alias(module: str, name: str) -> str:
+    """The name under which a generated module imports another module's converter function or
+    enum table: ``from_wire`` of ``user_type`` is ``_user_type_from_wire`` (private, so no field
+    name shadows it inside a generated function)."""
+    return f"_{module}_{name.lower()}"

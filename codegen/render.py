@@ -10,6 +10,7 @@ from pathlib import Path
 
 import jinja2
 
+from . import converters
 from .docs import docstring_body
 from .ir import Service
 from .model import ModelFiles
@@ -52,7 +53,12 @@ def render(service: Service) -> dict[str, str]:
     }
     module_template = env.get_template("shape_module.py.j2")
     for module in service.modules:
-        files[f"_shapes/{module.name}.py"] = module_template.render(service=service, module=module)
+        files[f"_shapes/{module.name}.py"] = module_template.render(
+            service=service,
+            module=module,
+            helpers_module=converters.HELPERS_MODULE,
+            enum_table=converters.ENUM_TABLE,
+        )
     return files
 
 

@@ -3,7 +3,8 @@
 For each attrs class of ``aiocognito.shapes`` random instances are built from the field types,
 then checked against the service model JSON: the wire dict uses exactly the model's member
 names, never carries ``None``, has the wire type the model asks for, is JSON-serializable, and
-reads back into an equal instance.
+reads back into an equal instance, through the generated functions and through the cattrs
+converter that describes failures alike.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from aiocognito import shapes
-from aiocognito._core.serde import from_wire, to_wire
+from aiocognito._core.serde import converter, from_wire, to_wire
 
 from ._model import SHAPES, is_document
 
@@ -191,3 +192,21 @@ def test_round_trip(cls: type, data: st.DataObject) -> None:
 
     assert from_wire(cls, wire) == instance
     assert from_wire(cls, json.loads(text)) == instance
+
+    # The generated functions and the cattrs converter (the error path) agree.
+    assert converter.unstructure(instance) == wire
+    assert converter.structure(json.loads(text), cls) == instance
+
+
+@pytest.mark.parametrize("cls", STRUCTURES, ids=lambda c: c.__name__)
+def test_from_wire_may_build_instances_without_init(cls: type) -> None:
+    """The generated ``from_wire`` assigns every slot of ``object.__new__(cls)`` instead of
+    calling ``__init__``: only sound while ``__init__`` does nothing more than that."""
+    assert "__slots__" in vars(cls)
+    assert cls.__setattr__ is object.__setattr__  # no on_setattr hooks
+    for name in ("__attrs_pre_init__", "__attrs_post_init__", "__attrs_init__"):
+        assert not hasattr(cls, name), name
+    for a in attrs.fields(cls):
+        assert a.validator is None and a.converter is None and a.on_setattr is None, a.name
+    instance = from_wire(cls, {})  # every slot assigned: reading one never fails
+    assert all(getattr(instance, a.name, KeyError) is not KeyError for a in attrs.fields(cls))

@@ -1,9 +1,16 @@
-"""The wire mapping: generated attrs shapes <-> awsJson dicts, through one cattrs converter.
+"""The wire mapping: generated attrs shapes <-> awsJson dicts.
 
 Field names map to the model's member names (``metadata["wire"]`` on each attrs field);
 ``None`` members are left out; timestamps travel as epoch seconds and blobs as base64;
 unknown response members are ignored and unknown enum values kept as plain strings, so a newer
-service never breaks parsing.
+service never breaks parsing; a required member an answer leaves out gets its zero value
+(client error correction, as AWS's SDKs for Rust, Kotlin, Swift and Java do it).
+
+Each generated shape module has a ``from_wire`` and a ``to_wire`` function, written out by the
+code generator (``codegen/converters.py``) with the helpers below: ``from_wire(cls, data)`` and
+``to_wire(shape)`` here call them. A ``from_wire`` that fails is retried through a cattrs
+converter with detailed validation (imported then, not before), whose error names the member at
+fault; ``describe_structure_error`` turns it into wire paths.
 """
 
 from __future__ import annotations
@@ -11,22 +18,27 @@ from __future__ import annotations
 import base64
 import binascii
 import enum
+import functools
 import json
+import logging
 import math
+import sys
 import types
 import typing
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import attrs
-import cattrs
-from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
-from cattrs.v import format_exception
 
 from .protocol import JSONNestingError
 
+if TYPE_CHECKING:
+    import cattrs
+
 T = TypeVar("T")
+
+logger = logging.getLogger("aiocognito")
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -219,6 +231,8 @@ def _timestamp_hooks(tp: Any, fmt: str) -> tuple[Callable[[Any, Any], Any], Call
 
 
 def _wire_overrides(cls: type) -> dict[str, Any]:
+    from cattrs.gen import override
+
     overrides: dict[str, Any] = {}
     for a in attrs.fields(cls):
         wire = a.metadata.get("wire", a.name)
@@ -232,11 +246,15 @@ def _wire_overrides(cls: type) -> dict[str, Any]:
 
 
 def make_converter(*, detailed_validation: bool = True) -> cattrs.Converter:
-    """A converter configured for awsJson shapes (one per process is plenty).
+    """A cattrs converter for awsJson shapes that reads and writes what the generated functions
+    do, client error correction included (from each required field's ``metadata["zero"]``).
 
     ``detailed_validation=False`` builds structure functions without cattrs' per-member error
-    collection: about twice as fast, but a failure does not say where it happened.
+    collection: a failure then does not say where it happened.
     """
+    import cattrs
+    from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
+
     conv = cattrs.Converter(
         omit_if_default=True, forbid_extra_keys=False, detailed_validation=detailed_validation
     )
@@ -258,21 +276,26 @@ def make_converter(*, detailed_validation: bool = True) -> cattrs.Converter:
         inner: Callable[[Mapping[str, Any], Any], Any] = cast(
             Any, make_dict_structure_fn(cls, conv, **_wire_overrides(cls))
         )
+        zeros = [
+            (a.metadata.get("wire", a.name), a.metadata["zero"])
+            for a in attrs.fields(cls)
+            if "zero" in a.metadata
+        ]
 
         def structure_object(value: Any, tp: Any) -> Any:
             # Without this, a string would pass as a structure whose members are all absent.
             if value.__class__ is not dict and not _is_mapping(value):
                 raise TypeError(f"expected a JSON object, got {type(value).__name__}")
+            missing = {wire: zero for wire, zero in zeros if value.get(wire) is None}
+            if missing:  # client error correction, as the generated from_wire does it
+                value = {**value, **missing}
             return inner(value, tp)
 
-        structure_object.without_check = inner  # type: ignore[attr-defined]
         return structure_object
 
     def list_factory(tp: Any) -> Callable[[Any, Any], list[Any]]:
         (item_type,) = typing.get_args(tp)
         item = conv.get_structure_hook(item_type)
-
-        direct: Callable[[Any, Any], Any] | None = getattr(item, "without_check", None)
 
         def structure_list(value: Any, _: Any) -> list[Any]:
             if value.__class__ is not list:
@@ -280,24 +303,7 @@ def make_converter(*, detailed_validation: bool = True) -> cattrs.Converter:
             # A null entry (sparse list) stays None rather than failing the whole response.
             return [None if v is None else item(v, item_type) for v in value]
 
-        if direct is None:
-            return structure_list
-
-        def structure_list_of_objects(value: Any, _: Any) -> list[Any]:
-            if value.__class__ is not list:
-                raise TypeError(f"expected a JSON array, got {type(value).__name__}")
-            # A JSON object needs no further check: one call per item instead of two (a
-            # ListUsers page has 600 attributes).
-            return [
-                direct(v, item_type)
-                if v.__class__ is dict
-                else None
-                if v is None
-                else item(v, item_type)
-                for v in value
-            ]
-
-        return structure_list_of_objects
+        return structure_list
 
     def dict_factory(tp: Any) -> Callable[[Any, Any], dict[Any, Any]]:
         key_type, value_type = typing.get_args(tp)
@@ -328,29 +334,154 @@ def make_converter(*, detailed_validation: bool = True) -> cattrs.Converter:
     return conv
 
 
-converter = make_converter()
-_fast_converter = make_converter(detailed_validation=False)
+@functools.cache
+def detailed_converter() -> cattrs.Converter:
+    """The cattrs converter (detailed validation), built on first use: only failures need it."""
+    return make_converter()
+
+
+def __getattr__(name: str) -> Any:
+    if name == "converter":  # the detailed converter, as ``serde.converter``
+        return detailed_converter()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+# -- what the generated from_wire / to_wire functions call --------------------------------------
+# Each is imported by the generated modules as `_<name>`. The `as_*` functions are the slow
+# path of a member whose class is not the exact one expected: they take None to None (a null
+# list item or map value), accept what cattrs accepted, and raise TypeError otherwise.
+
+new: Callable[[type[Any]], Any] = object.__new__
+"""An instance without ``__init__``: ``from_wire`` then assigns every slot, as ``__init__``
+would (generated classes have no validators, converters or post-init hooks). attrs'
+keyword-only ``__init__`` builds a dict of keyword arguments per call: a third of the time of
+reading a ListUsers page went there (benchmarks/README.md, "Reading answers")."""
+
+
+def _optional(check: Callable[[Any, type], Any], kind: type) -> Callable[[Any], Any]:
+    def convert(value: Any) -> Any:
+        return None if value is None else check(value, kind)
+
+    return convert
+
+
+as_str = _optional(_scalar(str), str)
+as_int = _optional(_scalar(int), int)
+as_bool = _optional(_scalar(bool), bool)
+as_float = _optional(_scalar(float), float)
+
+
+def as_object(value: Any) -> Mapping[str, Any]:
+    """A structure's wire value: a JSON object (any mapping), never a string or an array."""
+    if _is_mapping(value):
+        return cast("Mapping[str, Any]", value)
+    raise TypeError(f"expected a JSON object, got {type(value).__name__}")
+
+
+def as_list(value: Any) -> list[Any]:
+    """A list's wire value: a JSON array only (a string or an object is never iterated)."""
+    if value.__class__ is list:
+        return value
+    raise TypeError(f"expected a JSON array, got {type(value).__name__}")
+
+
+as_map = as_object
+
+
+def as_enum(value: Any, members: Mapping[str, Any]) -> Any:
+    """An enum's wire value: its member, or the ``str`` itself when the model does not know it."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return members.get(value, value)
+    raise TypeError(f"expected a string, got {type(value).__name__}")
+
+
+def timestamp_from_wire(value: Any, fmt: str | None = None) -> datetime:
+    """A timestamp: epoch seconds (number or text) or ISO 8601; ``fmt`` from the model."""
+    if fmt is None and (value.__class__ is float or value.__class__ is int):
+        # NaN and infinities raise here too, and the detailed path names the member.
+        return datetime.fromtimestamp(value, UTC)
+    return _structure_datetime(value, datetime) if fmt is None else _parse_timestamp(value, fmt)
+
+
+def blob_from_wire(value: Any) -> bytes:
+    return _structure_bytes(value, bytes)
+
+
+def map_string(value: Any) -> str | None:
+    """A value in a map of strings that is not a ``str``: its JSON text (None stays None)."""
+    return None if value is None else _structure_map_string(value, str)
+
+
+def corrected(member: str, zero: Any) -> Any:
+    """Client error correction: ``zero`` for the required ``member`` (``Shape.Member``) that an
+    answer left out or sent as null; one DEBUG line names it, never a value."""
+    logger.debug(
+        "answer lacks required member %s: filled with its zero value (client error correction)",
+        member,
+    )
+    return zero
+
+
+float_to_wire = _unstructure_float
+blob_to_wire = _unstructure_bytes
+
+
+def timestamp_to_wire(value: datetime, fmt: str | None = None) -> Any:
+    """Epoch seconds, or the model's ``fmt``."""
+    return _unstructure_datetime(value) if fmt is None else _format_timestamp(value, fmt)
+
+
+# -- the entry points ---------------------------------------------------------------------------
+
+_FROM_WIRE: dict[type, Callable[[Any], Any]] = {}
+_TO_WIRE: dict[type, Callable[[Any], dict[str, Any]]] = {}
+
+
+def _generated(cls: type, name: str) -> Callable[..., Any] | None:
+    """The ``from_wire``/``to_wire`` function the generator wrote next to ``cls``, if any."""
+    function = getattr(sys.modules.get(cls.__module__), name, None)
+    # Defined in that module, not imported into it (a test module may import serde's own).
+    if callable(function) and getattr(function, "__module__", None) == cls.__module__:
+        return cast("Callable[..., Any]", function)
+    return None
 
 
 def to_wire(shape: Any) -> dict[str, Any]:
     """The wire dict of a shape instance: model member names, ``None`` members left out."""
-    result: dict[str, Any] = converter.unstructure(shape)
-    return result
+    cls: type[Any] = shape.__class__
+    function = _TO_WIRE.get(cls)
+    if function is None:
+        found = _generated(cls, "to_wire")
+        function = _TO_WIRE[cls] = found or detailed_converter().unstructure
+    return function(shape)
 
 
 def from_wire(cls: type[T], data: Mapping[str, Any]) -> T:
     """Build a shape from a wire dict; raises cattrs' errors on a mismatch.
 
-    Responses are parsed without cattrs' detailed validation; only one that fails is parsed
-    again with it, for an error that names the member at fault.
+    The generated ``from_wire`` reads it; only when that fails is it read again with cattrs'
+    detailed validation, for an error that names the member at fault.
     """
+    function = _FROM_WIRE.get(cls)
+    if function is None:
+        found = _generated(cls, "from_wire")
+        if found is None:
+            return detailed_converter().structure(data, cls)
+        function = _FROM_WIRE[cls] = found
     try:
-        return _fast_converter.structure(data, cls)
-    except Exception:
-        return converter.structure(data, cls)
+        result: T = function(data)
+        return result
+    except Exception:  # described below, outside the handler (the error may quote a value)
+        pass
+    # The same rules, member by member: raises cattrs' ClassValidationError with the path.
+    return detailed_converter().structure(data, cls)
 
 
 def _describe_one(exc: BaseException, tp: type | None) -> str:
+    from cattrs.v import format_exception
+
     if isinstance(exc, JSONNestingError | RecursionError):
         return "JSON nested too deeply"
     return format_exception(exc, tp)
@@ -358,8 +489,11 @@ def _describe_one(exc: BaseException, tp: type | None) -> str:
 
 def describe_structure_error(exc: BaseException) -> str:
     """Where a response did not fit its shape, as wire paths; never the offending values."""
-    if isinstance(exc, cattrs.BaseValidationError):
-        messages = cattrs.transform_error(exc, path="response", format_exception=_describe_one)
+    cattrs_module = sys.modules.get("cattrs")
+    if cattrs_module is not None and isinstance(exc, cattrs_module.BaseValidationError):
+        messages = cattrs_module.transform_error(
+            exc, path="response", format_exception=_describe_one
+        )
         return "; ".join(messages[:5]) + (
             f" (+{len(messages) - 5} more)" if len(messages) > 5 else ""
         )

@@ -4,9 +4,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .recovery_option_type import RecoveryOptionType
+from aiocognito._core.serde import as_list as _as_list, as_object as _as_object, new as _new
+
+from .recovery_option_type import (
+    RecoveryOptionType,
+    from_wire as _recovery_option_type_from_wire,
+    to_wire as _recovery_option_type_to_wire,
+)
 
 
 @define(kw_only=True)
@@ -17,7 +25,7 @@ class AccountRecoverySettingType:
     """
 
     recovery_mechanisms: list[RecoveryOptionType] | None = field(
-        default=None, metadata={"wire": "RecoveryMechanisms"}
+        default=None, metadata={"wire": "RecoveryMechanisms", "min": 1}
     )
     """The list of options and priorities for user message delivery in forgot-password
     operations. Sets or displays user pool preferences for email or SMS message priority,
@@ -26,3 +34,34 @@ class AccountRecoverySettingType:
 
     Constraints: min 1, max 2.
     """
+
+
+def from_wire(_data: Any, /) -> AccountRecoverySettingType:
+    """The `AccountRecoverySettingType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    recovery_mechanisms: Any = _data.get("RecoveryMechanisms")
+    if recovery_mechanisms is not None:
+        if recovery_mechanisms.__class__ is not list:
+            recovery_mechanisms = _as_list(recovery_mechanisms)
+        recovery_mechanisms = [
+            None if _v0 is None else _recovery_option_type_from_wire(_v0)
+            for _v0 in recovery_mechanisms
+        ]
+    _obj: AccountRecoverySettingType = _new(AccountRecoverySettingType)
+    _obj.recovery_mechanisms = recovery_mechanisms
+    return _obj
+
+
+def to_wire(_value: AccountRecoverySettingType, /) -> dict[str, Any]:
+    """The wire dict of a `AccountRecoverySettingType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    recovery_mechanisms = _value.recovery_mechanisms
+    if recovery_mechanisms is not None:
+        _out["RecoveryMechanisms"] = [
+            _recovery_option_type_to_wire(_v0) for _v0 in recovery_mechanisms
+        ]
+    return _out

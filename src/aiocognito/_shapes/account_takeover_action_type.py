@@ -4,9 +4,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .account_takeover_event_action_type import AccountTakeoverEventActionType
+from aiocognito._core.serde import (
+    as_bool as _as_bool,
+    as_enum as _as_enum,
+    as_object as _as_object,
+    corrected as _corrected,
+    new as _new,
+)
+
+from .account_takeover_event_action_type import (
+    BY_VALUE as _account_takeover_event_action_type_by_value,
+    AccountTakeoverEventActionType,
+)
 
 
 @define(kw_only=True)
@@ -16,12 +29,14 @@ class AccountTakeoverActionType:
     evaluates.
     """
 
-    notify: bool = field(metadata={"wire": "Notify"})
+    notify: bool = field(metadata={"wire": "Notify", "zero": False})
     """Determines whether Amazon Cognito sends a user a notification message when your user
     pools assesses a user's session at the associated risk level.
     """
 
-    event_action: AccountTakeoverEventActionType | str = field(metadata={"wire": "EventAction"})
+    event_action: AccountTakeoverEventActionType | str = field(
+        metadata={"wire": "EventAction", "zero": ""}
+    )
     """The action to take for the attempted account takeover action for the associated risk
     level. Valid values are as follows:
 
@@ -35,3 +50,39 @@ class AccountTakeoverActionType:
         phone number attribute, or a registered TOTP factor.
       - `NO_ACTION`: Take no action. Permit sign-in.
     """
+
+
+def from_wire(_data: Any, /) -> AccountTakeoverActionType:
+    """The `AccountTakeoverActionType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    notify: Any = _data.get("Notify")
+    if notify is None:
+        notify = _corrected("AccountTakeoverActionType.Notify", False)
+    if notify.__class__ is not bool:
+        notify = _as_bool(notify)
+    event_action: Any = _data.get("EventAction")
+    if event_action is None:
+        event_action = _corrected("AccountTakeoverActionType.EventAction", "")
+    event_action = (
+        _account_takeover_event_action_type_by_value.get(event_action, event_action)
+        if event_action.__class__ is str
+        else _as_enum(event_action, _account_takeover_event_action_type_by_value)
+    )
+    _obj: AccountTakeoverActionType = _new(AccountTakeoverActionType)
+    _obj.notify = notify
+    _obj.event_action = event_action
+    return _obj
+
+
+def to_wire(_value: AccountTakeoverActionType, /) -> dict[str, Any]:
+    """The wire dict of a `AccountTakeoverActionType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    notify = _value.notify
+    _out["Notify"] = notify
+    event_action = _value.event_action
+    _out["EventAction"] = event_action
+    return _out

@@ -4,9 +4,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .account_takeover_action_type import AccountTakeoverActionType
+from aiocognito._core.serde import as_object as _as_object, new as _new
+
+from .account_takeover_action_type import (
+    AccountTakeoverActionType,
+    from_wire as _account_takeover_action_type_from_wire,
+    to_wire as _account_takeover_action_type_to_wire,
+)
 
 
 @define(kw_only=True)
@@ -29,3 +37,41 @@ class AccountTakeoverActionsType:
         default=None, metadata={"wire": "HighAction"}
     )
     """The action that you assign to a high-risk assessment by threat protection."""
+
+
+def from_wire(_data: Any, /) -> AccountTakeoverActionsType:
+    """The `AccountTakeoverActionsType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    low_action: Any = _data.get("LowAction")
+    if low_action is not None:
+        low_action = _account_takeover_action_type_from_wire(low_action)
+    medium_action: Any = _data.get("MediumAction")
+    if medium_action is not None:
+        medium_action = _account_takeover_action_type_from_wire(medium_action)
+    high_action: Any = _data.get("HighAction")
+    if high_action is not None:
+        high_action = _account_takeover_action_type_from_wire(high_action)
+    _obj: AccountTakeoverActionsType = _new(AccountTakeoverActionsType)
+    _obj.low_action = low_action
+    _obj.medium_action = medium_action
+    _obj.high_action = high_action
+    return _obj
+
+
+def to_wire(_value: AccountTakeoverActionsType, /) -> dict[str, Any]:
+    """The wire dict of a `AccountTakeoverActionsType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    low_action = _value.low_action
+    if low_action is not None:
+        _out["LowAction"] = _account_takeover_action_type_to_wire(low_action)
+    medium_action = _value.medium_action
+    if medium_action is not None:
+        _out["MediumAction"] = _account_takeover_action_type_to_wire(medium_action)
+    high_action = _value.high_action
+    if high_action is not None:
+        _out["HighAction"] = _account_takeover_action_type_to_wire(high_action)
+    return _out

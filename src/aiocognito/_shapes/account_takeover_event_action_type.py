@@ -14,3 +14,9 @@ class AccountTakeoverEventActionType(StrEnum):
     MFA_IF_CONFIGURED = "MFA_IF_CONFIGURED"
     MFA_REQUIRED = "MFA_REQUIRED"
     NO_ACTION = "NO_ACTION"
+
+
+BY_VALUE: dict[str, AccountTakeoverEventActionType] = {
+    member.value: member for member in AccountTakeoverEventActionType
+}
+"""Each `AccountTakeoverEventActionType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

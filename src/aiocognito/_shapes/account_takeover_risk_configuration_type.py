@@ -4,10 +4,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .account_takeover_actions_type import AccountTakeoverActionsType
-from .notify_configuration_type import NotifyConfigurationType
+from aiocognito._core.serde import as_object as _as_object, corrected as _corrected, new as _new
+
+from .account_takeover_actions_type import (
+    AccountTakeoverActionsType,
+    from_wire as _account_takeover_actions_type_from_wire,
+    to_wire as _account_takeover_actions_type_to_wire,
+)
+from .notify_configuration_type import (
+    NotifyConfigurationType,
+    from_wire as _notify_configuration_type_from_wire,
+    to_wire as _notify_configuration_type_to_wire,
+)
 
 
 @define(kw_only=True)
@@ -16,7 +28,7 @@ class AccountTakeoverRiskConfigurationType:
     authentication with threat protection features.
     """
 
-    actions: AccountTakeoverActionsType = field(metadata={"wire": "Actions"})
+    actions: AccountTakeoverActionsType = field(metadata={"wire": "Actions", "zero": {}})
     """A list of account-takeover actions for each level of risk that Amazon Cognito might
     assess with threat protection.
     """
@@ -29,3 +41,34 @@ class AccountTakeoverRiskConfigurationType:
     `AccountTakeoverRiskConfiguration`, Amazon Cognito sends an email message using the
     method and template that you set with this data type.
     """
+
+
+def from_wire(_data: Any, /) -> AccountTakeoverRiskConfigurationType:
+    """The `AccountTakeoverRiskConfigurationType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    actions: Any = _data.get("Actions")
+    if actions is None:
+        actions = _corrected("AccountTakeoverRiskConfigurationType.Actions", {})
+    actions = _account_takeover_actions_type_from_wire(actions)
+    notify_configuration: Any = _data.get("NotifyConfiguration")
+    if notify_configuration is not None:
+        notify_configuration = _notify_configuration_type_from_wire(notify_configuration)
+    _obj: AccountTakeoverRiskConfigurationType = _new(AccountTakeoverRiskConfigurationType)
+    _obj.actions = actions
+    _obj.notify_configuration = notify_configuration
+    return _obj
+
+
+def to_wire(_value: AccountTakeoverRiskConfigurationType, /) -> dict[str, Any]:
+    """The wire dict of a `AccountTakeoverRiskConfigurationType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    actions = _value.actions
+    _out["Actions"] = _account_takeover_actions_type_to_wire(actions)
+    notify_configuration = _value.notify_configuration
+    if notify_configuration is not None:
+        _out["NotifyConfiguration"] = _notify_configuration_type_to_wire(notify_configuration)
+    return _out

@@ -4,7 +4,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
+
+from aiocognito._core.serde import (
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 
 
 @define(kw_only=True)
@@ -15,7 +24,7 @@ class AcrLevelConfigType:
     reports for that level in the `acr` token claim.
     """
 
-    acr_value: str = field(metadata={"wire": "AcrValue"})
+    acr_value: str = field(metadata={"wire": "AcrValue", "zero": "", "min": 1})
     """The custom name for this authentication context class reference (ACR) level. This value
     is the URI that Amazon Cognito reports in the `acr` token claim when a user meets this
     level. The name must be unique across all levels in the user pool, including default
@@ -23,3 +32,28 @@ class AcrLevelConfigType:
 
     Constraints: min 1, max 64, pattern `[\\x21\\x23-\\x5B\\x5D-\\x7E]+`.
     """
+
+
+def from_wire(_data: Any, /) -> AcrLevelConfigType:
+    """The `AcrLevelConfigType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    acr_value: Any = _data.get("AcrValue")
+    if acr_value is None:
+        acr_value = _corrected("AcrLevelConfigType.AcrValue", "")
+    if acr_value.__class__ is not str:
+        acr_value = _as_str(acr_value)
+    _obj: AcrLevelConfigType = _new(AcrLevelConfigType)
+    _obj.acr_value = acr_value
+    return _obj
+
+
+def to_wire(_value: AcrLevelConfigType, /) -> dict[str, Any]:
+    """The wire dict of a `AcrLevelConfigType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    acr_value = _value.acr_value
+    _out["AcrValue"] = acr_value
+    return _out

@@ -4,22 +4,38 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .schema_attribute_type import SchemaAttributeType
+from aiocognito._core.serde import (
+    as_list as _as_list,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
+
+from .schema_attribute_type import (
+    SchemaAttributeType,
+    from_wire as _schema_attribute_type_from_wire,
+    to_wire as _schema_attribute_type_to_wire,
+)
 
 
 @define(kw_only=True)
 class AddCustomAttributesRequest:
     """Represents the request to add custom attributes."""
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool where you want to add custom attributes.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
-    custom_attributes: list[SchemaAttributeType] = field(metadata={"wire": "CustomAttributes"})
+    custom_attributes: list[SchemaAttributeType] = field(
+        metadata={"wire": "CustomAttributes", "zero": [], "min": 1}
+    )
     """An array of custom attribute names and other properties. Sets the following
     characteristics:
 
@@ -56,3 +72,39 @@ class AddCustomAttributesRequest:
 
     Constraints: min 1, max 25.
     """
+
+
+def from_wire(_data: Any, /) -> AddCustomAttributesRequest:
+    """The `AddCustomAttributesRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("AddCustomAttributesRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    custom_attributes: Any = _data.get("CustomAttributes")
+    if custom_attributes is None:
+        custom_attributes = _corrected("AddCustomAttributesRequest.CustomAttributes", [])
+    if custom_attributes.__class__ is not list:
+        custom_attributes = _as_list(custom_attributes)
+    custom_attributes = [
+        None if _v0 is None else _schema_attribute_type_from_wire(_v0) for _v0 in custom_attributes
+    ]
+    _obj: AddCustomAttributesRequest = _new(AddCustomAttributesRequest)
+    _obj.user_pool_id = user_pool_id
+    _obj.custom_attributes = custom_attributes
+    return _obj
+
+
+def to_wire(_value: AddCustomAttributesRequest, /) -> dict[str, Any]:
+    """The wire dict of a `AddCustomAttributesRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    custom_attributes = _value.custom_attributes
+    _out["CustomAttributes"] = [_schema_attribute_type_to_wire(_v0) for _v0 in custom_attributes]
+    return _out

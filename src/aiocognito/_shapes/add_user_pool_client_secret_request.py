@@ -4,8 +4,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
 
@@ -13,21 +21,63 @@ from aiocognito._core.types import redact
 class AddUserPoolClientSecretRequest:
     """The request to create a new client secret for a user pool app client."""
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool that contains the app client.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
-    client_id: str = field(repr=redact, metadata={"wire": "ClientId"})
+    client_id: str = field(repr=redact, metadata={"wire": "ClientId", "zero": "", "min": 1})
     """The ID of the app client for which you want to create a new secret.
 
     Constraints: min 1, max 128, pattern `[\\w+]+`.
     """
 
-    client_secret: str | None = field(default=None, repr=redact, metadata={"wire": "ClientSecret"})
+    client_secret: str | None = field(
+        default=None, repr=redact, metadata={"wire": "ClientSecret", "min": 24}
+    )
     """The client secret value you want to use. If you don't provide this parameter, Amazon
     Cognito generates a secure secret for you.
 
     Constraints: min 24, max 64, pattern `[\\w+]+`.
     """
+
+
+def from_wire(_data: Any, /) -> AddUserPoolClientSecretRequest:
+    """The `AddUserPoolClientSecretRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("AddUserPoolClientSecretRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    client_id: Any = _data.get("ClientId")
+    if client_id is None:
+        client_id = _corrected("AddUserPoolClientSecretRequest.ClientId", "")
+    if client_id.__class__ is not str:
+        client_id = _as_str(client_id)
+    client_secret: Any = _data.get("ClientSecret")
+    if client_secret is not None and client_secret.__class__ is not str:
+        client_secret = _as_str(client_secret)
+    _obj: AddUserPoolClientSecretRequest = _new(AddUserPoolClientSecretRequest)
+    _obj.user_pool_id = user_pool_id
+    _obj.client_id = client_id
+    _obj.client_secret = client_secret
+    return _obj
+
+
+def to_wire(_value: AddUserPoolClientSecretRequest, /) -> dict[str, Any]:
+    """The wire dict of a `AddUserPoolClientSecretRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    client_id = _value.client_id
+    _out["ClientId"] = client_id
+    client_secret = _value.client_secret
+    if client_secret is not None:
+        _out["ClientSecret"] = client_secret
+    return _out

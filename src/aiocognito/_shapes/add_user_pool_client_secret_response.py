@@ -4,9 +4,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .client_secret_descriptor_type import ClientSecretDescriptorType
+from aiocognito._core.serde import as_object as _as_object, new as _new
+
+from .client_secret_descriptor_type import (
+    ClientSecretDescriptorType,
+    from_wire as _client_secret_descriptor_type_from_wire,
+    to_wire as _client_secret_descriptor_type_to_wire,
+)
 
 
 @define(kw_only=True)
@@ -21,3 +29,31 @@ class AddUserPoolClientSecretResponse:
     the secret. For custom secrets that you provide, the ClientSecretValue is not included
     in the response.
     """
+
+
+def from_wire(_data: Any, /) -> AddUserPoolClientSecretResponse:
+    """The `AddUserPoolClientSecretResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    client_secret_descriptor: Any = _data.get("ClientSecretDescriptor")
+    if client_secret_descriptor is not None:
+        client_secret_descriptor = _client_secret_descriptor_type_from_wire(
+            client_secret_descriptor
+        )
+    _obj: AddUserPoolClientSecretResponse = _new(AddUserPoolClientSecretResponse)
+    _obj.client_secret_descriptor = client_secret_descriptor
+    return _obj
+
+
+def to_wire(_value: AddUserPoolClientSecretResponse, /) -> dict[str, Any]:
+    """The wire dict of a `AddUserPoolClientSecretResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    client_secret_descriptor = _value.client_secret_descriptor
+    if client_secret_descriptor is not None:
+        _out["ClientSecretDescriptor"] = _client_secret_descriptor_type_to_wire(
+            client_secret_descriptor
+        )
+    return _out

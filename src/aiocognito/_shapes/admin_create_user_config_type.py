@@ -4,9 +4,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .message_template_type import MessageTemplateType
+from aiocognito._core.serde import (
+    as_bool as _as_bool,
+    as_int as _as_int,
+    as_object as _as_object,
+    new as _new,
+)
+
+from .message_template_type import (
+    MessageTemplateType,
+    from_wire as _message_template_type_from_wire,
+    to_wire as _message_template_type_to_wire,
+)
 
 
 @define(kw_only=True)
@@ -25,7 +38,7 @@ class AdminCreateUserConfigType:
     """
 
     unused_account_validity_days: int | None = field(
-        default=None, metadata={"wire": "UnusedAccountValidityDays"}
+        default=None, metadata={"wire": "UnusedAccountValidityDays", "min": 0}
     )
     """This parameter is no longer in use.
 
@@ -49,3 +62,47 @@ class AdminCreateUserConfigType:
     See also [Customizing User Invitation
     Messages](https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-settings-message-customizations.html#cognito-user-pool-settings-user-invitation-message-customization).
     """
+
+
+def from_wire(_data: Any, /) -> AdminCreateUserConfigType:
+    """The `AdminCreateUserConfigType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    allow_admin_create_user_only: Any = _data.get("AllowAdminCreateUserOnly")
+    if (
+        allow_admin_create_user_only is not None
+        and allow_admin_create_user_only.__class__ is not bool
+    ):
+        allow_admin_create_user_only = _as_bool(allow_admin_create_user_only)
+    unused_account_validity_days: Any = _data.get("UnusedAccountValidityDays")
+    if (
+        unused_account_validity_days is not None
+        and unused_account_validity_days.__class__ is not int
+    ):
+        unused_account_validity_days = _as_int(unused_account_validity_days)
+    invite_message_template: Any = _data.get("InviteMessageTemplate")
+    if invite_message_template is not None:
+        invite_message_template = _message_template_type_from_wire(invite_message_template)
+    _obj: AdminCreateUserConfigType = _new(AdminCreateUserConfigType)
+    _obj.allow_admin_create_user_only = allow_admin_create_user_only
+    _obj.unused_account_validity_days = unused_account_validity_days
+    _obj.invite_message_template = invite_message_template
+    return _obj
+
+
+def to_wire(_value: AdminCreateUserConfigType, /) -> dict[str, Any]:
+    """The wire dict of a `AdminCreateUserConfigType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    allow_admin_create_user_only = _value.allow_admin_create_user_only
+    if allow_admin_create_user_only is not None:
+        _out["AllowAdminCreateUserOnly"] = allow_admin_create_user_only
+    unused_account_validity_days = _value.unused_account_validity_days
+    if unused_account_validity_days is not None:
+        _out["UnusedAccountValidityDays"] = unused_account_validity_days
+    invite_message_template = _value.invite_message_template
+    if invite_message_template is not None:
+        _out["InviteMessageTemplate"] = _message_template_type_to_wire(invite_message_template)
+    return _out

@@ -4,26 +4,43 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_bool as _as_bool,
+    as_enum as _as_enum,
+    as_list as _as_list,
+    as_map as _as_map,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    map_string as _map_string,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
-from .attribute_type import AttributeType
-from .delivery_medium_type import DeliveryMediumType
-from .message_action_type import MessageActionType
+from .attribute_type import (
+    AttributeType,
+    from_wire as _attribute_type_from_wire,
+    to_wire as _attribute_type_to_wire,
+)
+from .delivery_medium_type import BY_VALUE as _delivery_medium_type_by_value, DeliveryMediumType
+from .message_action_type import BY_VALUE as _message_action_type_by_value, MessageActionType
 
 
 @define(kw_only=True)
 class AdminCreateUserRequest:
     """Creates a new user in the specified user pool."""
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool where you want to create a user.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
-    username: str = field(repr=redact, metadata={"wire": "Username"})
+    username: str = field(repr=redact, metadata={"wire": "Username", "zero": "", "min": 1})
     """The value that you want to set as the username sign-in attribute. The following
     conditions apply to the username parameter.
 
@@ -174,3 +191,111 @@ class AdminCreateUserRequest:
       - Encrypt the `ClientMetadata` value. Don't send sensitive information in this
         parameter.
     """
+
+
+def from_wire(_data: Any, /) -> AdminCreateUserRequest:
+    """The `AdminCreateUserRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("AdminCreateUserRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    username: Any = _data.get("Username")
+    if username is None:
+        username = _corrected("AdminCreateUserRequest.Username", "")
+    if username.__class__ is not str:
+        username = _as_str(username)
+    user_attributes: Any = _data.get("UserAttributes")
+    if user_attributes is not None:
+        if user_attributes.__class__ is not list:
+            user_attributes = _as_list(user_attributes)
+        user_attributes = [
+            None if _v0 is None else _attribute_type_from_wire(_v0) for _v0 in user_attributes
+        ]
+    validation_data: Any = _data.get("ValidationData")
+    if validation_data is not None:
+        if validation_data.__class__ is not list:
+            validation_data = _as_list(validation_data)
+        validation_data = [
+            None if _v0 is None else _attribute_type_from_wire(_v0) for _v0 in validation_data
+        ]
+    temporary_password: Any = _data.get("TemporaryPassword")
+    if temporary_password is not None and temporary_password.__class__ is not str:
+        temporary_password = _as_str(temporary_password)
+    force_alias_creation: Any = _data.get("ForceAliasCreation")
+    if force_alias_creation is not None and force_alias_creation.__class__ is not bool:
+        force_alias_creation = _as_bool(force_alias_creation)
+    message_action: Any = _data.get("MessageAction")
+    if message_action is not None:
+        message_action = (
+            _message_action_type_by_value.get(message_action, message_action)
+            if message_action.__class__ is str
+            else _as_enum(message_action, _message_action_type_by_value)
+        )
+    desired_delivery_mediums: Any = _data.get("DesiredDeliveryMediums")
+    if desired_delivery_mediums is not None:
+        if desired_delivery_mediums.__class__ is not list:
+            desired_delivery_mediums = _as_list(desired_delivery_mediums)
+        desired_delivery_mediums = [
+            _delivery_medium_type_by_value.get(_v0, _v0)
+            if _v0.__class__ is str
+            else _as_enum(_v0, _delivery_medium_type_by_value)
+            for _v0 in desired_delivery_mediums
+        ]
+    client_metadata: Any = _data.get("ClientMetadata")
+    if client_metadata is not None:
+        if client_metadata.__class__ is not dict:
+            client_metadata = _as_map(client_metadata)
+        client_metadata = {
+            _k0 if _k0.__class__ is str else _as_str(_k0): _v0
+            if _v0.__class__ is str
+            else _map_string(_v0)
+            for _k0, _v0 in client_metadata.items()
+        }
+    _obj: AdminCreateUserRequest = _new(AdminCreateUserRequest)
+    _obj.user_pool_id = user_pool_id
+    _obj.username = username
+    _obj.user_attributes = user_attributes
+    _obj.validation_data = validation_data
+    _obj.temporary_password = temporary_password
+    _obj.force_alias_creation = force_alias_creation
+    _obj.message_action = message_action
+    _obj.desired_delivery_mediums = desired_delivery_mediums
+    _obj.client_metadata = client_metadata
+    return _obj
+
+
+def to_wire(_value: AdminCreateUserRequest, /) -> dict[str, Any]:
+    """The wire dict of a `AdminCreateUserRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    username = _value.username
+    _out["Username"] = username
+    user_attributes = _value.user_attributes
+    if user_attributes is not None:
+        _out["UserAttributes"] = [_attribute_type_to_wire(_v0) for _v0 in user_attributes]
+    validation_data = _value.validation_data
+    if validation_data is not None:
+        _out["ValidationData"] = [_attribute_type_to_wire(_v0) for _v0 in validation_data]
+    temporary_password = _value.temporary_password
+    if temporary_password is not None:
+        _out["TemporaryPassword"] = temporary_password
+    force_alias_creation = _value.force_alias_creation
+    if force_alias_creation is not None:
+        _out["ForceAliasCreation"] = force_alias_creation
+    message_action = _value.message_action
+    if message_action is not None:
+        _out["MessageAction"] = message_action
+    desired_delivery_mediums = _value.desired_delivery_mediums
+    if desired_delivery_mediums is not None:
+        _out["DesiredDeliveryMediums"] = list(desired_delivery_mediums)
+    client_metadata = _value.client_metadata
+    if client_metadata is not None:
+        _out["ClientMetadata"] = dict(client_metadata)
+    return _out

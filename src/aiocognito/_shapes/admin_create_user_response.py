@@ -4,9 +4,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .user_type import UserType
+from aiocognito._core.serde import as_object as _as_object, new as _new
+
+from .user_type import UserType, from_wire as _user_type_from_wire, to_wire as _user_type_to_wire
 
 
 @define(kw_only=True)
@@ -15,3 +19,27 @@ class AdminCreateUserResponse:
 
     user: UserType | None = field(default=None, metadata={"wire": "User"})
     """The new user's profile details."""
+
+
+def from_wire(_data: Any, /) -> AdminCreateUserResponse:
+    """The `AdminCreateUserResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user: Any = _data.get("User")
+    if user is not None:
+        user = _user_type_from_wire(user)
+    _obj: AdminCreateUserResponse = _new(AdminCreateUserResponse)
+    _obj.user = user
+    return _obj
+
+
+def to_wire(_value: AdminCreateUserResponse, /) -> dict[str, Any]:
+    """The wire dict of a `AdminCreateUserResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user = _value.user
+    if user is not None:
+        _out["User"] = _user_type_to_wire(user)
+    return _out

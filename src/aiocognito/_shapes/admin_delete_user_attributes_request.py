@@ -4,8 +4,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_list as _as_list,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
 
@@ -13,13 +22,13 @@ from aiocognito._core.types import redact
 class AdminDeleteUserAttributesRequest:
     """Represents the request to delete user attributes as an administrator."""
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool where you want to delete user attributes.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
-    username: str = field(repr=redact, metadata={"wire": "Username"})
+    username: str = field(repr=redact, metadata={"wire": "Username", "zero": "", "min": 1})
     """The name of the user that you want to query or modify. The value of this parameter is
     typically your user's username, but it can be any of their alias attributes. If
     `username` isn't an alias attribute in your user pool, this value must be the `sub` of a
@@ -28,8 +37,54 @@ class AdminDeleteUserAttributesRequest:
     Constraints: min 1, max 128, pattern `[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+`.
     """
 
-    user_attribute_names: list[str] = field(metadata={"wire": "UserAttributeNames"})
+    user_attribute_names: list[str] = field(
+        metadata={"wire": "UserAttributeNames", "zero": [], "item_min": 1}
+    )
     """An array of strings representing the user attribute names you want to delete.
 
     For custom attributes, you must prepend the `custom:` prefix to the attribute name.
     """
+
+
+def from_wire(_data: Any, /) -> AdminDeleteUserAttributesRequest:
+    """The `AdminDeleteUserAttributesRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("AdminDeleteUserAttributesRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    username: Any = _data.get("Username")
+    if username is None:
+        username = _corrected("AdminDeleteUserAttributesRequest.Username", "")
+    if username.__class__ is not str:
+        username = _as_str(username)
+    user_attribute_names: Any = _data.get("UserAttributeNames")
+    if user_attribute_names is None:
+        user_attribute_names = _corrected("AdminDeleteUserAttributesRequest.UserAttributeNames", [])
+    if user_attribute_names.__class__ is not list:
+        user_attribute_names = _as_list(user_attribute_names)
+    user_attribute_names = [
+        _v0 if _v0.__class__ is str else _as_str(_v0) for _v0 in user_attribute_names
+    ]
+    _obj: AdminDeleteUserAttributesRequest = _new(AdminDeleteUserAttributesRequest)
+    _obj.user_pool_id = user_pool_id
+    _obj.username = username
+    _obj.user_attribute_names = user_attribute_names
+    return _obj
+
+
+def to_wire(_value: AdminDeleteUserAttributesRequest, /) -> dict[str, Any]:
+    """The wire dict of a `AdminDeleteUserAttributesRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    username = _value.username
+    _out["Username"] = username
+    user_attribute_names = _value.user_attribute_names
+    _out["UserAttributeNames"] = list(user_attribute_names)
+    return _out

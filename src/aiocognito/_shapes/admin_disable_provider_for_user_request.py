@@ -4,20 +4,65 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .provider_user_identifier_type import ProviderUserIdentifierType
+from aiocognito._core.serde import (
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
+
+from .provider_user_identifier_type import (
+    ProviderUserIdentifierType,
+    from_wire as _provider_user_identifier_type_from_wire,
+    to_wire as _provider_user_identifier_type_to_wire,
+)
 
 
 @define(kw_only=True)
 class AdminDisableProviderForUserRequest:
     """The input of `AdminDisableProviderForUser`."""
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": ""})
     """The ID of the user pool where you want to delete the user's linked identities.
 
     Constraints: min 0, max 131072.
     """
 
-    user: ProviderUserIdentifierType = field(metadata={"wire": "User"})
+    user: ProviderUserIdentifierType = field(metadata={"wire": "User", "zero": {}})
     """The user profile that you want to delete a linked identity from."""
+
+
+def from_wire(_data: Any, /) -> AdminDisableProviderForUserRequest:
+    """The `AdminDisableProviderForUserRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("AdminDisableProviderForUserRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    user: Any = _data.get("User")
+    if user is None:
+        user = _corrected("AdminDisableProviderForUserRequest.User", {})
+    user = _provider_user_identifier_type_from_wire(user)
+    _obj: AdminDisableProviderForUserRequest = _new(AdminDisableProviderForUserRequest)
+    _obj.user_pool_id = user_pool_id
+    _obj.user = user
+    return _obj
+
+
+def to_wire(_value: AdminDisableProviderForUserRequest, /) -> dict[str, Any]:
+    """The wire dict of a `AdminDisableProviderForUserRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    user = _value.user
+    _out["User"] = _provider_user_identifier_type_to_wire(user)
+    return _out

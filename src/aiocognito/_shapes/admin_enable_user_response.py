@@ -4,7 +4,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define
+
+from aiocognito._core.serde import as_object as _as_object, new as _new
 
 
 @define(kw_only=True)
@@ -12,3 +16,20 @@ class AdminEnableUserResponse:
     """Represents the response from the server for the request to enable a user as an
     administrator.
     """
+
+
+def from_wire(_data: Any, /) -> AdminEnableUserResponse:
+    """The `AdminEnableUserResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    _obj: AdminEnableUserResponse = _new(AdminEnableUserResponse)
+    return _obj
+
+
+def to_wire(_value: AdminEnableUserResponse, /) -> dict[str, Any]:
+    """The wire dict of a `AdminEnableUserResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    return _out

@@ -4,8 +4,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
 
@@ -13,19 +21,19 @@ from aiocognito._core.types import redact
 class AdminGetDeviceRequest:
     """Represents the request to get the device, as an administrator."""
 
-    device_key: str = field(metadata={"wire": "DeviceKey"})
+    device_key: str = field(metadata={"wire": "DeviceKey", "zero": "", "min": 1})
     """The key of the device that you want to delete.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-f-]+`.
     """
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool where the device owner is a user.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
-    username: str = field(repr=redact, metadata={"wire": "Username"})
+    username: str = field(repr=redact, metadata={"wire": "Username", "zero": "", "min": 1})
     """The name of the user that you want to query or modify. The value of this parameter is
     typically your user's username, but it can be any of their alias attributes. If
     `username` isn't an alias attribute in your user pool, this value must be the `sub` of a
@@ -33,3 +41,44 @@ class AdminGetDeviceRequest:
 
     Constraints: min 1, max 128, pattern `[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+`.
     """
+
+
+def from_wire(_data: Any, /) -> AdminGetDeviceRequest:
+    """The `AdminGetDeviceRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    device_key: Any = _data.get("DeviceKey")
+    if device_key is None:
+        device_key = _corrected("AdminGetDeviceRequest.DeviceKey", "")
+    if device_key.__class__ is not str:
+        device_key = _as_str(device_key)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("AdminGetDeviceRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    username: Any = _data.get("Username")
+    if username is None:
+        username = _corrected("AdminGetDeviceRequest.Username", "")
+    if username.__class__ is not str:
+        username = _as_str(username)
+    _obj: AdminGetDeviceRequest = _new(AdminGetDeviceRequest)
+    _obj.device_key = device_key
+    _obj.user_pool_id = user_pool_id
+    _obj.username = username
+    return _obj
+
+
+def to_wire(_value: AdminGetDeviceRequest, /) -> dict[str, Any]:
+    """The wire dict of a `AdminGetDeviceRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    device_key = _value.device_key
+    _out["DeviceKey"] = device_key
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    username = _value.username
+    _out["Username"] = username
+    return _out

@@ -4,16 +4,48 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .device_type import DeviceType
+from aiocognito._core.serde import as_object as _as_object, corrected as _corrected, new as _new
+
+from .device_type import (
+    DeviceType,
+    from_wire as _device_type_from_wire,
+    to_wire as _device_type_to_wire,
+)
 
 
 @define(kw_only=True)
 class AdminGetDeviceResponse:
     """Gets the device response, as an administrator."""
 
-    device: DeviceType = field(metadata={"wire": "Device"})
+    device: DeviceType = field(metadata={"wire": "Device", "zero": {}})
     """Details of the requested device. Includes device information, last-accessed and created
     dates, and the device key.
     """
+
+
+def from_wire(_data: Any, /) -> AdminGetDeviceResponse:
+    """The `AdminGetDeviceResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    device: Any = _data.get("Device")
+    if device is None:
+        device = _corrected("AdminGetDeviceResponse.Device", {})
+    device = _device_type_from_wire(device)
+    _obj: AdminGetDeviceResponse = _new(AdminGetDeviceResponse)
+    _obj.device = device
+    return _obj
+
+
+def to_wire(_value: AdminGetDeviceResponse, /) -> dict[str, Any]:
+    """The wire dict of a `AdminGetDeviceResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    device = _value.device
+    _out["Device"] = _device_type_to_wire(device)
+    return _out

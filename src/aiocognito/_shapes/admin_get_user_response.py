@@ -5,14 +5,34 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_bool as _as_bool,
+    as_enum as _as_enum,
+    as_list as _as_list,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+    timestamp_from_wire as _timestamp_from_wire,
+    timestamp_to_wire as _timestamp_to_wire,
+)
 from aiocognito._core.types import redact
 
-from .attribute_type import AttributeType
-from .mfa_option_type import MFAOptionType
-from .user_status_type import UserStatusType
+from .attribute_type import (
+    AttributeType,
+    from_wire as _attribute_type_from_wire,
+    to_wire as _attribute_type_to_wire,
+)
+from .mfa_option_type import (
+    MFAOptionType,
+    from_wire as _mfa_option_type_from_wire,
+    to_wire as _mfa_option_type_to_wire,
+)
+from .user_status_type import BY_VALUE as _user_status_type_by_value, UserStatusType
 
 
 @define(kw_only=True)
@@ -21,7 +41,7 @@ class AdminGetUserResponse:
     administrator.
     """
 
-    username: str = field(repr=redact, metadata={"wire": "Username"})
+    username: str = field(repr=redact, metadata={"wire": "Username", "zero": "", "min": 1})
     """The username of the user that you requested.
 
     Constraints: min 1, max 128, pattern `[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+`.
@@ -86,3 +106,100 @@ class AdminGetUserResponse:
     """The MFA options that are activated for the user. The possible values in this list are
     `SMS_MFA`, `EMAIL_OTP`, and `SOFTWARE_TOKEN_MFA`.
     """
+
+
+def from_wire(_data: Any, /) -> AdminGetUserResponse:
+    """The `AdminGetUserResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    username: Any = _data.get("Username")
+    if username is None:
+        username = _corrected("AdminGetUserResponse.Username", "")
+    if username.__class__ is not str:
+        username = _as_str(username)
+    user_attributes: Any = _data.get("UserAttributes")
+    if user_attributes is not None:
+        if user_attributes.__class__ is not list:
+            user_attributes = _as_list(user_attributes)
+        user_attributes = [
+            None if _v0 is None else _attribute_type_from_wire(_v0) for _v0 in user_attributes
+        ]
+    user_create_date: Any = _data.get("UserCreateDate")
+    if user_create_date is not None:
+        user_create_date = _timestamp_from_wire(user_create_date)
+    user_last_modified_date: Any = _data.get("UserLastModifiedDate")
+    if user_last_modified_date is not None:
+        user_last_modified_date = _timestamp_from_wire(user_last_modified_date)
+    enabled: Any = _data.get("Enabled")
+    if enabled is not None and enabled.__class__ is not bool:
+        enabled = _as_bool(enabled)
+    user_status: Any = _data.get("UserStatus")
+    if user_status is not None:
+        user_status = (
+            _user_status_type_by_value.get(user_status, user_status)
+            if user_status.__class__ is str
+            else _as_enum(user_status, _user_status_type_by_value)
+        )
+    mfa_options: Any = _data.get("MFAOptions")
+    if mfa_options is not None:
+        if mfa_options.__class__ is not list:
+            mfa_options = _as_list(mfa_options)
+        mfa_options = [
+            None if _v0 is None else _mfa_option_type_from_wire(_v0) for _v0 in mfa_options
+        ]
+    preferred_mfa_setting: Any = _data.get("PreferredMfaSetting")
+    if preferred_mfa_setting is not None and preferred_mfa_setting.__class__ is not str:
+        preferred_mfa_setting = _as_str(preferred_mfa_setting)
+    user_mfa_setting_list: Any = _data.get("UserMFASettingList")
+    if user_mfa_setting_list is not None:
+        if user_mfa_setting_list.__class__ is not list:
+            user_mfa_setting_list = _as_list(user_mfa_setting_list)
+        user_mfa_setting_list = [
+            _v0 if _v0.__class__ is str else _as_str(_v0) for _v0 in user_mfa_setting_list
+        ]
+    _obj: AdminGetUserResponse = _new(AdminGetUserResponse)
+    _obj.username = username
+    _obj.user_attributes = user_attributes
+    _obj.user_create_date = user_create_date
+    _obj.user_last_modified_date = user_last_modified_date
+    _obj.enabled = enabled
+    _obj.user_status = user_status
+    _obj.mfa_options = mfa_options
+    _obj.preferred_mfa_setting = preferred_mfa_setting
+    _obj.user_mfa_setting_list = user_mfa_setting_list
+    return _obj
+
+
+def to_wire(_value: AdminGetUserResponse, /) -> dict[str, Any]:
+    """The wire dict of a `AdminGetUserResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    username = _value.username
+    _out["Username"] = username
+    user_attributes = _value.user_attributes
+    if user_attributes is not None:
+        _out["UserAttributes"] = [_attribute_type_to_wire(_v0) for _v0 in user_attributes]
+    user_create_date = _value.user_create_date
+    if user_create_date is not None:
+        _out["UserCreateDate"] = _timestamp_to_wire(user_create_date)
+    user_last_modified_date = _value.user_last_modified_date
+    if user_last_modified_date is not None:
+        _out["UserLastModifiedDate"] = _timestamp_to_wire(user_last_modified_date)
+    enabled = _value.enabled
+    if enabled is not None:
+        _out["Enabled"] = enabled
+    user_status = _value.user_status
+    if user_status is not None:
+        _out["UserStatus"] = user_status
+    mfa_options = _value.mfa_options
+    if mfa_options is not None:
+        _out["MFAOptions"] = [_mfa_option_type_to_wire(_v0) for _v0 in mfa_options]
+    preferred_mfa_setting = _value.preferred_mfa_setting
+    if preferred_mfa_setting is not None:
+        _out["PreferredMfaSetting"] = preferred_mfa_setting
+    user_mfa_setting_list = _value.user_mfa_setting_list
+    if user_mfa_setting_list is not None:
+        _out["UserMFASettingList"] = list(user_mfa_setting_list)
+    return _out

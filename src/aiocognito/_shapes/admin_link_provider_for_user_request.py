@@ -4,22 +4,37 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .provider_user_identifier_type import ProviderUserIdentifierType
+from aiocognito._core.serde import (
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
+
+from .provider_user_identifier_type import (
+    ProviderUserIdentifierType,
+    from_wire as _provider_user_identifier_type_from_wire,
+    to_wire as _provider_user_identifier_type_to_wire,
+)
 
 
 @define(kw_only=True)
 class AdminLinkProviderForUserRequest:
     """The input of `AdminLinkProviderForUser`."""
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": ""})
     """The ID of the user pool where you want to link a federated identity.
 
     Constraints: min 0, max 131072.
     """
 
-    destination_user: ProviderUserIdentifierType = field(metadata={"wire": "DestinationUser"})
+    destination_user: ProviderUserIdentifierType = field(
+        metadata={"wire": "DestinationUser", "zero": {}}
+    )
     """The existing user in the user pool that you want to assign to the external IdP user
     account. This user can be a local (Username + Password) Amazon Cognito user pools user
     or a federated user (for example, a SAML or Facebook user). If the user doesn't exist,
@@ -35,7 +50,7 @@ class AdminLinkProviderForUserRequest:
     The `ProviderName` should be set to `Cognito` for users in Cognito user pools.
     """
 
-    source_user: ProviderUserIdentifierType = field(metadata={"wire": "SourceUser"})
+    source_user: ProviderUserIdentifierType = field(metadata={"wire": "SourceUser", "zero": {}})
     """An external IdP account for a user who doesn't exist yet in the user pool. This user
     must be a federated user (for example, a SAML or Facebook user), not another native
     user.
@@ -61,3 +76,42 @@ class AdminLinkProviderForUserRequest:
         automatically parse the default unique identifier found in the subject from the IdP
         token.
     """
+
+
+def from_wire(_data: Any, /) -> AdminLinkProviderForUserRequest:
+    """The `AdminLinkProviderForUserRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("AdminLinkProviderForUserRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    destination_user: Any = _data.get("DestinationUser")
+    if destination_user is None:
+        destination_user = _corrected("AdminLinkProviderForUserRequest.DestinationUser", {})
+    destination_user = _provider_user_identifier_type_from_wire(destination_user)
+    source_user: Any = _data.get("SourceUser")
+    if source_user is None:
+        source_user = _corrected("AdminLinkProviderForUserRequest.SourceUser", {})
+    source_user = _provider_user_identifier_type_from_wire(source_user)
+    _obj: AdminLinkProviderForUserRequest = _new(AdminLinkProviderForUserRequest)
+    _obj.user_pool_id = user_pool_id
+    _obj.destination_user = destination_user
+    _obj.source_user = source_user
+    return _obj
+
+
+def to_wire(_value: AdminLinkProviderForUserRequest, /) -> dict[str, Any]:
+    """The wire dict of a `AdminLinkProviderForUserRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    destination_user = _value.destination_user
+    _out["DestinationUser"] = _provider_user_identifier_type_to_wire(destination_user)
+    source_user = _value.source_user
+    _out["SourceUser"] = _provider_user_identifier_type_to_wire(source_user)
+    return _out

@@ -4,8 +4,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_int as _as_int,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
 
@@ -13,13 +22,13 @@ from aiocognito._core.types import redact
 class AdminListDevicesRequest:
     """Represents the request to list devices, as an administrator."""
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool where the device owner is a user.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
-    username: str = field(repr=redact, metadata={"wire": "Username"})
+    username: str = field(repr=redact, metadata={"wire": "Username", "zero": "", "min": 1})
     """The name of the user that you want to query or modify. The value of this parameter is
     typically your user's username, but it can be any of their alias attributes. If
     `username` isn't an alias attribute in your user pool, this value must be the `sub` of a
@@ -28,13 +37,15 @@ class AdminListDevicesRequest:
     Constraints: min 1, max 128, pattern `[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+`.
     """
 
-    limit: int | None = field(default=None, metadata={"wire": "Limit"})
+    limit: int | None = field(default=None, metadata={"wire": "Limit", "min": 0})
     """The maximum number of devices that you want Amazon Cognito to return in the response.
 
     Constraints: min 0, max 60.
     """
 
-    pagination_token: str | None = field(default=None, metadata={"wire": "PaginationToken"})
+    pagination_token: str | None = field(
+        default=None, metadata={"wire": "PaginationToken", "min": 1}
+    )
     """This API operation returns a limited number of results. The pagination token is an
     identifier that you can present in an additional API request with the same parameters.
     When you include the pagination token, Amazon Cognito returns the next set of items
@@ -43,3 +54,50 @@ class AdminListDevicesRequest:
 
     Constraints: min 1, pattern `[\\S]+`.
     """
+
+
+def from_wire(_data: Any, /) -> AdminListDevicesRequest:
+    """The `AdminListDevicesRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("AdminListDevicesRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    username: Any = _data.get("Username")
+    if username is None:
+        username = _corrected("AdminListDevicesRequest.Username", "")
+    if username.__class__ is not str:
+        username = _as_str(username)
+    limit: Any = _data.get("Limit")
+    if limit is not None and limit.__class__ is not int:
+        limit = _as_int(limit)
+    pagination_token: Any = _data.get("PaginationToken")
+    if pagination_token is not None and pagination_token.__class__ is not str:
+        pagination_token = _as_str(pagination_token)
+    _obj: AdminListDevicesRequest = _new(AdminListDevicesRequest)
+    _obj.user_pool_id = user_pool_id
+    _obj.username = username
+    _obj.limit = limit
+    _obj.pagination_token = pagination_token
+    return _obj
+
+
+def to_wire(_value: AdminListDevicesRequest, /) -> dict[str, Any]:
+    """The wire dict of a `AdminListDevicesRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    username = _value.username
+    _out["Username"] = username
+    limit = _value.limit
+    if limit is not None:
+        _out["Limit"] = limit
+    pagination_token = _value.pagination_token
+    if pagination_token is not None:
+        _out["PaginationToken"] = pagination_token
+    return _out

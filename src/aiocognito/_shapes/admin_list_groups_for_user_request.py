@@ -4,8 +4,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_int as _as_int,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
 
@@ -13,7 +22,7 @@ from aiocognito._core.types import redact
 class AdminListGroupsForUserRequest:
     """The input of `AdminListGroupsForUser`."""
 
-    username: str = field(repr=redact, metadata={"wire": "Username"})
+    username: str = field(repr=redact, metadata={"wire": "Username", "zero": "", "min": 1})
     """The name of the user that you want to query or modify. The value of this parameter is
     typically your user's username, but it can be any of their alias attributes. If
     `username` isn't an alias attribute in your user pool, this value must be the `sub` of a
@@ -22,19 +31,19 @@ class AdminListGroupsForUserRequest:
     Constraints: min 1, max 128, pattern `[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+`.
     """
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool where you want to view a user's groups.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
-    limit: int | None = field(default=None, metadata={"wire": "Limit"})
+    limit: int | None = field(default=None, metadata={"wire": "Limit", "min": 0})
     """The maximum number of groups that you want Amazon Cognito to return in the response.
 
     Constraints: min 0, max 60.
     """
 
-    next_token: str | None = field(default=None, metadata={"wire": "NextToken"})
+    next_token: str | None = field(default=None, metadata={"wire": "NextToken", "min": 1})
     """This API operation returns a limited number of results. The pagination token is an
     identifier that you can present in an additional API request with the same parameters.
     When you include the pagination token, Amazon Cognito returns the next set of items
@@ -43,3 +52,50 @@ class AdminListGroupsForUserRequest:
 
     Constraints: min 1, max 131072, pattern `[\\S]+`.
     """
+
+
+def from_wire(_data: Any, /) -> AdminListGroupsForUserRequest:
+    """The `AdminListGroupsForUserRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    username: Any = _data.get("Username")
+    if username is None:
+        username = _corrected("AdminListGroupsForUserRequest.Username", "")
+    if username.__class__ is not str:
+        username = _as_str(username)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("AdminListGroupsForUserRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    limit: Any = _data.get("Limit")
+    if limit is not None and limit.__class__ is not int:
+        limit = _as_int(limit)
+    next_token: Any = _data.get("NextToken")
+    if next_token is not None and next_token.__class__ is not str:
+        next_token = _as_str(next_token)
+    _obj: AdminListGroupsForUserRequest = _new(AdminListGroupsForUserRequest)
+    _obj.username = username
+    _obj.user_pool_id = user_pool_id
+    _obj.limit = limit
+    _obj.next_token = next_token
+    return _obj
+
+
+def to_wire(_value: AdminListGroupsForUserRequest, /) -> dict[str, Any]:
+    """The wire dict of a `AdminListGroupsForUserRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    username = _value.username
+    _out["Username"] = username
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    limit = _value.limit
+    if limit is not None:
+        _out["Limit"] = limit
+    next_token = _value.next_token
+    if next_token is not None:
+        _out["NextToken"] = next_token
+    return _out

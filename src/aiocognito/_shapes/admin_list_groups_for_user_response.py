@@ -4,9 +4,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .group_type import GroupType
+from aiocognito._core.serde import (
+    as_list as _as_list,
+    as_object as _as_object,
+    as_str as _as_str,
+    new as _new,
+)
+
+from .group_type import (
+    GroupType,
+    from_wire as _group_type_from_wire,
+    to_wire as _group_type_to_wire,
+)
 
 
 @define(kw_only=True)
@@ -16,7 +29,7 @@ class AdminListGroupsForUserResponse:
     groups: list[GroupType] | None = field(default=None, metadata={"wire": "Groups"})
     """An array of groups and information about them."""
 
-    next_token: str | None = field(default=None, metadata={"wire": "NextToken"})
+    next_token: str | None = field(default=None, metadata={"wire": "NextToken", "min": 1})
     """The identifier that Amazon Cognito returned with the previous request to this operation.
     When you include a pagination token in your request, Amazon Cognito returns the next set
     of items in the list. By use of this token, you can paginate through the full list of
@@ -24,3 +37,36 @@ class AdminListGroupsForUserResponse:
 
     Constraints: min 1, max 131072, pattern `[\\S]+`.
     """
+
+
+def from_wire(_data: Any, /) -> AdminListGroupsForUserResponse:
+    """The `AdminListGroupsForUserResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    groups: Any = _data.get("Groups")
+    if groups is not None:
+        if groups.__class__ is not list:
+            groups = _as_list(groups)
+        groups = [None if _v0 is None else _group_type_from_wire(_v0) for _v0 in groups]
+    next_token: Any = _data.get("NextToken")
+    if next_token is not None and next_token.__class__ is not str:
+        next_token = _as_str(next_token)
+    _obj: AdminListGroupsForUserResponse = _new(AdminListGroupsForUserResponse)
+    _obj.groups = groups
+    _obj.next_token = next_token
+    return _obj
+
+
+def to_wire(_value: AdminListGroupsForUserResponse, /) -> dict[str, Any]:
+    """The wire dict of a `AdminListGroupsForUserResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    groups = _value.groups
+    if groups is not None:
+        _out["Groups"] = [_group_type_to_wire(_v0) for _v0 in groups]
+    next_token = _value.next_token
+    if next_token is not None:
+        _out["NextToken"] = next_token
+    return _out

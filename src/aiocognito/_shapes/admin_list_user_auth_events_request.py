@@ -4,8 +4,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_int as _as_int,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
 
@@ -13,13 +22,13 @@ from aiocognito._core.types import redact
 class AdminListUserAuthEventsRequest:
     """The input of `AdminListUserAuthEvents`."""
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The Id of the user pool that contains the user profile with the logged events.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
-    username: str = field(repr=redact, metadata={"wire": "Username"})
+    username: str = field(repr=redact, metadata={"wire": "Username", "zero": "", "min": 1})
     """The name of the user that you want to query or modify. The value of this parameter is
     typically your user's username, but it can be any of their alias attributes. If
     `username` isn't an alias attribute in your user pool, this value must be the `sub` of a
@@ -28,14 +37,14 @@ class AdminListUserAuthEventsRequest:
     Constraints: min 1, max 128, pattern `[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+`.
     """
 
-    max_results: int | None = field(default=None, metadata={"wire": "MaxResults"})
+    max_results: int | None = field(default=None, metadata={"wire": "MaxResults", "min": 0})
     """The maximum number of authentication events to return. Returns 60 events if you set
     `MaxResults` to 0, or if you don't include a `MaxResults` parameter.
 
     Constraints: min 0, max 60.
     """
 
-    next_token: str | None = field(default=None, metadata={"wire": "NextToken"})
+    next_token: str | None = field(default=None, metadata={"wire": "NextToken", "min": 1})
     """This API operation returns a limited number of results. The pagination token is an
     identifier that you can present in an additional API request with the same parameters.
     When you include the pagination token, Amazon Cognito returns the next set of items
@@ -44,3 +53,50 @@ class AdminListUserAuthEventsRequest:
 
     Constraints: min 1, max 131072, pattern `[\\S]+`.
     """
+
+
+def from_wire(_data: Any, /) -> AdminListUserAuthEventsRequest:
+    """The `AdminListUserAuthEventsRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("AdminListUserAuthEventsRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    username: Any = _data.get("Username")
+    if username is None:
+        username = _corrected("AdminListUserAuthEventsRequest.Username", "")
+    if username.__class__ is not str:
+        username = _as_str(username)
+    max_results: Any = _data.get("MaxResults")
+    if max_results is not None and max_results.__class__ is not int:
+        max_results = _as_int(max_results)
+    next_token: Any = _data.get("NextToken")
+    if next_token is not None and next_token.__class__ is not str:
+        next_token = _as_str(next_token)
+    _obj: AdminListUserAuthEventsRequest = _new(AdminListUserAuthEventsRequest)
+    _obj.user_pool_id = user_pool_id
+    _obj.username = username
+    _obj.max_results = max_results
+    _obj.next_token = next_token
+    return _obj
+
+
+def to_wire(_value: AdminListUserAuthEventsRequest, /) -> dict[str, Any]:
+    """The wire dict of a `AdminListUserAuthEventsRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    username = _value.username
+    _out["Username"] = username
+    max_results = _value.max_results
+    if max_results is not None:
+        _out["MaxResults"] = max_results
+    next_token = _value.next_token
+    if next_token is not None:
+        _out["NextToken"] = next_token
+    return _out

@@ -4,9 +4,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .auth_event_type import AuthEventType
+from aiocognito._core.serde import (
+    as_list as _as_list,
+    as_object as _as_object,
+    as_str as _as_str,
+    new as _new,
+)
+
+from .auth_event_type import (
+    AuthEventType,
+    from_wire as _auth_event_type_from_wire,
+    to_wire as _auth_event_type_to_wire,
+)
 
 
 @define(kw_only=True)
@@ -18,7 +31,7 @@ class AdminListUserAuthEventsResponse:
     `EventRisk`, and `EventResponse`.
     """
 
-    next_token: str | None = field(default=None, metadata={"wire": "NextToken"})
+    next_token: str | None = field(default=None, metadata={"wire": "NextToken", "min": 1})
     """The identifier that Amazon Cognito returned with the previous request to this operation.
     When you include a pagination token in your request, Amazon Cognito returns the next set
     of items in the list. By use of this token, you can paginate through the full list of
@@ -26,3 +39,38 @@ class AdminListUserAuthEventsResponse:
 
     Constraints: min 1, max 131072, pattern `[\\S]+`.
     """
+
+
+def from_wire(_data: Any, /) -> AdminListUserAuthEventsResponse:
+    """The `AdminListUserAuthEventsResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    auth_events: Any = _data.get("AuthEvents")
+    if auth_events is not None:
+        if auth_events.__class__ is not list:
+            auth_events = _as_list(auth_events)
+        auth_events = [
+            None if _v0 is None else _auth_event_type_from_wire(_v0) for _v0 in auth_events
+        ]
+    next_token: Any = _data.get("NextToken")
+    if next_token is not None and next_token.__class__ is not str:
+        next_token = _as_str(next_token)
+    _obj: AdminListUserAuthEventsResponse = _new(AdminListUserAuthEventsResponse)
+    _obj.auth_events = auth_events
+    _obj.next_token = next_token
+    return _obj
+
+
+def to_wire(_value: AdminListUserAuthEventsResponse, /) -> dict[str, Any]:
+    """The wire dict of a `AdminListUserAuthEventsResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    auth_events = _value.auth_events
+    if auth_events is not None:
+        _out["AuthEvents"] = [_auth_event_type_to_wire(_v0) for _v0 in auth_events]
+    next_token = _value.next_token
+    if next_token is not None:
+        _out["NextToken"] = next_token
+    return _out

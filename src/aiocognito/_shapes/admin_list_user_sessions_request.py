@@ -4,8 +4,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
 
@@ -13,21 +21,61 @@ from aiocognito._core.types import redact
 class AdminListUserSessionsRequest:
     """The input of `AdminListUserSessions`."""
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool that contains the user.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
-    username: str = field(repr=redact, metadata={"wire": "Username"})
+    username: str = field(repr=redact, metadata={"wire": "Username", "zero": "", "min": 1})
     """The username of the user whose sessions you want to list.
 
     Constraints: min 1, max 128, pattern `[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+`.
     """
 
-    next_token: str | None = field(default=None, metadata={"wire": "NextToken"})
+    next_token: str | None = field(default=None, metadata={"wire": "NextToken", "min": 1})
     """A pagination token that Amazon Cognito returned in a previous response. Use this value
     to retrieve the next page of results if a `NextToken` was included in a prior response.
 
     Constraints: min 1, max 131072, pattern `[\\S]+`.
     """
+
+
+def from_wire(_data: Any, /) -> AdminListUserSessionsRequest:
+    """The `AdminListUserSessionsRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("AdminListUserSessionsRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    username: Any = _data.get("Username")
+    if username is None:
+        username = _corrected("AdminListUserSessionsRequest.Username", "")
+    if username.__class__ is not str:
+        username = _as_str(username)
+    next_token: Any = _data.get("NextToken")
+    if next_token is not None and next_token.__class__ is not str:
+        next_token = _as_str(next_token)
+    _obj: AdminListUserSessionsRequest = _new(AdminListUserSessionsRequest)
+    _obj.user_pool_id = user_pool_id
+    _obj.username = username
+    _obj.next_token = next_token
+    return _obj
+
+
+def to_wire(_value: AdminListUserSessionsRequest, /) -> dict[str, Any]:
+    """The wire dict of a `AdminListUserSessionsRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    username = _value.username
+    _out["Username"] = username
+    next_token = _value.next_token
+    if next_token is not None:
+        _out["NextToken"] = next_token
+    return _out

@@ -4,8 +4,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
 
@@ -13,13 +21,13 @@ from aiocognito._core.types import redact
 class AdminRemoveUserFromGroupRequest:
     """The input of `AdminRemoveUserFromGroup`."""
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool that contains the group and the user that you want to remove.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
-    username: str = field(repr=redact, metadata={"wire": "Username"})
+    username: str = field(repr=redact, metadata={"wire": "Username", "zero": "", "min": 1})
     """The name of the user that you want to query or modify. The value of this parameter is
     typically your user's username, but it can be any of their alias attributes. If
     `username` isn't an alias attribute in your user pool, this value must be the `sub` of a
@@ -28,8 +36,49 @@ class AdminRemoveUserFromGroupRequest:
     Constraints: min 1, max 128, pattern `[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+`.
     """
 
-    group_name: str = field(metadata={"wire": "GroupName"})
+    group_name: str = field(metadata={"wire": "GroupName", "zero": "", "min": 1})
     """The name of the group that you want to remove the user from, for example `MyTestGroup`.
 
     Constraints: min 1, max 128, pattern `[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+`.
     """
+
+
+def from_wire(_data: Any, /) -> AdminRemoveUserFromGroupRequest:
+    """The `AdminRemoveUserFromGroupRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("AdminRemoveUserFromGroupRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    username: Any = _data.get("Username")
+    if username is None:
+        username = _corrected("AdminRemoveUserFromGroupRequest.Username", "")
+    if username.__class__ is not str:
+        username = _as_str(username)
+    group_name: Any = _data.get("GroupName")
+    if group_name is None:
+        group_name = _corrected("AdminRemoveUserFromGroupRequest.GroupName", "")
+    if group_name.__class__ is not str:
+        group_name = _as_str(group_name)
+    _obj: AdminRemoveUserFromGroupRequest = _new(AdminRemoveUserFromGroupRequest)
+    _obj.user_pool_id = user_pool_id
+    _obj.username = username
+    _obj.group_name = group_name
+    return _obj
+
+
+def to_wire(_value: AdminRemoveUserFromGroupRequest, /) -> dict[str, Any]:
+    """The wire dict of a `AdminRemoveUserFromGroupRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    username = _value.username
+    _out["Username"] = username
+    group_name = _value.group_name
+    _out["GroupName"] = group_name
+    return _out

@@ -4,8 +4,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_map as _as_map,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    map_string as _map_string,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
 
@@ -13,13 +23,13 @@ from aiocognito._core.types import redact
 class AdminResetUserPasswordRequest:
     """Represents the request to reset a user's password as an administrator."""
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool where you want to reset the user's password.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
-    username: str = field(repr=redact, metadata={"wire": "Username"})
+    username: str = field(repr=redact, metadata={"wire": "Username", "zero": "", "min": 1})
     """The name of the user that you want to query or modify. The value of this parameter is
     typically your user's username, but it can be any of their alias attributes. If
     `username` isn't an alias attribute in your user pool, this value must be the `sub` of a
@@ -57,3 +67,50 @@ class AdminResetUserPasswordRequest:
       - Encrypt the `ClientMetadata` value. Don't send sensitive information in this
         parameter.
     """
+
+
+def from_wire(_data: Any, /) -> AdminResetUserPasswordRequest:
+    """The `AdminResetUserPasswordRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("AdminResetUserPasswordRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    username: Any = _data.get("Username")
+    if username is None:
+        username = _corrected("AdminResetUserPasswordRequest.Username", "")
+    if username.__class__ is not str:
+        username = _as_str(username)
+    client_metadata: Any = _data.get("ClientMetadata")
+    if client_metadata is not None:
+        if client_metadata.__class__ is not dict:
+            client_metadata = _as_map(client_metadata)
+        client_metadata = {
+            _k0 if _k0.__class__ is str else _as_str(_k0): _v0
+            if _v0.__class__ is str
+            else _map_string(_v0)
+            for _k0, _v0 in client_metadata.items()
+        }
+    _obj: AdminResetUserPasswordRequest = _new(AdminResetUserPasswordRequest)
+    _obj.user_pool_id = user_pool_id
+    _obj.username = username
+    _obj.client_metadata = client_metadata
+    return _obj
+
+
+def to_wire(_value: AdminResetUserPasswordRequest, /) -> dict[str, Any]:
+    """The wire dict of a `AdminResetUserPasswordRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    username = _value.username
+    _out["Username"] = username
+    client_metadata = _value.client_metadata
+    if client_metadata is not None:
+        _out["ClientMetadata"] = dict(client_metadata)
+    return _out

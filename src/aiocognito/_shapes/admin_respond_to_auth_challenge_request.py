@@ -4,32 +4,51 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_enum as _as_enum,
+    as_map as _as_map,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    map_string as _map_string,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
-from .analytics_metadata_type import AnalyticsMetadataType
-from .challenge_name_type import ChallengeNameType
-from .context_data_type import ContextDataType
+from .analytics_metadata_type import (
+    AnalyticsMetadataType,
+    from_wire as _analytics_metadata_type_from_wire,
+    to_wire as _analytics_metadata_type_to_wire,
+)
+from .challenge_name_type import BY_VALUE as _challenge_name_type_by_value, ChallengeNameType
+from .context_data_type import (
+    ContextDataType,
+    from_wire as _context_data_type_from_wire,
+    to_wire as _context_data_type_to_wire,
+)
 
 
 @define(kw_only=True)
 class AdminRespondToAuthChallengeRequest:
     """The request to respond to the authentication challenge, as an administrator."""
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool where you want to respond to an authentication challenge.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
-    client_id: str = field(repr=redact, metadata={"wire": "ClientId"})
+    client_id: str = field(repr=redact, metadata={"wire": "ClientId", "zero": "", "min": 1})
     """The ID of the app client where you initiated sign-in.
 
     Constraints: min 1, max 128, pattern `[\\w+]+`.
     """
 
-    challenge_name: ChallengeNameType | str = field(metadata={"wire": "ChallengeName"})
+    challenge_name: ChallengeNameType | str = field(metadata={"wire": "ChallengeName", "zero": ""})
     """The name of the challenge that you are responding to.
 
     Possible challenges include the following:
@@ -233,7 +252,7 @@ class AdminRespondToAuthChallengeRequest:
     pool](https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-device-tracking.html).
     """
 
-    session: str | None = field(default=None, repr=redact, metadata={"wire": "Session"})
+    session: str | None = field(default=None, repr=redact, metadata={"wire": "Session", "min": 20})
     """The session identifier that maintains the state of authentication requests and challenge
     responses. If an `AdminInitiateAuth` or `AdminRespondToAuthChallenge` API request
     results in a determination that your application must pass another challenge, Amazon
@@ -290,3 +309,96 @@ class AdminRespondToAuthChallengeRequest:
       - Encrypt the `ClientMetadata` value. Don't send sensitive information in this
         parameter.
     """
+
+
+def from_wire(_data: Any, /) -> AdminRespondToAuthChallengeRequest:
+    """The `AdminRespondToAuthChallengeRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("AdminRespondToAuthChallengeRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    client_id: Any = _data.get("ClientId")
+    if client_id is None:
+        client_id = _corrected("AdminRespondToAuthChallengeRequest.ClientId", "")
+    if client_id.__class__ is not str:
+        client_id = _as_str(client_id)
+    challenge_name: Any = _data.get("ChallengeName")
+    if challenge_name is None:
+        challenge_name = _corrected("AdminRespondToAuthChallengeRequest.ChallengeName", "")
+    challenge_name = (
+        _challenge_name_type_by_value.get(challenge_name, challenge_name)
+        if challenge_name.__class__ is str
+        else _as_enum(challenge_name, _challenge_name_type_by_value)
+    )
+    challenge_responses: Any = _data.get("ChallengeResponses")
+    if challenge_responses is not None:
+        if challenge_responses.__class__ is not dict:
+            challenge_responses = _as_map(challenge_responses)
+        challenge_responses = {
+            _k0 if _k0.__class__ is str else _as_str(_k0): _v0
+            if _v0.__class__ is str
+            else _map_string(_v0)
+            for _k0, _v0 in challenge_responses.items()
+        }
+    session: Any = _data.get("Session")
+    if session is not None and session.__class__ is not str:
+        session = _as_str(session)
+    analytics_metadata: Any = _data.get("AnalyticsMetadata")
+    if analytics_metadata is not None:
+        analytics_metadata = _analytics_metadata_type_from_wire(analytics_metadata)
+    context_data: Any = _data.get("ContextData")
+    if context_data is not None:
+        context_data = _context_data_type_from_wire(context_data)
+    client_metadata: Any = _data.get("ClientMetadata")
+    if client_metadata is not None:
+        if client_metadata.__class__ is not dict:
+            client_metadata = _as_map(client_metadata)
+        client_metadata = {
+            _k0 if _k0.__class__ is str else _as_str(_k0): _v0
+            if _v0.__class__ is str
+            else _map_string(_v0)
+            for _k0, _v0 in client_metadata.items()
+        }
+    _obj: AdminRespondToAuthChallengeRequest = _new(AdminRespondToAuthChallengeRequest)
+    _obj.user_pool_id = user_pool_id
+    _obj.client_id = client_id
+    _obj.challenge_name = challenge_name
+    _obj.challenge_responses = challenge_responses
+    _obj.session = session
+    _obj.analytics_metadata = analytics_metadata
+    _obj.context_data = context_data
+    _obj.client_metadata = client_metadata
+    return _obj
+
+
+def to_wire(_value: AdminRespondToAuthChallengeRequest, /) -> dict[str, Any]:
+    """The wire dict of a `AdminRespondToAuthChallengeRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    client_id = _value.client_id
+    _out["ClientId"] = client_id
+    challenge_name = _value.challenge_name
+    _out["ChallengeName"] = challenge_name
+    challenge_responses = _value.challenge_responses
+    if challenge_responses is not None:
+        _out["ChallengeResponses"] = dict(challenge_responses)
+    session = _value.session
+    if session is not None:
+        _out["Session"] = session
+    analytics_metadata = _value.analytics_metadata
+    if analytics_metadata is not None:
+        _out["AnalyticsMetadata"] = _analytics_metadata_type_to_wire(analytics_metadata)
+    context_data = _value.context_data
+    if context_data is not None:
+        _out["ContextData"] = _context_data_type_to_wire(context_data)
+    client_metadata = _value.client_metadata
+    if client_metadata is not None:
+        _out["ClientMetadata"] = dict(client_metadata)
+    return _out

@@ -4,12 +4,27 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_enum as _as_enum,
+    as_list as _as_list,
+    as_map as _as_map,
+    as_object as _as_object,
+    as_str as _as_str,
+    map_string as _map_string,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
-from .authentication_result_type import AuthenticationResultType
-from .challenge_name_type import ChallengeNameType
+from .authentication_result_type import (
+    AuthenticationResultType,
+    from_wire as _authentication_result_type_from_wire,
+    to_wire as _authentication_result_type_to_wire,
+)
+from .challenge_name_type import BY_VALUE as _challenge_name_type_by_value, ChallengeNameType
 
 
 @define(kw_only=True)
@@ -86,7 +101,7 @@ class AdminRespondToAuthChallengeResponse:
     request.
     """
 
-    session: str | None = field(default=None, repr=redact, metadata={"wire": "Session"})
+    session: str | None = field(default=None, repr=redact, metadata={"wire": "Session", "min": 20})
     """The session identifier that maintains the state of authentication requests and challenge
     responses. If an `AdminInitiateAuth` or `AdminRespondToAuthChallenge` API request
     results in a determination that your application must pass another challenge, Amazon
@@ -118,3 +133,73 @@ class AdminRespondToAuthChallengeResponse:
     For example, they might be able to choose between passkey authentication, a one-time
     password from an SMS message, and a traditional password.
     """
+
+
+def from_wire(_data: Any, /) -> AdminRespondToAuthChallengeResponse:
+    """The `AdminRespondToAuthChallengeResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    challenge_name: Any = _data.get("ChallengeName")
+    if challenge_name is not None:
+        challenge_name = (
+            _challenge_name_type_by_value.get(challenge_name, challenge_name)
+            if challenge_name.__class__ is str
+            else _as_enum(challenge_name, _challenge_name_type_by_value)
+        )
+    session: Any = _data.get("Session")
+    if session is not None and session.__class__ is not str:
+        session = _as_str(session)
+    challenge_parameters: Any = _data.get("ChallengeParameters")
+    if challenge_parameters is not None:
+        if challenge_parameters.__class__ is not dict:
+            challenge_parameters = _as_map(challenge_parameters)
+        challenge_parameters = {
+            _k0 if _k0.__class__ is str else _as_str(_k0): _v0
+            if _v0.__class__ is str
+            else _map_string(_v0)
+            for _k0, _v0 in challenge_parameters.items()
+        }
+    authentication_result: Any = _data.get("AuthenticationResult")
+    if authentication_result is not None:
+        authentication_result = _authentication_result_type_from_wire(authentication_result)
+    available_challenges: Any = _data.get("AvailableChallenges")
+    if available_challenges is not None:
+        if available_challenges.__class__ is not list:
+            available_challenges = _as_list(available_challenges)
+        available_challenges = [
+            _challenge_name_type_by_value.get(_v0, _v0)
+            if _v0.__class__ is str
+            else _as_enum(_v0, _challenge_name_type_by_value)
+            for _v0 in available_challenges
+        ]
+    _obj: AdminRespondToAuthChallengeResponse = _new(AdminRespondToAuthChallengeResponse)
+    _obj.challenge_name = challenge_name
+    _obj.session = session
+    _obj.challenge_parameters = challenge_parameters
+    _obj.authentication_result = authentication_result
+    _obj.available_challenges = available_challenges
+    return _obj
+
+
+def to_wire(_value: AdminRespondToAuthChallengeResponse, /) -> dict[str, Any]:
+    """The wire dict of a `AdminRespondToAuthChallengeResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    challenge_name = _value.challenge_name
+    if challenge_name is not None:
+        _out["ChallengeName"] = challenge_name
+    session = _value.session
+    if session is not None:
+        _out["Session"] = session
+    challenge_parameters = _value.challenge_parameters
+    if challenge_parameters is not None:
+        _out["ChallengeParameters"] = dict(challenge_parameters)
+    authentication_result = _value.authentication_result
+    if authentication_result is not None:
+        _out["AuthenticationResult"] = _authentication_result_type_to_wire(authentication_result)
+    available_challenges = _value.available_challenges
+    if available_challenges is not None:
+        _out["AvailableChallenges"] = list(available_challenges)
+    return _out

@@ -4,31 +4,43 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_enum as _as_enum,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
-from .revoke_associated_sessions_type import RevokeAssociatedSessionsType
+from .revoke_associated_sessions_type import (
+    BY_VALUE as _revoke_associated_sessions_type_by_value,
+    RevokeAssociatedSessionsType,
+)
 
 
 @define(kw_only=True)
 class AdminRevokeUserSessionRequest:
     """The input of `AdminRevokeUserSession`."""
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool that contains the session.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
-    username: str = field(repr=redact, metadata={"wire": "Username"})
+    username: str = field(repr=redact, metadata={"wire": "Username", "zero": "", "min": 1})
     """The username of the user who owns the session. The username must match the user
     associated with the `SessionId`, to confirm they are the intended target user.
 
     Constraints: min 1, max 128, pattern `[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+`.
     """
 
-    session_id: str = field(metadata={"wire": "SessionId"})
+    session_id: str = field(metadata={"wire": "SessionId", "zero": "", "min": 28})
     """The ID of the session to revoke. This is a 28-character string of lowercase letters and
     digits, prefixed with `tkn` for a token session or `sso` for an SSO session.
 
@@ -46,3 +58,57 @@ class AdminRevokeUserSessionRequest:
     set of linked sessions is eventually consistent, so associated sessions are typically
     revoked within a few seconds.
     """
+
+
+def from_wire(_data: Any, /) -> AdminRevokeUserSessionRequest:
+    """The `AdminRevokeUserSessionRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("AdminRevokeUserSessionRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    username: Any = _data.get("Username")
+    if username is None:
+        username = _corrected("AdminRevokeUserSessionRequest.Username", "")
+    if username.__class__ is not str:
+        username = _as_str(username)
+    session_id: Any = _data.get("SessionId")
+    if session_id is None:
+        session_id = _corrected("AdminRevokeUserSessionRequest.SessionId", "")
+    if session_id.__class__ is not str:
+        session_id = _as_str(session_id)
+    revoke_associated_sessions: Any = _data.get("RevokeAssociatedSessions")
+    if revoke_associated_sessions is not None:
+        revoke_associated_sessions = (
+            _revoke_associated_sessions_type_by_value.get(
+                revoke_associated_sessions, revoke_associated_sessions
+            )
+            if revoke_associated_sessions.__class__ is str
+            else _as_enum(revoke_associated_sessions, _revoke_associated_sessions_type_by_value)
+        )
+    _obj: AdminRevokeUserSessionRequest = _new(AdminRevokeUserSessionRequest)
+    _obj.user_pool_id = user_pool_id
+    _obj.username = username
+    _obj.session_id = session_id
+    _obj.revoke_associated_sessions = revoke_associated_sessions
+    return _obj
+
+
+def to_wire(_value: AdminRevokeUserSessionRequest, /) -> dict[str, Any]:
+    """The wire dict of a `AdminRevokeUserSessionRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    username = _value.username
+    _out["Username"] = username
+    session_id = _value.session_id
+    _out["SessionId"] = session_id
+    revoke_associated_sessions = _value.revoke_associated_sessions
+    if revoke_associated_sessions is not None:
+        _out["RevokeAssociatedSessions"] = revoke_associated_sessions
+    return _out

@@ -4,21 +4,45 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
-from .email_mfa_settings_type import EmailMfaSettingsType
-from .sms_mfa_settings_type import SMSMfaSettingsType
-from .software_token_mfa_settings_type import SoftwareTokenMfaSettingsType
-from .web_authn_mfa_settings_type import WebAuthnMfaSettingsType
+from .email_mfa_settings_type import (
+    EmailMfaSettingsType,
+    from_wire as _email_mfa_settings_type_from_wire,
+    to_wire as _email_mfa_settings_type_to_wire,
+)
+from .sms_mfa_settings_type import (
+    SMSMfaSettingsType,
+    from_wire as _sms_mfa_settings_type_from_wire,
+    to_wire as _sms_mfa_settings_type_to_wire,
+)
+from .software_token_mfa_settings_type import (
+    SoftwareTokenMfaSettingsType,
+    from_wire as _software_token_mfa_settings_type_from_wire,
+    to_wire as _software_token_mfa_settings_type_to_wire,
+)
+from .web_authn_mfa_settings_type import (
+    WebAuthnMfaSettingsType,
+    from_wire as _web_authn_mfa_settings_type_from_wire,
+    to_wire as _web_authn_mfa_settings_type_to_wire,
+)
 
 
 @define(kw_only=True)
 class AdminSetUserMFAPreferenceRequest:
     """The input of `AdminSetUserMFAPreference`."""
 
-    username: str = field(repr=redact, metadata={"wire": "Username"})
+    username: str = field(repr=redact, metadata={"wire": "Username", "zero": "", "min": 1})
     """The name of the user that you want to query or modify. The value of this parameter is
     typically your user's username, but it can be any of their alias attributes. If
     `username` isn't an alias attribute in your user pool, this value must be the `sub` of a
@@ -27,7 +51,7 @@ class AdminSetUserMFAPreferenceRequest:
     Constraints: min 1, max 128, pattern `[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+`.
     """
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool where you want to set a user's MFA preferences.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
@@ -68,3 +92,68 @@ class AdminSetUserMFAPreferenceRequest:
     tier](https://docs.aws.amazon.com/cognito/latest/developerguide/feature-plans-features-essentials.html)
     or higher.
     """
+
+
+def from_wire(_data: Any, /) -> AdminSetUserMFAPreferenceRequest:
+    """The `AdminSetUserMFAPreferenceRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    username: Any = _data.get("Username")
+    if username is None:
+        username = _corrected("AdminSetUserMFAPreferenceRequest.Username", "")
+    if username.__class__ is not str:
+        username = _as_str(username)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("AdminSetUserMFAPreferenceRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    sms_mfa_settings: Any = _data.get("SMSMfaSettings")
+    if sms_mfa_settings is not None:
+        sms_mfa_settings = _sms_mfa_settings_type_from_wire(sms_mfa_settings)
+    software_token_mfa_settings: Any = _data.get("SoftwareTokenMfaSettings")
+    if software_token_mfa_settings is not None:
+        software_token_mfa_settings = _software_token_mfa_settings_type_from_wire(
+            software_token_mfa_settings
+        )
+    email_mfa_settings: Any = _data.get("EmailMfaSettings")
+    if email_mfa_settings is not None:
+        email_mfa_settings = _email_mfa_settings_type_from_wire(email_mfa_settings)
+    web_authn_mfa_settings: Any = _data.get("WebAuthnMfaSettings")
+    if web_authn_mfa_settings is not None:
+        web_authn_mfa_settings = _web_authn_mfa_settings_type_from_wire(web_authn_mfa_settings)
+    _obj: AdminSetUserMFAPreferenceRequest = _new(AdminSetUserMFAPreferenceRequest)
+    _obj.username = username
+    _obj.user_pool_id = user_pool_id
+    _obj.sms_mfa_settings = sms_mfa_settings
+    _obj.software_token_mfa_settings = software_token_mfa_settings
+    _obj.email_mfa_settings = email_mfa_settings
+    _obj.web_authn_mfa_settings = web_authn_mfa_settings
+    return _obj
+
+
+def to_wire(_value: AdminSetUserMFAPreferenceRequest, /) -> dict[str, Any]:
+    """The wire dict of a `AdminSetUserMFAPreferenceRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    username = _value.username
+    _out["Username"] = username
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    sms_mfa_settings = _value.sms_mfa_settings
+    if sms_mfa_settings is not None:
+        _out["SMSMfaSettings"] = _sms_mfa_settings_type_to_wire(sms_mfa_settings)
+    software_token_mfa_settings = _value.software_token_mfa_settings
+    if software_token_mfa_settings is not None:
+        _out["SoftwareTokenMfaSettings"] = _software_token_mfa_settings_type_to_wire(
+            software_token_mfa_settings
+        )
+    email_mfa_settings = _value.email_mfa_settings
+    if email_mfa_settings is not None:
+        _out["EmailMfaSettings"] = _email_mfa_settings_type_to_wire(email_mfa_settings)
+    web_authn_mfa_settings = _value.web_authn_mfa_settings
+    if web_authn_mfa_settings is not None:
+        _out["WebAuthnMfaSettings"] = _web_authn_mfa_settings_type_to_wire(web_authn_mfa_settings)
+    return _out

@@ -4,8 +4,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_bool as _as_bool,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
 
@@ -13,13 +22,13 @@ from aiocognito._core.types import redact
 class AdminSetUserPasswordRequest:
     """The input of `AdminSetUserPassword`."""
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool where you want to set the user's password.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
-    username: str = field(repr=redact, metadata={"wire": "Username"})
+    username: str = field(repr=redact, metadata={"wire": "Username", "zero": "", "min": 1})
     """The name of the user that you want to query or modify. The value of this parameter is
     typically your user's username, but it can be any of their alias attributes. If
     `username` isn't an alias attribute in your user pool, this value must be the `sub` of a
@@ -28,7 +37,7 @@ class AdminSetUserPasswordRequest:
     Constraints: min 1, max 128, pattern `[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+`.
     """
 
-    password: str = field(repr=redact, metadata={"wire": "Password"})
+    password: str = field(repr=redact, metadata={"wire": "Password", "zero": ""})
     """The new temporary or permanent password that you want to set for the user. You can't
     remove the password for a user who already has a password so that they can only sign in
     with passwordless methods. In this scenario, you must create a new user without a
@@ -41,3 +50,51 @@ class AdminSetUserPasswordRequest:
     """Set to `true` to set a password that the user can immediately sign in with. Set to
     `false` to set a temporary password that the user must change on their next sign-in.
     """
+
+
+def from_wire(_data: Any, /) -> AdminSetUserPasswordRequest:
+    """The `AdminSetUserPasswordRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("AdminSetUserPasswordRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    username: Any = _data.get("Username")
+    if username is None:
+        username = _corrected("AdminSetUserPasswordRequest.Username", "")
+    if username.__class__ is not str:
+        username = _as_str(username)
+    password: Any = _data.get("Password")
+    if password is None:
+        password = _corrected("AdminSetUserPasswordRequest.Password", "")
+    if password.__class__ is not str:
+        password = _as_str(password)
+    permanent: Any = _data.get("Permanent")
+    if permanent is not None and permanent.__class__ is not bool:
+        permanent = _as_bool(permanent)
+    _obj: AdminSetUserPasswordRequest = _new(AdminSetUserPasswordRequest)
+    _obj.user_pool_id = user_pool_id
+    _obj.username = username
+    _obj.password = password
+    _obj.permanent = permanent
+    return _obj
+
+
+def to_wire(_value: AdminSetUserPasswordRequest, /) -> dict[str, Any]:
+    """The wire dict of a `AdminSetUserPasswordRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    username = _value.username
+    _out["Username"] = username
+    password = _value.password
+    _out["Password"] = password
+    permanent = _value.permanent
+    if permanent is not None:
+        _out["Permanent"] = permanent
+    return _out

@@ -4,11 +4,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_list as _as_list,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
-from .mfa_option_type import MFAOptionType
+from .mfa_option_type import (
+    MFAOptionType,
+    from_wire as _mfa_option_type_from_wire,
+    to_wire as _mfa_option_type_to_wire,
+)
 
 
 @define(kw_only=True)
@@ -17,13 +30,13 @@ class AdminSetUserSettingsRequest:
     medium.
     """
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool that contains the user whose options you're setting.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
-    username: str = field(repr=redact, metadata={"wire": "Username"})
+    username: str = field(repr=redact, metadata={"wire": "Username", "zero": "", "min": 1})
     """The name of the user that you want to query or modify. The value of this parameter is
     typically your user's username, but it can be any of their alias attributes. If
     `username` isn't an alias attribute in your user pool, this value must be the `sub` of a
@@ -32,5 +45,47 @@ class AdminSetUserSettingsRequest:
     Constraints: min 1, max 128, pattern `[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+`.
     """
 
-    mfa_options: list[MFAOptionType] = field(metadata={"wire": "MFAOptions"})
+    mfa_options: list[MFAOptionType] = field(metadata={"wire": "MFAOptions", "zero": []})
     """You can use this parameter only to set an SMS configuration that uses SMS for delivery."""
+
+
+def from_wire(_data: Any, /) -> AdminSetUserSettingsRequest:
+    """The `AdminSetUserSettingsRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("AdminSetUserSettingsRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    username: Any = _data.get("Username")
+    if username is None:
+        username = _corrected("AdminSetUserSettingsRequest.Username", "")
+    if username.__class__ is not str:
+        username = _as_str(username)
+    mfa_options: Any = _data.get("MFAOptions")
+    if mfa_options is None:
+        mfa_options = _corrected("AdminSetUserSettingsRequest.MFAOptions", [])
+    if mfa_options.__class__ is not list:
+        mfa_options = _as_list(mfa_options)
+    mfa_options = [None if _v0 is None else _mfa_option_type_from_wire(_v0) for _v0 in mfa_options]
+    _obj: AdminSetUserSettingsRequest = _new(AdminSetUserSettingsRequest)
+    _obj.user_pool_id = user_pool_id
+    _obj.username = username
+    _obj.mfa_options = mfa_options
+    return _obj
+
+
+def to_wire(_value: AdminSetUserSettingsRequest, /) -> dict[str, Any]:
+    """The wire dict of a `AdminSetUserSettingsRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    username = _value.username
+    _out["Username"] = username
+    mfa_options = _value.mfa_options
+    _out["MFAOptions"] = [_mfa_option_type_to_wire(_v0) for _v0 in mfa_options]
+    return _out

@@ -4,24 +4,33 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_enum as _as_enum,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
-from .feedback_value_type import FeedbackValueType
+from .feedback_value_type import BY_VALUE as _feedback_value_type_by_value, FeedbackValueType
 
 
 @define(kw_only=True)
 class AdminUpdateAuthEventFeedbackRequest:
     """The input of `AdminUpdateAuthEventFeedback`."""
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool where you want to submit authentication-event feedback.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
-    username: str = field(repr=redact, metadata={"wire": "Username"})
+    username: str = field(repr=redact, metadata={"wire": "Username", "zero": "", "min": 1})
     """The name of the user that you want to query or modify. The value of this parameter is
     typically your user's username, but it can be any of their alias attributes. If
     `username` isn't an alias attribute in your user pool, this value must be the `sub` of a
@@ -30,16 +39,68 @@ class AdminUpdateAuthEventFeedbackRequest:
     Constraints: min 1, max 128, pattern `[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+`.
     """
 
-    event_id: str = field(metadata={"wire": "EventId"})
+    event_id: str = field(metadata={"wire": "EventId", "zero": "", "min": 1})
     """The ID of the threat protection authentication event that you want to update.
 
     Constraints: min 1, max 50, pattern `[\\w+-]+`.
     """
 
-    feedback_value: FeedbackValueType | str = field(metadata={"wire": "FeedbackValue"})
+    feedback_value: FeedbackValueType | str = field(metadata={"wire": "FeedbackValue", "zero": ""})
     """Your feedback to the authentication event. When you provide a `FeedbackValue` value of
     `valid`, you tell Amazon Cognito that you trust a user session where Amazon Cognito has
     evaluated some level of risk. When you provide a `FeedbackValue` value of `invalid`, you
     tell Amazon Cognito that you don't trust a user session, or you don't believe that
     Amazon Cognito evaluated a high-enough risk level.
     """
+
+
+def from_wire(_data: Any, /) -> AdminUpdateAuthEventFeedbackRequest:
+    """The `AdminUpdateAuthEventFeedbackRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("AdminUpdateAuthEventFeedbackRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    username: Any = _data.get("Username")
+    if username is None:
+        username = _corrected("AdminUpdateAuthEventFeedbackRequest.Username", "")
+    if username.__class__ is not str:
+        username = _as_str(username)
+    event_id: Any = _data.get("EventId")
+    if event_id is None:
+        event_id = _corrected("AdminUpdateAuthEventFeedbackRequest.EventId", "")
+    if event_id.__class__ is not str:
+        event_id = _as_str(event_id)
+    feedback_value: Any = _data.get("FeedbackValue")
+    if feedback_value is None:
+        feedback_value = _corrected("AdminUpdateAuthEventFeedbackRequest.FeedbackValue", "")
+    feedback_value = (
+        _feedback_value_type_by_value.get(feedback_value, feedback_value)
+        if feedback_value.__class__ is str
+        else _as_enum(feedback_value, _feedback_value_type_by_value)
+    )
+    _obj: AdminUpdateAuthEventFeedbackRequest = _new(AdminUpdateAuthEventFeedbackRequest)
+    _obj.user_pool_id = user_pool_id
+    _obj.username = username
+    _obj.event_id = event_id
+    _obj.feedback_value = feedback_value
+    return _obj
+
+
+def to_wire(_value: AdminUpdateAuthEventFeedbackRequest, /) -> dict[str, Any]:
+    """The wire dict of a `AdminUpdateAuthEventFeedbackRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    username = _value.username
+    _out["Username"] = username
+    event_id = _value.event_id
+    _out["EventId"] = event_id
+    feedback_value = _value.feedback_value
+    _out["FeedbackValue"] = feedback_value
+    return _out

@@ -4,24 +4,36 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_enum as _as_enum,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
-from .device_remembered_status_type import DeviceRememberedStatusType
+from .device_remembered_status_type import (
+    BY_VALUE as _device_remembered_status_type_by_value,
+    DeviceRememberedStatusType,
+)
 
 
 @define(kw_only=True)
 class AdminUpdateDeviceStatusRequest:
     """The request to update the device status, as an administrator."""
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool where you want to change a user's device status.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
-    username: str = field(repr=redact, metadata={"wire": "Username"})
+    username: str = field(repr=redact, metadata={"wire": "Username", "zero": "", "min": 1})
     """The name of the user that you want to query or modify. The value of this parameter is
     typically your user's username, but it can be any of their alias attributes. If
     `username` isn't an alias attribute in your user pool, this value must be the `sub` of a
@@ -30,7 +42,7 @@ class AdminUpdateDeviceStatusRequest:
     Constraints: min 1, max 128, pattern `[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+`.
     """
 
-    device_key: str = field(metadata={"wire": "DeviceKey"})
+    device_key: str = field(metadata={"wire": "DeviceKey", "zero": "", "min": 1})
     """The unique identifier, or device key, of the device that you want to update the status
     for.
 
@@ -43,3 +55,57 @@ class AdminUpdateDeviceStatusRequest:
     """To enable device authentication with the specified device, set to `remembered`.To
     disable, set to `not_remembered`.
     """
+
+
+def from_wire(_data: Any, /) -> AdminUpdateDeviceStatusRequest:
+    """The `AdminUpdateDeviceStatusRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("AdminUpdateDeviceStatusRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    username: Any = _data.get("Username")
+    if username is None:
+        username = _corrected("AdminUpdateDeviceStatusRequest.Username", "")
+    if username.__class__ is not str:
+        username = _as_str(username)
+    device_key: Any = _data.get("DeviceKey")
+    if device_key is None:
+        device_key = _corrected("AdminUpdateDeviceStatusRequest.DeviceKey", "")
+    if device_key.__class__ is not str:
+        device_key = _as_str(device_key)
+    device_remembered_status: Any = _data.get("DeviceRememberedStatus")
+    if device_remembered_status is not None:
+        device_remembered_status = (
+            _device_remembered_status_type_by_value.get(
+                device_remembered_status, device_remembered_status
+            )
+            if device_remembered_status.__class__ is str
+            else _as_enum(device_remembered_status, _device_remembered_status_type_by_value)
+        )
+    _obj: AdminUpdateDeviceStatusRequest = _new(AdminUpdateDeviceStatusRequest)
+    _obj.user_pool_id = user_pool_id
+    _obj.username = username
+    _obj.device_key = device_key
+    _obj.device_remembered_status = device_remembered_status
+    return _obj
+
+
+def to_wire(_value: AdminUpdateDeviceStatusRequest, /) -> dict[str, Any]:
+    """The wire dict of a `AdminUpdateDeviceStatusRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    username = _value.username
+    _out["Username"] = username
+    device_key = _value.device_key
+    _out["DeviceKey"] = device_key
+    device_remembered_status = _value.device_remembered_status
+    if device_remembered_status is not None:
+        _out["DeviceRememberedStatus"] = device_remembered_status
+    return _out

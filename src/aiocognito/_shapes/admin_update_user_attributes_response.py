@@ -4,7 +4,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define
+
+from aiocognito._core.serde import as_object as _as_object, new as _new
 
 
 @define(kw_only=True)
@@ -12,3 +16,20 @@ class AdminUpdateUserAttributesResponse:
     """Represents the response from the server for the request to update user attributes as an
     administrator.
     """
+
+
+def from_wire(_data: Any, /) -> AdminUpdateUserAttributesResponse:
+    """The `AdminUpdateUserAttributesResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    _obj: AdminUpdateUserAttributesResponse = _new(AdminUpdateUserAttributesResponse)
+    return _obj
+
+
+def to_wire(_value: AdminUpdateUserAttributesResponse, /) -> dict[str, Any]:
+    """The wire dict of a `AdminUpdateUserAttributesResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    return _out

@@ -4,9 +4,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .advanced_security_enabled_mode_type import AdvancedSecurityEnabledModeType
+from aiocognito._core.serde import as_enum as _as_enum, as_object as _as_object, new as _new
+
+from .advanced_security_enabled_mode_type import (
+    BY_VALUE as _advanced_security_enabled_mode_type_by_value,
+    AdvancedSecurityEnabledModeType,
+)
 
 
 @define(kw_only=True)
@@ -22,3 +29,31 @@ class AdvancedSecurityAdditionalFlowsType:
     authentication challenge Lambda
     triggers](https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-challenge.html).
     """
+
+
+def from_wire(_data: Any, /) -> AdvancedSecurityAdditionalFlowsType:
+    """The `AdvancedSecurityAdditionalFlowsType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    custom_auth_mode: Any = _data.get("CustomAuthMode")
+    if custom_auth_mode is not None:
+        custom_auth_mode = (
+            _advanced_security_enabled_mode_type_by_value.get(custom_auth_mode, custom_auth_mode)
+            if custom_auth_mode.__class__ is str
+            else _as_enum(custom_auth_mode, _advanced_security_enabled_mode_type_by_value)
+        )
+    _obj: AdvancedSecurityAdditionalFlowsType = _new(AdvancedSecurityAdditionalFlowsType)
+    _obj.custom_auth_mode = custom_auth_mode
+    return _obj
+
+
+def to_wire(_value: AdvancedSecurityAdditionalFlowsType, /) -> dict[str, Any]:
+    """The wire dict of a `AdvancedSecurityAdditionalFlowsType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    custom_auth_mode = _value.custom_auth_mode
+    if custom_auth_mode is not None:
+        _out["CustomAuthMode"] = custom_auth_mode
+    return _out

@@ -12,3 +12,9 @@ class AdvancedSecurityEnabledModeType(StrEnum):
 
     AUDIT = "AUDIT"
     ENFORCED = "ENFORCED"
+
+
+BY_VALUE: dict[str, AdvancedSecurityEnabledModeType] = {
+    member.value: member for member in AdvancedSecurityEnabledModeType
+}
+"""Each `AdvancedSecurityEnabledModeType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

@@ -13,3 +13,9 @@ class AdvancedSecurityModeType(StrEnum):
     OFF = "OFF"
     AUDIT = "AUDIT"
     ENFORCED = "ENFORCED"
+
+
+BY_VALUE: dict[str, AdvancedSecurityModeType] = {
+    member.value: member for member in AdvancedSecurityModeType
+}
+"""Each `AdvancedSecurityModeType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

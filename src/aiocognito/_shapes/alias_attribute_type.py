@@ -13,3 +13,7 @@ class AliasAttributeType(StrEnum):
     PHONE_NUMBER = "phone_number"
     EMAIL = "email"
     PREFERRED_USERNAME = "preferred_username"
+
+
+BY_VALUE: dict[str, AliasAttributeType] = {member.value: member for member in AliasAttributeType}
+"""Each `AliasAttributeType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

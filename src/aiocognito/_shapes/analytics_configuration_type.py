@@ -4,7 +4,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
+
+from aiocognito._core.serde import (
+    as_bool as _as_bool,
+    as_object as _as_object,
+    as_str as _as_str,
+    new as _new,
+)
 
 
 @define(kw_only=True)
@@ -24,7 +33,9 @@ class AnalyticsConfigurationType:
     Constraints: pattern `^[0-9a-fA-F]+$`.
     """
 
-    application_arn: str | None = field(default=None, metadata={"wire": "ApplicationArn"})
+    application_arn: str | None = field(
+        default=None, metadata={"wire": "ApplicationArn", "min": 20}
+    )
     """The Amazon Resource Name (ARN) of an Amazon Pinpoint project that you want to connect to
     your user pool app client. Amazon Cognito publishes events to the Amazon Pinpoint
     project that `ApplicationArn` declares. You can also configure your application to pass
@@ -34,7 +45,7 @@ class AnalyticsConfigurationType:
     Constraints: min 20, max 2048, pattern `arn:[\\w+=/,.@-]+:[\\w+=/,.@-]+:([\\w+=/,.@-]*)?:[0-9]+:[\\w+=/,.@-]+(:[\\w+=/,.@-]+)?(:[\\w+=/,.@-]+)?`.
     """
 
-    role_arn: str | None = field(default=None, metadata={"wire": "RoleArn"})
+    role_arn: str | None = field(default=None, metadata={"wire": "RoleArn", "min": 20})
     """The ARN of an Identity and Access Management role that has the permissions required for
     Amazon Cognito to publish events to Amazon Pinpoint analytics.
 
@@ -53,3 +64,55 @@ class AnalyticsConfigurationType:
     """If `UserDataShared` is `true`, Amazon Cognito includes user data in the events that it
     publishes to Amazon Pinpoint analytics.
     """
+
+
+def from_wire(_data: Any, /) -> AnalyticsConfigurationType:
+    """The `AnalyticsConfigurationType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    application_id: Any = _data.get("ApplicationId")
+    if application_id is not None and application_id.__class__ is not str:
+        application_id = _as_str(application_id)
+    application_arn: Any = _data.get("ApplicationArn")
+    if application_arn is not None and application_arn.__class__ is not str:
+        application_arn = _as_str(application_arn)
+    role_arn: Any = _data.get("RoleArn")
+    if role_arn is not None and role_arn.__class__ is not str:
+        role_arn = _as_str(role_arn)
+    external_id: Any = _data.get("ExternalId")
+    if external_id is not None and external_id.__class__ is not str:
+        external_id = _as_str(external_id)
+    user_data_shared: Any = _data.get("UserDataShared")
+    if user_data_shared is not None and user_data_shared.__class__ is not bool:
+        user_data_shared = _as_bool(user_data_shared)
+    _obj: AnalyticsConfigurationType = _new(AnalyticsConfigurationType)
+    _obj.application_id = application_id
+    _obj.application_arn = application_arn
+    _obj.role_arn = role_arn
+    _obj.external_id = external_id
+    _obj.user_data_shared = user_data_shared
+    return _obj
+
+
+def to_wire(_value: AnalyticsConfigurationType, /) -> dict[str, Any]:
+    """The wire dict of a `AnalyticsConfigurationType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    application_id = _value.application_id
+    if application_id is not None:
+        _out["ApplicationId"] = application_id
+    application_arn = _value.application_arn
+    if application_arn is not None:
+        _out["ApplicationArn"] = application_arn
+    role_arn = _value.role_arn
+    if role_arn is not None:
+        _out["RoleArn"] = role_arn
+    external_id = _value.external_id
+    if external_id is not None:
+        _out["ExternalId"] = external_id
+    user_data_shared = _value.user_data_shared
+    if user_data_shared is not None:
+        _out["UserDataShared"] = user_data_shared
+    return _out

@@ -4,7 +4,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
+
+from aiocognito._core.serde import as_object as _as_object, as_str as _as_str, new as _new
 
 
 @define(kw_only=True)
@@ -27,3 +31,27 @@ class AnalyticsMetadataType:
 
     Constraints: min 0, max 131072.
     """
+
+
+def from_wire(_data: Any, /) -> AnalyticsMetadataType:
+    """The `AnalyticsMetadataType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    analytics_endpoint_id: Any = _data.get("AnalyticsEndpointId")
+    if analytics_endpoint_id is not None and analytics_endpoint_id.__class__ is not str:
+        analytics_endpoint_id = _as_str(analytics_endpoint_id)
+    _obj: AnalyticsMetadataType = _new(AnalyticsMetadataType)
+    _obj.analytics_endpoint_id = analytics_endpoint_id
+    return _obj
+
+
+def to_wire(_value: AnalyticsMetadataType, /) -> dict[str, Any]:
+    """The wire dict of a `AnalyticsMetadataType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    analytics_endpoint_id = _value.analytics_endpoint_id
+    if analytics_endpoint_id is not None:
+        _out["AnalyticsEndpointId"] = analytics_endpoint_id
+    return _out

@@ -25,3 +25,7 @@ class AssetCategoryType(StrEnum):
     FORM_BACKGROUND = "FORM_BACKGROUND"
     FORM_LOGO = "FORM_LOGO"
     IDP_BUTTON_ICON = "IDP_BUTTON_ICON"
+
+
+BY_VALUE: dict[str, AssetCategoryType] = {member.value: member for member in AssetCategoryType}
+"""Each `AssetCategoryType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

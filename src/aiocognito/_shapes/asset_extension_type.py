@@ -15,3 +15,7 @@ class AssetExtensionType(StrEnum):
     PNG = "PNG"
     SVG = "SVG"
     WEBP = "WEBP"
+
+
+BY_VALUE: dict[str, AssetExtensionType] = {member.value: member for member in AssetExtensionType}
+"""Each `AssetExtensionType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

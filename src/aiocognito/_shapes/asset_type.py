@@ -4,29 +4,44 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .asset_category_type import AssetCategoryType
-from .asset_extension_type import AssetExtensionType
-from .color_scheme_mode_type import ColorSchemeModeType
+from aiocognito._core.serde import (
+    as_enum as _as_enum,
+    as_object as _as_object,
+    as_str as _as_str,
+    blob_from_wire as _blob_from_wire,
+    blob_to_wire as _blob_to_wire,
+    corrected as _corrected,
+    new as _new,
+)
+
+from .asset_category_type import BY_VALUE as _asset_category_type_by_value, AssetCategoryType
+from .asset_extension_type import BY_VALUE as _asset_extension_type_by_value, AssetExtensionType
+from .color_scheme_mode_type import (
+    BY_VALUE as _color_scheme_mode_type_by_value,
+    ColorSchemeModeType,
+)
 
 
 @define(kw_only=True)
 class AssetType:
     """An image file from a managed login branding style in a user pool."""
 
-    category: AssetCategoryType | str = field(metadata={"wire": "Category"})
+    category: AssetCategoryType | str = field(metadata={"wire": "Category", "zero": ""})
     """The category that the image corresponds to in your managed login configuration. Managed
     login has asset categories for different types of logos, backgrounds, and icons.
     """
 
-    color_mode: ColorSchemeModeType | str = field(metadata={"wire": "ColorMode"})
+    color_mode: ColorSchemeModeType | str = field(metadata={"wire": "ColorMode", "zero": ""})
     """The display-mode target of the asset: light, dark, or browser-adaptive. For example,
     Amazon Cognito displays a dark-mode image only when the browser or application is in
     dark mode, but displays a browser-adaptive file in all contexts.
     """
 
-    extension: AssetExtensionType | str = field(metadata={"wire": "Extension"})
+    extension: AssetExtensionType | str = field(metadata={"wire": "Extension", "zero": ""})
     """The file type of the image file."""
 
     bytes_: bytes | None = field(default=None, metadata={"wire": "Bytes"})
@@ -35,8 +50,72 @@ class AssetType:
     Constraints: max 1000000.
     """
 
-    resource_id: str | None = field(default=None, metadata={"wire": "ResourceId"})
+    resource_id: str | None = field(default=None, metadata={"wire": "ResourceId", "min": 1})
     """The ID of the asset.
 
     Constraints: min 1, max 40, pattern `^[\\w\\- ]+$`.
     """
+
+
+def from_wire(_data: Any, /) -> AssetType:
+    """The `AssetType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    category: Any = _data.get("Category")
+    if category is None:
+        category = _corrected("AssetType.Category", "")
+    category = (
+        _asset_category_type_by_value.get(category, category)
+        if category.__class__ is str
+        else _as_enum(category, _asset_category_type_by_value)
+    )
+    color_mode: Any = _data.get("ColorMode")
+    if color_mode is None:
+        color_mode = _corrected("AssetType.ColorMode", "")
+    color_mode = (
+        _color_scheme_mode_type_by_value.get(color_mode, color_mode)
+        if color_mode.__class__ is str
+        else _as_enum(color_mode, _color_scheme_mode_type_by_value)
+    )
+    extension: Any = _data.get("Extension")
+    if extension is None:
+        extension = _corrected("AssetType.Extension", "")
+    extension = (
+        _asset_extension_type_by_value.get(extension, extension)
+        if extension.__class__ is str
+        else _as_enum(extension, _asset_extension_type_by_value)
+    )
+    bytes_: Any = _data.get("Bytes")
+    if bytes_ is not None:
+        bytes_ = _blob_from_wire(bytes_)
+    resource_id: Any = _data.get("ResourceId")
+    if resource_id is not None and resource_id.__class__ is not str:
+        resource_id = _as_str(resource_id)
+    _obj: AssetType = _new(AssetType)
+    _obj.category = category
+    _obj.color_mode = color_mode
+    _obj.extension = extension
+    _obj.bytes_ = bytes_
+    _obj.resource_id = resource_id
+    return _obj
+
+
+def to_wire(_value: AssetType, /) -> dict[str, Any]:
+    """The wire dict of a `AssetType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    category = _value.category
+    _out["Category"] = category
+    color_mode = _value.color_mode
+    _out["ColorMode"] = color_mode
+    extension = _value.extension
+    _out["Extension"] = extension
+    bytes_ = _value.bytes_
+    if bytes_ is not None:
+        _out["Bytes"] = _blob_to_wire(bytes_)
+    resource_id = _value.resource_id
+    if resource_id is not None:
+        _out["ResourceId"] = resource_id
+    return _out

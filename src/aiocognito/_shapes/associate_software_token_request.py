@@ -4,8 +4,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import as_object as _as_object, as_str as _as_str, new as _new
 from aiocognito._core.types import redact
 
 
@@ -22,10 +25,41 @@ class AssociateSoftwareTokenRequest:
     Constraints: pattern `[A-Za-z0-9-_=.]+`.
     """
 
-    session: str | None = field(default=None, repr=redact, metadata={"wire": "Session"})
+    session: str | None = field(default=None, repr=redact, metadata={"wire": "Session", "min": 20})
     """The session identifier that maintains the state of authentication requests and challenge
     responses. In `AssociateSoftwareToken`, this is the session ID from a successful
     sign-in. You can provide either an access token or a session ID in the request.
 
     Constraints: min 20, max 4096.
     """
+
+
+def from_wire(_data: Any, /) -> AssociateSoftwareTokenRequest:
+    """The `AssociateSoftwareTokenRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    access_token: Any = _data.get("AccessToken")
+    if access_token is not None and access_token.__class__ is not str:
+        access_token = _as_str(access_token)
+    session: Any = _data.get("Session")
+    if session is not None and session.__class__ is not str:
+        session = _as_str(session)
+    _obj: AssociateSoftwareTokenRequest = _new(AssociateSoftwareTokenRequest)
+    _obj.access_token = access_token
+    _obj.session = session
+    return _obj
+
+
+def to_wire(_value: AssociateSoftwareTokenRequest, /) -> dict[str, Any]:
+    """The wire dict of a `AssociateSoftwareTokenRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    access_token = _value.access_token
+    if access_token is not None:
+        _out["AccessToken"] = access_token
+    session = _value.session
+    if session is not None:
+        _out["Session"] = session
+    return _out

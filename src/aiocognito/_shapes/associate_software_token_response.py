@@ -4,8 +4,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import as_object as _as_object, as_str as _as_str, new as _new
 from aiocognito._core.types import redact
 
 
@@ -13,16 +16,49 @@ from aiocognito._core.types import redact
 class AssociateSoftwareTokenResponse:
     """The output of `AssociateSoftwareToken`."""
 
-    secret_code: str | None = field(default=None, repr=redact, metadata={"wire": "SecretCode"})
+    secret_code: str | None = field(
+        default=None, repr=redact, metadata={"wire": "SecretCode", "min": 16}
+    )
     """A unique generated shared secret code that is used by the TOTP algorithm to generate a
     one-time code.
 
     Constraints: min 16, pattern `[A-Za-z0-9]+`.
     """
 
-    session: str | None = field(default=None, repr=redact, metadata={"wire": "Session"})
+    session: str | None = field(default=None, repr=redact, metadata={"wire": "Session", "min": 20})
     """The session identifier that maintains the state of authentication requests and challenge
     responses.
 
     Constraints: min 20, max 4096.
     """
+
+
+def from_wire(_data: Any, /) -> AssociateSoftwareTokenResponse:
+    """The `AssociateSoftwareTokenResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    secret_code: Any = _data.get("SecretCode")
+    if secret_code is not None and secret_code.__class__ is not str:
+        secret_code = _as_str(secret_code)
+    session: Any = _data.get("Session")
+    if session is not None and session.__class__ is not str:
+        session = _as_str(session)
+    _obj: AssociateSoftwareTokenResponse = _new(AssociateSoftwareTokenResponse)
+    _obj.secret_code = secret_code
+    _obj.session = session
+    return _obj
+
+
+def to_wire(_value: AssociateSoftwareTokenResponse, /) -> dict[str, Any]:
+    """The wire dict of a `AssociateSoftwareTokenResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    secret_code = _value.secret_code
+    if secret_code is not None:
+        _out["SecretCode"] = secret_code
+    session = _value.session
+    if session is not None:
+        _out["Session"] = session
+    return _out

@@ -14,3 +14,7 @@ class AttributeDataType(StrEnum):
     NUMBER = "Number"
     DATE_TIME = "DateTime"
     BOOLEAN = "Boolean"
+
+
+BY_VALUE: dict[str, AttributeDataType] = {member.value: member for member in AttributeDataType}
+"""Each `AttributeDataType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

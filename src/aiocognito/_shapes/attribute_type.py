@@ -4,8 +4,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
 
@@ -13,7 +21,7 @@ from aiocognito._core.types import redact
 class AttributeType:
     """The name and value of a user attribute."""
 
-    name: str = field(metadata={"wire": "Name"})
+    name: str = field(metadata={"wire": "Name", "zero": "", "min": 1})
     """The name of the attribute, for example `email` or `custom:department`.
 
     In some older user pools, the regex pattern for acceptable values of this parameter is
@@ -32,3 +40,35 @@ class AttributeType:
 
     Constraints: max 2048.
     """
+
+
+def from_wire(_data: Any, /) -> AttributeType:
+    """The `AttributeType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    name: Any = _data.get("Name")
+    if name is None:
+        name = _corrected("AttributeType.Name", "")
+    if name.__class__ is not str:
+        name = _as_str(name)
+    value: Any = _data.get("Value")
+    if value is not None and value.__class__ is not str:
+        value = _as_str(value)
+    _obj: AttributeType = _new(AttributeType)
+    _obj.name = name
+    _obj.value = value
+    return _obj
+
+
+def to_wire(_value: AttributeType, /) -> dict[str, Any]:
+    """The wire dict of a `AttributeType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    name = _value.name
+    _out["Name"] = name
+    value = _value.value
+    if value is not None:
+        _out["Value"] = value
+    return _out

@@ -5,15 +5,42 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from attrs import define, field
 
-from .challenge_response_type import ChallengeResponseType
-from .event_context_data_type import EventContextDataType
-from .event_feedback_type import EventFeedbackType
-from .event_response_type import EventResponseType
-from .event_risk_type import EventRiskType
-from .event_type import EventType
+from aiocognito._core.serde import (
+    as_enum as _as_enum,
+    as_list as _as_list,
+    as_object as _as_object,
+    as_str as _as_str,
+    new as _new,
+    timestamp_from_wire as _timestamp_from_wire,
+    timestamp_to_wire as _timestamp_to_wire,
+)
+
+from .challenge_response_type import (
+    ChallengeResponseType,
+    from_wire as _challenge_response_type_from_wire,
+    to_wire as _challenge_response_type_to_wire,
+)
+from .event_context_data_type import (
+    EventContextDataType,
+    from_wire as _event_context_data_type_from_wire,
+    to_wire as _event_context_data_type_to_wire,
+)
+from .event_feedback_type import (
+    EventFeedbackType,
+    from_wire as _event_feedback_type_from_wire,
+    to_wire as _event_feedback_type_to_wire,
+)
+from .event_response_type import BY_VALUE as _event_response_type_by_value, EventResponseType
+from .event_risk_type import (
+    EventRiskType,
+    from_wire as _event_risk_type_from_wire,
+    to_wire as _event_risk_type_to_wire,
+)
+from .event_type import BY_VALUE as _event_type_by_value, EventType
 
 
 @define(kw_only=True)
@@ -72,3 +99,91 @@ class AuthEventType:
     to be valid, or likely safe. A value of `Invalid` indicates that you agreed with the
     user pool risk level and evaluated a session to be invalid, or likely malicious.
     """
+
+
+def from_wire(_data: Any, /) -> AuthEventType:
+    """The `AuthEventType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    event_id: Any = _data.get("EventId")
+    if event_id is not None and event_id.__class__ is not str:
+        event_id = _as_str(event_id)
+    event_type: Any = _data.get("EventType")
+    if event_type is not None:
+        event_type = (
+            _event_type_by_value.get(event_type, event_type)
+            if event_type.__class__ is str
+            else _as_enum(event_type, _event_type_by_value)
+        )
+    creation_date: Any = _data.get("CreationDate")
+    if creation_date is not None:
+        creation_date = _timestamp_from_wire(creation_date)
+    event_response: Any = _data.get("EventResponse")
+    if event_response is not None:
+        event_response = (
+            _event_response_type_by_value.get(event_response, event_response)
+            if event_response.__class__ is str
+            else _as_enum(event_response, _event_response_type_by_value)
+        )
+    event_risk: Any = _data.get("EventRisk")
+    if event_risk is not None:
+        event_risk = _event_risk_type_from_wire(event_risk)
+    challenge_responses: Any = _data.get("ChallengeResponses")
+    if challenge_responses is not None:
+        if challenge_responses.__class__ is not list:
+            challenge_responses = _as_list(challenge_responses)
+        challenge_responses = [
+            None if _v0 is None else _challenge_response_type_from_wire(_v0)
+            for _v0 in challenge_responses
+        ]
+    event_context_data: Any = _data.get("EventContextData")
+    if event_context_data is not None:
+        event_context_data = _event_context_data_type_from_wire(event_context_data)
+    event_feedback: Any = _data.get("EventFeedback")
+    if event_feedback is not None:
+        event_feedback = _event_feedback_type_from_wire(event_feedback)
+    _obj: AuthEventType = _new(AuthEventType)
+    _obj.event_id = event_id
+    _obj.event_type = event_type
+    _obj.creation_date = creation_date
+    _obj.event_response = event_response
+    _obj.event_risk = event_risk
+    _obj.challenge_responses = challenge_responses
+    _obj.event_context_data = event_context_data
+    _obj.event_feedback = event_feedback
+    return _obj
+
+
+def to_wire(_value: AuthEventType, /) -> dict[str, Any]:
+    """The wire dict of a `AuthEventType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    event_id = _value.event_id
+    if event_id is not None:
+        _out["EventId"] = event_id
+    event_type = _value.event_type
+    if event_type is not None:
+        _out["EventType"] = event_type
+    creation_date = _value.creation_date
+    if creation_date is not None:
+        _out["CreationDate"] = _timestamp_to_wire(creation_date)
+    event_response = _value.event_response
+    if event_response is not None:
+        _out["EventResponse"] = event_response
+    event_risk = _value.event_risk
+    if event_risk is not None:
+        _out["EventRisk"] = _event_risk_type_to_wire(event_risk)
+    challenge_responses = _value.challenge_responses
+    if challenge_responses is not None:
+        _out["ChallengeResponses"] = [
+            _challenge_response_type_to_wire(_v0) for _v0 in challenge_responses
+        ]
+    event_context_data = _value.event_context_data
+    if event_context_data is not None:
+        _out["EventContextData"] = _event_context_data_type_to_wire(event_context_data)
+    event_feedback = _value.event_feedback
+    if event_feedback is not None:
+        _out["EventFeedback"] = _event_feedback_type_to_wire(event_feedback)
+    return _out

@@ -15,3 +15,7 @@ class AuthFactorType(StrEnum):
     SMS_OTP = "SMS_OTP"
     WEB_AUTHN = "WEB_AUTHN"
     SOFTWARE_TOKEN = "SOFTWARE_TOKEN"
+
+
+BY_VALUE: dict[str, AuthFactorType] = {member.value: member for member in AuthFactorType}
+"""Each `AuthFactorType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

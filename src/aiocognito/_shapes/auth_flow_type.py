@@ -18,3 +18,7 @@ class AuthFlowType(StrEnum):
     USER_PASSWORD_AUTH = "USER_PASSWORD_AUTH"
     ADMIN_USER_PASSWORD_AUTH = "ADMIN_USER_PASSWORD_AUTH"
     USER_AUTH = "USER_AUTH"
+
+
+BY_VALUE: dict[str, AuthFlowType] = {member.value: member for member in AuthFlowType}
+"""Each `AuthFlowType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

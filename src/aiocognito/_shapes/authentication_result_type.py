@@ -4,11 +4,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_int as _as_int,
+    as_object as _as_object,
+    as_str as _as_str,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
-from .new_device_metadata_type import NewDeviceMetadataType
+from .new_device_metadata_type import (
+    NewDeviceMetadataType,
+    from_wire as _new_device_metadata_type_from_wire,
+    to_wire as _new_device_metadata_type_to_wire,
+)
 
 
 @define(kw_only=True)
@@ -48,3 +60,62 @@ class AuthenticationResultType:
         default=None, metadata={"wire": "NewDeviceMetadata"}
     )
     """The new device metadata from an authentication result."""
+
+
+def from_wire(_data: Any, /) -> AuthenticationResultType:
+    """The `AuthenticationResultType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    access_token: Any = _data.get("AccessToken")
+    if access_token is not None and access_token.__class__ is not str:
+        access_token = _as_str(access_token)
+    expires_in: Any = _data.get("ExpiresIn")
+    if expires_in is not None and expires_in.__class__ is not int:
+        expires_in = _as_int(expires_in)
+    token_type: Any = _data.get("TokenType")
+    if token_type is not None and token_type.__class__ is not str:
+        token_type = _as_str(token_type)
+    refresh_token: Any = _data.get("RefreshToken")
+    if refresh_token is not None and refresh_token.__class__ is not str:
+        refresh_token = _as_str(refresh_token)
+    id_token: Any = _data.get("IdToken")
+    if id_token is not None and id_token.__class__ is not str:
+        id_token = _as_str(id_token)
+    new_device_metadata: Any = _data.get("NewDeviceMetadata")
+    if new_device_metadata is not None:
+        new_device_metadata = _new_device_metadata_type_from_wire(new_device_metadata)
+    _obj: AuthenticationResultType = _new(AuthenticationResultType)
+    _obj.access_token = access_token
+    _obj.expires_in = expires_in
+    _obj.token_type = token_type
+    _obj.refresh_token = refresh_token
+    _obj.id_token = id_token
+    _obj.new_device_metadata = new_device_metadata
+    return _obj
+
+
+def to_wire(_value: AuthenticationResultType, /) -> dict[str, Any]:
+    """The wire dict of a `AuthenticationResultType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    access_token = _value.access_token
+    if access_token is not None:
+        _out["AccessToken"] = access_token
+    expires_in = _value.expires_in
+    if expires_in is not None:
+        _out["ExpiresIn"] = expires_in
+    token_type = _value.token_type
+    if token_type is not None:
+        _out["TokenType"] = token_type
+    refresh_token = _value.refresh_token
+    if refresh_token is not None:
+        _out["RefreshToken"] = refresh_token
+    id_token = _value.id_token
+    if id_token is not None:
+        _out["IdToken"] = id_token
+    new_device_metadata = _value.new_device_metadata
+    if new_device_metadata is not None:
+        _out["NewDeviceMetadata"] = _new_device_metadata_type_to_wire(new_device_metadata)
+    return _out

@@ -4,22 +4,64 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
+
+from aiocognito._core.serde import (
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 
 
 @define(kw_only=True)
 class CancelPointInTimeRecoveryRequest:
     """The input of `CancelPointInTimeRecovery`."""
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool that contains the recovery that you want to cancel.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
-    restore_id: str = field(metadata={"wire": "RestoreId"})
+    restore_id: str = field(metadata={"wire": "RestoreId", "zero": "", "min": 36})
     """The ID of the recovery that you want to cancel. Amazon Cognito returns this ID in the
     response to an `InitiatePointInTimeRecovery` request.
 
     Constraints: min 36, max 36, pattern `^[0-9a-f]{8}\\b-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-\\b[0-9a-f]{12}$`.
     """
+
+
+def from_wire(_data: Any, /) -> CancelPointInTimeRecoveryRequest:
+    """The `CancelPointInTimeRecoveryRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("CancelPointInTimeRecoveryRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    restore_id: Any = _data.get("RestoreId")
+    if restore_id is None:
+        restore_id = _corrected("CancelPointInTimeRecoveryRequest.RestoreId", "")
+    if restore_id.__class__ is not str:
+        restore_id = _as_str(restore_id)
+    _obj: CancelPointInTimeRecoveryRequest = _new(CancelPointInTimeRecoveryRequest)
+    _obj.user_pool_id = user_pool_id
+    _obj.restore_id = restore_id
+    return _obj
+
+
+def to_wire(_value: CancelPointInTimeRecoveryRequest, /) -> dict[str, Any]:
+    """The wire dict of a `CancelPointInTimeRecoveryRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    restore_id = _value.restore_id
+    _out["RestoreId"] = restore_id
+    return _out

@@ -4,9 +4,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .restoration_type import RestorationType
+from aiocognito._core.serde import as_object as _as_object, new as _new
+
+from .restoration_type import (
+    RestorationType,
+    from_wire as _restoration_type_from_wire,
+    to_wire as _restoration_type_to_wire,
+)
 
 
 @define(kw_only=True)
@@ -15,3 +23,27 @@ class CancelPointInTimeRecoveryResponse:
 
     restoration: RestorationType | None = field(default=None, metadata={"wire": "Restoration"})
     """The details of the canceled recovery, including its status."""
+
+
+def from_wire(_data: Any, /) -> CancelPointInTimeRecoveryResponse:
+    """The `CancelPointInTimeRecoveryResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    restoration: Any = _data.get("Restoration")
+    if restoration is not None:
+        restoration = _restoration_type_from_wire(restoration)
+    _obj: CancelPointInTimeRecoveryResponse = _new(CancelPointInTimeRecoveryResponse)
+    _obj.restoration = restoration
+    return _obj
+
+
+def to_wire(_value: CancelPointInTimeRecoveryResponse, /) -> dict[str, Any]:
+    """The wire dict of a `CancelPointInTimeRecoveryResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    restoration = _value.restoration
+    if restoration is not None:
+        _out["Restoration"] = _restoration_type_to_wire(restoration)
+    return _out

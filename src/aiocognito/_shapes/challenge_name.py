@@ -12,3 +12,7 @@ class ChallengeName(StrEnum):
 
     PASSWORD = "Password"
     MFA = "Mfa"
+
+
+BY_VALUE: dict[str, ChallengeName] = {member.value: member for member in ChallengeName}
+"""Each `ChallengeName` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

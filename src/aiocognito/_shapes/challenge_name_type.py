@@ -26,3 +26,7 @@ class ChallengeNameType(StrEnum):
     PASSWORD = "PASSWORD"
     WEB_AUTHN = "WEB_AUTHN"
     PASSWORD_SRP = "PASSWORD_SRP"
+
+
+BY_VALUE: dict[str, ChallengeNameType] = {member.value: member for member in ChallengeNameType}
+"""Each `ChallengeNameType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

@@ -12,3 +12,7 @@ class ChallengeResponse(StrEnum):
 
     SUCCESS = "Success"
     FAILURE = "Failure"
+
+
+BY_VALUE: dict[str, ChallengeResponse] = {member.value: member for member in ChallengeResponse}
+"""Each `ChallengeResponse` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

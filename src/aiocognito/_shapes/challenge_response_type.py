@@ -4,10 +4,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .challenge_name import ChallengeName
-from .challenge_response import ChallengeResponse
+from aiocognito._core.serde import as_enum as _as_enum, as_object as _as_object, new as _new
+
+from .challenge_name import BY_VALUE as _challenge_name_by_value, ChallengeName
+from .challenge_response import BY_VALUE as _challenge_response_by_value, ChallengeResponse
 
 
 @define(kw_only=True)
@@ -156,3 +160,42 @@ class ChallengeResponseType:
         default=None, metadata={"wire": "ChallengeResponse"}
     )
     """The set of key-value pairs that provides a response to the requested challenge."""
+
+
+def from_wire(_data: Any, /) -> ChallengeResponseType:
+    """The `ChallengeResponseType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    challenge_name: Any = _data.get("ChallengeName")
+    if challenge_name is not None:
+        challenge_name = (
+            _challenge_name_by_value.get(challenge_name, challenge_name)
+            if challenge_name.__class__ is str
+            else _as_enum(challenge_name, _challenge_name_by_value)
+        )
+    challenge_response: Any = _data.get("ChallengeResponse")
+    if challenge_response is not None:
+        challenge_response = (
+            _challenge_response_by_value.get(challenge_response, challenge_response)
+            if challenge_response.__class__ is str
+            else _as_enum(challenge_response, _challenge_response_by_value)
+        )
+    _obj: ChallengeResponseType = _new(ChallengeResponseType)
+    _obj.challenge_name = challenge_name
+    _obj.challenge_response = challenge_response
+    return _obj
+
+
+def to_wire(_value: ChallengeResponseType, /) -> dict[str, Any]:
+    """The wire dict of a `ChallengeResponseType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    challenge_name = _value.challenge_name
+    if challenge_name is not None:
+        _out["ChallengeName"] = challenge_name
+    challenge_response = _value.challenge_response
+    if challenge_response is not None:
+        _out["ChallengeResponse"] = challenge_response
+    return _out

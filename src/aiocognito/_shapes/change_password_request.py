@@ -4,8 +4,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
 
@@ -13,13 +21,13 @@ from aiocognito._core.types import redact
 class ChangePasswordRequest:
     """Represents the request to change a user password."""
 
-    proposed_password: str = field(repr=redact, metadata={"wire": "ProposedPassword"})
+    proposed_password: str = field(repr=redact, metadata={"wire": "ProposedPassword", "zero": ""})
     """A new password that you prompted the user to enter in your application.
 
     Constraints: max 256, pattern `[\\S]+`.
     """
 
-    access_token: str = field(repr=redact, metadata={"wire": "AccessToken"})
+    access_token: str = field(repr=redact, metadata={"wire": "AccessToken", "zero": ""})
     """A valid access token that Amazon Cognito issued to the user whose password you want to
     change.
 
@@ -35,3 +43,43 @@ class ChangePasswordRequest:
 
     Constraints: max 256, pattern `[\\S]+`.
     """
+
+
+def from_wire(_data: Any, /) -> ChangePasswordRequest:
+    """The `ChangePasswordRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    proposed_password: Any = _data.get("ProposedPassword")
+    if proposed_password is None:
+        proposed_password = _corrected("ChangePasswordRequest.ProposedPassword", "")
+    if proposed_password.__class__ is not str:
+        proposed_password = _as_str(proposed_password)
+    access_token: Any = _data.get("AccessToken")
+    if access_token is None:
+        access_token = _corrected("ChangePasswordRequest.AccessToken", "")
+    if access_token.__class__ is not str:
+        access_token = _as_str(access_token)
+    previous_password: Any = _data.get("PreviousPassword")
+    if previous_password is not None and previous_password.__class__ is not str:
+        previous_password = _as_str(previous_password)
+    _obj: ChangePasswordRequest = _new(ChangePasswordRequest)
+    _obj.proposed_password = proposed_password
+    _obj.access_token = access_token
+    _obj.previous_password = previous_password
+    return _obj
+
+
+def to_wire(_value: ChangePasswordRequest, /) -> dict[str, Any]:
+    """The wire dict of a `ChangePasswordRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    proposed_password = _value.proposed_password
+    _out["ProposedPassword"] = proposed_password
+    access_token = _value.access_token
+    _out["AccessToken"] = access_token
+    previous_password = _value.previous_password
+    if previous_password is not None:
+        _out["PreviousPassword"] = previous_password
+    return _out

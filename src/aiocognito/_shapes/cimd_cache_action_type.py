@@ -12,3 +12,7 @@ class CIMDCacheActionType(StrEnum):
 
     REFRESH = "REFRESH"
     INVALIDATE = "INVALIDATE"
+
+
+BY_VALUE: dict[str, CIMDCacheActionType] = {member.value: member for member in CIMDCacheActionType}
+"""Each `CIMDCacheActionType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

@@ -5,9 +5,19 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_int as _as_int,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+    timestamp_from_wire as _timestamp_from_wire,
+    timestamp_to_wire as _timestamp_to_wire,
+)
 from aiocognito._core.types import redact
 
 
@@ -15,26 +25,30 @@ from aiocognito._core.types import redact
 class CIMDPolicySummaryType:
     """A summary of a Client ID Metadata Document (CIMD) policy, returned by ."""
 
-    cimd_policy_id: str = field(metadata={"wire": "CIMDPolicyId"})
+    cimd_policy_id: str = field(metadata={"wire": "CIMDPolicyId", "zero": "", "min": 1})
     """The ID of the CIMD policy.
 
     Constraints: min 1, max 64, pattern `^[a-z0-9]+$`.
     """
 
-    policy_name: str = field(metadata={"wire": "PolicyName"})
+    policy_name: str = field(metadata={"wire": "PolicyName", "zero": "", "min": 1})
     """The friendly name of the CIMD policy.
 
     Constraints: min 1, max 32, pattern `[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\p{Z}]+`.
     """
 
-    client_id: str | None = field(default=None, repr=redact, metadata={"wire": "ClientId"})
+    client_id: str | None = field(
+        default=None, repr=redact, metadata={"wire": "ClientId", "min": 1}
+    )
     """The ID of the app client that the CIMD policy is associated with. Amazon Cognito omits
     this value when the app client no longer exists.
 
     Constraints: min 1, max 128, pattern `[\\w+]+`.
     """
 
-    cache_duration: int | None = field(default=None, metadata={"wire": "CacheDuration"})
+    cache_duration: int | None = field(
+        default=None, metadata={"wire": "CacheDuration", "min": 86400}
+    )
     """The length of time, in seconds, that Amazon Cognito caches a client metadata document
     that it retrieved from a URL that matches the policy.
 
@@ -46,3 +60,64 @@ class CIMDPolicySummaryType:
 
     last_modified_date: datetime | None = field(default=None, metadata={"wire": "LastModifiedDate"})
     """The date and time when the CIMD policy was last modified."""
+
+
+def from_wire(_data: Any, /) -> CIMDPolicySummaryType:
+    """The `CIMDPolicySummaryType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    cimd_policy_id: Any = _data.get("CIMDPolicyId")
+    if cimd_policy_id is None:
+        cimd_policy_id = _corrected("CIMDPolicySummaryType.CIMDPolicyId", "")
+    if cimd_policy_id.__class__ is not str:
+        cimd_policy_id = _as_str(cimd_policy_id)
+    policy_name: Any = _data.get("PolicyName")
+    if policy_name is None:
+        policy_name = _corrected("CIMDPolicySummaryType.PolicyName", "")
+    if policy_name.__class__ is not str:
+        policy_name = _as_str(policy_name)
+    client_id: Any = _data.get("ClientId")
+    if client_id is not None and client_id.__class__ is not str:
+        client_id = _as_str(client_id)
+    cache_duration: Any = _data.get("CacheDuration")
+    if cache_duration is not None and cache_duration.__class__ is not int:
+        cache_duration = _as_int(cache_duration)
+    creation_date: Any = _data.get("CreationDate")
+    if creation_date is not None:
+        creation_date = _timestamp_from_wire(creation_date)
+    last_modified_date: Any = _data.get("LastModifiedDate")
+    if last_modified_date is not None:
+        last_modified_date = _timestamp_from_wire(last_modified_date)
+    _obj: CIMDPolicySummaryType = _new(CIMDPolicySummaryType)
+    _obj.cimd_policy_id = cimd_policy_id
+    _obj.policy_name = policy_name
+    _obj.client_id = client_id
+    _obj.cache_duration = cache_duration
+    _obj.creation_date = creation_date
+    _obj.last_modified_date = last_modified_date
+    return _obj
+
+
+def to_wire(_value: CIMDPolicySummaryType, /) -> dict[str, Any]:
+    """The wire dict of a `CIMDPolicySummaryType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    cimd_policy_id = _value.cimd_policy_id
+    _out["CIMDPolicyId"] = cimd_policy_id
+    policy_name = _value.policy_name
+    _out["PolicyName"] = policy_name
+    client_id = _value.client_id
+    if client_id is not None:
+        _out["ClientId"] = client_id
+    cache_duration = _value.cache_duration
+    if cache_duration is not None:
+        _out["CacheDuration"] = cache_duration
+    creation_date = _value.creation_date
+    if creation_date is not None:
+        _out["CreationDate"] = _timestamp_to_wire(creation_date)
+    last_modified_date = _value.last_modified_date
+    if last_modified_date is not None:
+        _out["LastModifiedDate"] = _timestamp_to_wire(last_modified_date)
+    return _out

@@ -5,9 +5,20 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_int as _as_int,
+    as_list as _as_list,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+    timestamp_from_wire as _timestamp_from_wire,
+    timestamp_to_wire as _timestamp_to_wire,
+)
 from aiocognito._core.types import redact
 
 
@@ -15,39 +26,45 @@ from aiocognito._core.types import redact
 class CIMDPolicyType:
     """The configuration of a Client ID Metadata Document (CIMD) policy."""
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool that contains the CIMD policy.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
-    cimd_policy_id: str = field(metadata={"wire": "CIMDPolicyId"})
+    cimd_policy_id: str = field(metadata={"wire": "CIMDPolicyId", "zero": "", "min": 1})
     """The ID of the CIMD policy.
 
     Constraints: min 1, max 64, pattern `^[a-z0-9]+$`.
     """
 
-    policy_name: str = field(metadata={"wire": "PolicyName"})
+    policy_name: str = field(metadata={"wire": "PolicyName", "zero": "", "min": 1})
     """The friendly name of the CIMD policy.
 
     Constraints: min 1, max 32, pattern `[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\p{Z}]+`.
     """
 
-    client_id: str | None = field(default=None, repr=redact, metadata={"wire": "ClientId"})
+    client_id: str | None = field(
+        default=None, repr=redact, metadata={"wire": "ClientId", "min": 1}
+    )
     """The ID of the app client that the CIMD policy is associated with. Amazon Cognito omits
     this value when the app client no longer exists.
 
     Constraints: min 1, max 128, pattern `[\\w+]+`.
     """
 
-    cache_duration: int | None = field(default=None, metadata={"wire": "CacheDuration"})
+    cache_duration: int | None = field(
+        default=None, metadata={"wire": "CacheDuration", "min": 86400}
+    )
     """The length of time, in seconds, that Amazon Cognito caches a client metadata document
     that it retrieved from a URL that matches the policy.
 
     Constraints: min 86400, max 31556952.
     """
 
-    url_patterns: list[str] | None = field(default=None, metadata={"wire": "URLPatterns"})
+    url_patterns: list[str] | None = field(
+        default=None, metadata={"wire": "URLPatterns", "min": 1, "item_min": 12}
+    )
     """The HTTPS URL patterns that a client ID metadata document URL must match.
 
     Constraints: min 1, max 5.
@@ -58,3 +75,81 @@ class CIMDPolicyType:
 
     last_modified_date: datetime | None = field(default=None, metadata={"wire": "LastModifiedDate"})
     """The date and time when the CIMD policy was last modified."""
+
+
+def from_wire(_data: Any, /) -> CIMDPolicyType:
+    """The `CIMDPolicyType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("CIMDPolicyType.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    cimd_policy_id: Any = _data.get("CIMDPolicyId")
+    if cimd_policy_id is None:
+        cimd_policy_id = _corrected("CIMDPolicyType.CIMDPolicyId", "")
+    if cimd_policy_id.__class__ is not str:
+        cimd_policy_id = _as_str(cimd_policy_id)
+    policy_name: Any = _data.get("PolicyName")
+    if policy_name is None:
+        policy_name = _corrected("CIMDPolicyType.PolicyName", "")
+    if policy_name.__class__ is not str:
+        policy_name = _as_str(policy_name)
+    client_id: Any = _data.get("ClientId")
+    if client_id is not None and client_id.__class__ is not str:
+        client_id = _as_str(client_id)
+    cache_duration: Any = _data.get("CacheDuration")
+    if cache_duration is not None and cache_duration.__class__ is not int:
+        cache_duration = _as_int(cache_duration)
+    url_patterns: Any = _data.get("URLPatterns")
+    if url_patterns is not None:
+        if url_patterns.__class__ is not list:
+            url_patterns = _as_list(url_patterns)
+        url_patterns = [_v0 if _v0.__class__ is str else _as_str(_v0) for _v0 in url_patterns]
+    creation_date: Any = _data.get("CreationDate")
+    if creation_date is not None:
+        creation_date = _timestamp_from_wire(creation_date)
+    last_modified_date: Any = _data.get("LastModifiedDate")
+    if last_modified_date is not None:
+        last_modified_date = _timestamp_from_wire(last_modified_date)
+    _obj: CIMDPolicyType = _new(CIMDPolicyType)
+    _obj.user_pool_id = user_pool_id
+    _obj.cimd_policy_id = cimd_policy_id
+    _obj.policy_name = policy_name
+    _obj.client_id = client_id
+    _obj.cache_duration = cache_duration
+    _obj.url_patterns = url_patterns
+    _obj.creation_date = creation_date
+    _obj.last_modified_date = last_modified_date
+    return _obj
+
+
+def to_wire(_value: CIMDPolicyType, /) -> dict[str, Any]:
+    """The wire dict of a `CIMDPolicyType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    cimd_policy_id = _value.cimd_policy_id
+    _out["CIMDPolicyId"] = cimd_policy_id
+    policy_name = _value.policy_name
+    _out["PolicyName"] = policy_name
+    client_id = _value.client_id
+    if client_id is not None:
+        _out["ClientId"] = client_id
+    cache_duration = _value.cache_duration
+    if cache_duration is not None:
+        _out["CacheDuration"] = cache_duration
+    url_patterns = _value.url_patterns
+    if url_patterns is not None:
+        _out["URLPatterns"] = list(url_patterns)
+    creation_date = _value.creation_date
+    if creation_date is not None:
+        _out["CreationDate"] = _timestamp_to_wire(creation_date)
+    last_modified_date = _value.last_modified_date
+    if last_modified_date is not None:
+        _out["LastModifiedDate"] = _timestamp_to_wire(last_modified_date)
+    return _out

@@ -4,8 +4,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_int as _as_int,
+    as_object as _as_object,
+    as_str as _as_str,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
 
@@ -30,3 +38,41 @@ class ClientAuthenticationResultType:
 
     Constraints: min 0, max 131072.
     """
+
+
+def from_wire(_data: Any, /) -> ClientAuthenticationResultType:
+    """The `ClientAuthenticationResultType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    access_token: Any = _data.get("AccessToken")
+    if access_token is not None and access_token.__class__ is not str:
+        access_token = _as_str(access_token)
+    expires_in: Any = _data.get("ExpiresIn")
+    if expires_in is not None and expires_in.__class__ is not int:
+        expires_in = _as_int(expires_in)
+    token_type: Any = _data.get("TokenType")
+    if token_type is not None and token_type.__class__ is not str:
+        token_type = _as_str(token_type)
+    _obj: ClientAuthenticationResultType = _new(ClientAuthenticationResultType)
+    _obj.access_token = access_token
+    _obj.expires_in = expires_in
+    _obj.token_type = token_type
+    return _obj
+
+
+def to_wire(_value: ClientAuthenticationResultType, /) -> dict[str, Any]:
+    """The wire dict of a `ClientAuthenticationResultType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    access_token = _value.access_token
+    if access_token is not None:
+        _out["AccessToken"] = access_token
+    expires_in = _value.expires_in
+    if expires_in is not None:
+        _out["ExpiresIn"] = expires_in
+    token_type = _value.token_type
+    if token_type is not None:
+        _out["TokenType"] = token_type
+    return _out

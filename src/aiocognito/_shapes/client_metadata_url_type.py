@@ -5,8 +5,18 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from attrs import define, field
+
+from aiocognito._core.serde import (
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+    timestamp_from_wire as _timestamp_from_wire,
+    timestamp_to_wire as _timestamp_to_wire,
+)
 
 
 @define(kw_only=True)
@@ -15,7 +25,7 @@ class ClientMetadataURLType:
     Document (CIMD) policy, with its cache state.
     """
 
-    url: str = field(metadata={"wire": "URL"})
+    url: str = field(metadata={"wire": "URL", "zero": "", "min": 12})
     """The client metadata document URL.
 
     Constraints: min 12, max 256, pattern `^https://[^\\s]+$`.
@@ -26,3 +36,42 @@ class ClientMetadataURLType:
 
     expiration_date: datetime | None = field(default=None, metadata={"wire": "ExpirationDate"})
     """The date and time when the cached client metadata document expires."""
+
+
+def from_wire(_data: Any, /) -> ClientMetadataURLType:
+    """The `ClientMetadataURLType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    url: Any = _data.get("URL")
+    if url is None:
+        url = _corrected("ClientMetadataURLType.URL", "")
+    if url.__class__ is not str:
+        url = _as_str(url)
+    cached_date: Any = _data.get("CachedDate")
+    if cached_date is not None:
+        cached_date = _timestamp_from_wire(cached_date)
+    expiration_date: Any = _data.get("ExpirationDate")
+    if expiration_date is not None:
+        expiration_date = _timestamp_from_wire(expiration_date)
+    _obj: ClientMetadataURLType = _new(ClientMetadataURLType)
+    _obj.url = url
+    _obj.cached_date = cached_date
+    _obj.expiration_date = expiration_date
+    return _obj
+
+
+def to_wire(_value: ClientMetadataURLType, /) -> dict[str, Any]:
+    """The wire dict of a `ClientMetadataURLType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    url = _value.url
+    _out["URL"] = url
+    cached_date = _value.cached_date
+    if cached_date is not None:
+        _out["CachedDate"] = _timestamp_to_wire(cached_date)
+    expiration_date = _value.expiration_date
+    if expiration_date is not None:
+        _out["ExpirationDate"] = _timestamp_to_wire(expiration_date)
+    return _out

@@ -5,9 +5,17 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_object as _as_object,
+    as_str as _as_str,
+    new as _new,
+    timestamp_from_wire as _timestamp_from_wire,
+    timestamp_to_wire as _timestamp_to_wire,
+)
 from aiocognito._core.types import redact
 
 
@@ -17,7 +25,9 @@ class ClientSecretDescriptorType:
     creation timestamp.
     """
 
-    client_secret_id: str | None = field(default=None, metadata={"wire": "ClientSecretId"})
+    client_secret_id: str | None = field(
+        default=None, metadata={"wire": "ClientSecretId", "min": 1}
+    )
     """The unique identifier for the client secret. This identifier follows the format
     <client-id>\\--<epoch-create-time>.
 
@@ -25,7 +35,7 @@ class ClientSecretDescriptorType:
     """
 
     client_secret_value: str | None = field(
-        default=None, repr=redact, metadata={"wire": "ClientSecretValue"}
+        default=None, repr=redact, metadata={"wire": "ClientSecretValue", "min": 24}
     )
     """The actual secret value. This is only returned when creating a new secret and only if
     Amazon Cognito generated the secret. For custom secrets that you provide, this field is
@@ -38,3 +48,41 @@ class ClientSecretDescriptorType:
         default=None, metadata={"wire": "ClientSecretCreateDate"}
     )
     """The date and time when the client secret was created."""
+
+
+def from_wire(_data: Any, /) -> ClientSecretDescriptorType:
+    """The `ClientSecretDescriptorType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    client_secret_id: Any = _data.get("ClientSecretId")
+    if client_secret_id is not None and client_secret_id.__class__ is not str:
+        client_secret_id = _as_str(client_secret_id)
+    client_secret_value: Any = _data.get("ClientSecretValue")
+    if client_secret_value is not None and client_secret_value.__class__ is not str:
+        client_secret_value = _as_str(client_secret_value)
+    client_secret_create_date: Any = _data.get("ClientSecretCreateDate")
+    if client_secret_create_date is not None:
+        client_secret_create_date = _timestamp_from_wire(client_secret_create_date)
+    _obj: ClientSecretDescriptorType = _new(ClientSecretDescriptorType)
+    _obj.client_secret_id = client_secret_id
+    _obj.client_secret_value = client_secret_value
+    _obj.client_secret_create_date = client_secret_create_date
+    return _obj
+
+
+def to_wire(_value: ClientSecretDescriptorType, /) -> dict[str, Any]:
+    """The wire dict of a `ClientSecretDescriptorType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    client_secret_id = _value.client_secret_id
+    if client_secret_id is not None:
+        _out["ClientSecretId"] = client_secret_id
+    client_secret_value = _value.client_secret_value
+    if client_secret_value is not None:
+        _out["ClientSecretValue"] = client_secret_value
+    client_secret_create_date = _value.client_secret_create_date
+    if client_secret_create_date is not None:
+        _out["ClientSecretCreateDate"] = _timestamp_to_wire(client_secret_create_date)
+    return _out

@@ -4,14 +4,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
+
+from aiocognito._core.serde import (
+    as_int as _as_int,
+    as_object as _as_object,
+    corrected as _corrected,
+    new as _new,
+)
 
 
 @define(kw_only=True)
 class ClientSSOSessionConfigType:
     """The SSO session settings for a user pool app client."""
 
-    max_validity_minutes: int = field(metadata={"wire": "MaxValidityMinutes"})
+    max_validity_minutes: int = field(metadata={"wire": "MaxValidityMinutes", "zero": 0, "min": 0})
     """The maximum amount of time, in minutes, that this app client silently reuses an existing
     SSO session, returning a new set of tokens without requiring the user to
     re-authenticate, measured from the user's last fresh authentication. The minimum value
@@ -23,3 +32,28 @@ class ClientSSOSessionConfigType:
 
     Constraints: min 0, max 129600.
     """
+
+
+def from_wire(_data: Any, /) -> ClientSSOSessionConfigType:
+    """The `ClientSSOSessionConfigType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    max_validity_minutes: Any = _data.get("MaxValidityMinutes")
+    if max_validity_minutes is None:
+        max_validity_minutes = _corrected("ClientSSOSessionConfigType.MaxValidityMinutes", 0)
+    if max_validity_minutes.__class__ is not int:
+        max_validity_minutes = _as_int(max_validity_minutes)
+    _obj: ClientSSOSessionConfigType = _new(ClientSSOSessionConfigType)
+    _obj.max_validity_minutes = max_validity_minutes
+    return _obj
+
+
+def to_wire(_value: ClientSSOSessionConfigType, /) -> dict[str, Any]:
+    """The wire dict of a `ClientSSOSessionConfigType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    max_validity_minutes = _value.max_validity_minutes
+    _out["MaxValidityMinutes"] = max_validity_minutes
+    return _out

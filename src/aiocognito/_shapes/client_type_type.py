@@ -12,3 +12,7 @@ class ClientTypeType(StrEnum):
 
     REGULAR = "REGULAR"
     DCR = "DCR"
+
+
+BY_VALUE: dict[str, ClientTypeType] = {member.value: member for member in ClientTypeType}
+"""Each `ClientTypeType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

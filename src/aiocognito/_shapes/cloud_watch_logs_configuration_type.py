@@ -4,7 +4,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
+
+from aiocognito._core.serde import as_object as _as_object, as_str as _as_str, new as _new
 
 
 @define(kw_only=True)
@@ -13,7 +17,7 @@ class CloudWatchLogsConfigurationType:
     logging, or of user activity log export with threat protection.
     """
 
-    log_group_arn: str | None = field(default=None, metadata={"wire": "LogGroupArn"})
+    log_group_arn: str | None = field(default=None, metadata={"wire": "LogGroupArn", "min": 20})
     """The Amazon Resource Name (arn) of a CloudWatch Logs log group where your user pool sends
     logs. The log group must not be encrypted with Key Management Service and must be in the
     same Amazon Web Services account as your user pool.
@@ -25,3 +29,27 @@ class CloudWatchLogsConfigurationType:
 
     Constraints: min 20, max 2048, pattern `arn:[\\w+=/,.@-]+:[\\w+=/,.@-]+:([\\w+=/,.@-]*)?:[0-9]+:[\\w+=/,.@-]+(:[\\w+=/,.@-]+)?(:[\\w+=/,.@-]+)?`.
     """
+
+
+def from_wire(_data: Any, /) -> CloudWatchLogsConfigurationType:
+    """The `CloudWatchLogsConfigurationType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    log_group_arn: Any = _data.get("LogGroupArn")
+    if log_group_arn is not None and log_group_arn.__class__ is not str:
+        log_group_arn = _as_str(log_group_arn)
+    _obj: CloudWatchLogsConfigurationType = _new(CloudWatchLogsConfigurationType)
+    _obj.log_group_arn = log_group_arn
+    return _obj
+
+
+def to_wire(_value: CloudWatchLogsConfigurationType, /) -> dict[str, Any]:
+    """The wire dict of a `CloudWatchLogsConfigurationType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    log_group_arn = _value.log_group_arn
+    if log_group_arn is not None:
+        _out["LogGroupArn"] = log_group_arn
+    return _out

@@ -4,9 +4,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .delivery_medium_type import DeliveryMediumType
+from aiocognito._core.serde import (
+    as_enum as _as_enum,
+    as_object as _as_object,
+    as_str as _as_str,
+    new as _new,
+)
+
+from .delivery_medium_type import BY_VALUE as _delivery_medium_type_by_value, DeliveryMediumType
 
 
 @define(kw_only=True)
@@ -26,8 +35,50 @@ class CodeDeliveryDetailsType:
     )
     """The method that Amazon Cognito used to send the code."""
 
-    attribute_name: str | None = field(default=None, metadata={"wire": "AttributeName"})
+    attribute_name: str | None = field(default=None, metadata={"wire": "AttributeName", "min": 1})
     """The name of the attribute that Amazon Cognito verifies with the code.
 
     Constraints: min 1, max 32, pattern `[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\t\\n\\r ]+`.
     """
+
+
+def from_wire(_data: Any, /) -> CodeDeliveryDetailsType:
+    """The `CodeDeliveryDetailsType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    destination: Any = _data.get("Destination")
+    if destination is not None and destination.__class__ is not str:
+        destination = _as_str(destination)
+    delivery_medium: Any = _data.get("DeliveryMedium")
+    if delivery_medium is not None:
+        delivery_medium = (
+            _delivery_medium_type_by_value.get(delivery_medium, delivery_medium)
+            if delivery_medium.__class__ is str
+            else _as_enum(delivery_medium, _delivery_medium_type_by_value)
+        )
+    attribute_name: Any = _data.get("AttributeName")
+    if attribute_name is not None and attribute_name.__class__ is not str:
+        attribute_name = _as_str(attribute_name)
+    _obj: CodeDeliveryDetailsType = _new(CodeDeliveryDetailsType)
+    _obj.destination = destination
+    _obj.delivery_medium = delivery_medium
+    _obj.attribute_name = attribute_name
+    return _obj
+
+
+def to_wire(_value: CodeDeliveryDetailsType, /) -> dict[str, Any]:
+    """The wire dict of a `CodeDeliveryDetailsType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    destination = _value.destination
+    if destination is not None:
+        _out["Destination"] = destination
+    delivery_medium = _value.delivery_medium
+    if delivery_medium is not None:
+        _out["DeliveryMedium"] = delivery_medium
+    attribute_name = _value.attribute_name
+    if attribute_name is not None:
+        _out["AttributeName"] = attribute_name
+    return _out

@@ -13,3 +13,7 @@ class ColorSchemeModeType(StrEnum):
     LIGHT = "LIGHT"
     DARK = "DARK"
     DYNAMIC = "DYNAMIC"
+
+
+BY_VALUE: dict[str, ColorSchemeModeType] = {member.value: member for member in ColorSchemeModeType}
+"""Each `ColorSchemeModeType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

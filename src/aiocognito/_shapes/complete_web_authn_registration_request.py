@@ -4,8 +4,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 from aiocognito._core.types import JSONValue, redact
 
 
@@ -13,15 +21,46 @@ from aiocognito._core.types import JSONValue, redact
 class CompleteWebAuthnRegistrationRequest:
     """The input of `CompleteWebAuthnRegistration`."""
 
-    access_token: str = field(repr=redact, metadata={"wire": "AccessToken"})
+    access_token: str = field(repr=redact, metadata={"wire": "AccessToken", "zero": ""})
     """A valid access token that Amazon Cognito issued to the currently signed-in user. Must
     include a scope claim for `aws.cognito.signin.user.admin`.
 
     Constraints: pattern `[A-Za-z0-9-_=.]+`.
     """
 
-    credential: JSONValue = field(metadata={"wire": "Credential"})
+    credential: JSONValue = field(metadata={"wire": "Credential", "zero": None})
     """A
     [RegistrationResponseJSON](https://www.w3.org/TR/WebAuthn-3/#dictdef-registrationresponsejson)
     public-key credential response from the user's passkey provider.
     """
+
+
+def from_wire(_data: Any, /) -> CompleteWebAuthnRegistrationRequest:
+    """The `CompleteWebAuthnRegistrationRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    access_token: Any = _data.get("AccessToken")
+    if access_token is None:
+        access_token = _corrected("CompleteWebAuthnRegistrationRequest.AccessToken", "")
+    if access_token.__class__ is not str:
+        access_token = _as_str(access_token)
+    credential: Any = _data.get("Credential")
+    if credential is None:
+        credential = _corrected("CompleteWebAuthnRegistrationRequest.Credential", None)
+    _obj: CompleteWebAuthnRegistrationRequest = _new(CompleteWebAuthnRegistrationRequest)
+    _obj.access_token = access_token
+    _obj.credential = credential
+    return _obj
+
+
+def to_wire(_value: CompleteWebAuthnRegistrationRequest, /) -> dict[str, Any]:
+    """The wire dict of a `CompleteWebAuthnRegistrationRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    access_token = _value.access_token
+    _out["AccessToken"] = access_token
+    credential = _value.credential
+    _out["Credential"] = credential
+    return _out

@@ -4,9 +4,30 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define
+
+from aiocognito._core.serde import as_object as _as_object, new as _new
 
 
 @define(kw_only=True)
 class CompleteWebAuthnRegistrationResponse:
     """The output of `CompleteWebAuthnRegistration`."""
+
+
+def from_wire(_data: Any, /) -> CompleteWebAuthnRegistrationResponse:
+    """The `CompleteWebAuthnRegistrationResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    _obj: CompleteWebAuthnRegistrationResponse = _new(CompleteWebAuthnRegistrationResponse)
+    return _obj
+
+
+def to_wire(_value: CompleteWebAuthnRegistrationResponse, /) -> dict[str, Any]:
+    """The wire dict of a `CompleteWebAuthnRegistrationResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    return _out

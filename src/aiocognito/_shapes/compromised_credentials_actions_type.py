@@ -4,9 +4,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .compromised_credentials_event_action_type import CompromisedCredentialsEventActionType
+from aiocognito._core.serde import (
+    as_enum as _as_enum,
+    as_object as _as_object,
+    corrected as _corrected,
+    new as _new,
+)
+
+from .compromised_credentials_event_action_type import (
+    BY_VALUE as _compromised_credentials_event_action_type_by_value,
+    CompromisedCredentialsEventActionType,
+)
 
 
 @define(kw_only=True)
@@ -16,6 +28,34 @@ class CompromisedCredentialsActionsType:
     """
 
     event_action: CompromisedCredentialsEventActionType | str = field(
-        metadata={"wire": "EventAction"}
+        metadata={"wire": "EventAction", "zero": ""}
     )
     """The action that Amazon Cognito takes when it detects compromised credentials."""
+
+
+def from_wire(_data: Any, /) -> CompromisedCredentialsActionsType:
+    """The `CompromisedCredentialsActionsType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    event_action: Any = _data.get("EventAction")
+    if event_action is None:
+        event_action = _corrected("CompromisedCredentialsActionsType.EventAction", "")
+    event_action = (
+        _compromised_credentials_event_action_type_by_value.get(event_action, event_action)
+        if event_action.__class__ is str
+        else _as_enum(event_action, _compromised_credentials_event_action_type_by_value)
+    )
+    _obj: CompromisedCredentialsActionsType = _new(CompromisedCredentialsActionsType)
+    _obj.event_action = event_action
+    return _obj
+
+
+def to_wire(_value: CompromisedCredentialsActionsType, /) -> dict[str, Any]:
+    """The wire dict of a `CompromisedCredentialsActionsType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    event_action = _value.event_action
+    _out["EventAction"] = event_action
+    return _out

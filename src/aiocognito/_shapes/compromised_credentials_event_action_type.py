@@ -12,3 +12,9 @@ class CompromisedCredentialsEventActionType(StrEnum):
 
     BLOCK = "BLOCK"
     NO_ACTION = "NO_ACTION"
+
+
+BY_VALUE: dict[str, CompromisedCredentialsEventActionType] = {
+    member.value: member for member in CompromisedCredentialsEventActionType
+}
+"""Each `CompromisedCredentialsEventActionType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

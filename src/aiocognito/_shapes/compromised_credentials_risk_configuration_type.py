@@ -4,10 +4,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .compromised_credentials_actions_type import CompromisedCredentialsActionsType
-from .event_filter_type import EventFilterType
+from aiocognito._core.serde import (
+    as_enum as _as_enum,
+    as_list as _as_list,
+    as_object as _as_object,
+    corrected as _corrected,
+    new as _new,
+)
+
+from .compromised_credentials_actions_type import (
+    CompromisedCredentialsActionsType,
+    from_wire as _compromised_credentials_actions_type_from_wire,
+    to_wire as _compromised_credentials_actions_type_to_wire,
+)
+from .event_filter_type import BY_VALUE as _event_filter_type_by_value, EventFilterType
 
 
 @define(kw_only=True)
@@ -16,7 +30,7 @@ class CompromisedCredentialsRiskConfigurationType:
     threat protection in full-function `ENFORCED` mode.
     """
 
-    actions: CompromisedCredentialsActionsType = field(metadata={"wire": "Actions"})
+    actions: CompromisedCredentialsActionsType = field(metadata={"wire": "Actions", "zero": {}})
     """Settings for the actions that you want your user pool to take when Amazon Cognito
     detects compromised credentials.
     """
@@ -27,3 +41,43 @@ class CompromisedCredentialsRiskConfigurationType:
     """Settings for the sign-in activity where you want to configure compromised-credentials
     actions. Defaults to all events.
     """
+
+
+def from_wire(_data: Any, /) -> CompromisedCredentialsRiskConfigurationType:
+    """The `CompromisedCredentialsRiskConfigurationType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    actions: Any = _data.get("Actions")
+    if actions is None:
+        actions = _corrected("CompromisedCredentialsRiskConfigurationType.Actions", {})
+    actions = _compromised_credentials_actions_type_from_wire(actions)
+    event_filter: Any = _data.get("EventFilter")
+    if event_filter is not None:
+        if event_filter.__class__ is not list:
+            event_filter = _as_list(event_filter)
+        event_filter = [
+            _event_filter_type_by_value.get(_v0, _v0)
+            if _v0.__class__ is str
+            else _as_enum(_v0, _event_filter_type_by_value)
+            for _v0 in event_filter
+        ]
+    _obj: CompromisedCredentialsRiskConfigurationType = _new(
+        CompromisedCredentialsRiskConfigurationType
+    )
+    _obj.actions = actions
+    _obj.event_filter = event_filter
+    return _obj
+
+
+def to_wire(_value: CompromisedCredentialsRiskConfigurationType, /) -> dict[str, Any]:
+    """The wire dict of a `CompromisedCredentialsRiskConfigurationType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    actions = _value.actions
+    _out["Actions"] = _compromised_credentials_actions_type_to_wire(actions)
+    event_filter = _value.event_filter
+    if event_filter is not None:
+        _out["EventFilter"] = list(event_filter)
+    return _out

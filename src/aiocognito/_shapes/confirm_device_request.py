@@ -4,25 +4,37 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
-from .device_secret_verifier_config_type import DeviceSecretVerifierConfigType
+from .device_secret_verifier_config_type import (
+    DeviceSecretVerifierConfigType,
+    from_wire as _device_secret_verifier_config_type_from_wire,
+    to_wire as _device_secret_verifier_config_type_to_wire,
+)
 
 
 @define(kw_only=True)
 class ConfirmDeviceRequest:
     """The confirm-device request."""
 
-    access_token: str = field(repr=redact, metadata={"wire": "AccessToken"})
+    access_token: str = field(repr=redact, metadata={"wire": "AccessToken", "zero": ""})
     """A valid access token that Amazon Cognito issued to the currently signed-in user. Must
     include a scope claim for `aws.cognito.signin.user.admin`.
 
     Constraints: pattern `[A-Za-z0-9-_=.]+`.
     """
 
-    device_key: str = field(metadata={"wire": "DeviceKey"})
+    device_key: str = field(metadata={"wire": "DeviceKey", "zero": "", "min": 1})
     """The unique identifier, or device key, of the device that you want to update the status
     for.
 
@@ -34,8 +46,59 @@ class ConfirmDeviceRequest:
     )
     """The configuration of the device secret verifier."""
 
-    device_name: str | None = field(default=None, metadata={"wire": "DeviceName"})
+    device_name: str | None = field(default=None, metadata={"wire": "DeviceName", "min": 1})
     """A friendly name for the device, for example `MyMobilePhone`.
 
     Constraints: min 1, max 1024.
     """
+
+
+def from_wire(_data: Any, /) -> ConfirmDeviceRequest:
+    """The `ConfirmDeviceRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    access_token: Any = _data.get("AccessToken")
+    if access_token is None:
+        access_token = _corrected("ConfirmDeviceRequest.AccessToken", "")
+    if access_token.__class__ is not str:
+        access_token = _as_str(access_token)
+    device_key: Any = _data.get("DeviceKey")
+    if device_key is None:
+        device_key = _corrected("ConfirmDeviceRequest.DeviceKey", "")
+    if device_key.__class__ is not str:
+        device_key = _as_str(device_key)
+    device_secret_verifier_config: Any = _data.get("DeviceSecretVerifierConfig")
+    if device_secret_verifier_config is not None:
+        device_secret_verifier_config = _device_secret_verifier_config_type_from_wire(
+            device_secret_verifier_config
+        )
+    device_name: Any = _data.get("DeviceName")
+    if device_name is not None and device_name.__class__ is not str:
+        device_name = _as_str(device_name)
+    _obj: ConfirmDeviceRequest = _new(ConfirmDeviceRequest)
+    _obj.access_token = access_token
+    _obj.device_key = device_key
+    _obj.device_secret_verifier_config = device_secret_verifier_config
+    _obj.device_name = device_name
+    return _obj
+
+
+def to_wire(_value: ConfirmDeviceRequest, /) -> dict[str, Any]:
+    """The wire dict of a `ConfirmDeviceRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    access_token = _value.access_token
+    _out["AccessToken"] = access_token
+    device_key = _value.device_key
+    _out["DeviceKey"] = device_key
+    device_secret_verifier_config = _value.device_secret_verifier_config
+    if device_secret_verifier_config is not None:
+        _out["DeviceSecretVerifierConfig"] = _device_secret_verifier_config_type_to_wire(
+            device_secret_verifier_config
+        )
+    device_name = _value.device_name
+    if device_name is not None:
+        _out["DeviceName"] = device_name
+    return _out

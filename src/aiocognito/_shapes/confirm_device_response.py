@@ -4,7 +4,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
+
+from aiocognito._core.serde import as_bool as _as_bool, as_object as _as_object, new as _new
 
 
 @define(kw_only=True)
@@ -24,3 +28,30 @@ class ConfirmDeviceResponse:
     is `false`, or to allow users to opt in, in which case this response is `true`.
     Configure this option under Device tracking in the Sign-in menu of your user pool.
     """
+
+
+def from_wire(_data: Any, /) -> ConfirmDeviceResponse:
+    """The `ConfirmDeviceResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_confirmation_necessary: Any = _data.get("UserConfirmationNecessary")
+    if (
+        user_confirmation_necessary is not None
+        and user_confirmation_necessary.__class__ is not bool
+    ):
+        user_confirmation_necessary = _as_bool(user_confirmation_necessary)
+    _obj: ConfirmDeviceResponse = _new(ConfirmDeviceResponse)
+    _obj.user_confirmation_necessary = user_confirmation_necessary
+    return _obj
+
+
+def to_wire(_value: ConfirmDeviceResponse, /) -> dict[str, Any]:
+    """The wire dict of a `ConfirmDeviceResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_confirmation_necessary = _value.user_confirmation_necessary
+    if user_confirmation_necessary is not None:
+        _out["UserConfirmationNecessary"] = user_confirmation_necessary
+    return _out

@@ -4,19 +4,37 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_map as _as_map,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    map_string as _map_string,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
-from .analytics_metadata_type import AnalyticsMetadataType
-from .user_context_data_type import UserContextDataType
+from .analytics_metadata_type import (
+    AnalyticsMetadataType,
+    from_wire as _analytics_metadata_type_from_wire,
+    to_wire as _analytics_metadata_type_to_wire,
+)
+from .user_context_data_type import (
+    UserContextDataType,
+    from_wire as _user_context_data_type_from_wire,
+    to_wire as _user_context_data_type_to_wire,
+)
 
 
 @define(kw_only=True)
 class ConfirmForgotPasswordRequest:
     """The request representing the confirmation for a password reset."""
 
-    client_id: str = field(repr=redact, metadata={"wire": "ClientId"})
+    client_id: str = field(repr=redact, metadata={"wire": "ClientId", "zero": "", "min": 1})
     """The ID of the app client where the user wants to reset their password. This parameter is
     an identifier of the client application that users are resetting their password from,
     but this operation resets users' irrespective of the app clients they sign in to.
@@ -24,7 +42,7 @@ class ConfirmForgotPasswordRequest:
     Constraints: min 1, max 128, pattern `[\\w+]+`.
     """
 
-    username: str = field(repr=redact, metadata={"wire": "Username"})
+    username: str = field(repr=redact, metadata={"wire": "Username", "zero": "", "min": 1})
     """The name of the user that you want to query or modify. The value of this parameter is
     typically your user's username, but it can be any of their alias attributes. If
     `username` isn't an alias attribute in your user pool, this value must be the `sub` of a
@@ -33,20 +51,22 @@ class ConfirmForgotPasswordRequest:
     Constraints: min 1, max 128, pattern `[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+`.
     """
 
-    confirmation_code: str = field(metadata={"wire": "ConfirmationCode"})
+    confirmation_code: str = field(metadata={"wire": "ConfirmationCode", "zero": "", "min": 1})
     """The confirmation code that your user pool delivered when your user requested to reset
     their password.
 
     Constraints: min 1, max 2048, pattern `[\\S]+`.
     """
 
-    password: str = field(repr=redact, metadata={"wire": "Password"})
+    password: str = field(repr=redact, metadata={"wire": "Password", "zero": ""})
     """The new password that your user wants to set.
 
     Constraints: max 256, pattern `[\\S]+`.
     """
 
-    secret_hash: str | None = field(default=None, repr=redact, metadata={"wire": "SecretHash"})
+    secret_hash: str | None = field(
+        default=None, repr=redact, metadata={"wire": "SecretHash", "min": 1}
+    )
     """A keyed-hash message authentication code (HMAC) calculated using the secret key of a
     user pool client and username plus the client ID in the message. For more information
     about `SecretHash`, see [Computing secret hash
@@ -104,3 +124,87 @@ class ConfirmForgotPasswordRequest:
       - Encrypt the `ClientMetadata` value. Don't send sensitive information in this
         parameter.
     """
+
+
+def from_wire(_data: Any, /) -> ConfirmForgotPasswordRequest:
+    """The `ConfirmForgotPasswordRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    client_id: Any = _data.get("ClientId")
+    if client_id is None:
+        client_id = _corrected("ConfirmForgotPasswordRequest.ClientId", "")
+    if client_id.__class__ is not str:
+        client_id = _as_str(client_id)
+    username: Any = _data.get("Username")
+    if username is None:
+        username = _corrected("ConfirmForgotPasswordRequest.Username", "")
+    if username.__class__ is not str:
+        username = _as_str(username)
+    confirmation_code: Any = _data.get("ConfirmationCode")
+    if confirmation_code is None:
+        confirmation_code = _corrected("ConfirmForgotPasswordRequest.ConfirmationCode", "")
+    if confirmation_code.__class__ is not str:
+        confirmation_code = _as_str(confirmation_code)
+    password: Any = _data.get("Password")
+    if password is None:
+        password = _corrected("ConfirmForgotPasswordRequest.Password", "")
+    if password.__class__ is not str:
+        password = _as_str(password)
+    secret_hash: Any = _data.get("SecretHash")
+    if secret_hash is not None and secret_hash.__class__ is not str:
+        secret_hash = _as_str(secret_hash)
+    analytics_metadata: Any = _data.get("AnalyticsMetadata")
+    if analytics_metadata is not None:
+        analytics_metadata = _analytics_metadata_type_from_wire(analytics_metadata)
+    user_context_data: Any = _data.get("UserContextData")
+    if user_context_data is not None:
+        user_context_data = _user_context_data_type_from_wire(user_context_data)
+    client_metadata: Any = _data.get("ClientMetadata")
+    if client_metadata is not None:
+        if client_metadata.__class__ is not dict:
+            client_metadata = _as_map(client_metadata)
+        client_metadata = {
+            _k0 if _k0.__class__ is str else _as_str(_k0): _v0
+            if _v0.__class__ is str
+            else _map_string(_v0)
+            for _k0, _v0 in client_metadata.items()
+        }
+    _obj: ConfirmForgotPasswordRequest = _new(ConfirmForgotPasswordRequest)
+    _obj.client_id = client_id
+    _obj.username = username
+    _obj.confirmation_code = confirmation_code
+    _obj.password = password
+    _obj.secret_hash = secret_hash
+    _obj.analytics_metadata = analytics_metadata
+    _obj.user_context_data = user_context_data
+    _obj.client_metadata = client_metadata
+    return _obj
+
+
+def to_wire(_value: ConfirmForgotPasswordRequest, /) -> dict[str, Any]:
+    """The wire dict of a `ConfirmForgotPasswordRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    client_id = _value.client_id
+    _out["ClientId"] = client_id
+    username = _value.username
+    _out["Username"] = username
+    confirmation_code = _value.confirmation_code
+    _out["ConfirmationCode"] = confirmation_code
+    password = _value.password
+    _out["Password"] = password
+    secret_hash = _value.secret_hash
+    if secret_hash is not None:
+        _out["SecretHash"] = secret_hash
+    analytics_metadata = _value.analytics_metadata
+    if analytics_metadata is not None:
+        _out["AnalyticsMetadata"] = _analytics_metadata_type_to_wire(analytics_metadata)
+    user_context_data = _value.user_context_data
+    if user_context_data is not None:
+        _out["UserContextData"] = _user_context_data_type_to_wire(user_context_data)
+    client_metadata = _value.client_metadata
+    if client_metadata is not None:
+        _out["ClientMetadata"] = dict(client_metadata)
+    return _out

@@ -4,7 +4,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define
+
+from aiocognito._core.serde import as_object as _as_object, new as _new
 
 
 @define(kw_only=True)
@@ -12,3 +16,20 @@ class ConfirmForgotPasswordResponse:
     """The response from the server that results from a user's request to retrieve a forgotten
     password.
     """
+
+
+def from_wire(_data: Any, /) -> ConfirmForgotPasswordResponse:
+    """The `ConfirmForgotPasswordResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    _obj: ConfirmForgotPasswordResponse = _new(ConfirmForgotPasswordResponse)
+    return _obj
+
+
+def to_wire(_value: ConfirmForgotPasswordResponse, /) -> dict[str, Any]:
+    """The wire dict of a `ConfirmForgotPasswordResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    return _out

@@ -4,25 +4,44 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_bool as _as_bool,
+    as_map as _as_map,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    map_string as _map_string,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
-from .analytics_metadata_type import AnalyticsMetadataType
-from .user_context_data_type import UserContextDataType
+from .analytics_metadata_type import (
+    AnalyticsMetadataType,
+    from_wire as _analytics_metadata_type_from_wire,
+    to_wire as _analytics_metadata_type_to_wire,
+)
+from .user_context_data_type import (
+    UserContextDataType,
+    from_wire as _user_context_data_type_from_wire,
+    to_wire as _user_context_data_type_to_wire,
+)
 
 
 @define(kw_only=True)
 class ConfirmSignUpRequest:
     """Represents the request to confirm registration of a user."""
 
-    client_id: str = field(repr=redact, metadata={"wire": "ClientId"})
+    client_id: str = field(repr=redact, metadata={"wire": "ClientId", "zero": "", "min": 1})
     """The ID of the app client associated with the user pool.
 
     Constraints: min 1, max 128, pattern `[\\w+]+`.
     """
 
-    username: str = field(repr=redact, metadata={"wire": "Username"})
+    username: str = field(repr=redact, metadata={"wire": "Username", "zero": "", "min": 1})
     """The name of the user that you want to query or modify. The value of this parameter is
     typically your user's username, but it can be any of their alias attributes. If
     `username` isn't an alias attribute in your user pool, this value must be the `sub` of a
@@ -31,13 +50,15 @@ class ConfirmSignUpRequest:
     Constraints: min 1, max 128, pattern `[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+`.
     """
 
-    confirmation_code: str = field(metadata={"wire": "ConfirmationCode"})
+    confirmation_code: str = field(metadata={"wire": "ConfirmationCode", "zero": "", "min": 1})
     """The confirmation code that your user pool sent in response to the `SignUp` request.
 
     Constraints: min 1, max 2048, pattern `[\\S]+`.
     """
 
-    secret_hash: str | None = field(default=None, repr=redact, metadata={"wire": "SecretHash"})
+    secret_hash: str | None = field(
+        default=None, repr=redact, metadata={"wire": "SecretHash", "min": 1}
+    )
     """A keyed-hash message authentication code (HMAC) calculated using the secret key of a
     user pool client and username plus the client ID in the message. For more information
     about `SecretHash`, see [Computing secret hash
@@ -114,9 +135,99 @@ class ConfirmSignUpRequest:
         parameter.
     """
 
-    session: str | None = field(default=None, repr=redact, metadata={"wire": "Session"})
+    session: str | None = field(default=None, repr=redact, metadata={"wire": "Session", "min": 20})
     """The optional session ID from a `SignUp` API request. You can sign in a user directly
     from the sign-up process with the `USER_AUTH` authentication flow.
 
     Constraints: min 20, max 4096.
     """
+
+
+def from_wire(_data: Any, /) -> ConfirmSignUpRequest:
+    """The `ConfirmSignUpRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    client_id: Any = _data.get("ClientId")
+    if client_id is None:
+        client_id = _corrected("ConfirmSignUpRequest.ClientId", "")
+    if client_id.__class__ is not str:
+        client_id = _as_str(client_id)
+    username: Any = _data.get("Username")
+    if username is None:
+        username = _corrected("ConfirmSignUpRequest.Username", "")
+    if username.__class__ is not str:
+        username = _as_str(username)
+    confirmation_code: Any = _data.get("ConfirmationCode")
+    if confirmation_code is None:
+        confirmation_code = _corrected("ConfirmSignUpRequest.ConfirmationCode", "")
+    if confirmation_code.__class__ is not str:
+        confirmation_code = _as_str(confirmation_code)
+    secret_hash: Any = _data.get("SecretHash")
+    if secret_hash is not None and secret_hash.__class__ is not str:
+        secret_hash = _as_str(secret_hash)
+    force_alias_creation: Any = _data.get("ForceAliasCreation")
+    if force_alias_creation is not None and force_alias_creation.__class__ is not bool:
+        force_alias_creation = _as_bool(force_alias_creation)
+    analytics_metadata: Any = _data.get("AnalyticsMetadata")
+    if analytics_metadata is not None:
+        analytics_metadata = _analytics_metadata_type_from_wire(analytics_metadata)
+    user_context_data: Any = _data.get("UserContextData")
+    if user_context_data is not None:
+        user_context_data = _user_context_data_type_from_wire(user_context_data)
+    client_metadata: Any = _data.get("ClientMetadata")
+    if client_metadata is not None:
+        if client_metadata.__class__ is not dict:
+            client_metadata = _as_map(client_metadata)
+        client_metadata = {
+            _k0 if _k0.__class__ is str else _as_str(_k0): _v0
+            if _v0.__class__ is str
+            else _map_string(_v0)
+            for _k0, _v0 in client_metadata.items()
+        }
+    session: Any = _data.get("Session")
+    if session is not None and session.__class__ is not str:
+        session = _as_str(session)
+    _obj: ConfirmSignUpRequest = _new(ConfirmSignUpRequest)
+    _obj.client_id = client_id
+    _obj.username = username
+    _obj.confirmation_code = confirmation_code
+    _obj.secret_hash = secret_hash
+    _obj.force_alias_creation = force_alias_creation
+    _obj.analytics_metadata = analytics_metadata
+    _obj.user_context_data = user_context_data
+    _obj.client_metadata = client_metadata
+    _obj.session = session
+    return _obj
+
+
+def to_wire(_value: ConfirmSignUpRequest, /) -> dict[str, Any]:
+    """The wire dict of a `ConfirmSignUpRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    client_id = _value.client_id
+    _out["ClientId"] = client_id
+    username = _value.username
+    _out["Username"] = username
+    confirmation_code = _value.confirmation_code
+    _out["ConfirmationCode"] = confirmation_code
+    secret_hash = _value.secret_hash
+    if secret_hash is not None:
+        _out["SecretHash"] = secret_hash
+    force_alias_creation = _value.force_alias_creation
+    if force_alias_creation is not None:
+        _out["ForceAliasCreation"] = force_alias_creation
+    analytics_metadata = _value.analytics_metadata
+    if analytics_metadata is not None:
+        _out["AnalyticsMetadata"] = _analytics_metadata_type_to_wire(analytics_metadata)
+    user_context_data = _value.user_context_data
+    if user_context_data is not None:
+        _out["UserContextData"] = _user_context_data_type_to_wire(user_context_data)
+    client_metadata = _value.client_metadata
+    if client_metadata is not None:
+        _out["ClientMetadata"] = dict(client_metadata)
+    session = _value.session
+    if session is not None:
+        _out["Session"] = session
+    return _out

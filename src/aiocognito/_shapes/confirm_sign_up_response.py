@@ -4,8 +4,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import as_object as _as_object, as_str as _as_str, new as _new
 from aiocognito._core.types import redact
 
 
@@ -13,10 +16,34 @@ from aiocognito._core.types import redact
 class ConfirmSignUpResponse:
     """Represents the response from the server for the registration confirmation."""
 
-    session: str | None = field(default=None, repr=redact, metadata={"wire": "Session"})
+    session: str | None = field(default=None, repr=redact, metadata={"wire": "Session", "min": 20})
     """A session identifier that you can use to immediately sign in the confirmed user. You can
     automatically sign users in with the one-time password that they provided in a
     successful `ConfirmSignUp` request.
 
     Constraints: min 20, max 4096.
     """
+
+
+def from_wire(_data: Any, /) -> ConfirmSignUpResponse:
+    """The `ConfirmSignUpResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    session: Any = _data.get("Session")
+    if session is not None and session.__class__ is not str:
+        session = _as_str(session)
+    _obj: ConfirmSignUpResponse = _new(ConfirmSignUpResponse)
+    _obj.session = session
+    return _obj
+
+
+def to_wire(_value: ConfirmSignUpResponse, /) -> dict[str, Any]:
+    """The wire dict of a `ConfirmSignUpResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    session = _value.session
+    if session is not None:
+        _out["Session"] = session
+    return _out

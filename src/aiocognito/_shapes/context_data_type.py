@@ -4,9 +4,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .http_header import HttpHeader
+from aiocognito._core.serde import (
+    as_list as _as_list,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
+
+from .http_header import (
+    HttpHeader,
+    from_wire as _http_header_from_wire,
+    to_wire as _http_header_to_wire,
+)
 
 
 @define(kw_only=True)
@@ -15,25 +29,25 @@ class ContextDataType:
     pool threat protection.
     """
 
-    ip_address: str = field(metadata={"wire": "IpAddress"})
+    ip_address: str = field(metadata={"wire": "IpAddress", "zero": ""})
     """The source IP address of your user's device.
 
     Constraints: min 0, max 131072.
     """
 
-    server_name: str = field(metadata={"wire": "ServerName"})
+    server_name: str = field(metadata={"wire": "ServerName", "zero": ""})
     """The name of your application's service endpoint.
 
     Constraints: min 0, max 131072.
     """
 
-    server_path: str = field(metadata={"wire": "ServerPath"})
+    server_path: str = field(metadata={"wire": "ServerPath", "zero": ""})
     """The path of your application's service endpoint.
 
     Constraints: min 0, max 131072.
     """
 
-    http_headers: list[HttpHeader] = field(metadata={"wire": "HttpHeaders"})
+    http_headers: list[HttpHeader] = field(metadata={"wire": "HttpHeaders", "zero": []})
     """The HTTP headers from your user's authentication request."""
 
     encoded_data: str | None = field(default=None, metadata={"wire": "EncodedData"})
@@ -44,3 +58,60 @@ class ContextDataType:
 
     Constraints: min 0, max 131072.
     """
+
+
+def from_wire(_data: Any, /) -> ContextDataType:
+    """The `ContextDataType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    ip_address: Any = _data.get("IpAddress")
+    if ip_address is None:
+        ip_address = _corrected("ContextDataType.IpAddress", "")
+    if ip_address.__class__ is not str:
+        ip_address = _as_str(ip_address)
+    server_name: Any = _data.get("ServerName")
+    if server_name is None:
+        server_name = _corrected("ContextDataType.ServerName", "")
+    if server_name.__class__ is not str:
+        server_name = _as_str(server_name)
+    server_path: Any = _data.get("ServerPath")
+    if server_path is None:
+        server_path = _corrected("ContextDataType.ServerPath", "")
+    if server_path.__class__ is not str:
+        server_path = _as_str(server_path)
+    http_headers: Any = _data.get("HttpHeaders")
+    if http_headers is None:
+        http_headers = _corrected("ContextDataType.HttpHeaders", [])
+    if http_headers.__class__ is not list:
+        http_headers = _as_list(http_headers)
+    http_headers = [None if _v0 is None else _http_header_from_wire(_v0) for _v0 in http_headers]
+    encoded_data: Any = _data.get("EncodedData")
+    if encoded_data is not None and encoded_data.__class__ is not str:
+        encoded_data = _as_str(encoded_data)
+    _obj: ContextDataType = _new(ContextDataType)
+    _obj.ip_address = ip_address
+    _obj.server_name = server_name
+    _obj.server_path = server_path
+    _obj.http_headers = http_headers
+    _obj.encoded_data = encoded_data
+    return _obj
+
+
+def to_wire(_value: ContextDataType, /) -> dict[str, Any]:
+    """The wire dict of a `ContextDataType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    ip_address = _value.ip_address
+    _out["IpAddress"] = ip_address
+    server_name = _value.server_name
+    _out["ServerName"] = server_name
+    server_path = _value.server_path
+    _out["ServerPath"] = server_path
+    http_headers = _value.http_headers
+    _out["HttpHeaders"] = [_http_header_to_wire(_v0) for _v0 in http_headers]
+    encoded_data = _value.encoded_data
+    if encoded_data is not None:
+        _out["EncodedData"] = encoded_data
+    return _out

@@ -4,8 +4,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_int as _as_int,
+    as_list as _as_list,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
 
@@ -13,25 +23,27 @@ from aiocognito._core.types import redact
 class CreateCIMDPolicyRequest:
     """The input of `CreateCIMDPolicy`."""
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool where you want to create the CIMD policy.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
-    client_id: str = field(repr=redact, metadata={"wire": "ClientId"})
+    client_id: str = field(repr=redact, metadata={"wire": "ClientId", "zero": "", "min": 1})
     """The ID of the app client that you want to associate with the CIMD policy.
 
     Constraints: min 1, max 128, pattern `[\\w+]+`.
     """
 
-    policy_name: str = field(metadata={"wire": "PolicyName"})
+    policy_name: str = field(metadata={"wire": "PolicyName", "zero": "", "min": 1})
     """A friendly name for the CIMD policy.
 
     Constraints: min 1, max 32, pattern `[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\p{Z}]+`.
     """
 
-    url_patterns: list[str] = field(metadata={"wire": "URLPatterns"})
+    url_patterns: list[str] = field(
+        metadata={"wire": "URLPatterns", "zero": [], "min": 1, "item_min": 12}
+    )
     """One to five HTTPS URL patterns. Amazon Cognito accepts a client ID metadata document URL
     only when it matches one of these patterns. Patterns can contain the `*` wildcard
     character.
@@ -39,10 +51,69 @@ class CreateCIMDPolicyRequest:
     Constraints: min 1, max 5.
     """
 
-    cache_duration: int | None = field(default=None, metadata={"wire": "CacheDuration"})
+    cache_duration: int | None = field(
+        default=None, metadata={"wire": "CacheDuration", "min": 86400}
+    )
     """The length of time, in seconds, that Amazon Cognito caches a client metadata document
     that it retrieved from a URL that matches the policy. The value must be between 86,400
     seconds (one day) and 31,556,952 seconds (one year).
 
     Constraints: min 86400, max 31556952.
     """
+
+
+def from_wire(_data: Any, /) -> CreateCIMDPolicyRequest:
+    """The `CreateCIMDPolicyRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("CreateCIMDPolicyRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    client_id: Any = _data.get("ClientId")
+    if client_id is None:
+        client_id = _corrected("CreateCIMDPolicyRequest.ClientId", "")
+    if client_id.__class__ is not str:
+        client_id = _as_str(client_id)
+    policy_name: Any = _data.get("PolicyName")
+    if policy_name is None:
+        policy_name = _corrected("CreateCIMDPolicyRequest.PolicyName", "")
+    if policy_name.__class__ is not str:
+        policy_name = _as_str(policy_name)
+    url_patterns: Any = _data.get("URLPatterns")
+    if url_patterns is None:
+        url_patterns = _corrected("CreateCIMDPolicyRequest.URLPatterns", [])
+    if url_patterns.__class__ is not list:
+        url_patterns = _as_list(url_patterns)
+    url_patterns = [_v0 if _v0.__class__ is str else _as_str(_v0) for _v0 in url_patterns]
+    cache_duration: Any = _data.get("CacheDuration")
+    if cache_duration is not None and cache_duration.__class__ is not int:
+        cache_duration = _as_int(cache_duration)
+    _obj: CreateCIMDPolicyRequest = _new(CreateCIMDPolicyRequest)
+    _obj.user_pool_id = user_pool_id
+    _obj.client_id = client_id
+    _obj.policy_name = policy_name
+    _obj.url_patterns = url_patterns
+    _obj.cache_duration = cache_duration
+    return _obj
+
+
+def to_wire(_value: CreateCIMDPolicyRequest, /) -> dict[str, Any]:
+    """The wire dict of a `CreateCIMDPolicyRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    client_id = _value.client_id
+    _out["ClientId"] = client_id
+    policy_name = _value.policy_name
+    _out["PolicyName"] = policy_name
+    url_patterns = _value.url_patterns
+    _out["URLPatterns"] = list(url_patterns)
+    cache_duration = _value.cache_duration
+    if cache_duration is not None:
+        _out["CacheDuration"] = cache_duration
+    return _out

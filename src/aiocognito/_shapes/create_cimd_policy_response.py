@@ -4,14 +4,46 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .cimd_policy_type import CIMDPolicyType
+from aiocognito._core.serde import as_object as _as_object, corrected as _corrected, new as _new
+
+from .cimd_policy_type import (
+    CIMDPolicyType,
+    from_wire as _cimd_policy_type_from_wire,
+    to_wire as _cimd_policy_type_to_wire,
+)
 
 
 @define(kw_only=True)
 class CreateCIMDPolicyResponse:
     """The output of `CreateCIMDPolicy`."""
 
-    cimd_policy: CIMDPolicyType = field(metadata={"wire": "CIMDPolicy"})
+    cimd_policy: CIMDPolicyType = field(metadata={"wire": "CIMDPolicy", "zero": {}})
     """The CIMD policy that you created."""
+
+
+def from_wire(_data: Any, /) -> CreateCIMDPolicyResponse:
+    """The `CreateCIMDPolicyResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    cimd_policy: Any = _data.get("CIMDPolicy")
+    if cimd_policy is None:
+        cimd_policy = _corrected("CreateCIMDPolicyResponse.CIMDPolicy", {})
+    cimd_policy = _cimd_policy_type_from_wire(cimd_policy)
+    _obj: CreateCIMDPolicyResponse = _new(CreateCIMDPolicyResponse)
+    _obj.cimd_policy = cimd_policy
+    return _obj
+
+
+def to_wire(_value: CreateCIMDPolicyResponse, /) -> dict[str, Any]:
+    """The wire dict of a `CreateCIMDPolicyResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    cimd_policy = _value.cimd_policy
+    _out["CIMDPolicy"] = _cimd_policy_type_to_wire(cimd_policy)
+    return _out

@@ -4,20 +4,30 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
+
+from aiocognito._core.serde import (
+    as_int as _as_int,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 
 
 @define(kw_only=True)
 class CreateGroupRequest:
     """The input of `CreateGroup`."""
 
-    group_name: str = field(metadata={"wire": "GroupName"})
+    group_name: str = field(metadata={"wire": "GroupName", "zero": "", "min": 1})
     """A name for the group. This name must be unique in your user pool.
 
     Constraints: min 1, max 128, pattern `[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+`.
     """
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool where you want to create a user group.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
@@ -29,7 +39,7 @@ class CreateGroupRequest:
     Constraints: max 2048.
     """
 
-    role_arn: str | None = field(default=None, metadata={"wire": "RoleArn"})
+    role_arn: str | None = field(default=None, metadata={"wire": "RoleArn", "min": 20})
     """The Amazon Resource Name (ARN) for the IAM role that you want to associate with the
     group. A group role primarily declares a preferred role for the credentials that you get
     from an identity pool. Amazon Cognito ID tokens have a `cognito:preferred_role` claim
@@ -40,7 +50,7 @@ class CreateGroupRequest:
     Constraints: min 20, max 2048, pattern `arn:[\\w+=/,.@-]+:[\\w+=/,.@-]+:([\\w+=/,.@-]*)?:[0-9]+:[\\w+=/,.@-]+(:[\\w+=/,.@-]+)?(:[\\w+=/,.@-]+)?`.
     """
 
-    precedence: int | None = field(default=None, metadata={"wire": "Precedence"})
+    precedence: int | None = field(default=None, metadata={"wire": "Precedence", "min": 0})
     """A non-negative integer value that specifies the precedence of this group relative to the
     other groups that a user can belong to in the user pool. Zero is the highest precedence
     value. Groups with lower `Precedence` values take precedence over groups with higher or
@@ -58,3 +68,57 @@ class CreateGroupRequest:
 
     Constraints: min 0.
     """
+
+
+def from_wire(_data: Any, /) -> CreateGroupRequest:
+    """The `CreateGroupRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    group_name: Any = _data.get("GroupName")
+    if group_name is None:
+        group_name = _corrected("CreateGroupRequest.GroupName", "")
+    if group_name.__class__ is not str:
+        group_name = _as_str(group_name)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("CreateGroupRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    description: Any = _data.get("Description")
+    if description is not None and description.__class__ is not str:
+        description = _as_str(description)
+    role_arn: Any = _data.get("RoleArn")
+    if role_arn is not None and role_arn.__class__ is not str:
+        role_arn = _as_str(role_arn)
+    precedence: Any = _data.get("Precedence")
+    if precedence is not None and precedence.__class__ is not int:
+        precedence = _as_int(precedence)
+    _obj: CreateGroupRequest = _new(CreateGroupRequest)
+    _obj.group_name = group_name
+    _obj.user_pool_id = user_pool_id
+    _obj.description = description
+    _obj.role_arn = role_arn
+    _obj.precedence = precedence
+    return _obj
+
+
+def to_wire(_value: CreateGroupRequest, /) -> dict[str, Any]:
+    """The wire dict of a `CreateGroupRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    group_name = _value.group_name
+    _out["GroupName"] = group_name
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    description = _value.description
+    if description is not None:
+        _out["Description"] = description
+    role_arn = _value.role_arn
+    if role_arn is not None:
+        _out["RoleArn"] = role_arn
+    precedence = _value.precedence
+    if precedence is not None:
+        _out["Precedence"] = precedence
+    return _out

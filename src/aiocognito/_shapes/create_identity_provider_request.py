@@ -4,22 +4,38 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .identity_provider_type_type import IdentityProviderTypeType
+from aiocognito._core.serde import (
+    as_enum as _as_enum,
+    as_list as _as_list,
+    as_map as _as_map,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    map_string as _map_string,
+    new as _new,
+)
+
+from .identity_provider_type_type import (
+    BY_VALUE as _identity_provider_type_type_by_value,
+    IdentityProviderTypeType,
+)
 
 
 @define(kw_only=True)
 class CreateIdentityProviderRequest:
     """The input of `CreateIdentityProvider`."""
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The Id of the user pool where you want to create an IdP.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
-    provider_name: str = field(metadata={"wire": "ProviderName"})
+    provider_name: str = field(metadata={"wire": "ProviderName", "zero": "", "min": 1})
     """The name that you want to assign to the IdP. You can pass the identity provider name in
     the `identity_provider` query parameter of requests to the [Authorize
     endpoint](https://docs.aws.amazon.com/cognito/latest/developerguide/authorization-endpoint.html)
@@ -28,12 +44,14 @@ class CreateIdentityProviderRequest:
     Constraints: min 1, max 32, pattern `[^_\\p{Z}][\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}][^_\\p{Z}]+`.
     """
 
-    provider_type: IdentityProviderTypeType | str = field(metadata={"wire": "ProviderType"})
+    provider_type: IdentityProviderTypeType | str = field(
+        metadata={"wire": "ProviderType", "zero": ""}
+    )
     """The type of IdP that you want to add. Amazon Cognito supports OIDC, SAML 2.0, Login With
     Amazon, Sign In With Apple, Google, and Facebook IdPs.
     """
 
-    provider_details: dict[str, str] = field(metadata={"wire": "ProviderDetails"})
+    provider_details: dict[str, str] = field(metadata={"wire": "ProviderDetails", "zero": {}})
     """The scopes, URLs, and identifiers for your external identity provider. The following
     examples describe the provider detail keys for each IdP type. These values and their
     schema are subject to change. Social IdP `authorize_scopes` values must match the values
@@ -134,14 +152,16 @@ class CreateIdentityProviderRequest:
     """
 
     attribute_mapping: dict[str, str] | None = field(
-        default=None, metadata={"wire": "AttributeMapping"}
+        default=None, metadata={"wire": "AttributeMapping", "key_min": 1}
     )
     """A mapping of IdP attributes to standard and custom user pool attributes. Specify a user
     pool attribute as the key of the key-value pair, and the IdP attribute claim name as the
     value.
     """
 
-    idp_identifiers: list[str] | None = field(default=None, metadata={"wire": "IdpIdentifiers"})
+    idp_identifiers: list[str] | None = field(
+        default=None, metadata={"wire": "IdpIdentifiers", "item_min": 1}
+    )
     """An array of IdP identifiers, for example `"IdPIdentifiers": [ "MyIdP", "MyIdP2" ]`.
     Identifiers are friendly names that you can pass in the `idp_identifier` query parameter
     of requests to the [Authorize
@@ -153,7 +173,9 @@ class CreateIdentityProviderRequest:
     Constraints: min 0, max 50.
     """
 
-    acr_mapping: dict[str, str] | None = field(default=None, metadata={"wire": "AcrMapping"})
+    acr_mapping: dict[str, str] | None = field(
+        default=None, metadata={"wire": "AcrMapping", "item_min": 1}
+    )
     """A mapping between the authentication context class reference (ACR) levels of your user
     pool and the ACR values of the external OpenID Connect (OIDC) identity provider (IdP).
     The map is keyed by level, from `Level1` through `Level4`, and each value is the ACR
@@ -168,3 +190,98 @@ class CreateIdentityProviderRequest:
 
     Constraints: min 0, max 4.
     """
+
+
+def from_wire(_data: Any, /) -> CreateIdentityProviderRequest:
+    """The `CreateIdentityProviderRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("CreateIdentityProviderRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    provider_name: Any = _data.get("ProviderName")
+    if provider_name is None:
+        provider_name = _corrected("CreateIdentityProviderRequest.ProviderName", "")
+    if provider_name.__class__ is not str:
+        provider_name = _as_str(provider_name)
+    provider_type: Any = _data.get("ProviderType")
+    if provider_type is None:
+        provider_type = _corrected("CreateIdentityProviderRequest.ProviderType", "")
+    provider_type = (
+        _identity_provider_type_type_by_value.get(provider_type, provider_type)
+        if provider_type.__class__ is str
+        else _as_enum(provider_type, _identity_provider_type_type_by_value)
+    )
+    provider_details: Any = _data.get("ProviderDetails")
+    if provider_details is None:
+        provider_details = _corrected("CreateIdentityProviderRequest.ProviderDetails", {})
+    if provider_details.__class__ is not dict:
+        provider_details = _as_map(provider_details)
+    provider_details = {
+        _k0 if _k0.__class__ is str else _as_str(_k0): _v0
+        if _v0.__class__ is str
+        else _map_string(_v0)
+        for _k0, _v0 in provider_details.items()
+    }
+    attribute_mapping: Any = _data.get("AttributeMapping")
+    if attribute_mapping is not None:
+        if attribute_mapping.__class__ is not dict:
+            attribute_mapping = _as_map(attribute_mapping)
+        attribute_mapping = {
+            _k0 if _k0.__class__ is str else _as_str(_k0): _v0
+            if _v0.__class__ is str
+            else _map_string(_v0)
+            for _k0, _v0 in attribute_mapping.items()
+        }
+    idp_identifiers: Any = _data.get("IdpIdentifiers")
+    if idp_identifiers is not None:
+        if idp_identifiers.__class__ is not list:
+            idp_identifiers = _as_list(idp_identifiers)
+        idp_identifiers = [_v0 if _v0.__class__ is str else _as_str(_v0) for _v0 in idp_identifiers]
+    acr_mapping: Any = _data.get("AcrMapping")
+    if acr_mapping is not None:
+        if acr_mapping.__class__ is not dict:
+            acr_mapping = _as_map(acr_mapping)
+        acr_mapping = {
+            _k0 if _k0.__class__ is str else _as_str(_k0): _v0
+            if _v0.__class__ is str
+            else _map_string(_v0)
+            for _k0, _v0 in acr_mapping.items()
+        }
+    _obj: CreateIdentityProviderRequest = _new(CreateIdentityProviderRequest)
+    _obj.user_pool_id = user_pool_id
+    _obj.provider_name = provider_name
+    _obj.provider_type = provider_type
+    _obj.provider_details = provider_details
+    _obj.attribute_mapping = attribute_mapping
+    _obj.idp_identifiers = idp_identifiers
+    _obj.acr_mapping = acr_mapping
+    return _obj
+
+
+def to_wire(_value: CreateIdentityProviderRequest, /) -> dict[str, Any]:
+    """The wire dict of a `CreateIdentityProviderRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    provider_name = _value.provider_name
+    _out["ProviderName"] = provider_name
+    provider_type = _value.provider_type
+    _out["ProviderType"] = provider_type
+    provider_details = _value.provider_details
+    _out["ProviderDetails"] = dict(provider_details)
+    attribute_mapping = _value.attribute_mapping
+    if attribute_mapping is not None:
+        _out["AttributeMapping"] = dict(attribute_mapping)
+    idp_identifiers = _value.idp_identifiers
+    if idp_identifiers is not None:
+        _out["IdpIdentifiers"] = list(idp_identifiers)
+    acr_mapping = _value.acr_mapping
+    if acr_mapping is not None:
+        _out["AcrMapping"] = dict(acr_mapping)
+    return _out

@@ -4,24 +4,38 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_bool as _as_bool,
+    as_list as _as_list,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 from aiocognito._core.types import JSONValue, redact
 
-from .asset_type import AssetType
+from .asset_type import (
+    AssetType,
+    from_wire as _asset_type_from_wire,
+    to_wire as _asset_type_to_wire,
+)
 
 
 @define(kw_only=True)
 class CreateManagedLoginBrandingRequest:
     """The input of `CreateManagedLoginBranding`."""
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool where you want to create a new branding style.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
-    client_id: str = field(repr=redact, metadata={"wire": "ClientId"})
+    client_id: str = field(repr=redact, metadata={"wire": "ClientId", "zero": "", "min": 1})
     """The app client that you want to create the branding style for. Each style is linked to
     an app client until you delete it.
 
@@ -58,3 +72,60 @@ class CreateManagedLoginBrandingRequest:
 
     Constraints: min 0, max 40.
     """
+
+
+def from_wire(_data: Any, /) -> CreateManagedLoginBrandingRequest:
+    """The `CreateManagedLoginBrandingRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("CreateManagedLoginBrandingRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    client_id: Any = _data.get("ClientId")
+    if client_id is None:
+        client_id = _corrected("CreateManagedLoginBrandingRequest.ClientId", "")
+    if client_id.__class__ is not str:
+        client_id = _as_str(client_id)
+    use_cognito_provided_values: Any = _data.get("UseCognitoProvidedValues")
+    if (
+        use_cognito_provided_values is not None
+        and use_cognito_provided_values.__class__ is not bool
+    ):
+        use_cognito_provided_values = _as_bool(use_cognito_provided_values)
+    settings: Any = _data.get("Settings")
+    assets: Any = _data.get("Assets")
+    if assets is not None:
+        if assets.__class__ is not list:
+            assets = _as_list(assets)
+        assets = [None if _v0 is None else _asset_type_from_wire(_v0) for _v0 in assets]
+    _obj: CreateManagedLoginBrandingRequest = _new(CreateManagedLoginBrandingRequest)
+    _obj.user_pool_id = user_pool_id
+    _obj.client_id = client_id
+    _obj.use_cognito_provided_values = use_cognito_provided_values
+    _obj.settings = settings
+    _obj.assets = assets
+    return _obj
+
+
+def to_wire(_value: CreateManagedLoginBrandingRequest, /) -> dict[str, Any]:
+    """The wire dict of a `CreateManagedLoginBrandingRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    client_id = _value.client_id
+    _out["ClientId"] = client_id
+    use_cognito_provided_values = _value.use_cognito_provided_values
+    if use_cognito_provided_values is not None:
+        _out["UseCognitoProvidedValues"] = use_cognito_provided_values
+    settings = _value.settings
+    if settings is not None:
+        _out["Settings"] = settings
+    assets = _value.assets
+    if assets is not None:
+        _out["Assets"] = [_asset_type_to_wire(_v0) for _v0 in assets]
+    return _out

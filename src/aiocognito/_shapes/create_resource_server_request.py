@@ -4,22 +4,36 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .resource_server_scope_type import ResourceServerScopeType
+from aiocognito._core.serde import (
+    as_list as _as_list,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
+
+from .resource_server_scope_type import (
+    ResourceServerScopeType,
+    from_wire as _resource_server_scope_type_from_wire,
+    to_wire as _resource_server_scope_type_to_wire,
+)
 
 
 @define(kw_only=True)
 class CreateResourceServerRequest:
     """The input of `CreateResourceServer`."""
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool where you want to create a resource server.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
-    identifier: str = field(metadata={"wire": "Identifier"})
+    identifier: str = field(metadata={"wire": "Identifier", "zero": "", "min": 1})
     """A unique resource server identifier for the resource server. The identifier can be an
     API friendly name like `solar-system-data`. You can also set an API URL like
     `https://solar-system-data-api.example.com` as your identifier.
@@ -31,7 +45,7 @@ class CreateResourceServerRequest:
     Constraints: min 1, max 256, pattern `[\\x21\\x23-\\x5B\\x5D-\\x7E]+`.
     """
 
-    name: str = field(metadata={"wire": "Name"})
+    name: str = field(metadata={"wire": "Name", "zero": "", "min": 1})
     """A friendly name for the resource server.
 
     Constraints: min 1, max 256, pattern `[\\w\\s+=,.@-]+`.
@@ -44,3 +58,55 @@ class CreateResourceServerRequest:
 
     Constraints: max 100.
     """
+
+
+def from_wire(_data: Any, /) -> CreateResourceServerRequest:
+    """The `CreateResourceServerRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("CreateResourceServerRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    identifier: Any = _data.get("Identifier")
+    if identifier is None:
+        identifier = _corrected("CreateResourceServerRequest.Identifier", "")
+    if identifier.__class__ is not str:
+        identifier = _as_str(identifier)
+    name: Any = _data.get("Name")
+    if name is None:
+        name = _corrected("CreateResourceServerRequest.Name", "")
+    if name.__class__ is not str:
+        name = _as_str(name)
+    scopes: Any = _data.get("Scopes")
+    if scopes is not None:
+        if scopes.__class__ is not list:
+            scopes = _as_list(scopes)
+        scopes = [
+            None if _v0 is None else _resource_server_scope_type_from_wire(_v0) for _v0 in scopes
+        ]
+    _obj: CreateResourceServerRequest = _new(CreateResourceServerRequest)
+    _obj.user_pool_id = user_pool_id
+    _obj.identifier = identifier
+    _obj.name = name
+    _obj.scopes = scopes
+    return _obj
+
+
+def to_wire(_value: CreateResourceServerRequest, /) -> dict[str, Any]:
+    """The wire dict of a `CreateResourceServerRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    identifier = _value.identifier
+    _out["Identifier"] = identifier
+    name = _value.name
+    _out["Name"] = name
+    scopes = _value.scopes
+    if scopes is not None:
+        _out["Scopes"] = [_resource_server_scope_type_to_wire(_v0) for _v0 in scopes]
+    return _out

@@ -4,32 +4,46 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_enum as _as_enum,
+    as_map as _as_map,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    map_string as _map_string,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
-from .terms_enforcement_type import TermsEnforcementType
-from .terms_source_type import TermsSourceType
+from .terms_enforcement_type import (
+    BY_VALUE as _terms_enforcement_type_by_value,
+    TermsEnforcementType,
+)
+from .terms_source_type import BY_VALUE as _terms_source_type_by_value, TermsSourceType
 
 
 @define(kw_only=True)
 class CreateTermsRequest:
     """The input of `CreateTerms`."""
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool where you want to create terms documents.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
-    client_id: str = field(repr=redact, metadata={"wire": "ClientId"})
+    client_id: str = field(repr=redact, metadata={"wire": "ClientId", "zero": "", "min": 1})
     """The ID of the app client where you want to create terms documents. Must be an app client
     in the requested user pool.
 
     Constraints: min 1, max 128, pattern `[\\w+]+`.
     """
 
-    terms_name: str = field(metadata={"wire": "TermsName"})
+    terms_name: str = field(metadata={"wire": "TermsName", "zero": ""})
     """A friendly name for the document that you want to create in the current request. Must
     begin with `terms-of-use` or `privacy-policy` as identification of the document type.
     Provide URLs for both `terms-of-use` and `privacy-policy` in separate requests.
@@ -37,13 +51,13 @@ class CreateTermsRequest:
     Constraints: pattern `^(terms-of-use|privacy-policy)$`.
     """
 
-    terms_source: TermsSourceType | str = field(metadata={"wire": "TermsSource"})
+    terms_source: TermsSourceType | str = field(metadata={"wire": "TermsSource", "zero": ""})
     """This parameter is reserved for future use and currently accepts only one value."""
 
-    enforcement: TermsEnforcementType | str = field(metadata={"wire": "Enforcement"})
+    enforcement: TermsEnforcementType | str = field(metadata={"wire": "Enforcement", "zero": ""})
     """This parameter is reserved for future use and currently accepts only one value."""
 
-    links: dict[str, str] | None = field(default=None, metadata={"wire": "Links"})
+    links: dict[str, str] | None = field(default=None, metadata={"wire": "Links", "item_min": 1})
     """A map of URLs to languages. For each localized language that will view the requested
     `TermsName`, assign a URL. A selection of `cognito:default` displays for all languages
     that don't have a language-specific URL.
@@ -53,3 +67,80 @@ class CreateTermsRequest:
 
     Constraints: min 1, max 13.
     """
+
+
+def from_wire(_data: Any, /) -> CreateTermsRequest:
+    """The `CreateTermsRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("CreateTermsRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    client_id: Any = _data.get("ClientId")
+    if client_id is None:
+        client_id = _corrected("CreateTermsRequest.ClientId", "")
+    if client_id.__class__ is not str:
+        client_id = _as_str(client_id)
+    terms_name: Any = _data.get("TermsName")
+    if terms_name is None:
+        terms_name = _corrected("CreateTermsRequest.TermsName", "")
+    if terms_name.__class__ is not str:
+        terms_name = _as_str(terms_name)
+    terms_source: Any = _data.get("TermsSource")
+    if terms_source is None:
+        terms_source = _corrected("CreateTermsRequest.TermsSource", "")
+    terms_source = (
+        _terms_source_type_by_value.get(terms_source, terms_source)
+        if terms_source.__class__ is str
+        else _as_enum(terms_source, _terms_source_type_by_value)
+    )
+    enforcement: Any = _data.get("Enforcement")
+    if enforcement is None:
+        enforcement = _corrected("CreateTermsRequest.Enforcement", "")
+    enforcement = (
+        _terms_enforcement_type_by_value.get(enforcement, enforcement)
+        if enforcement.__class__ is str
+        else _as_enum(enforcement, _terms_enforcement_type_by_value)
+    )
+    links: Any = _data.get("Links")
+    if links is not None:
+        if links.__class__ is not dict:
+            links = _as_map(links)
+        links = {
+            _k0 if _k0.__class__ is str else _as_str(_k0): _v0
+            if _v0.__class__ is str
+            else _map_string(_v0)
+            for _k0, _v0 in links.items()
+        }
+    _obj: CreateTermsRequest = _new(CreateTermsRequest)
+    _obj.user_pool_id = user_pool_id
+    _obj.client_id = client_id
+    _obj.terms_name = terms_name
+    _obj.terms_source = terms_source
+    _obj.enforcement = enforcement
+    _obj.links = links
+    return _obj
+
+
+def to_wire(_value: CreateTermsRequest, /) -> dict[str, Any]:
+    """The wire dict of a `CreateTermsRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    client_id = _value.client_id
+    _out["ClientId"] = client_id
+    terms_name = _value.terms_name
+    _out["TermsName"] = terms_name
+    terms_source = _value.terms_source
+    _out["TermsSource"] = terms_source
+    enforcement = _value.enforcement
+    _out["Enforcement"] = enforcement
+    links = _value.links
+    if links is not None:
+        _out["Links"] = dict(links)
+    return _out

@@ -4,9 +4,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .terms_type import TermsType
+from aiocognito._core.serde import as_object as _as_object, new as _new
+
+from .terms_type import (
+    TermsType,
+    from_wire as _terms_type_from_wire,
+    to_wire as _terms_type_to_wire,
+)
 
 
 @define(kw_only=True)
@@ -17,3 +25,27 @@ class CreateTermsResponse:
     """A summary of your terms documents. Includes a unique identifier for later changes to the
     terms documents.
     """
+
+
+def from_wire(_data: Any, /) -> CreateTermsResponse:
+    """The `CreateTermsResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    terms: Any = _data.get("Terms")
+    if terms is not None:
+        terms = _terms_type_from_wire(terms)
+    _obj: CreateTermsResponse = _new(CreateTermsResponse)
+    _obj.terms = terms
+    return _obj
+
+
+def to_wire(_value: CreateTermsResponse, /) -> dict[str, Any]:
+    """The wire dict of a `CreateTermsResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    terms = _value.terms
+    if terms is not None:
+        _out["Terms"] = _terms_type_to_wire(terms)
+    return _out

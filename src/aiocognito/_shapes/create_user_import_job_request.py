@@ -4,28 +4,43 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .password_hashing_algorithm_type import PasswordHashingAlgorithmType
+from aiocognito._core.serde import (
+    as_enum as _as_enum,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
+
+from .password_hashing_algorithm_type import (
+    BY_VALUE as _password_hashing_algorithm_type_by_value,
+    PasswordHashingAlgorithmType,
+)
 
 
 @define(kw_only=True)
 class CreateUserImportJobRequest:
     """Represents the request to create the user import job."""
 
-    job_name: str = field(metadata={"wire": "JobName"})
+    job_name: str = field(metadata={"wire": "JobName", "zero": "", "min": 1})
     """A friendly name for the user import job.
 
     Constraints: min 1, max 128, pattern `[\\w\\s+=,.@-]+`.
     """
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool that you want to import users into.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
-    cloud_watch_logs_role_arn: str = field(metadata={"wire": "CloudWatchLogsRoleArn"})
+    cloud_watch_logs_role_arn: str = field(
+        metadata={"wire": "CloudWatchLogsRoleArn", "zero": "", "min": 20}
+    )
     """You must specify an IAM role that has permission to log import-job results to Amazon
     CloudWatch Logs. This parameter is the ARN of that role.
 
@@ -40,3 +55,59 @@ class CreateUserImportJobRequest:
 
     Valid values: `BCRYPT` | `SCRYPT` | `ARGON2ID` | `PBKDF2_SHA256`
     """
+
+
+def from_wire(_data: Any, /) -> CreateUserImportJobRequest:
+    """The `CreateUserImportJobRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    job_name: Any = _data.get("JobName")
+    if job_name is None:
+        job_name = _corrected("CreateUserImportJobRequest.JobName", "")
+    if job_name.__class__ is not str:
+        job_name = _as_str(job_name)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("CreateUserImportJobRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    cloud_watch_logs_role_arn: Any = _data.get("CloudWatchLogsRoleArn")
+    if cloud_watch_logs_role_arn is None:
+        cloud_watch_logs_role_arn = _corrected(
+            "CreateUserImportJobRequest.CloudWatchLogsRoleArn", ""
+        )
+    if cloud_watch_logs_role_arn.__class__ is not str:
+        cloud_watch_logs_role_arn = _as_str(cloud_watch_logs_role_arn)
+    password_hashing_algorithm: Any = _data.get("PasswordHashingAlgorithm")
+    if password_hashing_algorithm is not None:
+        password_hashing_algorithm = (
+            _password_hashing_algorithm_type_by_value.get(
+                password_hashing_algorithm, password_hashing_algorithm
+            )
+            if password_hashing_algorithm.__class__ is str
+            else _as_enum(password_hashing_algorithm, _password_hashing_algorithm_type_by_value)
+        )
+    _obj: CreateUserImportJobRequest = _new(CreateUserImportJobRequest)
+    _obj.job_name = job_name
+    _obj.user_pool_id = user_pool_id
+    _obj.cloud_watch_logs_role_arn = cloud_watch_logs_role_arn
+    _obj.password_hashing_algorithm = password_hashing_algorithm
+    return _obj
+
+
+def to_wire(_value: CreateUserImportJobRequest, /) -> dict[str, Any]:
+    """The wire dict of a `CreateUserImportJobRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    job_name = _value.job_name
+    _out["JobName"] = job_name
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    cloud_watch_logs_role_arn = _value.cloud_watch_logs_role_arn
+    _out["CloudWatchLogsRoleArn"] = cloud_watch_logs_role_arn
+    password_hashing_algorithm = _value.password_hashing_algorithm
+    if password_hashing_algorithm is not None:
+        _out["PasswordHashingAlgorithm"] = password_hashing_algorithm
+    return _out

@@ -4,9 +4,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .user_pool_client_type import UserPoolClientType
+from aiocognito._core.serde import as_object as _as_object, new as _new
+
+from .user_pool_client_type import (
+    UserPoolClientType,
+    from_wire as _user_pool_client_type_from_wire,
+    to_wire as _user_pool_client_type_to_wire,
+)
 
 
 @define(kw_only=True)
@@ -17,3 +25,27 @@ class CreateUserPoolClientResponse:
         default=None, metadata={"wire": "UserPoolClient"}
     )
     """The details of the new app client."""
+
+
+def from_wire(_data: Any, /) -> CreateUserPoolClientResponse:
+    """The `CreateUserPoolClientResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_client: Any = _data.get("UserPoolClient")
+    if user_pool_client is not None:
+        user_pool_client = _user_pool_client_type_from_wire(user_pool_client)
+    _obj: CreateUserPoolClientResponse = _new(CreateUserPoolClientResponse)
+    _obj.user_pool_client = user_pool_client
+    return _obj
+
+
+def to_wire(_value: CreateUserPoolClientResponse, /) -> dict[str, Any]:
+    """The wire dict of a `CreateUserPoolClientResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_client = _value.user_pool_client
+    if user_pool_client is not None:
+        _out["UserPoolClient"] = _user_pool_client_type_to_wire(user_pool_client)
+    return _out

@@ -4,17 +4,35 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .custom_domain_config_type import CustomDomainConfigType
-from .routing_type import RoutingType
+from aiocognito._core.serde import (
+    as_int as _as_int,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
+
+from .custom_domain_config_type import (
+    CustomDomainConfigType,
+    from_wire as _custom_domain_config_type_from_wire,
+    to_wire as _custom_domain_config_type_to_wire,
+)
+from .routing_type import (
+    RoutingType,
+    from_wire as _routing_type_from_wire,
+    to_wire as _routing_type_to_wire,
+)
 
 
 @define(kw_only=True)
 class CreateUserPoolDomainRequest:
     """The input of `CreateUserPoolDomain`."""
 
-    domain: str = field(metadata={"wire": "Domain"})
+    domain: str = field(metadata={"wire": "Domain", "zero": "", "min": 1})
     """The domain string. For custom domains, this is the fully-qualified domain name, such as
     `auth.example.com`. For prefix domains, this is the prefix alone, such as `myprefix`. A
     prefix value of `myprefix` for a user pool in the `us-east-1` Region results in a domain
@@ -23,7 +41,7 @@ class CreateUserPoolDomainRequest:
     Constraints: min 1, max 63, pattern `^[a-z0-9](?:[a-z0-9\\-]{0,61}[a-z0-9])?$`.
     """
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool where you want to add a domain.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
@@ -70,3 +88,57 @@ class CreateUserPoolDomainRequest:
     """The configuration of routing for requests to the domain for replicas of a replicated
     user pool. The routing configuration is currently only supported for custom domains.
     """
+
+
+def from_wire(_data: Any, /) -> CreateUserPoolDomainRequest:
+    """The `CreateUserPoolDomainRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    domain: Any = _data.get("Domain")
+    if domain is None:
+        domain = _corrected("CreateUserPoolDomainRequest.Domain", "")
+    if domain.__class__ is not str:
+        domain = _as_str(domain)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("CreateUserPoolDomainRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    managed_login_version: Any = _data.get("ManagedLoginVersion")
+    if managed_login_version is not None and managed_login_version.__class__ is not int:
+        managed_login_version = _as_int(managed_login_version)
+    custom_domain_config: Any = _data.get("CustomDomainConfig")
+    if custom_domain_config is not None:
+        custom_domain_config = _custom_domain_config_type_from_wire(custom_domain_config)
+    routing: Any = _data.get("Routing")
+    if routing is not None:
+        routing = _routing_type_from_wire(routing)
+    _obj: CreateUserPoolDomainRequest = _new(CreateUserPoolDomainRequest)
+    _obj.domain = domain
+    _obj.user_pool_id = user_pool_id
+    _obj.managed_login_version = managed_login_version
+    _obj.custom_domain_config = custom_domain_config
+    _obj.routing = routing
+    return _obj
+
+
+def to_wire(_value: CreateUserPoolDomainRequest, /) -> dict[str, Any]:
+    """The wire dict of a `CreateUserPoolDomainRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    domain = _value.domain
+    _out["Domain"] = domain
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    managed_login_version = _value.managed_login_version
+    if managed_login_version is not None:
+        _out["ManagedLoginVersion"] = managed_login_version
+    custom_domain_config = _value.custom_domain_config
+    if custom_domain_config is not None:
+        _out["CustomDomainConfig"] = _custom_domain_config_type_to_wire(custom_domain_config)
+    routing = _value.routing
+    if routing is not None:
+        _out["Routing"] = _routing_type_to_wire(routing)
+    return _out

@@ -4,27 +4,87 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
+
+from aiocognito._core.serde import (
+    as_map as _as_map,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    map_string as _map_string,
+    new as _new,
+)
 
 
 @define(kw_only=True)
 class CreateUserPoolReplicaRequest:
     """The input of `CreateUserPoolReplica`."""
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool to replicate.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
-    region_name: str = field(metadata={"wire": "RegionName"})
+    region_name: str = field(metadata={"wire": "RegionName", "zero": "", "min": 5})
     """The Amazon Web Services Region where you want to create the replica user pool.
 
     Constraints: min 5, max 32.
     """
 
-    user_pool_tags: dict[str, str] | None = field(default=None, metadata={"wire": "UserPoolTags"})
+    user_pool_tags: dict[str, str] | None = field(
+        default=None, metadata={"wire": "UserPoolTags", "key_min": 1}
+    )
     """A map of tags to assign to the replica user pool. Each tag consists of a key and an
     optional value, both of which you define. You can maintain tags independently on replica
     user pools.
     """
+
+
+def from_wire(_data: Any, /) -> CreateUserPoolReplicaRequest:
+    """The `CreateUserPoolReplicaRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("CreateUserPoolReplicaRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    region_name: Any = _data.get("RegionName")
+    if region_name is None:
+        region_name = _corrected("CreateUserPoolReplicaRequest.RegionName", "")
+    if region_name.__class__ is not str:
+        region_name = _as_str(region_name)
+    user_pool_tags: Any = _data.get("UserPoolTags")
+    if user_pool_tags is not None:
+        if user_pool_tags.__class__ is not dict:
+            user_pool_tags = _as_map(user_pool_tags)
+        user_pool_tags = {
+            _k0 if _k0.__class__ is str else _as_str(_k0): _v0
+            if _v0.__class__ is str
+            else _map_string(_v0)
+            for _k0, _v0 in user_pool_tags.items()
+        }
+    _obj: CreateUserPoolReplicaRequest = _new(CreateUserPoolReplicaRequest)
+    _obj.user_pool_id = user_pool_id
+    _obj.region_name = region_name
+    _obj.user_pool_tags = user_pool_tags
+    return _obj
+
+
+def to_wire(_value: CreateUserPoolReplicaRequest, /) -> dict[str, Any]:
+    """The wire dict of a `CreateUserPoolReplicaRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    region_name = _value.region_name
+    _out["RegionName"] = region_name
+    user_pool_tags = _value.user_pool_tags
+    if user_pool_tags is not None:
+        _out["UserPoolTags"] = dict(user_pool_tags)
+    return _out

@@ -4,37 +4,123 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .account_recovery_setting_type import AccountRecoverySettingType
-from .acr_level_config_type import AcrLevelConfigType
-from .admin_create_user_config_type import AdminCreateUserConfigType
-from .alias_attribute_type import AliasAttributeType
-from .dcr_configuration_type import DcrConfigurationType
-from .deletion_protection_type import DeletionProtectionType
-from .device_configuration_type import DeviceConfigurationType
-from .email_configuration_type import EmailConfigurationType
-from .issuer_configuration_type import IssuerConfigurationType
-from .key_configuration_type import KeyConfigurationType
-from .lambda_config_type import LambdaConfigType
-from .schema_attribute_type import SchemaAttributeType
-from .sms_configuration_type import SmsConfigurationType
-from .user_attribute_update_settings_type import UserAttributeUpdateSettingsType
-from .user_pool_add_ons_type import UserPoolAddOnsType
-from .user_pool_mfa_type import UserPoolMfaType
-from .user_pool_policy_type import UserPoolPolicyType
-from .user_pool_tier_type import UserPoolTierType
-from .username_attribute_type import UsernameAttributeType
-from .username_configuration_type import UsernameConfigurationType
-from .verification_message_template_type import VerificationMessageTemplateType
-from .verified_attribute_type import VerifiedAttributeType
+from aiocognito._core.serde import (
+    as_enum as _as_enum,
+    as_list as _as_list,
+    as_map as _as_map,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    map_string as _map_string,
+    new as _new,
+)
+
+from .account_recovery_setting_type import (
+    AccountRecoverySettingType,
+    from_wire as _account_recovery_setting_type_from_wire,
+    to_wire as _account_recovery_setting_type_to_wire,
+)
+from .acr_level_config_type import (
+    AcrLevelConfigType,
+    from_wire as _acr_level_config_type_from_wire,
+    to_wire as _acr_level_config_type_to_wire,
+)
+from .admin_create_user_config_type import (
+    AdminCreateUserConfigType,
+    from_wire as _admin_create_user_config_type_from_wire,
+    to_wire as _admin_create_user_config_type_to_wire,
+)
+from .alias_attribute_type import BY_VALUE as _alias_attribute_type_by_value, AliasAttributeType
+from .dcr_configuration_type import (
+    DcrConfigurationType,
+    from_wire as _dcr_configuration_type_from_wire,
+    to_wire as _dcr_configuration_type_to_wire,
+)
+from .deletion_protection_type import (
+    BY_VALUE as _deletion_protection_type_by_value,
+    DeletionProtectionType,
+)
+from .device_configuration_type import (
+    DeviceConfigurationType,
+    from_wire as _device_configuration_type_from_wire,
+    to_wire as _device_configuration_type_to_wire,
+)
+from .email_configuration_type import (
+    EmailConfigurationType,
+    from_wire as _email_configuration_type_from_wire,
+    to_wire as _email_configuration_type_to_wire,
+)
+from .issuer_configuration_type import (
+    IssuerConfigurationType,
+    from_wire as _issuer_configuration_type_from_wire,
+    to_wire as _issuer_configuration_type_to_wire,
+)
+from .key_configuration_type import (
+    KeyConfigurationType,
+    from_wire as _key_configuration_type_from_wire,
+    to_wire as _key_configuration_type_to_wire,
+)
+from .lambda_config_type import (
+    LambdaConfigType,
+    from_wire as _lambda_config_type_from_wire,
+    to_wire as _lambda_config_type_to_wire,
+)
+from .schema_attribute_type import (
+    SchemaAttributeType,
+    from_wire as _schema_attribute_type_from_wire,
+    to_wire as _schema_attribute_type_to_wire,
+)
+from .sms_configuration_type import (
+    SmsConfigurationType,
+    from_wire as _sms_configuration_type_from_wire,
+    to_wire as _sms_configuration_type_to_wire,
+)
+from .user_attribute_update_settings_type import (
+    UserAttributeUpdateSettingsType,
+    from_wire as _user_attribute_update_settings_type_from_wire,
+    to_wire as _user_attribute_update_settings_type_to_wire,
+)
+from .user_pool_add_ons_type import (
+    UserPoolAddOnsType,
+    from_wire as _user_pool_add_ons_type_from_wire,
+    to_wire as _user_pool_add_ons_type_to_wire,
+)
+from .user_pool_mfa_type import BY_VALUE as _user_pool_mfa_type_by_value, UserPoolMfaType
+from .user_pool_policy_type import (
+    UserPoolPolicyType,
+    from_wire as _user_pool_policy_type_from_wire,
+    to_wire as _user_pool_policy_type_to_wire,
+)
+from .user_pool_tier_type import BY_VALUE as _user_pool_tier_type_by_value, UserPoolTierType
+from .username_attribute_type import (
+    BY_VALUE as _username_attribute_type_by_value,
+    UsernameAttributeType,
+)
+from .username_configuration_type import (
+    UsernameConfigurationType,
+    from_wire as _username_configuration_type_from_wire,
+    to_wire as _username_configuration_type_to_wire,
+)
+from .verification_message_template_type import (
+    VerificationMessageTemplateType,
+    from_wire as _verification_message_template_type_from_wire,
+    to_wire as _verification_message_template_type_to_wire,
+)
+from .verified_attribute_type import (
+    BY_VALUE as _verified_attribute_type_by_value,
+    VerifiedAttributeType,
+)
 
 
 @define(kw_only=True)
 class CreateUserPoolRequest:
     """Represents the request to create a user pool."""
 
-    pool_name: str = field(metadata={"wire": "PoolName"})
+    pool_name: str = field(metadata={"wire": "PoolName", "zero": "", "min": 1})
     """A friendly name for your user pool.
 
     Constraints: min 1, max 128, pattern `[\\w\\s+=,.@-]+`.
@@ -91,7 +177,7 @@ class CreateUserPoolRequest:
     """
 
     sms_verification_message: str | None = field(
-        default=None, metadata={"wire": "SmsVerificationMessage"}
+        default=None, metadata={"wire": "SmsVerificationMessage", "min": 6}
     )
     """This parameter is no longer used.
 
@@ -99,7 +185,7 @@ class CreateUserPoolRequest:
     """
 
     email_verification_message: str | None = field(
-        default=None, metadata={"wire": "EmailVerificationMessage"}
+        default=None, metadata={"wire": "EmailVerificationMessage", "min": 6}
     )
     """This parameter is no longer used.
 
@@ -107,7 +193,7 @@ class CreateUserPoolRequest:
     """
 
     email_verification_subject: str | None = field(
-        default=None, metadata={"wire": "EmailVerificationSubject"}
+        default=None, metadata={"wire": "EmailVerificationSubject", "min": 1}
     )
     """This parameter is no longer used.
 
@@ -127,7 +213,7 @@ class CreateUserPoolRequest:
     """
 
     sms_authentication_message: str | None = field(
-        default=None, metadata={"wire": "SmsAuthenticationMessage"}
+        default=None, metadata={"wire": "SmsAuthenticationMessage", "min": 6}
     )
     """The contents of the SMS message that your user pool sends to users in SMS OTP and MFA
     authentication.
@@ -205,7 +291,9 @@ class CreateUserPoolRequest:
     settings](https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-sms-settings.html).
     """
 
-    user_pool_tags: dict[str, str] | None = field(default=None, metadata={"wire": "UserPoolTags"})
+    user_pool_tags: dict[str, str] | None = field(
+        default=None, metadata={"wire": "UserPoolTags", "key_min": 1}
+    )
     """The tag keys and values to assign to the user pool. A tag is a label that you can use to
     categorize and manage user pools in different ways, such as by purpose, owner,
     environment, or other criteria.
@@ -219,7 +307,9 @@ class CreateUserPoolRequest:
     self-service sign-up.
     """
 
-    schema: list[SchemaAttributeType] | None = field(default=None, metadata={"wire": "Schema"})
+    schema: list[SchemaAttributeType] | None = field(
+        default=None, metadata={"wire": "Schema", "min": 1}
+    )
     """An array of attributes for the new user pool. You can add custom attributes and modify
     the properties of default attributes. The specifications in this parameter set the
     required attributes in your user pool. For more information, see [Working with user
@@ -331,3 +421,284 @@ class CreateUserPoolRequest:
 
     Constraints: min 0, max 4.
     """
+
+
+def from_wire(_data: Any, /) -> CreateUserPoolRequest:
+    """The `CreateUserPoolRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    pool_name: Any = _data.get("PoolName")
+    if pool_name is None:
+        pool_name = _corrected("CreateUserPoolRequest.PoolName", "")
+    if pool_name.__class__ is not str:
+        pool_name = _as_str(pool_name)
+    policies: Any = _data.get("Policies")
+    if policies is not None:
+        policies = _user_pool_policy_type_from_wire(policies)
+    deletion_protection: Any = _data.get("DeletionProtection")
+    if deletion_protection is not None:
+        deletion_protection = (
+            _deletion_protection_type_by_value.get(deletion_protection, deletion_protection)
+            if deletion_protection.__class__ is str
+            else _as_enum(deletion_protection, _deletion_protection_type_by_value)
+        )
+    lambda_config: Any = _data.get("LambdaConfig")
+    if lambda_config is not None:
+        lambda_config = _lambda_config_type_from_wire(lambda_config)
+    auto_verified_attributes: Any = _data.get("AutoVerifiedAttributes")
+    if auto_verified_attributes is not None:
+        if auto_verified_attributes.__class__ is not list:
+            auto_verified_attributes = _as_list(auto_verified_attributes)
+        auto_verified_attributes = [
+            _verified_attribute_type_by_value.get(_v0, _v0)
+            if _v0.__class__ is str
+            else _as_enum(_v0, _verified_attribute_type_by_value)
+            for _v0 in auto_verified_attributes
+        ]
+    alias_attributes: Any = _data.get("AliasAttributes")
+    if alias_attributes is not None:
+        if alias_attributes.__class__ is not list:
+            alias_attributes = _as_list(alias_attributes)
+        alias_attributes = [
+            _alias_attribute_type_by_value.get(_v0, _v0)
+            if _v0.__class__ is str
+            else _as_enum(_v0, _alias_attribute_type_by_value)
+            for _v0 in alias_attributes
+        ]
+    username_attributes: Any = _data.get("UsernameAttributes")
+    if username_attributes is not None:
+        if username_attributes.__class__ is not list:
+            username_attributes = _as_list(username_attributes)
+        username_attributes = [
+            _username_attribute_type_by_value.get(_v0, _v0)
+            if _v0.__class__ is str
+            else _as_enum(_v0, _username_attribute_type_by_value)
+            for _v0 in username_attributes
+        ]
+    sms_verification_message: Any = _data.get("SmsVerificationMessage")
+    if sms_verification_message is not None and sms_verification_message.__class__ is not str:
+        sms_verification_message = _as_str(sms_verification_message)
+    email_verification_message: Any = _data.get("EmailVerificationMessage")
+    if email_verification_message is not None and email_verification_message.__class__ is not str:
+        email_verification_message = _as_str(email_verification_message)
+    email_verification_subject: Any = _data.get("EmailVerificationSubject")
+    if email_verification_subject is not None and email_verification_subject.__class__ is not str:
+        email_verification_subject = _as_str(email_verification_subject)
+    verification_message_template: Any = _data.get("VerificationMessageTemplate")
+    if verification_message_template is not None:
+        verification_message_template = _verification_message_template_type_from_wire(
+            verification_message_template
+        )
+    sms_authentication_message: Any = _data.get("SmsAuthenticationMessage")
+    if sms_authentication_message is not None and sms_authentication_message.__class__ is not str:
+        sms_authentication_message = _as_str(sms_authentication_message)
+    mfa_configuration: Any = _data.get("MfaConfiguration")
+    if mfa_configuration is not None:
+        mfa_configuration = (
+            _user_pool_mfa_type_by_value.get(mfa_configuration, mfa_configuration)
+            if mfa_configuration.__class__ is str
+            else _as_enum(mfa_configuration, _user_pool_mfa_type_by_value)
+        )
+    user_attribute_update_settings: Any = _data.get("UserAttributeUpdateSettings")
+    if user_attribute_update_settings is not None:
+        user_attribute_update_settings = _user_attribute_update_settings_type_from_wire(
+            user_attribute_update_settings
+        )
+    device_configuration: Any = _data.get("DeviceConfiguration")
+    if device_configuration is not None:
+        device_configuration = _device_configuration_type_from_wire(device_configuration)
+    email_configuration: Any = _data.get("EmailConfiguration")
+    if email_configuration is not None:
+        email_configuration = _email_configuration_type_from_wire(email_configuration)
+    sms_configuration: Any = _data.get("SmsConfiguration")
+    if sms_configuration is not None:
+        sms_configuration = _sms_configuration_type_from_wire(sms_configuration)
+    user_pool_tags: Any = _data.get("UserPoolTags")
+    if user_pool_tags is not None:
+        if user_pool_tags.__class__ is not dict:
+            user_pool_tags = _as_map(user_pool_tags)
+        user_pool_tags = {
+            _k0 if _k0.__class__ is str else _as_str(_k0): _v0
+            if _v0.__class__ is str
+            else _map_string(_v0)
+            for _k0, _v0 in user_pool_tags.items()
+        }
+    admin_create_user_config: Any = _data.get("AdminCreateUserConfig")
+    if admin_create_user_config is not None:
+        admin_create_user_config = _admin_create_user_config_type_from_wire(
+            admin_create_user_config
+        )
+    schema: Any = _data.get("Schema")
+    if schema is not None:
+        if schema.__class__ is not list:
+            schema = _as_list(schema)
+        schema = [None if _v0 is None else _schema_attribute_type_from_wire(_v0) for _v0 in schema]
+    user_pool_add_ons: Any = _data.get("UserPoolAddOns")
+    if user_pool_add_ons is not None:
+        user_pool_add_ons = _user_pool_add_ons_type_from_wire(user_pool_add_ons)
+    dcr_configuration: Any = _data.get("DcrConfiguration")
+    if dcr_configuration is not None:
+        dcr_configuration = _dcr_configuration_type_from_wire(dcr_configuration)
+    username_configuration: Any = _data.get("UsernameConfiguration")
+    if username_configuration is not None:
+        username_configuration = _username_configuration_type_from_wire(username_configuration)
+    account_recovery_setting: Any = _data.get("AccountRecoverySetting")
+    if account_recovery_setting is not None:
+        account_recovery_setting = _account_recovery_setting_type_from_wire(
+            account_recovery_setting
+        )
+    user_pool_tier: Any = _data.get("UserPoolTier")
+    if user_pool_tier is not None:
+        user_pool_tier = (
+            _user_pool_tier_type_by_value.get(user_pool_tier, user_pool_tier)
+            if user_pool_tier.__class__ is str
+            else _as_enum(user_pool_tier, _user_pool_tier_type_by_value)
+        )
+    key_configuration: Any = _data.get("KeyConfiguration")
+    if key_configuration is not None:
+        key_configuration = _key_configuration_type_from_wire(key_configuration)
+    issuer_configuration: Any = _data.get("IssuerConfiguration")
+    if issuer_configuration is not None:
+        issuer_configuration = _issuer_configuration_type_from_wire(issuer_configuration)
+    acr_configuration: Any = _data.get("AcrConfiguration")
+    if acr_configuration is not None:
+        if acr_configuration.__class__ is not dict:
+            acr_configuration = _as_map(acr_configuration)
+        acr_configuration = {
+            _k0 if _k0.__class__ is str else _as_str(_k0): None
+            if _v0 is None
+            else _acr_level_config_type_from_wire(_v0)
+            for _k0, _v0 in acr_configuration.items()
+        }
+    _obj: CreateUserPoolRequest = _new(CreateUserPoolRequest)
+    _obj.pool_name = pool_name
+    _obj.policies = policies
+    _obj.deletion_protection = deletion_protection
+    _obj.lambda_config = lambda_config
+    _obj.auto_verified_attributes = auto_verified_attributes
+    _obj.alias_attributes = alias_attributes
+    _obj.username_attributes = username_attributes
+    _obj.sms_verification_message = sms_verification_message
+    _obj.email_verification_message = email_verification_message
+    _obj.email_verification_subject = email_verification_subject
+    _obj.verification_message_template = verification_message_template
+    _obj.sms_authentication_message = sms_authentication_message
+    _obj.mfa_configuration = mfa_configuration
+    _obj.user_attribute_update_settings = user_attribute_update_settings
+    _obj.device_configuration = device_configuration
+    _obj.email_configuration = email_configuration
+    _obj.sms_configuration = sms_configuration
+    _obj.user_pool_tags = user_pool_tags
+    _obj.admin_create_user_config = admin_create_user_config
+    _obj.schema = schema
+    _obj.user_pool_add_ons = user_pool_add_ons
+    _obj.dcr_configuration = dcr_configuration
+    _obj.username_configuration = username_configuration
+    _obj.account_recovery_setting = account_recovery_setting
+    _obj.user_pool_tier = user_pool_tier
+    _obj.key_configuration = key_configuration
+    _obj.issuer_configuration = issuer_configuration
+    _obj.acr_configuration = acr_configuration
+    return _obj
+
+
+def to_wire(_value: CreateUserPoolRequest, /) -> dict[str, Any]:
+    """The wire dict of a `CreateUserPoolRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    pool_name = _value.pool_name
+    _out["PoolName"] = pool_name
+    policies = _value.policies
+    if policies is not None:
+        _out["Policies"] = _user_pool_policy_type_to_wire(policies)
+    deletion_protection = _value.deletion_protection
+    if deletion_protection is not None:
+        _out["DeletionProtection"] = deletion_protection
+    lambda_config = _value.lambda_config
+    if lambda_config is not None:
+        _out["LambdaConfig"] = _lambda_config_type_to_wire(lambda_config)
+    auto_verified_attributes = _value.auto_verified_attributes
+    if auto_verified_attributes is not None:
+        _out["AutoVerifiedAttributes"] = list(auto_verified_attributes)
+    alias_attributes = _value.alias_attributes
+    if alias_attributes is not None:
+        _out["AliasAttributes"] = list(alias_attributes)
+    username_attributes = _value.username_attributes
+    if username_attributes is not None:
+        _out["UsernameAttributes"] = list(username_attributes)
+    sms_verification_message = _value.sms_verification_message
+    if sms_verification_message is not None:
+        _out["SmsVerificationMessage"] = sms_verification_message
+    email_verification_message = _value.email_verification_message
+    if email_verification_message is not None:
+        _out["EmailVerificationMessage"] = email_verification_message
+    email_verification_subject = _value.email_verification_subject
+    if email_verification_subject is not None:
+        _out["EmailVerificationSubject"] = email_verification_subject
+    verification_message_template = _value.verification_message_template
+    if verification_message_template is not None:
+        _out["VerificationMessageTemplate"] = _verification_message_template_type_to_wire(
+            verification_message_template
+        )
+    sms_authentication_message = _value.sms_authentication_message
+    if sms_authentication_message is not None:
+        _out["SmsAuthenticationMessage"] = sms_authentication_message
+    mfa_configuration = _value.mfa_configuration
+    if mfa_configuration is not None:
+        _out["MfaConfiguration"] = mfa_configuration
+    user_attribute_update_settings = _value.user_attribute_update_settings
+    if user_attribute_update_settings is not None:
+        _out["UserAttributeUpdateSettings"] = _user_attribute_update_settings_type_to_wire(
+            user_attribute_update_settings
+        )
+    device_configuration = _value.device_configuration
+    if device_configuration is not None:
+        _out["DeviceConfiguration"] = _device_configuration_type_to_wire(device_configuration)
+    email_configuration = _value.email_configuration
+    if email_configuration is not None:
+        _out["EmailConfiguration"] = _email_configuration_type_to_wire(email_configuration)
+    sms_configuration = _value.sms_configuration
+    if sms_configuration is not None:
+        _out["SmsConfiguration"] = _sms_configuration_type_to_wire(sms_configuration)
+    user_pool_tags = _value.user_pool_tags
+    if user_pool_tags is not None:
+        _out["UserPoolTags"] = dict(user_pool_tags)
+    admin_create_user_config = _value.admin_create_user_config
+    if admin_create_user_config is not None:
+        _out["AdminCreateUserConfig"] = _admin_create_user_config_type_to_wire(
+            admin_create_user_config
+        )
+    schema = _value.schema
+    if schema is not None:
+        _out["Schema"] = [_schema_attribute_type_to_wire(_v0) for _v0 in schema]
+    user_pool_add_ons = _value.user_pool_add_ons
+    if user_pool_add_ons is not None:
+        _out["UserPoolAddOns"] = _user_pool_add_ons_type_to_wire(user_pool_add_ons)
+    dcr_configuration = _value.dcr_configuration
+    if dcr_configuration is not None:
+        _out["DcrConfiguration"] = _dcr_configuration_type_to_wire(dcr_configuration)
+    username_configuration = _value.username_configuration
+    if username_configuration is not None:
+        _out["UsernameConfiguration"] = _username_configuration_type_to_wire(username_configuration)
+    account_recovery_setting = _value.account_recovery_setting
+    if account_recovery_setting is not None:
+        _out["AccountRecoverySetting"] = _account_recovery_setting_type_to_wire(
+            account_recovery_setting
+        )
+    user_pool_tier = _value.user_pool_tier
+    if user_pool_tier is not None:
+        _out["UserPoolTier"] = user_pool_tier
+    key_configuration = _value.key_configuration
+    if key_configuration is not None:
+        _out["KeyConfiguration"] = _key_configuration_type_to_wire(key_configuration)
+    issuer_configuration = _value.issuer_configuration
+    if issuer_configuration is not None:
+        _out["IssuerConfiguration"] = _issuer_configuration_type_to_wire(issuer_configuration)
+    acr_configuration = _value.acr_configuration
+    if acr_configuration is not None:
+        _out["AcrConfiguration"] = {
+            _k0: _acr_level_config_type_to_wire(_v0) for _k0, _v0 in acr_configuration.items()
+        }
+    return _out

@@ -4,9 +4,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .security_policy_type import SecurityPolicyType
+from aiocognito._core.serde import (
+    as_enum as _as_enum,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
+
+from .security_policy_type import BY_VALUE as _security_policy_type_by_value, SecurityPolicyType
 
 
 @define(kw_only=True)
@@ -15,7 +25,7 @@ class CustomDomainConfigType:
     policy.
     """
 
-    certificate_arn: str = field(metadata={"wire": "CertificateArn"})
+    certificate_arn: str = field(metadata={"wire": "CertificateArn", "zero": "", "min": 20})
     """The Amazon Resource Name (ARN) of an Certificate Manager SSL certificate. You use this
     certificate for the subdomain of your custom domain.
 
@@ -48,3 +58,39 @@ class CustomDomainConfigType:
         protocols and ciphers for
         TLSv1](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/secure-connections-supported-viewer-protocols-ciphers.html).
     """
+
+
+def from_wire(_data: Any, /) -> CustomDomainConfigType:
+    """The `CustomDomainConfigType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    certificate_arn: Any = _data.get("CertificateArn")
+    if certificate_arn is None:
+        certificate_arn = _corrected("CustomDomainConfigType.CertificateArn", "")
+    if certificate_arn.__class__ is not str:
+        certificate_arn = _as_str(certificate_arn)
+    security_policy: Any = _data.get("SecurityPolicy")
+    if security_policy is not None:
+        security_policy = (
+            _security_policy_type_by_value.get(security_policy, security_policy)
+            if security_policy.__class__ is str
+            else _as_enum(security_policy, _security_policy_type_by_value)
+        )
+    _obj: CustomDomainConfigType = _new(CustomDomainConfigType)
+    _obj.certificate_arn = certificate_arn
+    _obj.security_policy = security_policy
+    return _obj
+
+
+def to_wire(_value: CustomDomainConfigType, /) -> dict[str, Any]:
+    """The wire dict of a `CustomDomainConfigType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    certificate_arn = _value.certificate_arn
+    _out["CertificateArn"] = certificate_arn
+    security_policy = _value.security_policy
+    if security_policy is not None:
+        _out["SecurityPolicy"] = security_policy
+    return _out

@@ -11,3 +11,9 @@ class CustomEmailSenderLambdaVersionType(StrEnum):
     """Known values of `CustomEmailSenderLambdaVersionType`; the service may send others."""
 
     V1_0 = "V1_0"
+
+
+BY_VALUE: dict[str, CustomEmailSenderLambdaVersionType] = {
+    member.value: member for member in CustomEmailSenderLambdaVersionType
+}
+"""Each `CustomEmailSenderLambdaVersionType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

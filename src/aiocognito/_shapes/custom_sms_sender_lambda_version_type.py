@@ -11,3 +11,9 @@ class CustomSMSSenderLambdaVersionType(StrEnum):
     """Known values of `CustomSMSSenderLambdaVersionType`; the service may send others."""
 
     V1_0 = "V1_0"
+
+
+BY_VALUE: dict[str, CustomSMSSenderLambdaVersionType] = {
+    member.value: member for member in CustomSMSSenderLambdaVersionType
+}
+"""Each `CustomSMSSenderLambdaVersionType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

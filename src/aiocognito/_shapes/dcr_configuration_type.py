@@ -4,10 +4,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .o_auth_flow_type import OAuthFlowType
-from .status_type import StatusType
+from aiocognito._core.serde import (
+    as_bool as _as_bool,
+    as_enum as _as_enum,
+    as_list as _as_list,
+    as_object as _as_object,
+    as_str as _as_str,
+    new as _new,
+)
+
+from .o_auth_flow_type import BY_VALUE as _o_auth_flow_type_by_value, OAuthFlowType
+from .status_type import BY_VALUE as _status_type_by_value, StatusType
 
 
 @define(kw_only=True)
@@ -86,7 +97,9 @@ class DcrConfigurationType:
     Constraints: min 0, max 3.
     """
 
-    allowed_scopes: list[str] | None = field(default=None, metadata={"wire": "AllowedScopes"})
+    allowed_scopes: list[str] | None = field(
+        default=None, metadata={"wire": "AllowedScopes", "item_min": 1}
+    )
     """The scopes that an app client created through dynamic client registration can request,
     in addition to the standard OpenID Connect (OIDC) scopes. You can include custom scopes
     from your resource servers and `aws.cognito.signin.user.admin`. Registered app clients
@@ -97,3 +110,75 @@ class DcrConfigurationType:
 
     Constraints: max 50.
     """
+
+
+def from_wire(_data: Any, /) -> DcrConfigurationType:
+    """The `DcrConfigurationType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    enable_status: Any = _data.get("EnableStatus")
+    if enable_status is not None:
+        enable_status = (
+            _status_type_by_value.get(enable_status, enable_status)
+            if enable_status.__class__ is str
+            else _as_enum(enable_status, _status_type_by_value)
+        )
+    open_dcr_enabled: Any = _data.get("OpenDcrEnabled")
+    if open_dcr_enabled is not None and open_dcr_enabled.__class__ is not bool:
+        open_dcr_enabled = _as_bool(open_dcr_enabled)
+    authenticated_grant_types: Any = _data.get("AuthenticatedGrantTypes")
+    if authenticated_grant_types is not None:
+        if authenticated_grant_types.__class__ is not list:
+            authenticated_grant_types = _as_list(authenticated_grant_types)
+        authenticated_grant_types = [
+            _o_auth_flow_type_by_value.get(_v0, _v0)
+            if _v0.__class__ is str
+            else _as_enum(_v0, _o_auth_flow_type_by_value)
+            for _v0 in authenticated_grant_types
+        ]
+    open_dcr_grant_types: Any = _data.get("OpenDcrGrantTypes")
+    if open_dcr_grant_types is not None:
+        if open_dcr_grant_types.__class__ is not list:
+            open_dcr_grant_types = _as_list(open_dcr_grant_types)
+        open_dcr_grant_types = [
+            _o_auth_flow_type_by_value.get(_v0, _v0)
+            if _v0.__class__ is str
+            else _as_enum(_v0, _o_auth_flow_type_by_value)
+            for _v0 in open_dcr_grant_types
+        ]
+    allowed_scopes: Any = _data.get("AllowedScopes")
+    if allowed_scopes is not None:
+        if allowed_scopes.__class__ is not list:
+            allowed_scopes = _as_list(allowed_scopes)
+        allowed_scopes = [_v0 if _v0.__class__ is str else _as_str(_v0) for _v0 in allowed_scopes]
+    _obj: DcrConfigurationType = _new(DcrConfigurationType)
+    _obj.enable_status = enable_status
+    _obj.open_dcr_enabled = open_dcr_enabled
+    _obj.authenticated_grant_types = authenticated_grant_types
+    _obj.open_dcr_grant_types = open_dcr_grant_types
+    _obj.allowed_scopes = allowed_scopes
+    return _obj
+
+
+def to_wire(_value: DcrConfigurationType, /) -> dict[str, Any]:
+    """The wire dict of a `DcrConfigurationType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    enable_status = _value.enable_status
+    if enable_status is not None:
+        _out["EnableStatus"] = enable_status
+    open_dcr_enabled = _value.open_dcr_enabled
+    if open_dcr_enabled is not None:
+        _out["OpenDcrEnabled"] = open_dcr_enabled
+    authenticated_grant_types = _value.authenticated_grant_types
+    if authenticated_grant_types is not None:
+        _out["AuthenticatedGrantTypes"] = list(authenticated_grant_types)
+    open_dcr_grant_types = _value.open_dcr_grant_types
+    if open_dcr_grant_types is not None:
+        _out["OpenDcrGrantTypes"] = list(open_dcr_grant_types)
+    allowed_scopes = _value.allowed_scopes
+    if allowed_scopes is not None:
+        _out["AllowedScopes"] = list(allowed_scopes)
+    return _out

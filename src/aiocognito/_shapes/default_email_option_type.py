@@ -12,3 +12,9 @@ class DefaultEmailOptionType(StrEnum):
 
     CONFIRM_WITH_LINK = "CONFIRM_WITH_LINK"
     CONFIRM_WITH_CODE = "CONFIRM_WITH_CODE"
+
+
+BY_VALUE: dict[str, DefaultEmailOptionType] = {
+    member.value: member for member in DefaultEmailOptionType
+}
+"""Each `DefaultEmailOptionType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

@@ -4,21 +4,63 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
+
+from aiocognito._core.serde import (
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 
 
 @define(kw_only=True)
 class DeleteCIMDPolicyRequest:
     """The input of `DeleteCIMDPolicy`."""
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool that contains the CIMD policy.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
-    cimd_policy_id: str = field(metadata={"wire": "CIMDPolicyId"})
+    cimd_policy_id: str = field(metadata={"wire": "CIMDPolicyId", "zero": "", "min": 1})
     """The ID of the CIMD policy that you want to delete.
 
     Constraints: min 1, max 64, pattern `^[a-z0-9]+$`.
     """
+
+
+def from_wire(_data: Any, /) -> DeleteCIMDPolicyRequest:
+    """The `DeleteCIMDPolicyRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("DeleteCIMDPolicyRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    cimd_policy_id: Any = _data.get("CIMDPolicyId")
+    if cimd_policy_id is None:
+        cimd_policy_id = _corrected("DeleteCIMDPolicyRequest.CIMDPolicyId", "")
+    if cimd_policy_id.__class__ is not str:
+        cimd_policy_id = _as_str(cimd_policy_id)
+    _obj: DeleteCIMDPolicyRequest = _new(DeleteCIMDPolicyRequest)
+    _obj.user_pool_id = user_pool_id
+    _obj.cimd_policy_id = cimd_policy_id
+    return _obj
+
+
+def to_wire(_value: DeleteCIMDPolicyRequest, /) -> dict[str, Any]:
+    """The wire dict of a `DeleteCIMDPolicyRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    cimd_policy_id = _value.cimd_policy_id
+    _out["CIMDPolicyId"] = cimd_policy_id
+    return _out

@@ -4,21 +4,63 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
+
+from aiocognito._core.serde import (
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 
 
 @define(kw_only=True)
 class DeleteIdentityProviderRequest:
     """The input of `DeleteIdentityProvider`."""
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool where you want to delete the identity provider.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
-    provider_name: str = field(metadata={"wire": "ProviderName"})
+    provider_name: str = field(metadata={"wire": "ProviderName", "zero": "", "min": 1})
     """The name of the IdP that you want to delete.
 
     Constraints: min 1, max 32, pattern `[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\p{Z}]+`.
     """
+
+
+def from_wire(_data: Any, /) -> DeleteIdentityProviderRequest:
+    """The `DeleteIdentityProviderRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("DeleteIdentityProviderRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    provider_name: Any = _data.get("ProviderName")
+    if provider_name is None:
+        provider_name = _corrected("DeleteIdentityProviderRequest.ProviderName", "")
+    if provider_name.__class__ is not str:
+        provider_name = _as_str(provider_name)
+    _obj: DeleteIdentityProviderRequest = _new(DeleteIdentityProviderRequest)
+    _obj.user_pool_id = user_pool_id
+    _obj.provider_name = provider_name
+    return _obj
+
+
+def to_wire(_value: DeleteIdentityProviderRequest, /) -> dict[str, Any]:
+    """The wire dict of a `DeleteIdentityProviderRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    provider_name = _value.provider_name
+    _out["ProviderName"] = provider_name
+    return _out

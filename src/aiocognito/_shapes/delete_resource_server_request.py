@@ -4,21 +4,63 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
+
+from aiocognito._core.serde import (
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 
 
 @define(kw_only=True)
 class DeleteResourceServerRequest:
     """The input of `DeleteResourceServer`."""
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool where you want to delete the resource server.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
-    identifier: str = field(metadata={"wire": "Identifier"})
+    identifier: str = field(metadata={"wire": "Identifier", "zero": "", "min": 1})
     """The identifier of the resource server that you want to delete.
 
     Constraints: min 1, max 256, pattern `[\\x21\\x23-\\x5B\\x5D-\\x7E]+`.
     """
+
+
+def from_wire(_data: Any, /) -> DeleteResourceServerRequest:
+    """The `DeleteResourceServerRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("DeleteResourceServerRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    identifier: Any = _data.get("Identifier")
+    if identifier is None:
+        identifier = _corrected("DeleteResourceServerRequest.Identifier", "")
+    if identifier.__class__ is not str:
+        identifier = _as_str(identifier)
+    _obj: DeleteResourceServerRequest = _new(DeleteResourceServerRequest)
+    _obj.user_pool_id = user_pool_id
+    _obj.identifier = identifier
+    return _obj
+
+
+def to_wire(_value: DeleteResourceServerRequest, /) -> dict[str, Any]:
+    """The wire dict of a `DeleteResourceServerRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    identifier = _value.identifier
+    _out["Identifier"] = identifier
+    return _out

@@ -4,21 +4,63 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
+
+from aiocognito._core.serde import (
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 
 
 @define(kw_only=True)
 class DeleteTermsRequest:
     """The input of `DeleteTerms`."""
 
-    terms_id: str = field(metadata={"wire": "TermsId"})
+    terms_id: str = field(metadata={"wire": "TermsId", "zero": ""})
     """The ID of the terms documents that you want to delete.
 
     Constraints: pattern `^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[4][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$`.
     """
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool that contains the terms documents that you want to delete.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
+
+
+def from_wire(_data: Any, /) -> DeleteTermsRequest:
+    """The `DeleteTermsRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    terms_id: Any = _data.get("TermsId")
+    if terms_id is None:
+        terms_id = _corrected("DeleteTermsRequest.TermsId", "")
+    if terms_id.__class__ is not str:
+        terms_id = _as_str(terms_id)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("DeleteTermsRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    _obj: DeleteTermsRequest = _new(DeleteTermsRequest)
+    _obj.terms_id = terms_id
+    _obj.user_pool_id = user_pool_id
+    return _obj
+
+
+def to_wire(_value: DeleteTermsRequest, /) -> dict[str, Any]:
+    """The wire dict of a `DeleteTermsRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    terms_id = _value.terms_id
+    _out["TermsId"] = terms_id
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    return _out

@@ -4,8 +4,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_list as _as_list,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
 
@@ -13,16 +22,54 @@ from aiocognito._core.types import redact
 class DeleteUserAttributesRequest:
     """Represents the request to delete user attributes."""
 
-    user_attribute_names: list[str] = field(metadata={"wire": "UserAttributeNames"})
+    user_attribute_names: list[str] = field(
+        metadata={"wire": "UserAttributeNames", "zero": [], "item_min": 1}
+    )
     """An array of strings representing the user attribute names you want to delete.
 
     For custom attributes, you must prepend the `custom:` prefix to the attribute name, for
     example `custom:department`.
     """
 
-    access_token: str = field(repr=redact, metadata={"wire": "AccessToken"})
+    access_token: str = field(repr=redact, metadata={"wire": "AccessToken", "zero": ""})
     """A valid access token that Amazon Cognito issued to the currently signed-in user. Must
     include a scope claim for `aws.cognito.signin.user.admin`.
 
     Constraints: pattern `[A-Za-z0-9-_=.]+`.
     """
+
+
+def from_wire(_data: Any, /) -> DeleteUserAttributesRequest:
+    """The `DeleteUserAttributesRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_attribute_names: Any = _data.get("UserAttributeNames")
+    if user_attribute_names is None:
+        user_attribute_names = _corrected("DeleteUserAttributesRequest.UserAttributeNames", [])
+    if user_attribute_names.__class__ is not list:
+        user_attribute_names = _as_list(user_attribute_names)
+    user_attribute_names = [
+        _v0 if _v0.__class__ is str else _as_str(_v0) for _v0 in user_attribute_names
+    ]
+    access_token: Any = _data.get("AccessToken")
+    if access_token is None:
+        access_token = _corrected("DeleteUserAttributesRequest.AccessToken", "")
+    if access_token.__class__ is not str:
+        access_token = _as_str(access_token)
+    _obj: DeleteUserAttributesRequest = _new(DeleteUserAttributesRequest)
+    _obj.user_attribute_names = user_attribute_names
+    _obj.access_token = access_token
+    return _obj
+
+
+def to_wire(_value: DeleteUserAttributesRequest, /) -> dict[str, Any]:
+    """The wire dict of a `DeleteUserAttributesRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_attribute_names = _value.user_attribute_names
+    _out["UserAttributeNames"] = list(user_attribute_names)
+    access_token = _value.access_token
+    _out["AccessToken"] = access_token
+    return _out

@@ -4,8 +4,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
 
@@ -13,20 +21,61 @@ from aiocognito._core.types import redact
 class DeleteUserPoolClientSecretRequest:
     """The request to delete a specific client secret from a user pool app client."""
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool that contains the app client.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
-    client_id: str = field(repr=redact, metadata={"wire": "ClientId"})
+    client_id: str = field(repr=redact, metadata={"wire": "ClientId", "zero": "", "min": 1})
     """The ID of the app client from which you want to delete the secret.
 
     Constraints: min 1, max 128, pattern `[\\w+]+`.
     """
 
-    client_secret_id: str = field(metadata={"wire": "ClientSecretId"})
+    client_secret_id: str = field(metadata={"wire": "ClientSecretId", "zero": "", "min": 1})
     """The unique identifier of the client secret you want to delete.
 
     Constraints: min 1, max 128.
     """
+
+
+def from_wire(_data: Any, /) -> DeleteUserPoolClientSecretRequest:
+    """The `DeleteUserPoolClientSecretRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("DeleteUserPoolClientSecretRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    client_id: Any = _data.get("ClientId")
+    if client_id is None:
+        client_id = _corrected("DeleteUserPoolClientSecretRequest.ClientId", "")
+    if client_id.__class__ is not str:
+        client_id = _as_str(client_id)
+    client_secret_id: Any = _data.get("ClientSecretId")
+    if client_secret_id is None:
+        client_secret_id = _corrected("DeleteUserPoolClientSecretRequest.ClientSecretId", "")
+    if client_secret_id.__class__ is not str:
+        client_secret_id = _as_str(client_secret_id)
+    _obj: DeleteUserPoolClientSecretRequest = _new(DeleteUserPoolClientSecretRequest)
+    _obj.user_pool_id = user_pool_id
+    _obj.client_id = client_id
+    _obj.client_secret_id = client_secret_id
+    return _obj
+
+
+def to_wire(_value: DeleteUserPoolClientSecretRequest, /) -> dict[str, Any]:
+    """The wire dict of a `DeleteUserPoolClientSecretRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    client_id = _value.client_id
+    _out["ClientId"] = client_id
+    client_secret_id = _value.client_secret_id
+    _out["ClientSecretId"] = client_secret_id
+    return _out

@@ -4,14 +4,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
+
+from aiocognito._core.serde import (
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 
 
 @define(kw_only=True)
 class DeleteUserPoolDomainRequest:
     """The input of `DeleteUserPoolDomain`."""
 
-    domain: str = field(metadata={"wire": "Domain"})
+    domain: str = field(metadata={"wire": "Domain", "zero": "", "min": 1})
     """The domain that you want to delete. For custom domains, this is the fully-qualified
     domain name like `auth.example.com`. For Amazon Cognito prefix domains, this is the
     prefix alone, like `myprefix`.
@@ -19,8 +28,41 @@ class DeleteUserPoolDomainRequest:
     Constraints: min 1, max 63, pattern `^[a-z0-9](?:[a-z0-9\\-]{0,61}[a-z0-9])?$`.
     """
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool where you want to delete the domain.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
+
+
+def from_wire(_data: Any, /) -> DeleteUserPoolDomainRequest:
+    """The `DeleteUserPoolDomainRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    domain: Any = _data.get("Domain")
+    if domain is None:
+        domain = _corrected("DeleteUserPoolDomainRequest.Domain", "")
+    if domain.__class__ is not str:
+        domain = _as_str(domain)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("DeleteUserPoolDomainRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    _obj: DeleteUserPoolDomainRequest = _new(DeleteUserPoolDomainRequest)
+    _obj.domain = domain
+    _obj.user_pool_id = user_pool_id
+    return _obj
+
+
+def to_wire(_value: DeleteUserPoolDomainRequest, /) -> dict[str, Any]:
+    """The wire dict of a `DeleteUserPoolDomainRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    domain = _value.domain
+    _out["Domain"] = domain
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    return _out

@@ -4,21 +4,63 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
+
+from aiocognito._core.serde import (
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 
 
 @define(kw_only=True)
 class DeleteUserPoolReplicaRequest:
     """The input of `DeleteUserPoolReplica`."""
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool that contains the replica to delete.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
-    region_name: str = field(metadata={"wire": "RegionName"})
+    region_name: str = field(metadata={"wire": "RegionName", "zero": "", "min": 5})
     """The Amazon Web Services Region of the replica to delete.
 
     Constraints: min 5, max 32.
     """
+
+
+def from_wire(_data: Any, /) -> DeleteUserPoolReplicaRequest:
+    """The `DeleteUserPoolReplicaRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("DeleteUserPoolReplicaRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    region_name: Any = _data.get("RegionName")
+    if region_name is None:
+        region_name = _corrected("DeleteUserPoolReplicaRequest.RegionName", "")
+    if region_name.__class__ is not str:
+        region_name = _as_str(region_name)
+    _obj: DeleteUserPoolReplicaRequest = _new(DeleteUserPoolReplicaRequest)
+    _obj.user_pool_id = user_pool_id
+    _obj.region_name = region_name
+    return _obj
+
+
+def to_wire(_value: DeleteUserPoolReplicaRequest, /) -> dict[str, Any]:
+    """The wire dict of a `DeleteUserPoolReplicaRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    region_name = _value.region_name
+    _out["RegionName"] = region_name
+    return _out

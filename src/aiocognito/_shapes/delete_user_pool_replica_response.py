@@ -4,9 +4,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .user_pool_replica_type import UserPoolReplicaType
+from aiocognito._core.serde import as_object as _as_object, new as _new
+
+from .user_pool_replica_type import (
+    UserPoolReplicaType,
+    from_wire as _user_pool_replica_type_from_wire,
+    to_wire as _user_pool_replica_type_to_wire,
+)
 
 
 @define(kw_only=True)
@@ -17,3 +25,27 @@ class DeleteUserPoolReplicaResponse:
         default=None, metadata={"wire": "UserPoolReplica"}
     )
     """Information about the deleted user pool replica."""
+
+
+def from_wire(_data: Any, /) -> DeleteUserPoolReplicaResponse:
+    """The `DeleteUserPoolReplicaResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_replica: Any = _data.get("UserPoolReplica")
+    if user_pool_replica is not None:
+        user_pool_replica = _user_pool_replica_type_from_wire(user_pool_replica)
+    _obj: DeleteUserPoolReplicaResponse = _new(DeleteUserPoolReplicaResponse)
+    _obj.user_pool_replica = user_pool_replica
+    return _obj
+
+
+def to_wire(_value: DeleteUserPoolReplicaResponse, /) -> dict[str, Any]:
+    """The wire dict of a `DeleteUserPoolReplicaResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_replica = _value.user_pool_replica
+    if user_pool_replica is not None:
+        _out["UserPoolReplica"] = _user_pool_replica_type_to_wire(user_pool_replica)
+    return _out

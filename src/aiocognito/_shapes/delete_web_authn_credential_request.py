@@ -4,8 +4,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
 
@@ -13,15 +21,48 @@ from aiocognito._core.types import redact
 class DeleteWebAuthnCredentialRequest:
     """The input of `DeleteWebAuthnCredential`."""
 
-    access_token: str = field(repr=redact, metadata={"wire": "AccessToken"})
+    access_token: str = field(repr=redact, metadata={"wire": "AccessToken", "zero": ""})
     """A valid access token that Amazon Cognito issued to the currently signed-in user. Must
     include a scope claim for `aws.cognito.signin.user.admin`.
 
     Constraints: pattern `[A-Za-z0-9-_=.]+`.
     """
 
-    credential_id: str = field(metadata={"wire": "CredentialId"})
+    credential_id: str = field(metadata={"wire": "CredentialId", "zero": ""})
     """The unique identifier of the passkey that you want to delete.
 
     Constraints: min 0, max 131072.
     """
+
+
+def from_wire(_data: Any, /) -> DeleteWebAuthnCredentialRequest:
+    """The `DeleteWebAuthnCredentialRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    access_token: Any = _data.get("AccessToken")
+    if access_token is None:
+        access_token = _corrected("DeleteWebAuthnCredentialRequest.AccessToken", "")
+    if access_token.__class__ is not str:
+        access_token = _as_str(access_token)
+    credential_id: Any = _data.get("CredentialId")
+    if credential_id is None:
+        credential_id = _corrected("DeleteWebAuthnCredentialRequest.CredentialId", "")
+    if credential_id.__class__ is not str:
+        credential_id = _as_str(credential_id)
+    _obj: DeleteWebAuthnCredentialRequest = _new(DeleteWebAuthnCredentialRequest)
+    _obj.access_token = access_token
+    _obj.credential_id = credential_id
+    return _obj
+
+
+def to_wire(_value: DeleteWebAuthnCredentialRequest, /) -> dict[str, Any]:
+    """The wire dict of a `DeleteWebAuthnCredentialRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    access_token = _value.access_token
+    _out["AccessToken"] = access_token
+    credential_id = _value.credential_id
+    _out["CredentialId"] = credential_id
+    return _out

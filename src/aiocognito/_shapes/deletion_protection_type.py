@@ -12,3 +12,9 @@ class DeletionProtectionType(StrEnum):
 
     ACTIVE = "ACTIVE"
     INACTIVE = "INACTIVE"
+
+
+BY_VALUE: dict[str, DeletionProtectionType] = {
+    member.value: member for member in DeletionProtectionType
+}
+"""Each `DeletionProtectionType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

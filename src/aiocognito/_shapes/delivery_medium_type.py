@@ -12,3 +12,7 @@ class DeliveryMediumType(StrEnum):
 
     SMS = "SMS"
     EMAIL = "EMAIL"
+
+
+BY_VALUE: dict[str, DeliveryMediumType] = {member.value: member for member in DeliveryMediumType}
+"""Each `DeliveryMediumType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

@@ -4,14 +4,48 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .identity_provider_type import IdentityProviderType
+from aiocognito._core.serde import as_object as _as_object, corrected as _corrected, new as _new
+
+from .identity_provider_type import (
+    IdentityProviderType,
+    from_wire as _identity_provider_type_from_wire,
+    to_wire as _identity_provider_type_to_wire,
+)
 
 
 @define(kw_only=True)
 class DescribeIdentityProviderResponse:
     """The output of `DescribeIdentityProvider`."""
 
-    identity_provider: IdentityProviderType = field(metadata={"wire": "IdentityProvider"})
+    identity_provider: IdentityProviderType = field(
+        metadata={"wire": "IdentityProvider", "zero": {}}
+    )
     """The details of the requested IdP."""
+
+
+def from_wire(_data: Any, /) -> DescribeIdentityProviderResponse:
+    """The `DescribeIdentityProviderResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    identity_provider: Any = _data.get("IdentityProvider")
+    if identity_provider is None:
+        identity_provider = _corrected("DescribeIdentityProviderResponse.IdentityProvider", {})
+    identity_provider = _identity_provider_type_from_wire(identity_provider)
+    _obj: DescribeIdentityProviderResponse = _new(DescribeIdentityProviderResponse)
+    _obj.identity_provider = identity_provider
+    return _obj
+
+
+def to_wire(_value: DescribeIdentityProviderResponse, /) -> dict[str, Any]:
+    """The wire dict of a `DescribeIdentityProviderResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    identity_provider = _value.identity_provider
+    _out["IdentityProvider"] = _identity_provider_type_to_wire(identity_provider)
+    return _out

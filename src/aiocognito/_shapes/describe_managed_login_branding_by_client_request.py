@@ -4,8 +4,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_bool as _as_bool,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
 
@@ -13,14 +22,14 @@ from aiocognito._core.types import redact
 class DescribeManagedLoginBrandingByClientRequest:
     """The input of `DescribeManagedLoginBrandingByClient`."""
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool that contains the app client where you want more information
     about the managed login branding style.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
-    client_id: str = field(repr=redact, metadata={"wire": "ClientId"})
+    client_id: str = field(repr=redact, metadata={"wire": "ClientId", "zero": "", "min": 1})
     """The app client that's assigned to the branding style that you want more information
     about.
 
@@ -34,3 +43,45 @@ class DescribeManagedLoginBrandingByClientRequest:
     defaults. When `false` or when you omit this parameter, returns only values that you
     customized in your branding style.
     """
+
+
+def from_wire(_data: Any, /) -> DescribeManagedLoginBrandingByClientRequest:
+    """The `DescribeManagedLoginBrandingByClientRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("DescribeManagedLoginBrandingByClientRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    client_id: Any = _data.get("ClientId")
+    if client_id is None:
+        client_id = _corrected("DescribeManagedLoginBrandingByClientRequest.ClientId", "")
+    if client_id.__class__ is not str:
+        client_id = _as_str(client_id)
+    return_merged_resources: Any = _data.get("ReturnMergedResources")
+    if return_merged_resources is not None and return_merged_resources.__class__ is not bool:
+        return_merged_resources = _as_bool(return_merged_resources)
+    _obj: DescribeManagedLoginBrandingByClientRequest = _new(
+        DescribeManagedLoginBrandingByClientRequest
+    )
+    _obj.user_pool_id = user_pool_id
+    _obj.client_id = client_id
+    _obj.return_merged_resources = return_merged_resources
+    return _obj
+
+
+def to_wire(_value: DescribeManagedLoginBrandingByClientRequest, /) -> dict[str, Any]:
+    """The wire dict of a `DescribeManagedLoginBrandingByClientRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    client_id = _value.client_id
+    _out["ClientId"] = client_id
+    return_merged_resources = _value.return_merged_resources
+    if return_merged_resources is not None:
+        _out["ReturnMergedResources"] = return_merged_resources
+    return _out

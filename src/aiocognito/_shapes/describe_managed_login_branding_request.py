@@ -4,21 +4,31 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
+
+from aiocognito._core.serde import (
+    as_bool as _as_bool,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 
 
 @define(kw_only=True)
 class DescribeManagedLoginBrandingRequest:
     """The input of `DescribeManagedLoginBranding`."""
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool that contains the managed login branding style that you want to
     get information about.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
-    managed_login_branding_id: str = field(metadata={"wire": "ManagedLoginBrandingId"})
+    managed_login_branding_id: str = field(metadata={"wire": "ManagedLoginBrandingId", "zero": ""})
     """The ID of the managed login branding style that you want to get more information about.
 
     Constraints: pattern `^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[4][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$`.
@@ -31,3 +41,45 @@ class DescribeManagedLoginBrandingRequest:
     defaults. When `false` or when you omit this parameter, returns only values that you
     customized in your branding style.
     """
+
+
+def from_wire(_data: Any, /) -> DescribeManagedLoginBrandingRequest:
+    """The `DescribeManagedLoginBrandingRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("DescribeManagedLoginBrandingRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    managed_login_branding_id: Any = _data.get("ManagedLoginBrandingId")
+    if managed_login_branding_id is None:
+        managed_login_branding_id = _corrected(
+            "DescribeManagedLoginBrandingRequest.ManagedLoginBrandingId", ""
+        )
+    if managed_login_branding_id.__class__ is not str:
+        managed_login_branding_id = _as_str(managed_login_branding_id)
+    return_merged_resources: Any = _data.get("ReturnMergedResources")
+    if return_merged_resources is not None and return_merged_resources.__class__ is not bool:
+        return_merged_resources = _as_bool(return_merged_resources)
+    _obj: DescribeManagedLoginBrandingRequest = _new(DescribeManagedLoginBrandingRequest)
+    _obj.user_pool_id = user_pool_id
+    _obj.managed_login_branding_id = managed_login_branding_id
+    _obj.return_merged_resources = return_merged_resources
+    return _obj
+
+
+def to_wire(_value: DescribeManagedLoginBrandingRequest, /) -> dict[str, Any]:
+    """The wire dict of a `DescribeManagedLoginBrandingRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    managed_login_branding_id = _value.managed_login_branding_id
+    _out["ManagedLoginBrandingId"] = managed_login_branding_id
+    return_merged_resources = _value.return_merged_resources
+    if return_merged_resources is not None:
+        _out["ReturnMergedResources"] = return_merged_resources
+    return _out

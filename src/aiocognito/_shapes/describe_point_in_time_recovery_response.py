@@ -4,9 +4,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .restoration_type import RestorationType
+from aiocognito._core.serde import as_object as _as_object, new as _new
+
+from .restoration_type import (
+    RestorationType,
+    from_wire as _restoration_type_from_wire,
+    to_wire as _restoration_type_to_wire,
+)
 
 
 @define(kw_only=True)
@@ -17,3 +25,27 @@ class DescribePointInTimeRecoveryResponse:
     """The details of the requested recovery, including its status, the point in time that it
     restores the user pool to, and the recovery preview.
     """
+
+
+def from_wire(_data: Any, /) -> DescribePointInTimeRecoveryResponse:
+    """The `DescribePointInTimeRecoveryResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    restoration: Any = _data.get("Restoration")
+    if restoration is not None:
+        restoration = _restoration_type_from_wire(restoration)
+    _obj: DescribePointInTimeRecoveryResponse = _new(DescribePointInTimeRecoveryResponse)
+    _obj.restoration = restoration
+    return _obj
+
+
+def to_wire(_value: DescribePointInTimeRecoveryResponse, /) -> dict[str, Any]:
+    """The wire dict of a `DescribePointInTimeRecoveryResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    restoration = _value.restoration
+    if restoration is not None:
+        _out["Restoration"] = _restoration_type_to_wire(restoration)
+    return _out

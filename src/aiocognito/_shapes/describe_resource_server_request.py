@@ -4,20 +4,29 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
+
+from aiocognito._core.serde import (
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 
 
 @define(kw_only=True)
 class DescribeResourceServerRequest:
     """The input of `DescribeResourceServer`."""
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool that hosts the resource server.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
-    identifier: str = field(metadata={"wire": "Identifier"})
+    identifier: str = field(metadata={"wire": "Identifier", "zero": "", "min": 1})
     """A unique resource server identifier for the resource server. The identifier can be an
     API friendly name like `solar-system-data`. You can also set an API URL like
     `https://solar-system-data-api.example.com` as your identifier.
@@ -28,3 +37,36 @@ class DescribeResourceServerRequest:
 
     Constraints: min 1, max 256, pattern `[\\x21\\x23-\\x5B\\x5D-\\x7E]+`.
     """
+
+
+def from_wire(_data: Any, /) -> DescribeResourceServerRequest:
+    """The `DescribeResourceServerRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("DescribeResourceServerRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    identifier: Any = _data.get("Identifier")
+    if identifier is None:
+        identifier = _corrected("DescribeResourceServerRequest.Identifier", "")
+    if identifier.__class__ is not str:
+        identifier = _as_str(identifier)
+    _obj: DescribeResourceServerRequest = _new(DescribeResourceServerRequest)
+    _obj.user_pool_id = user_pool_id
+    _obj.identifier = identifier
+    return _obj
+
+
+def to_wire(_value: DescribeResourceServerRequest, /) -> dict[str, Any]:
+    """The wire dict of a `DescribeResourceServerRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    identifier = _value.identifier
+    _out["Identifier"] = identifier
+    return _out

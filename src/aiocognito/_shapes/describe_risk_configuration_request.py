@@ -4,8 +4,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
 
@@ -13,7 +21,7 @@ from aiocognito._core.types import redact
 class DescribeRiskConfigurationRequest:
     """The input of `DescribeRiskConfiguration`."""
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool with the risk configuration that you want to inspect. You can
     apply default risk configuration at the user pool level and further customize it from
     user pool defaults at the app-client level. Specify `ClientId` to inspect client-level
@@ -22,7 +30,9 @@ class DescribeRiskConfigurationRequest:
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
-    client_id: str | None = field(default=None, repr=redact, metadata={"wire": "ClientId"})
+    client_id: str | None = field(
+        default=None, repr=redact, metadata={"wire": "ClientId", "min": 1}
+    )
     """The ID of the app client with the risk configuration that you want to inspect. You can
     apply default risk configuration at the user pool level and further customize it from
     user pool defaults at the app-client level. Specify `ClientId` to inspect client-level
@@ -30,3 +40,35 @@ class DescribeRiskConfigurationRequest:
 
     Constraints: min 1, max 128, pattern `[\\w+]+`.
     """
+
+
+def from_wire(_data: Any, /) -> DescribeRiskConfigurationRequest:
+    """The `DescribeRiskConfigurationRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("DescribeRiskConfigurationRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    client_id: Any = _data.get("ClientId")
+    if client_id is not None and client_id.__class__ is not str:
+        client_id = _as_str(client_id)
+    _obj: DescribeRiskConfigurationRequest = _new(DescribeRiskConfigurationRequest)
+    _obj.user_pool_id = user_pool_id
+    _obj.client_id = client_id
+    return _obj
+
+
+def to_wire(_value: DescribeRiskConfigurationRequest, /) -> dict[str, Any]:
+    """The wire dict of a `DescribeRiskConfigurationRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    client_id = _value.client_id
+    if client_id is not None:
+        _out["ClientId"] = client_id
+    return _out

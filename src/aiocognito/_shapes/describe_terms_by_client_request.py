@@ -4,8 +4,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
 
@@ -13,20 +21,61 @@ from aiocognito._core.types import redact
 class DescribeTermsByClientRequest:
     """The input of `DescribeTermsByClient`."""
 
-    client_id: str = field(repr=redact, metadata={"wire": "ClientId"})
+    client_id: str = field(repr=redact, metadata={"wire": "ClientId", "zero": "", "min": 1})
     """The ID of the app client that the terms documents are associated with.
 
     Constraints: min 1, max 128, pattern `[\\w+]+`.
     """
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool that contains the terms documents that you want to describe.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
-    terms_name: str = field(metadata={"wire": "TermsName"})
+    terms_name: str = field(metadata={"wire": "TermsName", "zero": ""})
     """The name of the terms documents that you want to describe.
 
     Constraints: pattern `^(terms-of-use|privacy-policy)$`.
     """
+
+
+def from_wire(_data: Any, /) -> DescribeTermsByClientRequest:
+    """The `DescribeTermsByClientRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    client_id: Any = _data.get("ClientId")
+    if client_id is None:
+        client_id = _corrected("DescribeTermsByClientRequest.ClientId", "")
+    if client_id.__class__ is not str:
+        client_id = _as_str(client_id)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("DescribeTermsByClientRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    terms_name: Any = _data.get("TermsName")
+    if terms_name is None:
+        terms_name = _corrected("DescribeTermsByClientRequest.TermsName", "")
+    if terms_name.__class__ is not str:
+        terms_name = _as_str(terms_name)
+    _obj: DescribeTermsByClientRequest = _new(DescribeTermsByClientRequest)
+    _obj.client_id = client_id
+    _obj.user_pool_id = user_pool_id
+    _obj.terms_name = terms_name
+    return _obj
+
+
+def to_wire(_value: DescribeTermsByClientRequest, /) -> dict[str, Any]:
+    """The wire dict of a `DescribeTermsByClientRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    client_id = _value.client_id
+    _out["ClientId"] = client_id
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    terms_name = _value.terms_name
+    _out["TermsName"] = terms_name
+    return _out

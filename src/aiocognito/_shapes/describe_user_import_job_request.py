@@ -4,21 +4,63 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
+
+from aiocognito._core.serde import (
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 
 
 @define(kw_only=True)
 class DescribeUserImportJobRequest:
     """Represents the request to describe the user import job."""
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool that's associated with the import job.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
-    job_id: str = field(metadata={"wire": "JobId"})
+    job_id: str = field(metadata={"wire": "JobId", "zero": "", "min": 1})
     """The Id of the user import job that you want to describe.
 
     Constraints: min 1, max 55, pattern `import-[0-9a-zA-Z-]+`.
     """
+
+
+def from_wire(_data: Any, /) -> DescribeUserImportJobRequest:
+    """The `DescribeUserImportJobRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("DescribeUserImportJobRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    job_id: Any = _data.get("JobId")
+    if job_id is None:
+        job_id = _corrected("DescribeUserImportJobRequest.JobId", "")
+    if job_id.__class__ is not str:
+        job_id = _as_str(job_id)
+    _obj: DescribeUserImportJobRequest = _new(DescribeUserImportJobRequest)
+    _obj.user_pool_id = user_pool_id
+    _obj.job_id = job_id
+    return _obj
+
+
+def to_wire(_value: DescribeUserImportJobRequest, /) -> dict[str, Any]:
+    """The wire dict of a `DescribeUserImportJobRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    job_id = _value.job_id
+    _out["JobId"] = job_id
+    return _out

@@ -4,17 +4,51 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
+
+from aiocognito._core.serde import (
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 
 
 @define(kw_only=True)
 class DescribeUserPoolDomainRequest:
     """The input of `DescribeUserPoolDomain`."""
 
-    domain: str = field(metadata={"wire": "Domain"})
+    domain: str = field(metadata={"wire": "Domain", "zero": "", "min": 1})
     """The domain that you want to describe. For custom domains, this is the fully-qualified
     domain name, such as `auth.example.com`. For Amazon Cognito prefix domains, this is the
     prefix alone, such as `auth`.
 
     Constraints: min 1, max 63, pattern `^[a-z0-9](?:[a-z0-9\\-]{0,61}[a-z0-9])?$`.
     """
+
+
+def from_wire(_data: Any, /) -> DescribeUserPoolDomainRequest:
+    """The `DescribeUserPoolDomainRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    domain: Any = _data.get("Domain")
+    if domain is None:
+        domain = _corrected("DescribeUserPoolDomainRequest.Domain", "")
+    if domain.__class__ is not str:
+        domain = _as_str(domain)
+    _obj: DescribeUserPoolDomainRequest = _new(DescribeUserPoolDomainRequest)
+    _obj.domain = domain
+    return _obj
+
+
+def to_wire(_value: DescribeUserPoolDomainRequest, /) -> dict[str, Any]:
+    """The wire dict of a `DescribeUserPoolDomainRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    domain = _value.domain
+    _out["Domain"] = domain
+    return _out

@@ -4,9 +4,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .domain_description_type import DomainDescriptionType
+from aiocognito._core.serde import as_object as _as_object, new as _new
+
+from .domain_description_type import (
+    DomainDescriptionType,
+    from_wire as _domain_description_type_from_wire,
+    to_wire as _domain_description_type_to_wire,
+)
 
 
 @define(kw_only=True)
@@ -17,3 +25,27 @@ class DescribeUserPoolDomainResponse:
         default=None, metadata={"wire": "DomainDescription"}
     )
     """The details of the requested user pool domain."""
+
+
+def from_wire(_data: Any, /) -> DescribeUserPoolDomainResponse:
+    """The `DescribeUserPoolDomainResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    domain_description: Any = _data.get("DomainDescription")
+    if domain_description is not None:
+        domain_description = _domain_description_type_from_wire(domain_description)
+    _obj: DescribeUserPoolDomainResponse = _new(DescribeUserPoolDomainResponse)
+    _obj.domain_description = domain_description
+    return _obj
+
+
+def to_wire(_value: DescribeUserPoolDomainResponse, /) -> dict[str, Any]:
+    """The wire dict of a `DescribeUserPoolDomainResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    domain_description = _value.domain_description
+    if domain_description is not None:
+        _out["DomainDescription"] = _domain_description_type_to_wire(domain_description)
+    return _out

@@ -4,9 +4,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .user_pool_type import UserPoolType
+from aiocognito._core.serde import as_object as _as_object, new as _new
+
+from .user_pool_type import (
+    UserPoolType,
+    from_wire as _user_pool_type_from_wire,
+    to_wire as _user_pool_type_to_wire,
+)
 
 
 @define(kw_only=True)
@@ -15,3 +23,27 @@ class DescribeUserPoolResponse:
 
     user_pool: UserPoolType | None = field(default=None, metadata={"wire": "UserPool"})
     """The details of the requested user pool."""
+
+
+def from_wire(_data: Any, /) -> DescribeUserPoolResponse:
+    """The `DescribeUserPoolResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool: Any = _data.get("UserPool")
+    if user_pool is not None:
+        user_pool = _user_pool_type_from_wire(user_pool)
+    _obj: DescribeUserPoolResponse = _new(DescribeUserPoolResponse)
+    _obj.user_pool = user_pool
+    return _obj
+
+
+def to_wire(_value: DescribeUserPoolResponse, /) -> dict[str, Any]:
+    """The wire dict of a `DescribeUserPoolResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool = _value.user_pool
+    if user_pool is not None:
+        _out["UserPool"] = _user_pool_type_to_wire(user_pool)
+    return _out

@@ -4,7 +4,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
+
+from aiocognito._core.serde import as_bool as _as_bool, as_object as _as_object, new as _new
 
 
 @define(kw_only=True)
@@ -37,3 +41,40 @@ class DeviceConfigurationType:
     When `DeviceOnlyRememberedOnUserPrompt` is `false`, Amazon Cognito immediately remembers
     devices that you register in a `ConfirmDevice` API request.
     """
+
+
+def from_wire(_data: Any, /) -> DeviceConfigurationType:
+    """The `DeviceConfigurationType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    challenge_required_on_new_device: Any = _data.get("ChallengeRequiredOnNewDevice")
+    if (
+        challenge_required_on_new_device is not None
+        and challenge_required_on_new_device.__class__ is not bool
+    ):
+        challenge_required_on_new_device = _as_bool(challenge_required_on_new_device)
+    device_only_remembered_on_user_prompt: Any = _data.get("DeviceOnlyRememberedOnUserPrompt")
+    if (
+        device_only_remembered_on_user_prompt is not None
+        and device_only_remembered_on_user_prompt.__class__ is not bool
+    ):
+        device_only_remembered_on_user_prompt = _as_bool(device_only_remembered_on_user_prompt)
+    _obj: DeviceConfigurationType = _new(DeviceConfigurationType)
+    _obj.challenge_required_on_new_device = challenge_required_on_new_device
+    _obj.device_only_remembered_on_user_prompt = device_only_remembered_on_user_prompt
+    return _obj
+
+
+def to_wire(_value: DeviceConfigurationType, /) -> dict[str, Any]:
+    """The wire dict of a `DeviceConfigurationType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    challenge_required_on_new_device = _value.challenge_required_on_new_device
+    if challenge_required_on_new_device is not None:
+        _out["ChallengeRequiredOnNewDevice"] = challenge_required_on_new_device
+    device_only_remembered_on_user_prompt = _value.device_only_remembered_on_user_prompt
+    if device_only_remembered_on_user_prompt is not None:
+        _out["DeviceOnlyRememberedOnUserPrompt"] = device_only_remembered_on_user_prompt
+    return _out

@@ -12,3 +12,9 @@ class DeviceRememberedStatusType(StrEnum):
 
     REMEMBERED = "remembered"
     NOT_REMEMBERED = "not_remembered"
+
+
+BY_VALUE: dict[str, DeviceRememberedStatusType] = {
+    member.value: member for member in DeviceRememberedStatusType
+}
+"""Each `DeviceRememberedStatusType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

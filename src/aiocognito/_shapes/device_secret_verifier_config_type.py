@@ -4,7 +4,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
+
+from aiocognito._core.serde import as_object as _as_object, as_str as _as_str, new as _new
 
 
 @define(kw_only=True)
@@ -25,3 +29,34 @@ class DeviceSecretVerifierConfigType:
 
     Constraints: min 0, max 131072.
     """
+
+
+def from_wire(_data: Any, /) -> DeviceSecretVerifierConfigType:
+    """The `DeviceSecretVerifierConfigType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    password_verifier: Any = _data.get("PasswordVerifier")
+    if password_verifier is not None and password_verifier.__class__ is not str:
+        password_verifier = _as_str(password_verifier)
+    salt: Any = _data.get("Salt")
+    if salt is not None and salt.__class__ is not str:
+        salt = _as_str(salt)
+    _obj: DeviceSecretVerifierConfigType = _new(DeviceSecretVerifierConfigType)
+    _obj.password_verifier = password_verifier
+    _obj.salt = salt
+    return _obj
+
+
+def to_wire(_value: DeviceSecretVerifierConfigType, /) -> dict[str, Any]:
+    """The wire dict of a `DeviceSecretVerifierConfigType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    password_verifier = _value.password_verifier
+    if password_verifier is not None:
+        _out["PasswordVerifier"] = password_verifier
+    salt = _value.salt
+    if salt is not None:
+        _out["Salt"] = salt
+    return _out

@@ -5,10 +5,24 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from attrs import define, field
 
-from .attribute_type import AttributeType
+from aiocognito._core.serde import (
+    as_list as _as_list,
+    as_object as _as_object,
+    as_str as _as_str,
+    new as _new,
+    timestamp_from_wire as _timestamp_from_wire,
+    timestamp_to_wire as _timestamp_to_wire,
+)
+
+from .attribute_type import (
+    AttributeType,
+    from_wire as _attribute_type_from_wire,
+    to_wire as _attribute_type_to_wire,
+)
 
 
 @define(kw_only=True)
@@ -18,7 +32,7 @@ class DeviceType:
     pool](https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-device-tracking.html).
     """
 
-    device_key: str | None = field(default=None, metadata={"wire": "DeviceKey"})
+    device_key: str | None = field(default=None, metadata={"wire": "DeviceKey", "min": 1})
     """The device key, for example `us-west-2_EXAMPLE-a1b2c3d4-5678-90ab-cdef-EXAMPLE22222`.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-f-]+`.
@@ -47,3 +61,59 @@ class DeviceType:
         default=None, metadata={"wire": "DeviceLastAuthenticatedDate"}
     )
     """The date when the user last signed in with the device."""
+
+
+def from_wire(_data: Any, /) -> DeviceType:
+    """The `DeviceType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    device_key: Any = _data.get("DeviceKey")
+    if device_key is not None and device_key.__class__ is not str:
+        device_key = _as_str(device_key)
+    device_attributes: Any = _data.get("DeviceAttributes")
+    if device_attributes is not None:
+        if device_attributes.__class__ is not list:
+            device_attributes = _as_list(device_attributes)
+        device_attributes = [
+            None if _v0 is None else _attribute_type_from_wire(_v0) for _v0 in device_attributes
+        ]
+    device_create_date: Any = _data.get("DeviceCreateDate")
+    if device_create_date is not None:
+        device_create_date = _timestamp_from_wire(device_create_date)
+    device_last_modified_date: Any = _data.get("DeviceLastModifiedDate")
+    if device_last_modified_date is not None:
+        device_last_modified_date = _timestamp_from_wire(device_last_modified_date)
+    device_last_authenticated_date: Any = _data.get("DeviceLastAuthenticatedDate")
+    if device_last_authenticated_date is not None:
+        device_last_authenticated_date = _timestamp_from_wire(device_last_authenticated_date)
+    _obj: DeviceType = _new(DeviceType)
+    _obj.device_key = device_key
+    _obj.device_attributes = device_attributes
+    _obj.device_create_date = device_create_date
+    _obj.device_last_modified_date = device_last_modified_date
+    _obj.device_last_authenticated_date = device_last_authenticated_date
+    return _obj
+
+
+def to_wire(_value: DeviceType, /) -> dict[str, Any]:
+    """The wire dict of a `DeviceType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    device_key = _value.device_key
+    if device_key is not None:
+        _out["DeviceKey"] = device_key
+    device_attributes = _value.device_attributes
+    if device_attributes is not None:
+        _out["DeviceAttributes"] = [_attribute_type_to_wire(_v0) for _v0 in device_attributes]
+    device_create_date = _value.device_create_date
+    if device_create_date is not None:
+        _out["DeviceCreateDate"] = _timestamp_to_wire(device_create_date)
+    device_last_modified_date = _value.device_last_modified_date
+    if device_last_modified_date is not None:
+        _out["DeviceLastModifiedDate"] = _timestamp_to_wire(device_last_modified_date)
+    device_last_authenticated_date = _value.device_last_authenticated_date
+    if device_last_authenticated_date is not None:
+        _out["DeviceLastAuthenticatedDate"] = _timestamp_to_wire(device_last_authenticated_date)
+    return _out

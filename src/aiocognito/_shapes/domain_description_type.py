@@ -4,11 +4,29 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .custom_domain_config_type import CustomDomainConfigType
-from .domain_status_type import DomainStatusType
-from .routing_type import RoutingType
+from aiocognito._core.serde import (
+    as_enum as _as_enum,
+    as_int as _as_int,
+    as_object as _as_object,
+    as_str as _as_str,
+    new as _new,
+)
+
+from .custom_domain_config_type import (
+    CustomDomainConfigType,
+    from_wire as _custom_domain_config_type_from_wire,
+    to_wire as _custom_domain_config_type_to_wire,
+)
+from .domain_status_type import BY_VALUE as _domain_status_type_by_value, DomainStatusType
+from .routing_type import (
+    RoutingType,
+    from_wire as _routing_type_from_wire,
+    to_wire as _routing_type_to_wire,
+)
 
 
 @define(kw_only=True)
@@ -17,7 +35,7 @@ class DomainDescriptionType:
     OAuth endpoints.
     """
 
-    user_pool_id: str | None = field(default=None, metadata={"wire": "UserPoolId"})
+    user_pool_id: str | None = field(default=None, metadata={"wire": "UserPoolId", "min": 1})
     """The ID of the user pool that the domain is attached to.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
@@ -29,7 +47,7 @@ class DomainDescriptionType:
     Constraints: max 12, pattern `[0-9]+`.
     """
 
-    domain: str | None = field(default=None, metadata={"wire": "Domain"})
+    domain: str | None = field(default=None, metadata={"wire": "Domain", "min": 1})
     """The domain string. For custom domains, this is the fully-qualified domain name, such as
     `auth.example.com`. For Amazon Cognito prefix domains, this is the prefix alone, such as
     `auth`.
@@ -37,7 +55,7 @@ class DomainDescriptionType:
     Constraints: min 1, max 63, pattern `^[a-z0-9](?:[a-z0-9\\-]{0,61}[a-z0-9])?$`.
     """
 
-    s3_bucket: str | None = field(default=None, metadata={"wire": "S3Bucket"})
+    s3_bucket: str | None = field(default=None, metadata={"wire": "S3Bucket", "min": 3})
     """The Amazon S3 bucket where the static files for this domain are stored.
 
     Constraints: min 3, max 1024, pattern `^[0-9A-Za-z\\.\\-_]*(?<!\\.)$`.
@@ -51,7 +69,7 @@ class DomainDescriptionType:
     Constraints: min 0, max 131072.
     """
 
-    version: str | None = field(default=None, metadata={"wire": "Version"})
+    version: str | None = field(default=None, metadata={"wire": "Version", "min": 1})
     """The app version.
 
     Constraints: min 1, max 20.
@@ -83,3 +101,94 @@ class DomainDescriptionType:
     """The routing configuration for the domain, including failover settings for multi-region
     deployments. Currently only `Failover` configurations are allowed.
     """
+
+
+def from_wire(_data: Any, /) -> DomainDescriptionType:
+    """The `DomainDescriptionType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is not None and user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    aws_account_id: Any = _data.get("AWSAccountId")
+    if aws_account_id is not None and aws_account_id.__class__ is not str:
+        aws_account_id = _as_str(aws_account_id)
+    domain: Any = _data.get("Domain")
+    if domain is not None and domain.__class__ is not str:
+        domain = _as_str(domain)
+    s3_bucket: Any = _data.get("S3Bucket")
+    if s3_bucket is not None and s3_bucket.__class__ is not str:
+        s3_bucket = _as_str(s3_bucket)
+    cloud_front_distribution: Any = _data.get("CloudFrontDistribution")
+    if cloud_front_distribution is not None and cloud_front_distribution.__class__ is not str:
+        cloud_front_distribution = _as_str(cloud_front_distribution)
+    version: Any = _data.get("Version")
+    if version is not None and version.__class__ is not str:
+        version = _as_str(version)
+    status: Any = _data.get("Status")
+    if status is not None:
+        status = (
+            _domain_status_type_by_value.get(status, status)
+            if status.__class__ is str
+            else _as_enum(status, _domain_status_type_by_value)
+        )
+    custom_domain_config: Any = _data.get("CustomDomainConfig")
+    if custom_domain_config is not None:
+        custom_domain_config = _custom_domain_config_type_from_wire(custom_domain_config)
+    managed_login_version: Any = _data.get("ManagedLoginVersion")
+    if managed_login_version is not None and managed_login_version.__class__ is not int:
+        managed_login_version = _as_int(managed_login_version)
+    routing: Any = _data.get("Routing")
+    if routing is not None:
+        routing = _routing_type_from_wire(routing)
+    _obj: DomainDescriptionType = _new(DomainDescriptionType)
+    _obj.user_pool_id = user_pool_id
+    _obj.aws_account_id = aws_account_id
+    _obj.domain = domain
+    _obj.s3_bucket = s3_bucket
+    _obj.cloud_front_distribution = cloud_front_distribution
+    _obj.version = version
+    _obj.status = status
+    _obj.custom_domain_config = custom_domain_config
+    _obj.managed_login_version = managed_login_version
+    _obj.routing = routing
+    return _obj
+
+
+def to_wire(_value: DomainDescriptionType, /) -> dict[str, Any]:
+    """The wire dict of a `DomainDescriptionType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    if user_pool_id is not None:
+        _out["UserPoolId"] = user_pool_id
+    aws_account_id = _value.aws_account_id
+    if aws_account_id is not None:
+        _out["AWSAccountId"] = aws_account_id
+    domain = _value.domain
+    if domain is not None:
+        _out["Domain"] = domain
+    s3_bucket = _value.s3_bucket
+    if s3_bucket is not None:
+        _out["S3Bucket"] = s3_bucket
+    cloud_front_distribution = _value.cloud_front_distribution
+    if cloud_front_distribution is not None:
+        _out["CloudFrontDistribution"] = cloud_front_distribution
+    version = _value.version
+    if version is not None:
+        _out["Version"] = version
+    status = _value.status
+    if status is not None:
+        _out["Status"] = status
+    custom_domain_config = _value.custom_domain_config
+    if custom_domain_config is not None:
+        _out["CustomDomainConfig"] = _custom_domain_config_type_to_wire(custom_domain_config)
+    managed_login_version = _value.managed_login_version
+    if managed_login_version is not None:
+        _out["ManagedLoginVersion"] = managed_login_version
+    routing = _value.routing
+    if routing is not None:
+        _out["Routing"] = _routing_type_to_wire(routing)
+    return _out

@@ -15,3 +15,7 @@ class DomainStatusType(StrEnum):
     UPDATING = "UPDATING"
     ACTIVE = "ACTIVE"
     FAILED = "FAILED"
+
+
+BY_VALUE: dict[str, DomainStatusType] = {member.value: member for member in DomainStatusType}
+"""Each `DomainStatusType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

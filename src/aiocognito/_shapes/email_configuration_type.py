@@ -4,9 +4,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .email_sending_account_type import EmailSendingAccountType
+from aiocognito._core.serde import (
+    as_enum as _as_enum,
+    as_object as _as_object,
+    as_str as _as_str,
+    new as _new,
+)
+
+from .email_sending_account_type import (
+    BY_VALUE as _email_sending_account_type_by_value,
+    EmailSendingAccountType,
+)
 
 
 @define(kw_only=True)
@@ -22,7 +34,7 @@ class EmailConfigurationType:
     pools](https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-email.html).
     """
 
-    source_arn: str | None = field(default=None, metadata={"wire": "SourceArn"})
+    source_arn: str | None = field(default=None, metadata={"wire": "SourceArn", "min": 20})
     """The ARN of a verified email address or an address from a verified domain in Amazon SES.
     You can set a `SourceArn` email from a verified domain only with an API request. You can
     set a verified email address, but not an address in a verified domain, in the Amazon
@@ -105,7 +117,9 @@ class EmailConfigurationType:
     Constraints: min 0, max 131072.
     """
 
-    configuration_set: str | None = field(default=None, metadata={"wire": "ConfigurationSet"})
+    configuration_set: str | None = field(
+        default=None, metadata={"wire": "ConfigurationSet", "min": 1}
+    )
     """The set of configuration rules that can be applied to emails sent using Amazon Simple
     Email Service. A configuration set is applied to an email by including a reference to
     the configuration set in the headers of the email. Once applied, all of the rules in
@@ -126,3 +140,59 @@ class EmailConfigurationType:
 
     Constraints: min 1, max 64, pattern `^[a-zA-Z0-9_-]+$`.
     """
+
+
+def from_wire(_data: Any, /) -> EmailConfigurationType:
+    """The `EmailConfigurationType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    source_arn: Any = _data.get("SourceArn")
+    if source_arn is not None and source_arn.__class__ is not str:
+        source_arn = _as_str(source_arn)
+    reply_to_email_address: Any = _data.get("ReplyToEmailAddress")
+    if reply_to_email_address is not None and reply_to_email_address.__class__ is not str:
+        reply_to_email_address = _as_str(reply_to_email_address)
+    email_sending_account: Any = _data.get("EmailSendingAccount")
+    if email_sending_account is not None:
+        email_sending_account = (
+            _email_sending_account_type_by_value.get(email_sending_account, email_sending_account)
+            if email_sending_account.__class__ is str
+            else _as_enum(email_sending_account, _email_sending_account_type_by_value)
+        )
+    from_: Any = _data.get("From")
+    if from_ is not None and from_.__class__ is not str:
+        from_ = _as_str(from_)
+    configuration_set: Any = _data.get("ConfigurationSet")
+    if configuration_set is not None and configuration_set.__class__ is not str:
+        configuration_set = _as_str(configuration_set)
+    _obj: EmailConfigurationType = _new(EmailConfigurationType)
+    _obj.source_arn = source_arn
+    _obj.reply_to_email_address = reply_to_email_address
+    _obj.email_sending_account = email_sending_account
+    _obj.from_ = from_
+    _obj.configuration_set = configuration_set
+    return _obj
+
+
+def to_wire(_value: EmailConfigurationType, /) -> dict[str, Any]:
+    """The wire dict of a `EmailConfigurationType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    source_arn = _value.source_arn
+    if source_arn is not None:
+        _out["SourceArn"] = source_arn
+    reply_to_email_address = _value.reply_to_email_address
+    if reply_to_email_address is not None:
+        _out["ReplyToEmailAddress"] = reply_to_email_address
+    email_sending_account = _value.email_sending_account
+    if email_sending_account is not None:
+        _out["EmailSendingAccount"] = email_sending_account
+    from_ = _value.from_
+    if from_ is not None:
+        _out["From"] = from_
+    configuration_set = _value.configuration_set
+    if configuration_set is not None:
+        _out["ConfigurationSet"] = configuration_set
+    return _out

@@ -4,7 +4,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
+
+from aiocognito._core.serde import as_object as _as_object, as_str as _as_str, new as _new
 
 
 @define(kw_only=True)
@@ -17,7 +21,7 @@ class EmailMfaConfigType:
     or higher.
     """
 
-    message: str | None = field(default=None, metadata={"wire": "Message"})
+    message: str | None = field(default=None, metadata={"wire": "Message", "min": 6})
     """The template for the email messages that your user pool sends to users with codes for
     MFA and sign-in with email OTPs. The message must contain the `{####}` placeholder. In
     the message, Amazon Cognito replaces this placeholder with the code. If you don't
@@ -32,3 +36,34 @@ class EmailMfaConfigType:
 
     Constraints: pattern `[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\s]+`.
     """
+
+
+def from_wire(_data: Any, /) -> EmailMfaConfigType:
+    """The `EmailMfaConfigType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    message: Any = _data.get("Message")
+    if message is not None and message.__class__ is not str:
+        message = _as_str(message)
+    subject: Any = _data.get("Subject")
+    if subject is not None and subject.__class__ is not str:
+        subject = _as_str(subject)
+    _obj: EmailMfaConfigType = _new(EmailMfaConfigType)
+    _obj.message = message
+    _obj.subject = subject
+    return _obj
+
+
+def to_wire(_value: EmailMfaConfigType, /) -> dict[str, Any]:
+    """The wire dict of a `EmailMfaConfigType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    message = _value.message
+    if message is not None:
+        _out["Message"] = message
+    subject = _value.subject
+    if subject is not None:
+        _out["Subject"] = subject
+    return _out

@@ -12,3 +12,9 @@ class EmailSendingAccountType(StrEnum):
 
     COGNITO_DEFAULT = "COGNITO_DEFAULT"
     DEVELOPER = "DEVELOPER"
+
+
+BY_VALUE: dict[str, EmailSendingAccountType] = {
+    member.value: member for member in EmailSendingAccountType
+}
+"""Each `EmailSendingAccountType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

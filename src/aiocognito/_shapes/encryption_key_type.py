@@ -12,3 +12,7 @@ class EncryptionKeyType(StrEnum):
 
     AWS_OWNED_KEY = "AWS_OWNED_KEY"
     CUSTOMER_MANAGED_KEY = "CUSTOMER_MANAGED_KEY"
+
+
+BY_VALUE: dict[str, EncryptionKeyType] = {member.value: member for member in EncryptionKeyType}
+"""Each `EncryptionKeyType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

@@ -4,7 +4,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
+
+from aiocognito._core.serde import (
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 
 
 @define(kw_only=True)
@@ -15,7 +24,7 @@ class EumsSmsConfigurationType:
     Amazon SNS.
     """
 
-    caller_arn: str = field(metadata={"wire": "CallerArn"})
+    caller_arn: str = field(metadata={"wire": "CallerArn", "zero": "", "min": 20})
     """The ARN of the IAM role that Amazon Cognito assumes to send SMS messages through Amazon
     Web Services End User Messaging SMS. The role must grant permission to call the
     `sms-voice:SendTextMessage` operation.
@@ -80,7 +89,7 @@ class EumsSmsConfigurationType:
     Constraints: min 0, max 131072.
     """
 
-    region: str | None = field(default=None, metadata={"wire": "Region"})
+    region: str | None = field(default=None, metadata={"wire": "Region", "min": 5})
     """The Amazon Web Services Region of the Amazon Web Services End User Messaging SMS
     resources that Amazon Cognito uses to send messages. Amazon Web Services End User
     Messaging SMS must be available in your user pool's Region.
@@ -91,3 +100,70 @@ class EumsSmsConfigurationType:
 
     Constraints: min 5, max 32.
     """
+
+
+def from_wire(_data: Any, /) -> EumsSmsConfigurationType:
+    """The `EumsSmsConfigurationType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    caller_arn: Any = _data.get("CallerArn")
+    if caller_arn is None:
+        caller_arn = _corrected("EumsSmsConfigurationType.CallerArn", "")
+    if caller_arn.__class__ is not str:
+        caller_arn = _as_str(caller_arn)
+    external_id: Any = _data.get("ExternalId")
+    if external_id is not None and external_id.__class__ is not str:
+        external_id = _as_str(external_id)
+    origination_identity: Any = _data.get("OriginationIdentity")
+    if origination_identity is not None and origination_identity.__class__ is not str:
+        origination_identity = _as_str(origination_identity)
+    configuration_set_name: Any = _data.get("ConfigurationSetName")
+    if configuration_set_name is not None and configuration_set_name.__class__ is not str:
+        configuration_set_name = _as_str(configuration_set_name)
+    in_entity_id: Any = _data.get("InEntityId")
+    if in_entity_id is not None and in_entity_id.__class__ is not str:
+        in_entity_id = _as_str(in_entity_id)
+    in_template_id: Any = _data.get("InTemplateId")
+    if in_template_id is not None and in_template_id.__class__ is not str:
+        in_template_id = _as_str(in_template_id)
+    region: Any = _data.get("Region")
+    if region is not None and region.__class__ is not str:
+        region = _as_str(region)
+    _obj: EumsSmsConfigurationType = _new(EumsSmsConfigurationType)
+    _obj.caller_arn = caller_arn
+    _obj.external_id = external_id
+    _obj.origination_identity = origination_identity
+    _obj.configuration_set_name = configuration_set_name
+    _obj.in_entity_id = in_entity_id
+    _obj.in_template_id = in_template_id
+    _obj.region = region
+    return _obj
+
+
+def to_wire(_value: EumsSmsConfigurationType, /) -> dict[str, Any]:
+    """The wire dict of a `EumsSmsConfigurationType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    caller_arn = _value.caller_arn
+    _out["CallerArn"] = caller_arn
+    external_id = _value.external_id
+    if external_id is not None:
+        _out["ExternalId"] = external_id
+    origination_identity = _value.origination_identity
+    if origination_identity is not None:
+        _out["OriginationIdentity"] = origination_identity
+    configuration_set_name = _value.configuration_set_name
+    if configuration_set_name is not None:
+        _out["ConfigurationSetName"] = configuration_set_name
+    in_entity_id = _value.in_entity_id
+    if in_entity_id is not None:
+        _out["InEntityId"] = in_entity_id
+    in_template_id = _value.in_template_id
+    if in_template_id is not None:
+        _out["InTemplateId"] = in_template_id
+    region = _value.region
+    if region is not None:
+        _out["Region"] = region
+    return _out

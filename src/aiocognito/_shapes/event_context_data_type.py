@@ -4,7 +4,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
+
+from aiocognito._core.serde import as_object as _as_object, as_str as _as_str, new as _new
 
 
 @define(kw_only=True)
@@ -42,3 +46,55 @@ class EventContextDataType:
 
     Constraints: min 0, max 131072.
     """
+
+
+def from_wire(_data: Any, /) -> EventContextDataType:
+    """The `EventContextDataType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    ip_address: Any = _data.get("IpAddress")
+    if ip_address is not None and ip_address.__class__ is not str:
+        ip_address = _as_str(ip_address)
+    device_name: Any = _data.get("DeviceName")
+    if device_name is not None and device_name.__class__ is not str:
+        device_name = _as_str(device_name)
+    timezone: Any = _data.get("Timezone")
+    if timezone is not None and timezone.__class__ is not str:
+        timezone = _as_str(timezone)
+    city: Any = _data.get("City")
+    if city is not None and city.__class__ is not str:
+        city = _as_str(city)
+    country: Any = _data.get("Country")
+    if country is not None and country.__class__ is not str:
+        country = _as_str(country)
+    _obj: EventContextDataType = _new(EventContextDataType)
+    _obj.ip_address = ip_address
+    _obj.device_name = device_name
+    _obj.timezone = timezone
+    _obj.city = city
+    _obj.country = country
+    return _obj
+
+
+def to_wire(_value: EventContextDataType, /) -> dict[str, Any]:
+    """The wire dict of a `EventContextDataType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    ip_address = _value.ip_address
+    if ip_address is not None:
+        _out["IpAddress"] = ip_address
+    device_name = _value.device_name
+    if device_name is not None:
+        _out["DeviceName"] = device_name
+    timezone = _value.timezone
+    if timezone is not None:
+        _out["Timezone"] = timezone
+    city = _value.city
+    if city is not None:
+        _out["City"] = city
+    country = _value.country
+    if country is not None:
+        _out["Country"] = country
+    return _out

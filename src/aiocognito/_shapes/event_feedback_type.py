@@ -5,10 +5,21 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from attrs import define, field
 
-from .feedback_value_type import FeedbackValueType
+from aiocognito._core.serde import (
+    as_enum as _as_enum,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+    timestamp_from_wire as _timestamp_from_wire,
+    timestamp_to_wire as _timestamp_to_wire,
+)
+
+from .feedback_value_type import BY_VALUE as _feedback_value_type_by_value, FeedbackValueType
 
 
 @define(kw_only=True)
@@ -17,7 +28,7 @@ class EventFeedbackType:
     displayed in an `AdminListUserAuthEvents` response.
     """
 
-    feedback_value: FeedbackValueType | str = field(metadata={"wire": "FeedbackValue"})
+    feedback_value: FeedbackValueType | str = field(metadata={"wire": "FeedbackValue", "zero": ""})
     """Your feedback to the authentication event. When you provide a `FeedbackValue` value of
     `valid`, you tell Amazon Cognito that you trust a user session where Amazon Cognito has
     evaluated some level of risk. When you provide a `FeedbackValue` value of `invalid`, you
@@ -25,7 +36,7 @@ class EventFeedbackType:
     Amazon Cognito evaluated a high-enough risk level.
     """
 
-    provider: str = field(metadata={"wire": "Provider"})
+    provider: str = field(metadata={"wire": "Provider", "zero": ""})
     """The submitter of the event feedback. For example, if you submit event feedback in the
     Amazon Cognito console, this value is `Admin`.
 
@@ -34,3 +45,46 @@ class EventFeedbackType:
 
     feedback_date: datetime | None = field(default=None, metadata={"wire": "FeedbackDate"})
     """The date that you or your user submitted the feedback."""
+
+
+def from_wire(_data: Any, /) -> EventFeedbackType:
+    """The `EventFeedbackType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    feedback_value: Any = _data.get("FeedbackValue")
+    if feedback_value is None:
+        feedback_value = _corrected("EventFeedbackType.FeedbackValue", "")
+    feedback_value = (
+        _feedback_value_type_by_value.get(feedback_value, feedback_value)
+        if feedback_value.__class__ is str
+        else _as_enum(feedback_value, _feedback_value_type_by_value)
+    )
+    provider: Any = _data.get("Provider")
+    if provider is None:
+        provider = _corrected("EventFeedbackType.Provider", "")
+    if provider.__class__ is not str:
+        provider = _as_str(provider)
+    feedback_date: Any = _data.get("FeedbackDate")
+    if feedback_date is not None:
+        feedback_date = _timestamp_from_wire(feedback_date)
+    _obj: EventFeedbackType = _new(EventFeedbackType)
+    _obj.feedback_value = feedback_value
+    _obj.provider = provider
+    _obj.feedback_date = feedback_date
+    return _obj
+
+
+def to_wire(_value: EventFeedbackType, /) -> dict[str, Any]:
+    """The wire dict of a `EventFeedbackType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    feedback_value = _value.feedback_value
+    _out["FeedbackValue"] = feedback_value
+    provider = _value.provider
+    _out["Provider"] = provider
+    feedback_date = _value.feedback_date
+    if feedback_date is not None:
+        _out["FeedbackDate"] = _timestamp_to_wire(feedback_date)
+    return _out

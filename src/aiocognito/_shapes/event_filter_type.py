@@ -13,3 +13,7 @@ class EventFilterType(StrEnum):
     SIGN_IN = "SIGN_IN"
     PASSWORD_CHANGE = "PASSWORD_CHANGE"
     SIGN_UP = "SIGN_UP"
+
+
+BY_VALUE: dict[str, EventFilterType] = {member.value: member for member in EventFilterType}
+"""Each `EventFilterType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

@@ -13,3 +13,7 @@ class EventResponseType(StrEnum):
     PASS = "Pass"
     FAIL = "Fail"
     IN_PROGRESS = "InProgress"
+
+
+BY_VALUE: dict[str, EventResponseType] = {member.value: member for member in EventResponseType}
+"""Each `EventResponseType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

@@ -4,10 +4,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .risk_decision_type import RiskDecisionType
-from .risk_level_type import RiskLevelType
+from aiocognito._core.serde import (
+    as_bool as _as_bool,
+    as_enum as _as_enum,
+    as_object as _as_object,
+    new as _new,
+)
+
+from .risk_decision_type import BY_VALUE as _risk_decision_type_by_value, RiskDecisionType
+from .risk_level_type import BY_VALUE as _risk_level_type_by_value, RiskLevelType
 
 
 @define(kw_only=True)
@@ -32,3 +41,52 @@ class EventRiskType:
         default=None, metadata={"wire": "CompromisedCredentialsDetected"}
     )
     """Indicates whether compromised credentials were detected during an authentication event."""
+
+
+def from_wire(_data: Any, /) -> EventRiskType:
+    """The `EventRiskType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    risk_decision: Any = _data.get("RiskDecision")
+    if risk_decision is not None:
+        risk_decision = (
+            _risk_decision_type_by_value.get(risk_decision, risk_decision)
+            if risk_decision.__class__ is str
+            else _as_enum(risk_decision, _risk_decision_type_by_value)
+        )
+    risk_level: Any = _data.get("RiskLevel")
+    if risk_level is not None:
+        risk_level = (
+            _risk_level_type_by_value.get(risk_level, risk_level)
+            if risk_level.__class__ is str
+            else _as_enum(risk_level, _risk_level_type_by_value)
+        )
+    compromised_credentials_detected: Any = _data.get("CompromisedCredentialsDetected")
+    if (
+        compromised_credentials_detected is not None
+        and compromised_credentials_detected.__class__ is not bool
+    ):
+        compromised_credentials_detected = _as_bool(compromised_credentials_detected)
+    _obj: EventRiskType = _new(EventRiskType)
+    _obj.risk_decision = risk_decision
+    _obj.risk_level = risk_level
+    _obj.compromised_credentials_detected = compromised_credentials_detected
+    return _obj
+
+
+def to_wire(_value: EventRiskType, /) -> dict[str, Any]:
+    """The wire dict of a `EventRiskType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    risk_decision = _value.risk_decision
+    if risk_decision is not None:
+        _out["RiskDecision"] = risk_decision
+    risk_level = _value.risk_level
+    if risk_level is not None:
+        _out["RiskLevel"] = risk_level
+    compromised_credentials_detected = _value.compromised_credentials_detected
+    if compromised_credentials_detected is not None:
+        _out["CompromisedCredentialsDetected"] = compromised_credentials_detected
+    return _out

@@ -12,3 +12,7 @@ class EventSourceName(StrEnum):
 
     USER_NOTIFICATION = "userNotification"
     USER_AUTH_EVENTS = "userAuthEvents"
+
+
+BY_VALUE: dict[str, EventSourceName] = {member.value: member for member in EventSourceName}
+"""Each `EventSourceName` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

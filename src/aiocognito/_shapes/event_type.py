@@ -15,3 +15,7 @@ class EventType(StrEnum):
     FORGOT_PASSWORD = "ForgotPassword"
     PASSWORD_CHANGE = "PasswordChange"
     RESEND_CODE = "ResendCode"
+
+
+BY_VALUE: dict[str, EventType] = {member.value: member for member in EventType}
+"""Each `EventType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

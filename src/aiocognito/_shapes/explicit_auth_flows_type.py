@@ -21,3 +21,9 @@ class ExplicitAuthFlowsType(StrEnum):
     ALLOW_USER_AUTH = "ALLOW_USER_AUTH"
     ALLOW_TOKEN_EXCHANGE_DELEGATION = "ALLOW_TOKEN_EXCHANGE_DELEGATION"
     ALLOW_TOKEN_EXCHANGE_IMPERSONATION = "ALLOW_TOKEN_EXCHANGE_IMPERSONATION"
+
+
+BY_VALUE: dict[str, ExplicitAuthFlowsType] = {
+    member.value: member for member in ExplicitAuthFlowsType
+}
+"""Each `ExplicitAuthFlowsType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

@@ -4,7 +4,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
+
+from aiocognito._core.serde import (
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 
 
 @define(kw_only=True)
@@ -13,17 +22,52 @@ class FailoverType:
     for the secondary region and health check configuration.
     """
 
-    secondary_region: str = field(metadata={"wire": "SecondaryRegion"})
+    secondary_region: str = field(metadata={"wire": "SecondaryRegion", "zero": "", "min": 5})
     """The secondary Amazon Web Services Region to use for failover when the primary region
     becomes unavailable.
 
     Constraints: min 5, max 32.
     """
 
-    primary_route53_health_check_id: str = field(metadata={"wire": "PrimaryRoute53HealthCheckId"})
+    primary_route53_health_check_id: str = field(
+        metadata={"wire": "PrimaryRoute53HealthCheckId", "zero": ""}
+    )
     """The ID of the Amazon Web Services Route53 healthcheck that controls routing. If the
     healthcheck is healthy, traffic will be routed to the primary replica, and if the
     healthcheck is unhealthy, traffic will be routed to the secondary region.
 
     Constraints: max 64.
     """
+
+
+def from_wire(_data: Any, /) -> FailoverType:
+    """The `FailoverType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    secondary_region: Any = _data.get("SecondaryRegion")
+    if secondary_region is None:
+        secondary_region = _corrected("FailoverType.SecondaryRegion", "")
+    if secondary_region.__class__ is not str:
+        secondary_region = _as_str(secondary_region)
+    primary_route53_health_check_id: Any = _data.get("PrimaryRoute53HealthCheckId")
+    if primary_route53_health_check_id is None:
+        primary_route53_health_check_id = _corrected("FailoverType.PrimaryRoute53HealthCheckId", "")
+    if primary_route53_health_check_id.__class__ is not str:
+        primary_route53_health_check_id = _as_str(primary_route53_health_check_id)
+    _obj: FailoverType = _new(FailoverType)
+    _obj.secondary_region = secondary_region
+    _obj.primary_route53_health_check_id = primary_route53_health_check_id
+    return _obj
+
+
+def to_wire(_value: FailoverType, /) -> dict[str, Any]:
+    """The wire dict of a `FailoverType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    secondary_region = _value.secondary_region
+    _out["SecondaryRegion"] = secondary_region
+    primary_route53_health_check_id = _value.primary_route53_health_check_id
+    _out["PrimaryRoute53HealthCheckId"] = primary_route53_health_check_id
+    return _out

@@ -12,3 +12,7 @@ class FeatureType(StrEnum):
 
     ENABLED = "ENABLED"
     DISABLED = "DISABLED"
+
+
+BY_VALUE: dict[str, FeatureType] = {member.value: member for member in FeatureType}
+"""Each `FeatureType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

@@ -12,3 +12,7 @@ class FeedbackValueType(StrEnum):
 
     VALID = "Valid"
     INVALID = "Invalid"
+
+
+BY_VALUE: dict[str, FeedbackValueType] = {member.value: member for member in FeedbackValueType}
+"""Each `FeedbackValueType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

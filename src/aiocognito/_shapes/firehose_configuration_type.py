@@ -4,7 +4,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
+
+from aiocognito._core.serde import as_object as _as_object, as_str as _as_str, new as _new
 
 
 @define(kw_only=True)
@@ -13,9 +17,33 @@ class FirehoseConfigurationType:
     export with threat protection.
     """
 
-    stream_arn: str | None = field(default=None, metadata={"wire": "StreamArn"})
+    stream_arn: str | None = field(default=None, metadata={"wire": "StreamArn", "min": 20})
     """The ARN of an Amazon Data Firehose stream that's the destination for threat protection
     log export.
 
     Constraints: min 20, max 2048, pattern `arn:[\\w+=/,.@-]+:[\\w+=/,.@-]+:([\\w+=/,.@-]*)?:[0-9]+:[\\w+=/,.@-]+(:[\\w+=/,.@-]+)?(:[\\w+=/,.@-]+)?`.
     """
+
+
+def from_wire(_data: Any, /) -> FirehoseConfigurationType:
+    """The `FirehoseConfigurationType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    stream_arn: Any = _data.get("StreamArn")
+    if stream_arn is not None and stream_arn.__class__ is not str:
+        stream_arn = _as_str(stream_arn)
+    _obj: FirehoseConfigurationType = _new(FirehoseConfigurationType)
+    _obj.stream_arn = stream_arn
+    return _obj
+
+
+def to_wire(_value: FirehoseConfigurationType, /) -> dict[str, Any]:
+    """The wire dict of a `FirehoseConfigurationType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    stream_arn = _value.stream_arn
+    if stream_arn is not None:
+        _out["StreamArn"] = stream_arn
+    return _out

@@ -4,8 +4,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_list as _as_list,
+    as_map as _as_map,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    map_string as _map_string,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
 
@@ -13,20 +24,20 @@ from aiocognito._core.types import redact
 class GetClientTokenRequest:
     """The input of `GetClientToken`."""
 
-    client_id: str = field(repr=redact, metadata={"wire": "ClientId"})
+    client_id: str = field(repr=redact, metadata={"wire": "ClientId", "zero": "", "min": 1})
     """The ID of the app client that requests the access token. The app client must have a
     client secret and the `ALLOW_CLIENT_TOKEN_AUTH` authentication flow.
 
     Constraints: min 1, max 128, pattern `[\\w+]+`.
     """
 
-    secret: str = field(repr=redact, metadata={"wire": "Secret"})
+    secret: str = field(repr=redact, metadata={"wire": "Secret", "zero": "", "min": 24})
     """An active secret for the app client.
 
     Constraints: min 24, max 64, pattern `[\\w+]+`.
     """
 
-    scopes: list[str] | None = field(default=None, metadata={"wire": "Scopes"})
+    scopes: list[str] | None = field(default=None, metadata={"wire": "Scopes", "item_min": 1})
     """The custom scopes to authorize in the access token, in the format
     `resource-server-identifier/scope-name`. Each scope must belong to a resource server in
     your user pool. If you don't specify any scopes, Amazon Cognito authorizes the scopes
@@ -64,3 +75,59 @@ class GetClientTokenRequest:
       - Encrypt the `ClientMetadata` value. Don't send sensitive information in this
         parameter.
     """
+
+
+def from_wire(_data: Any, /) -> GetClientTokenRequest:
+    """The `GetClientTokenRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    client_id: Any = _data.get("ClientId")
+    if client_id is None:
+        client_id = _corrected("GetClientTokenRequest.ClientId", "")
+    if client_id.__class__ is not str:
+        client_id = _as_str(client_id)
+    secret: Any = _data.get("Secret")
+    if secret is None:
+        secret = _corrected("GetClientTokenRequest.Secret", "")
+    if secret.__class__ is not str:
+        secret = _as_str(secret)
+    scopes: Any = _data.get("Scopes")
+    if scopes is not None:
+        if scopes.__class__ is not list:
+            scopes = _as_list(scopes)
+        scopes = [_v0 if _v0.__class__ is str else _as_str(_v0) for _v0 in scopes]
+    client_metadata: Any = _data.get("ClientMetadata")
+    if client_metadata is not None:
+        if client_metadata.__class__ is not dict:
+            client_metadata = _as_map(client_metadata)
+        client_metadata = {
+            _k0 if _k0.__class__ is str else _as_str(_k0): _v0
+            if _v0.__class__ is str
+            else _map_string(_v0)
+            for _k0, _v0 in client_metadata.items()
+        }
+    _obj: GetClientTokenRequest = _new(GetClientTokenRequest)
+    _obj.client_id = client_id
+    _obj.secret = secret
+    _obj.scopes = scopes
+    _obj.client_metadata = client_metadata
+    return _obj
+
+
+def to_wire(_value: GetClientTokenRequest, /) -> dict[str, Any]:
+    """The wire dict of a `GetClientTokenRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    client_id = _value.client_id
+    _out["ClientId"] = client_id
+    secret = _value.secret
+    _out["Secret"] = secret
+    scopes = _value.scopes
+    if scopes is not None:
+        _out["Scopes"] = list(scopes)
+    client_metadata = _value.client_metadata
+    if client_metadata is not None:
+        _out["ClientMetadata"] = dict(client_metadata)
+    return _out

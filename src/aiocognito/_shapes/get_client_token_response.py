@@ -4,9 +4,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .client_authentication_result_type import ClientAuthenticationResultType
+from aiocognito._core.serde import as_object as _as_object, new as _new
+
+from .client_authentication_result_type import (
+    ClientAuthenticationResultType,
+    from_wire as _client_authentication_result_type_from_wire,
+    to_wire as _client_authentication_result_type_to_wire,
+)
 
 
 @define(kw_only=True)
@@ -17,3 +25,31 @@ class GetClientTokenResponse:
         default=None, metadata={"wire": "ClientAuthenticationResult"}
     )
     """The access token that Amazon Cognito issues for the app client, and its metadata."""
+
+
+def from_wire(_data: Any, /) -> GetClientTokenResponse:
+    """The `GetClientTokenResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    client_authentication_result: Any = _data.get("ClientAuthenticationResult")
+    if client_authentication_result is not None:
+        client_authentication_result = _client_authentication_result_type_from_wire(
+            client_authentication_result
+        )
+    _obj: GetClientTokenResponse = _new(GetClientTokenResponse)
+    _obj.client_authentication_result = client_authentication_result
+    return _obj
+
+
+def to_wire(_value: GetClientTokenResponse, /) -> dict[str, Any]:
+    """The wire dict of a `GetClientTokenResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    client_authentication_result = _value.client_authentication_result
+    if client_authentication_result is not None:
+        _out["ClientAuthenticationResult"] = _client_authentication_result_type_to_wire(
+            client_authentication_result
+        )
+    return _out

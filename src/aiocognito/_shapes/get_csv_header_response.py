@@ -4,7 +4,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
+
+from aiocognito._core.serde import (
+    as_list as _as_list,
+    as_object as _as_object,
+    as_str as _as_str,
+    new as _new,
+)
 
 
 @define(kw_only=True)
@@ -13,7 +22,7 @@ class GetCSVHeaderResponse:
     the CSV file for the user import job.
     """
 
-    user_pool_id: str | None = field(default=None, metadata={"wire": "UserPoolId"})
+    user_pool_id: str | None = field(default=None, metadata={"wire": "UserPoolId", "min": 1})
     """The ID of the requested user pool.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
@@ -23,3 +32,36 @@ class GetCSVHeaderResponse:
     """A comma-separated list of attributes from your user pool. Save this output to a `.csv`
     file and populate it with the attributes of the users that you want to import.
     """
+
+
+def from_wire(_data: Any, /) -> GetCSVHeaderResponse:
+    """The `GetCSVHeaderResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is not None and user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    csv_header: Any = _data.get("CSVHeader")
+    if csv_header is not None:
+        if csv_header.__class__ is not list:
+            csv_header = _as_list(csv_header)
+        csv_header = [_v0 if _v0.__class__ is str else _as_str(_v0) for _v0 in csv_header]
+    _obj: GetCSVHeaderResponse = _new(GetCSVHeaderResponse)
+    _obj.user_pool_id = user_pool_id
+    _obj.csv_header = csv_header
+    return _obj
+
+
+def to_wire(_value: GetCSVHeaderResponse, /) -> dict[str, Any]:
+    """The wire dict of a `GetCSVHeaderResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    if user_pool_id is not None:
+        _out["UserPoolId"] = user_pool_id
+    csv_header = _value.csv_header
+    if csv_header is not None:
+        _out["CSVHeader"] = list(csv_header)
+    return _out

@@ -4,32 +4,50 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_enum as _as_enum,
+    as_list as _as_list,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
-from .issued_token_type_identifier_type import IssuedTokenTypeIdentifierType
-from .token_type_identifier_type import TokenTypeIdentifierType
+from .issued_token_type_identifier_type import (
+    BY_VALUE as _issued_token_type_identifier_type_by_value,
+    IssuedTokenTypeIdentifierType,
+)
+from .token_type_identifier_type import (
+    BY_VALUE as _token_type_identifier_type_by_value,
+    TokenTypeIdentifierType,
+)
 
 
 @define(kw_only=True)
 class GetDerivedTokenRequest:
     """Represents the request to exchange a subject token for a new token."""
 
-    client_id: str = field(repr=redact, metadata={"wire": "ClientId"})
+    client_id: str = field(repr=redact, metadata={"wire": "ClientId", "zero": "", "min": 1})
     """The ID of the app client that requests the token exchange.
 
     Constraints: min 1, max 128, pattern `[\\w+]+`.
     """
 
-    subject_token: str = field(repr=redact, metadata={"wire": "SubjectToken"})
+    subject_token: str = field(repr=redact, metadata={"wire": "SubjectToken", "zero": ""})
     """The token that you want to exchange for a new token. This is the credential that
     represents the identity of the party on behalf of whom the request is being made.
 
     Constraints: min 0, max 131072, pattern `[A-Za-z0-9-_+/=.]+`.
     """
 
-    subject_token_type: TokenTypeIdentifierType | str = field(metadata={"wire": "SubjectTokenType"})
+    subject_token_type: TokenTypeIdentifierType | str = field(
+        metadata={"wire": "SubjectTokenType", "zero": ""}
+    )
     """The type of the `SubjectToken` that you want to exchange. Valid values:
 
       - `ACCESS_TOKEN` – The subject token is an access token.
@@ -37,14 +55,16 @@ class GetDerivedTokenRequest:
       - `SAML2` – The subject token is a SAML 2.0 assertion.
     """
 
-    client_secret: str | None = field(default=None, repr=redact, metadata={"wire": "ClientSecret"})
+    client_secret: str | None = field(
+        default=None, repr=redact, metadata={"wire": "ClientSecret", "min": 24}
+    )
     """The client secret of the requested app client, if the client has a secret.
 
     Constraints: min 24, max 64, pattern `[\\w+]+`.
     """
 
     subject_token_provider_name: str | None = field(
-        default=None, metadata={"wire": "SubjectTokenProviderName"}
+        default=None, metadata={"wire": "SubjectTokenProviderName", "min": 1}
     )
     """The name of the third-party identity provider that issued the `SubjectToken`, if the
     subject token isn't a Amazon Cognito token. Provide this value when your `SubjectToken`
@@ -76,7 +96,7 @@ class GetDerivedTokenRequest:
     """
 
     actor_token_provider_name: str | None = field(
-        default=None, metadata={"wire": "ActorTokenProviderName"}
+        default=None, metadata={"wire": "ActorTokenProviderName", "min": 1}
     )
     """The name of the third-party identity provider that issued the `ActorToken`, if the actor
     token isn't a Amazon Cognito token.
@@ -84,7 +104,7 @@ class GetDerivedTokenRequest:
     Constraints: min 1, max 32, pattern `[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\p{Z}]+`.
     """
 
-    scopes: list[str] | None = field(default=None, metadata={"wire": "Scopes"})
+    scopes: list[str] | None = field(default=None, metadata={"wire": "Scopes", "item_min": 1})
     """The scopes that you want the new token to have. Amazon Cognito issues a token with the
     intersection of these requested scopes, the scopes of your `SubjectToken`, and the
     scopes that are allowed for the requesting app client. If you don't specify any scopes,
@@ -93,14 +113,14 @@ class GetDerivedTokenRequest:
     Constraints: max 50.
     """
 
-    audiences: list[str] | None = field(default=None, metadata={"wire": "Audiences"})
+    audiences: list[str] | None = field(default=None, metadata={"wire": "Audiences", "item_min": 1})
     """The logical name of the target service where you intend to use the issued token. You
     can't request both `Audiences` and `Resources` in the same request.
 
     Constraints: min 0, max 1.
     """
 
-    resources: list[str] | None = field(default=None, metadata={"wire": "Resources"})
+    resources: list[str] | None = field(default=None, metadata={"wire": "Resources", "item_min": 1})
     """The identifier of a resource server in your user pool where you intend to use the issued
     token. You can't request both `Resources` and `Audiences` in the same request.
 
@@ -118,3 +138,126 @@ class GetDerivedTokenRequest:
     Amazon Cognito can't issue a SAML assertion, so `SAML2` isn't a valid value for this
     parameter.
     """
+
+
+def from_wire(_data: Any, /) -> GetDerivedTokenRequest:
+    """The `GetDerivedTokenRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    client_id: Any = _data.get("ClientId")
+    if client_id is None:
+        client_id = _corrected("GetDerivedTokenRequest.ClientId", "")
+    if client_id.__class__ is not str:
+        client_id = _as_str(client_id)
+    subject_token: Any = _data.get("SubjectToken")
+    if subject_token is None:
+        subject_token = _corrected("GetDerivedTokenRequest.SubjectToken", "")
+    if subject_token.__class__ is not str:
+        subject_token = _as_str(subject_token)
+    subject_token_type: Any = _data.get("SubjectTokenType")
+    if subject_token_type is None:
+        subject_token_type = _corrected("GetDerivedTokenRequest.SubjectTokenType", "")
+    subject_token_type = (
+        _token_type_identifier_type_by_value.get(subject_token_type, subject_token_type)
+        if subject_token_type.__class__ is str
+        else _as_enum(subject_token_type, _token_type_identifier_type_by_value)
+    )
+    client_secret: Any = _data.get("ClientSecret")
+    if client_secret is not None and client_secret.__class__ is not str:
+        client_secret = _as_str(client_secret)
+    subject_token_provider_name: Any = _data.get("SubjectTokenProviderName")
+    if subject_token_provider_name is not None and subject_token_provider_name.__class__ is not str:
+        subject_token_provider_name = _as_str(subject_token_provider_name)
+    actor_token: Any = _data.get("ActorToken")
+    if actor_token is not None and actor_token.__class__ is not str:
+        actor_token = _as_str(actor_token)
+    actor_token_type: Any = _data.get("ActorTokenType")
+    if actor_token_type is not None:
+        actor_token_type = (
+            _token_type_identifier_type_by_value.get(actor_token_type, actor_token_type)
+            if actor_token_type.__class__ is str
+            else _as_enum(actor_token_type, _token_type_identifier_type_by_value)
+        )
+    actor_token_provider_name: Any = _data.get("ActorTokenProviderName")
+    if actor_token_provider_name is not None and actor_token_provider_name.__class__ is not str:
+        actor_token_provider_name = _as_str(actor_token_provider_name)
+    scopes: Any = _data.get("Scopes")
+    if scopes is not None:
+        if scopes.__class__ is not list:
+            scopes = _as_list(scopes)
+        scopes = [_v0 if _v0.__class__ is str else _as_str(_v0) for _v0 in scopes]
+    audiences: Any = _data.get("Audiences")
+    if audiences is not None:
+        if audiences.__class__ is not list:
+            audiences = _as_list(audiences)
+        audiences = [_v0 if _v0.__class__ is str else _as_str(_v0) for _v0 in audiences]
+    resources: Any = _data.get("Resources")
+    if resources is not None:
+        if resources.__class__ is not list:
+            resources = _as_list(resources)
+        resources = [_v0 if _v0.__class__ is str else _as_str(_v0) for _v0 in resources]
+    requested_token_type: Any = _data.get("RequestedTokenType")
+    if requested_token_type is not None:
+        requested_token_type = (
+            _issued_token_type_identifier_type_by_value.get(
+                requested_token_type, requested_token_type
+            )
+            if requested_token_type.__class__ is str
+            else _as_enum(requested_token_type, _issued_token_type_identifier_type_by_value)
+        )
+    _obj: GetDerivedTokenRequest = _new(GetDerivedTokenRequest)
+    _obj.client_id = client_id
+    _obj.subject_token = subject_token
+    _obj.subject_token_type = subject_token_type
+    _obj.client_secret = client_secret
+    _obj.subject_token_provider_name = subject_token_provider_name
+    _obj.actor_token = actor_token
+    _obj.actor_token_type = actor_token_type
+    _obj.actor_token_provider_name = actor_token_provider_name
+    _obj.scopes = scopes
+    _obj.audiences = audiences
+    _obj.resources = resources
+    _obj.requested_token_type = requested_token_type
+    return _obj
+
+
+def to_wire(_value: GetDerivedTokenRequest, /) -> dict[str, Any]:
+    """The wire dict of a `GetDerivedTokenRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    client_id = _value.client_id
+    _out["ClientId"] = client_id
+    subject_token = _value.subject_token
+    _out["SubjectToken"] = subject_token
+    subject_token_type = _value.subject_token_type
+    _out["SubjectTokenType"] = subject_token_type
+    client_secret = _value.client_secret
+    if client_secret is not None:
+        _out["ClientSecret"] = client_secret
+    subject_token_provider_name = _value.subject_token_provider_name
+    if subject_token_provider_name is not None:
+        _out["SubjectTokenProviderName"] = subject_token_provider_name
+    actor_token = _value.actor_token
+    if actor_token is not None:
+        _out["ActorToken"] = actor_token
+    actor_token_type = _value.actor_token_type
+    if actor_token_type is not None:
+        _out["ActorTokenType"] = actor_token_type
+    actor_token_provider_name = _value.actor_token_provider_name
+    if actor_token_provider_name is not None:
+        _out["ActorTokenProviderName"] = actor_token_provider_name
+    scopes = _value.scopes
+    if scopes is not None:
+        _out["Scopes"] = list(scopes)
+    audiences = _value.audiences
+    if audiences is not None:
+        _out["Audiences"] = list(audiences)
+    resources = _value.resources
+    if resources is not None:
+        _out["Resources"] = list(resources)
+    requested_token_type = _value.requested_token_type
+    if requested_token_type is not None:
+        _out["RequestedTokenType"] = requested_token_type
+    return _out

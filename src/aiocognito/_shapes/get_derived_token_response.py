@@ -4,26 +4,40 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_enum as _as_enum,
+    as_int as _as_int,
+    as_list as _as_list,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
-from .issued_token_type_identifier_type import IssuedTokenTypeIdentifierType
-from .o_auth_token_type_type import OAuthTokenTypeType
+from .issued_token_type_identifier_type import (
+    BY_VALUE as _issued_token_type_identifier_type_by_value,
+    IssuedTokenTypeIdentifierType,
+)
+from .o_auth_token_type_type import BY_VALUE as _o_auth_token_type_type_by_value, OAuthTokenTypeType
 
 
 @define(kw_only=True)
 class GetDerivedTokenResponse:
     """Represents the response to a token exchange request."""
 
-    issued_token: str = field(repr=redact, metadata={"wire": "IssuedToken"})
+    issued_token: str = field(repr=redact, metadata={"wire": "IssuedToken", "zero": ""})
     """The token that Amazon Cognito issued in response to the token exchange request.
 
     Constraints: pattern `[A-Za-z0-9-_=.]+`.
     """
 
     issued_token_type: IssuedTokenTypeIdentifierType | str = field(
-        metadata={"wire": "IssuedTokenType"}
+        metadata={"wire": "IssuedTokenType", "zero": ""}
     )
     """The type of the token in the `IssuedToken` parameter. Valid values:
 
@@ -31,14 +45,77 @@ class GetDerivedTokenResponse:
       - `ID_TOKEN` – The issued token is an ID token.
     """
 
-    token_type: OAuthTokenTypeType | str = field(metadata={"wire": "TokenType"})
+    token_type: OAuthTokenTypeType | str = field(metadata={"wire": "TokenType", "zero": ""})
     """The type of the issued token. For example, `Bearer`."""
 
     expires_in: int | None = field(default=None, metadata={"wire": "ExpiresIn"})
     """The number of seconds until the issued token expires."""
 
-    scopes: list[str] | None = field(default=None, metadata={"wire": "Scopes"})
+    scopes: list[str] | None = field(default=None, metadata={"wire": "Scopes", "item_min": 1})
     """The scopes that Amazon Cognito granted in the issued token.
 
     Constraints: max 50.
     """
+
+
+def from_wire(_data: Any, /) -> GetDerivedTokenResponse:
+    """The `GetDerivedTokenResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    issued_token: Any = _data.get("IssuedToken")
+    if issued_token is None:
+        issued_token = _corrected("GetDerivedTokenResponse.IssuedToken", "")
+    if issued_token.__class__ is not str:
+        issued_token = _as_str(issued_token)
+    issued_token_type: Any = _data.get("IssuedTokenType")
+    if issued_token_type is None:
+        issued_token_type = _corrected("GetDerivedTokenResponse.IssuedTokenType", "")
+    issued_token_type = (
+        _issued_token_type_identifier_type_by_value.get(issued_token_type, issued_token_type)
+        if issued_token_type.__class__ is str
+        else _as_enum(issued_token_type, _issued_token_type_identifier_type_by_value)
+    )
+    token_type: Any = _data.get("TokenType")
+    if token_type is None:
+        token_type = _corrected("GetDerivedTokenResponse.TokenType", "")
+    token_type = (
+        _o_auth_token_type_type_by_value.get(token_type, token_type)
+        if token_type.__class__ is str
+        else _as_enum(token_type, _o_auth_token_type_type_by_value)
+    )
+    expires_in: Any = _data.get("ExpiresIn")
+    if expires_in is not None and expires_in.__class__ is not int:
+        expires_in = _as_int(expires_in)
+    scopes: Any = _data.get("Scopes")
+    if scopes is not None:
+        if scopes.__class__ is not list:
+            scopes = _as_list(scopes)
+        scopes = [_v0 if _v0.__class__ is str else _as_str(_v0) for _v0 in scopes]
+    _obj: GetDerivedTokenResponse = _new(GetDerivedTokenResponse)
+    _obj.issued_token = issued_token
+    _obj.issued_token_type = issued_token_type
+    _obj.token_type = token_type
+    _obj.expires_in = expires_in
+    _obj.scopes = scopes
+    return _obj
+
+
+def to_wire(_value: GetDerivedTokenResponse, /) -> dict[str, Any]:
+    """The wire dict of a `GetDerivedTokenResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    issued_token = _value.issued_token
+    _out["IssuedToken"] = issued_token
+    issued_token_type = _value.issued_token_type
+    _out["IssuedTokenType"] = issued_token_type
+    token_type = _value.token_type
+    _out["TokenType"] = token_type
+    expires_in = _value.expires_in
+    if expires_in is not None:
+        _out["ExpiresIn"] = expires_in
+    scopes = _value.scopes
+    if scopes is not None:
+        _out["Scopes"] = list(scopes)
+    return _out

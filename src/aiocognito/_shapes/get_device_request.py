@@ -4,8 +4,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
 
@@ -13,7 +21,7 @@ from aiocognito._core.types import redact
 class GetDeviceRequest:
     """Represents the request to get the device."""
 
-    device_key: str = field(metadata={"wire": "DeviceKey"})
+    device_key: str = field(metadata={"wire": "DeviceKey", "zero": "", "min": 1})
     """The key of the device that you want to get information about.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-f-]+`.
@@ -25,3 +33,35 @@ class GetDeviceRequest:
 
     Constraints: pattern `[A-Za-z0-9-_=.]+`.
     """
+
+
+def from_wire(_data: Any, /) -> GetDeviceRequest:
+    """The `GetDeviceRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    device_key: Any = _data.get("DeviceKey")
+    if device_key is None:
+        device_key = _corrected("GetDeviceRequest.DeviceKey", "")
+    if device_key.__class__ is not str:
+        device_key = _as_str(device_key)
+    access_token: Any = _data.get("AccessToken")
+    if access_token is not None and access_token.__class__ is not str:
+        access_token = _as_str(access_token)
+    _obj: GetDeviceRequest = _new(GetDeviceRequest)
+    _obj.device_key = device_key
+    _obj.access_token = access_token
+    return _obj
+
+
+def to_wire(_value: GetDeviceRequest, /) -> dict[str, Any]:
+    """The wire dict of a `GetDeviceRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    device_key = _value.device_key
+    _out["DeviceKey"] = device_key
+    access_token = _value.access_token
+    if access_token is not None:
+        _out["AccessToken"] = access_token
+    return _out

@@ -4,21 +4,63 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
+
+from aiocognito._core.serde import (
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 
 
 @define(kw_only=True)
 class GetGroupRequest:
     """The input of `GetGroup`."""
 
-    group_name: str = field(metadata={"wire": "GroupName"})
+    group_name: str = field(metadata={"wire": "GroupName", "zero": "", "min": 1})
     """The name of the group that you want to get information about.
 
     Constraints: min 1, max 128, pattern `[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+`.
     """
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool that contains the group that you want to query.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
+
+
+def from_wire(_data: Any, /) -> GetGroupRequest:
+    """The `GetGroupRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    group_name: Any = _data.get("GroupName")
+    if group_name is None:
+        group_name = _corrected("GetGroupRequest.GroupName", "")
+    if group_name.__class__ is not str:
+        group_name = _as_str(group_name)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("GetGroupRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    _obj: GetGroupRequest = _new(GetGroupRequest)
+    _obj.group_name = group_name
+    _obj.user_pool_id = user_pool_id
+    return _obj
+
+
+def to_wire(_value: GetGroupRequest, /) -> dict[str, Any]:
+    """The wire dict of a `GetGroupRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    group_name = _value.group_name
+    _out["GroupName"] = group_name
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    return _out

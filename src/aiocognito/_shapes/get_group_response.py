@@ -4,9 +4,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .group_type import GroupType
+from aiocognito._core.serde import as_object as _as_object, new as _new
+
+from .group_type import (
+    GroupType,
+    from_wire as _group_type_from_wire,
+    to_wire as _group_type_to_wire,
+)
 
 
 @define(kw_only=True)
@@ -17,3 +25,27 @@ class GetGroupResponse:
     """A container for the requested group. Includes description, precedence, and IAM role
     values.
     """
+
+
+def from_wire(_data: Any, /) -> GetGroupResponse:
+    """The `GetGroupResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    group: Any = _data.get("Group")
+    if group is not None:
+        group = _group_type_from_wire(group)
+    _obj: GetGroupResponse = _new(GetGroupResponse)
+    _obj.group = group
+    return _obj
+
+
+def to_wire(_value: GetGroupResponse, /) -> dict[str, Any]:
+    """The wire dict of a `GetGroupResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    group = _value.group
+    if group is not None:
+        _out["Group"] = _group_type_to_wire(group)
+    return _out

@@ -4,23 +4,65 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
+
+from aiocognito._core.serde import (
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 
 
 @define(kw_only=True)
 class GetIdentityProviderByIdentifierRequest:
     """The input of `GetIdentityProviderByIdentifier`."""
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool where you want to get information about the IdP.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
-    idp_identifier: str = field(metadata={"wire": "IdpIdentifier"})
+    idp_identifier: str = field(metadata={"wire": "IdpIdentifier", "zero": "", "min": 1})
     """The identifier that you assigned to your user pool. The identifier is an alternative
     name for an IdP that is distinct from the IdP name. For example, an IdP with a name of
     `MyIdP` might have an identifier of the email domain `example.com`.
 
     Constraints: min 1, max 40, pattern `[\\w\\s+=.@-]+`.
     """
+
+
+def from_wire(_data: Any, /) -> GetIdentityProviderByIdentifierRequest:
+    """The `GetIdentityProviderByIdentifierRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("GetIdentityProviderByIdentifierRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    idp_identifier: Any = _data.get("IdpIdentifier")
+    if idp_identifier is None:
+        idp_identifier = _corrected("GetIdentityProviderByIdentifierRequest.IdpIdentifier", "")
+    if idp_identifier.__class__ is not str:
+        idp_identifier = _as_str(idp_identifier)
+    _obj: GetIdentityProviderByIdentifierRequest = _new(GetIdentityProviderByIdentifierRequest)
+    _obj.user_pool_id = user_pool_id
+    _obj.idp_identifier = idp_identifier
+    return _obj
+
+
+def to_wire(_value: GetIdentityProviderByIdentifierRequest, /) -> dict[str, Any]:
+    """The wire dict of a `GetIdentityProviderByIdentifierRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    idp_identifier = _value.idp_identifier
+    _out["IdpIdentifier"] = idp_identifier
+    return _out

@@ -4,9 +4,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .log_delivery_configuration_type import LogDeliveryConfigurationType
+from aiocognito._core.serde import as_object as _as_object, new as _new
+
+from .log_delivery_configuration_type import (
+    LogDeliveryConfigurationType,
+    from_wire as _log_delivery_configuration_type_from_wire,
+    to_wire as _log_delivery_configuration_type_to_wire,
+)
 
 
 @define(kw_only=True)
@@ -19,3 +27,31 @@ class GetLogDeliveryConfigurationResponse:
     """The logging configuration of the requested user pool. Includes types of logs configured
     and their destinations.
     """
+
+
+def from_wire(_data: Any, /) -> GetLogDeliveryConfigurationResponse:
+    """The `GetLogDeliveryConfigurationResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    log_delivery_configuration: Any = _data.get("LogDeliveryConfiguration")
+    if log_delivery_configuration is not None:
+        log_delivery_configuration = _log_delivery_configuration_type_from_wire(
+            log_delivery_configuration
+        )
+    _obj: GetLogDeliveryConfigurationResponse = _new(GetLogDeliveryConfigurationResponse)
+    _obj.log_delivery_configuration = log_delivery_configuration
+    return _obj
+
+
+def to_wire(_value: GetLogDeliveryConfigurationResponse, /) -> dict[str, Any]:
+    """The wire dict of a `GetLogDeliveryConfigurationResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    log_delivery_configuration = _value.log_delivery_configuration
+    if log_delivery_configuration is not None:
+        _out["LogDeliveryConfiguration"] = _log_delivery_configuration_type_to_wire(
+            log_delivery_configuration
+        )
+    return _out

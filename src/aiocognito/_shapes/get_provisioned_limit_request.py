@@ -4,16 +4,48 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .limit_definition_type import LimitDefinitionType
+from aiocognito._core.serde import as_object as _as_object, corrected as _corrected, new as _new
+
+from .limit_definition_type import (
+    LimitDefinitionType,
+    from_wire as _limit_definition_type_from_wire,
+    to_wire as _limit_definition_type_to_wire,
+)
 
 
 @define(kw_only=True)
 class GetProvisionedLimitRequest:
     """The input of `GetProvisionedLimit`."""
 
-    limit_definition: LimitDefinitionType = field(metadata={"wire": "LimitDefinition"})
+    limit_definition: LimitDefinitionType = field(metadata={"wire": "LimitDefinition", "zero": {}})
     """The limit to retrieve. Specify the limit class and the attributes that identify the
     limit.
     """
+
+
+def from_wire(_data: Any, /) -> GetProvisionedLimitRequest:
+    """The `GetProvisionedLimitRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    limit_definition: Any = _data.get("LimitDefinition")
+    if limit_definition is None:
+        limit_definition = _corrected("GetProvisionedLimitRequest.LimitDefinition", {})
+    limit_definition = _limit_definition_type_from_wire(limit_definition)
+    _obj: GetProvisionedLimitRequest = _new(GetProvisionedLimitRequest)
+    _obj.limit_definition = limit_definition
+    return _obj
+
+
+def to_wire(_value: GetProvisionedLimitRequest, /) -> dict[str, Any]:
+    """The wire dict of a `GetProvisionedLimitRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    limit_definition = _value.limit_definition
+    _out["LimitDefinition"] = _limit_definition_type_to_wire(limit_definition)
+    return _out

@@ -4,14 +4,46 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .limit_type import LimitType
+from aiocognito._core.serde import as_object as _as_object, corrected as _corrected, new as _new
+
+from .limit_type import (
+    LimitType,
+    from_wire as _limit_type_from_wire,
+    to_wire as _limit_type_to_wire,
+)
 
 
 @define(kw_only=True)
 class GetProvisionedLimitResponse:
     """The output of `GetProvisionedLimit`."""
 
-    limit: LimitType = field(metadata={"wire": "Limit"})
+    limit: LimitType = field(metadata={"wire": "Limit", "zero": {}})
     """The provisioned and default limit values for the requested limit."""
+
+
+def from_wire(_data: Any, /) -> GetProvisionedLimitResponse:
+    """The `GetProvisionedLimitResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    limit: Any = _data.get("Limit")
+    if limit is None:
+        limit = _corrected("GetProvisionedLimitResponse.Limit", {})
+    limit = _limit_type_from_wire(limit)
+    _obj: GetProvisionedLimitResponse = _new(GetProvisionedLimitResponse)
+    _obj.limit = limit
+    return _obj
+
+
+def to_wire(_value: GetProvisionedLimitResponse, /) -> dict[str, Any]:
+    """The wire dict of a `GetProvisionedLimitResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    limit = _value.limit
+    _out["Limit"] = _limit_type_to_wire(limit)
+    return _out

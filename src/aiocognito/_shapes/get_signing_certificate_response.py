@@ -4,7 +4,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
+
+from aiocognito._core.serde import as_object as _as_object, as_str as _as_str, new as _new
 
 
 @define(kw_only=True)
@@ -16,3 +20,27 @@ class GetSigningCertificateResponse:
 
     Constraints: min 0, max 131072.
     """
+
+
+def from_wire(_data: Any, /) -> GetSigningCertificateResponse:
+    """The `GetSigningCertificateResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    certificate: Any = _data.get("Certificate")
+    if certificate is not None and certificate.__class__ is not str:
+        certificate = _as_str(certificate)
+    _obj: GetSigningCertificateResponse = _new(GetSigningCertificateResponse)
+    _obj.certificate = certificate
+    return _obj
+
+
+def to_wire(_value: GetSigningCertificateResponse, /) -> dict[str, Any]:
+    """The wire dict of a `GetSigningCertificateResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    certificate = _value.certificate
+    if certificate is not None:
+        _out["Certificate"] = certificate
+    return _out

@@ -4,8 +4,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_map as _as_map,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    map_string as _map_string,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
 
@@ -13,7 +23,7 @@ from aiocognito._core.types import redact
 class GetTokensFromRefreshTokenRequest:
     """The input of `GetTokensFromRefreshToken`."""
 
-    refresh_token: str = field(repr=redact, metadata={"wire": "RefreshToken"})
+    refresh_token: str = field(repr=redact, metadata={"wire": "RefreshToken", "zero": ""})
     """A valid refresh token that can authorize the request for new tokens. When refresh token
     rotation is active in the requested app client, this token is invalidated after the
     request is complete and after an optional grace period.
@@ -21,20 +31,22 @@ class GetTokensFromRefreshTokenRequest:
     Constraints: pattern `[A-Za-z0-9-_=.]+`.
     """
 
-    client_id: str = field(repr=redact, metadata={"wire": "ClientId"})
+    client_id: str = field(repr=redact, metadata={"wire": "ClientId", "zero": "", "min": 1})
     """The app client that issued the refresh token to the user who wants to request new
     tokens.
 
     Constraints: min 1, max 128, pattern `[\\w+]+`.
     """
 
-    client_secret: str | None = field(default=None, repr=redact, metadata={"wire": "ClientSecret"})
+    client_secret: str | None = field(
+        default=None, repr=redact, metadata={"wire": "ClientSecret", "min": 24}
+    )
     """The client secret of the requested app client, if the client has a secret.
 
     Constraints: min 24, max 64, pattern `[\\w+]+`.
     """
 
-    device_key: str | None = field(default=None, metadata={"wire": "DeviceKey"})
+    device_key: str | None = field(default=None, metadata={"wire": "DeviceKey", "min": 1})
     """When you enable device remembering, Amazon Cognito issues a device key that you can use
     for device authentication that bypasses multi-factor authentication (MFA). To implement
     `GetTokensFromRefreshToken` in a user pool with device remembering, you must capture the
@@ -77,3 +89,64 @@ class GetTokensFromRefreshTokenRequest:
       - Encrypt the `ClientMetadata` value. Don't send sensitive information in this
         parameter.
     """
+
+
+def from_wire(_data: Any, /) -> GetTokensFromRefreshTokenRequest:
+    """The `GetTokensFromRefreshTokenRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    refresh_token: Any = _data.get("RefreshToken")
+    if refresh_token is None:
+        refresh_token = _corrected("GetTokensFromRefreshTokenRequest.RefreshToken", "")
+    if refresh_token.__class__ is not str:
+        refresh_token = _as_str(refresh_token)
+    client_id: Any = _data.get("ClientId")
+    if client_id is None:
+        client_id = _corrected("GetTokensFromRefreshTokenRequest.ClientId", "")
+    if client_id.__class__ is not str:
+        client_id = _as_str(client_id)
+    client_secret: Any = _data.get("ClientSecret")
+    if client_secret is not None and client_secret.__class__ is not str:
+        client_secret = _as_str(client_secret)
+    device_key: Any = _data.get("DeviceKey")
+    if device_key is not None and device_key.__class__ is not str:
+        device_key = _as_str(device_key)
+    client_metadata: Any = _data.get("ClientMetadata")
+    if client_metadata is not None:
+        if client_metadata.__class__ is not dict:
+            client_metadata = _as_map(client_metadata)
+        client_metadata = {
+            _k0 if _k0.__class__ is str else _as_str(_k0): _v0
+            if _v0.__class__ is str
+            else _map_string(_v0)
+            for _k0, _v0 in client_metadata.items()
+        }
+    _obj: GetTokensFromRefreshTokenRequest = _new(GetTokensFromRefreshTokenRequest)
+    _obj.refresh_token = refresh_token
+    _obj.client_id = client_id
+    _obj.client_secret = client_secret
+    _obj.device_key = device_key
+    _obj.client_metadata = client_metadata
+    return _obj
+
+
+def to_wire(_value: GetTokensFromRefreshTokenRequest, /) -> dict[str, Any]:
+    """The wire dict of a `GetTokensFromRefreshTokenRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    refresh_token = _value.refresh_token
+    _out["RefreshToken"] = refresh_token
+    client_id = _value.client_id
+    _out["ClientId"] = client_id
+    client_secret = _value.client_secret
+    if client_secret is not None:
+        _out["ClientSecret"] = client_secret
+    device_key = _value.device_key
+    if device_key is not None:
+        _out["DeviceKey"] = device_key
+    client_metadata = _value.client_metadata
+    if client_metadata is not None:
+        _out["ClientMetadata"] = dict(client_metadata)
+    return _out

@@ -4,9 +4,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .authentication_result_type import AuthenticationResultType
+from aiocognito._core.serde import as_object as _as_object, new as _new
+
+from .authentication_result_type import (
+    AuthenticationResultType,
+    from_wire as _authentication_result_type_from_wire,
+    to_wire as _authentication_result_type_to_wire,
+)
 
 
 @define(kw_only=True)
@@ -19,3 +27,27 @@ class GetTokensFromRefreshTokenResponse:
     """The object that your application receives after authentication. Contains tokens and
     information for device authentication.
     """
+
+
+def from_wire(_data: Any, /) -> GetTokensFromRefreshTokenResponse:
+    """The `GetTokensFromRefreshTokenResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    authentication_result: Any = _data.get("AuthenticationResult")
+    if authentication_result is not None:
+        authentication_result = _authentication_result_type_from_wire(authentication_result)
+    _obj: GetTokensFromRefreshTokenResponse = _new(GetTokensFromRefreshTokenResponse)
+    _obj.authentication_result = authentication_result
+    return _obj
+
+
+def to_wire(_value: GetTokensFromRefreshTokenResponse, /) -> dict[str, Any]:
+    """The wire dict of a `GetTokensFromRefreshTokenResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    authentication_result = _value.authentication_result
+    if authentication_result is not None:
+        _out["AuthenticationResult"] = _authentication_result_type_to_wire(authentication_result)
+    return _out

@@ -4,16 +4,48 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .ui_customization_type import UICustomizationType
+from aiocognito._core.serde import as_object as _as_object, corrected as _corrected, new as _new
+
+from .ui_customization_type import (
+    UICustomizationType,
+    from_wire as _ui_customization_type_from_wire,
+    to_wire as _ui_customization_type_to_wire,
+)
 
 
 @define(kw_only=True)
 class GetUICustomizationResponse:
     """The output of `GetUICustomization`."""
 
-    ui_customization: UICustomizationType = field(metadata={"wire": "UICustomization"})
+    ui_customization: UICustomizationType = field(metadata={"wire": "UICustomization", "zero": {}})
     """Information about the classic hosted UI custom CSS and logo-image branding that you
     applied to the user pool or app client.
     """
+
+
+def from_wire(_data: Any, /) -> GetUICustomizationResponse:
+    """The `GetUICustomizationResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    ui_customization: Any = _data.get("UICustomization")
+    if ui_customization is None:
+        ui_customization = _corrected("GetUICustomizationResponse.UICustomization", {})
+    ui_customization = _ui_customization_type_from_wire(ui_customization)
+    _obj: GetUICustomizationResponse = _new(GetUICustomizationResponse)
+    _obj.ui_customization = ui_customization
+    return _obj
+
+
+def to_wire(_value: GetUICustomizationResponse, /) -> dict[str, Any]:
+    """The wire dict of a `GetUICustomizationResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    ui_customization = _value.ui_customization
+    _out["UICustomization"] = _ui_customization_type_to_wire(ui_customization)
+    return _out

@@ -4,8 +4,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_map as _as_map,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    map_string as _map_string,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
 
@@ -13,14 +23,14 @@ from aiocognito._core.types import redact
 class GetUserAttributeVerificationCodeRequest:
     """Represents the request to get user attribute verification."""
 
-    access_token: str = field(repr=redact, metadata={"wire": "AccessToken"})
+    access_token: str = field(repr=redact, metadata={"wire": "AccessToken", "zero": ""})
     """A valid access token that Amazon Cognito issued to the currently signed-in user. Must
     include a scope claim for `aws.cognito.signin.user.admin`.
 
     Constraints: pattern `[A-Za-z0-9-_=.]+`.
     """
 
-    attribute_name: str = field(metadata={"wire": "AttributeName"})
+    attribute_name: str = field(metadata={"wire": "AttributeName", "zero": "", "min": 1})
     """The name of the attribute that the user wants to verify, for example `email`.
 
     Constraints: min 1, max 32, pattern `[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\t\\n\\r ]+`.
@@ -55,3 +65,50 @@ class GetUserAttributeVerificationCodeRequest:
       - Encrypt the `ClientMetadata` value. Don't send sensitive information in this
         parameter.
     """
+
+
+def from_wire(_data: Any, /) -> GetUserAttributeVerificationCodeRequest:
+    """The `GetUserAttributeVerificationCodeRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    access_token: Any = _data.get("AccessToken")
+    if access_token is None:
+        access_token = _corrected("GetUserAttributeVerificationCodeRequest.AccessToken", "")
+    if access_token.__class__ is not str:
+        access_token = _as_str(access_token)
+    attribute_name: Any = _data.get("AttributeName")
+    if attribute_name is None:
+        attribute_name = _corrected("GetUserAttributeVerificationCodeRequest.AttributeName", "")
+    if attribute_name.__class__ is not str:
+        attribute_name = _as_str(attribute_name)
+    client_metadata: Any = _data.get("ClientMetadata")
+    if client_metadata is not None:
+        if client_metadata.__class__ is not dict:
+            client_metadata = _as_map(client_metadata)
+        client_metadata = {
+            _k0 if _k0.__class__ is str else _as_str(_k0): _v0
+            if _v0.__class__ is str
+            else _map_string(_v0)
+            for _k0, _v0 in client_metadata.items()
+        }
+    _obj: GetUserAttributeVerificationCodeRequest = _new(GetUserAttributeVerificationCodeRequest)
+    _obj.access_token = access_token
+    _obj.attribute_name = attribute_name
+    _obj.client_metadata = client_metadata
+    return _obj
+
+
+def to_wire(_value: GetUserAttributeVerificationCodeRequest, /) -> dict[str, Any]:
+    """The wire dict of a `GetUserAttributeVerificationCodeRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    access_token = _value.access_token
+    _out["AccessToken"] = access_token
+    attribute_name = _value.attribute_name
+    _out["AttributeName"] = attribute_name
+    client_metadata = _value.client_metadata
+    if client_metadata is not None:
+        _out["ClientMetadata"] = dict(client_metadata)
+    return _out

@@ -4,18 +4,28 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_enum as _as_enum,
+    as_list as _as_list,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
-from .auth_factor_type import AuthFactorType
+from .auth_factor_type import BY_VALUE as _auth_factor_type_by_value, AuthFactorType
 
 
 @define(kw_only=True)
 class GetUserAuthFactorsResponse:
     """The output of `GetUserAuthFactors`."""
 
-    username: str = field(repr=redact, metadata={"wire": "Username"})
+    username: str = field(repr=redact, metadata={"wire": "Username", "zero": "", "min": 1})
     """The name of the user who is eligible for the authentication factors in the response.
 
     Constraints: min 1, max 128, pattern `[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+`.
@@ -50,3 +60,60 @@ class GetUserAuthFactorsResponse:
 
     Constraints: min 0, max 8.
     """
+
+
+def from_wire(_data: Any, /) -> GetUserAuthFactorsResponse:
+    """The `GetUserAuthFactorsResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    username: Any = _data.get("Username")
+    if username is None:
+        username = _corrected("GetUserAuthFactorsResponse.Username", "")
+    if username.__class__ is not str:
+        username = _as_str(username)
+    preferred_mfa_setting: Any = _data.get("PreferredMfaSetting")
+    if preferred_mfa_setting is not None and preferred_mfa_setting.__class__ is not str:
+        preferred_mfa_setting = _as_str(preferred_mfa_setting)
+    user_mfa_setting_list: Any = _data.get("UserMFASettingList")
+    if user_mfa_setting_list is not None:
+        if user_mfa_setting_list.__class__ is not list:
+            user_mfa_setting_list = _as_list(user_mfa_setting_list)
+        user_mfa_setting_list = [
+            _v0 if _v0.__class__ is str else _as_str(_v0) for _v0 in user_mfa_setting_list
+        ]
+    configured_user_auth_factors: Any = _data.get("ConfiguredUserAuthFactors")
+    if configured_user_auth_factors is not None:
+        if configured_user_auth_factors.__class__ is not list:
+            configured_user_auth_factors = _as_list(configured_user_auth_factors)
+        configured_user_auth_factors = [
+            _auth_factor_type_by_value.get(_v0, _v0)
+            if _v0.__class__ is str
+            else _as_enum(_v0, _auth_factor_type_by_value)
+            for _v0 in configured_user_auth_factors
+        ]
+    _obj: GetUserAuthFactorsResponse = _new(GetUserAuthFactorsResponse)
+    _obj.username = username
+    _obj.preferred_mfa_setting = preferred_mfa_setting
+    _obj.user_mfa_setting_list = user_mfa_setting_list
+    _obj.configured_user_auth_factors = configured_user_auth_factors
+    return _obj
+
+
+def to_wire(_value: GetUserAuthFactorsResponse, /) -> dict[str, Any]:
+    """The wire dict of a `GetUserAuthFactorsResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    username = _value.username
+    _out["Username"] = username
+    preferred_mfa_setting = _value.preferred_mfa_setting
+    if preferred_mfa_setting is not None:
+        _out["PreferredMfaSetting"] = preferred_mfa_setting
+    user_mfa_setting_list = _value.user_mfa_setting_list
+    if user_mfa_setting_list is not None:
+        _out["UserMFASettingList"] = list(user_mfa_setting_list)
+    configured_user_auth_factors = _value.configured_user_auth_factors
+    if configured_user_auth_factors is not None:
+        _out["ConfiguredUserAuthFactors"] = list(configured_user_auth_factors)
+    return _out

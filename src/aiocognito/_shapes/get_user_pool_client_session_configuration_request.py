@@ -4,8 +4,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
 
@@ -13,14 +21,49 @@ from aiocognito._core.types import redact
 class GetUserPoolClientSessionConfigurationRequest:
     """The input of `GetUserPoolClientSessionConfiguration`."""
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool that contains the app client.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
-    client_id: str = field(repr=redact, metadata={"wire": "ClientId"})
+    client_id: str = field(repr=redact, metadata={"wire": "ClientId", "zero": "", "min": 1})
     """The ID of the app client where you want to retrieve the session configuration.
 
     Constraints: min 1, max 128, pattern `[\\w+]+`.
     """
+
+
+def from_wire(_data: Any, /) -> GetUserPoolClientSessionConfigurationRequest:
+    """The `GetUserPoolClientSessionConfigurationRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("GetUserPoolClientSessionConfigurationRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    client_id: Any = _data.get("ClientId")
+    if client_id is None:
+        client_id = _corrected("GetUserPoolClientSessionConfigurationRequest.ClientId", "")
+    if client_id.__class__ is not str:
+        client_id = _as_str(client_id)
+    _obj: GetUserPoolClientSessionConfigurationRequest = _new(
+        GetUserPoolClientSessionConfigurationRequest
+    )
+    _obj.user_pool_id = user_pool_id
+    _obj.client_id = client_id
+    return _obj
+
+
+def to_wire(_value: GetUserPoolClientSessionConfigurationRequest, /) -> dict[str, Any]:
+    """The wire dict of a `GetUserPoolClientSessionConfigurationRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    client_id = _value.client_id
+    _out["ClientId"] = client_id
+    return _out

@@ -4,24 +4,33 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import as_object as _as_object, as_str as _as_str, new as _new
 from aiocognito._core.types import redact
 
-from .client_sso_session_config_type import ClientSSOSessionConfigType
+from .client_sso_session_config_type import (
+    ClientSSOSessionConfigType,
+    from_wire as _client_sso_session_config_type_from_wire,
+    to_wire as _client_sso_session_config_type_to_wire,
+)
 
 
 @define(kw_only=True)
 class GetUserPoolClientSessionConfigurationResponse:
     """The output of `GetUserPoolClientSessionConfiguration`."""
 
-    user_pool_id: str | None = field(default=None, metadata={"wire": "UserPoolId"})
+    user_pool_id: str | None = field(default=None, metadata={"wire": "UserPoolId", "min": 1})
     """The ID of the user pool that contains the app client.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
-    client_id: str | None = field(default=None, repr=redact, metadata={"wire": "ClientId"})
+    client_id: str | None = field(
+        default=None, repr=redact, metadata={"wire": "ClientId", "min": 1}
+    )
     """The ID of the app client that the session configuration applies to.
 
     Constraints: min 1, max 128, pattern `[\\w+]+`.
@@ -31,3 +40,43 @@ class GetUserPoolClientSessionConfigurationResponse:
         default=None, metadata={"wire": "SSOSession"}
     )
     """The SSO session settings for the app client."""
+
+
+def from_wire(_data: Any, /) -> GetUserPoolClientSessionConfigurationResponse:
+    """The `GetUserPoolClientSessionConfigurationResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is not None and user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    client_id: Any = _data.get("ClientId")
+    if client_id is not None and client_id.__class__ is not str:
+        client_id = _as_str(client_id)
+    sso_session: Any = _data.get("SSOSession")
+    if sso_session is not None:
+        sso_session = _client_sso_session_config_type_from_wire(sso_session)
+    _obj: GetUserPoolClientSessionConfigurationResponse = _new(
+        GetUserPoolClientSessionConfigurationResponse
+    )
+    _obj.user_pool_id = user_pool_id
+    _obj.client_id = client_id
+    _obj.sso_session = sso_session
+    return _obj
+
+
+def to_wire(_value: GetUserPoolClientSessionConfigurationResponse, /) -> dict[str, Any]:
+    """The wire dict of a `GetUserPoolClientSessionConfigurationResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    if user_pool_id is not None:
+        _out["UserPoolId"] = user_pool_id
+    client_id = _value.client_id
+    if client_id is not None:
+        _out["ClientId"] = client_id
+    sso_session = _value.sso_session
+    if sso_session is not None:
+        _out["SSOSession"] = _client_sso_session_config_type_to_wire(sso_session)
+    return _out

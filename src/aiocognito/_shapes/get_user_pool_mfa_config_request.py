@@ -4,15 +4,49 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
+
+from aiocognito._core.serde import (
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 
 
 @define(kw_only=True)
 class GetUserPoolMfaConfigRequest:
     """The input of `GetUserPoolMfaConfig`."""
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool where you want to query WebAuthn and MFA configuration.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
+
+
+def from_wire(_data: Any, /) -> GetUserPoolMfaConfigRequest:
+    """The `GetUserPoolMfaConfigRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("GetUserPoolMfaConfigRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    _obj: GetUserPoolMfaConfigRequest = _new(GetUserPoolMfaConfigRequest)
+    _obj.user_pool_id = user_pool_id
+    return _obj
+
+
+def to_wire(_value: GetUserPoolMfaConfigRequest, /) -> dict[str, Any]:
+    """The wire dict of a `GetUserPoolMfaConfigRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    return _out

@@ -4,13 +4,33 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .email_mfa_config_type import EmailMfaConfigType
-from .sms_mfa_config_type import SmsMfaConfigType
-from .software_token_mfa_config_type import SoftwareTokenMfaConfigType
-from .user_pool_mfa_type import UserPoolMfaType
-from .web_authn_configuration_type import WebAuthnConfigurationType
+from aiocognito._core.serde import as_enum as _as_enum, as_object as _as_object, new as _new
+
+from .email_mfa_config_type import (
+    EmailMfaConfigType,
+    from_wire as _email_mfa_config_type_from_wire,
+    to_wire as _email_mfa_config_type_to_wire,
+)
+from .sms_mfa_config_type import (
+    SmsMfaConfigType,
+    from_wire as _sms_mfa_config_type_from_wire,
+    to_wire as _sms_mfa_config_type_to_wire,
+)
+from .software_token_mfa_config_type import (
+    SoftwareTokenMfaConfigType,
+    from_wire as _software_token_mfa_config_type_from_wire,
+    to_wire as _software_token_mfa_config_type_to_wire,
+)
+from .user_pool_mfa_type import BY_VALUE as _user_pool_mfa_type_by_value, UserPoolMfaType
+from .web_authn_configuration_type import (
+    WebAuthnConfigurationType,
+    from_wire as _web_authn_configuration_type_from_wire,
+    to_wire as _web_authn_configuration_type_to_wire,
+)
 
 
 @define(kw_only=True)
@@ -62,3 +82,65 @@ class GetUserPoolMfaConfigResponse:
     devices and security keys. Includes relying-party configuration, user-verification
     requirements, and whether passkeys can satisfy MFA requirements.
     """
+
+
+def from_wire(_data: Any, /) -> GetUserPoolMfaConfigResponse:
+    """The `GetUserPoolMfaConfigResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    sms_mfa_configuration: Any = _data.get("SmsMfaConfiguration")
+    if sms_mfa_configuration is not None:
+        sms_mfa_configuration = _sms_mfa_config_type_from_wire(sms_mfa_configuration)
+    software_token_mfa_configuration: Any = _data.get("SoftwareTokenMfaConfiguration")
+    if software_token_mfa_configuration is not None:
+        software_token_mfa_configuration = _software_token_mfa_config_type_from_wire(
+            software_token_mfa_configuration
+        )
+    email_mfa_configuration: Any = _data.get("EmailMfaConfiguration")
+    if email_mfa_configuration is not None:
+        email_mfa_configuration = _email_mfa_config_type_from_wire(email_mfa_configuration)
+    mfa_configuration: Any = _data.get("MfaConfiguration")
+    if mfa_configuration is not None:
+        mfa_configuration = (
+            _user_pool_mfa_type_by_value.get(mfa_configuration, mfa_configuration)
+            if mfa_configuration.__class__ is str
+            else _as_enum(mfa_configuration, _user_pool_mfa_type_by_value)
+        )
+    web_authn_configuration: Any = _data.get("WebAuthnConfiguration")
+    if web_authn_configuration is not None:
+        web_authn_configuration = _web_authn_configuration_type_from_wire(web_authn_configuration)
+    _obj: GetUserPoolMfaConfigResponse = _new(GetUserPoolMfaConfigResponse)
+    _obj.sms_mfa_configuration = sms_mfa_configuration
+    _obj.software_token_mfa_configuration = software_token_mfa_configuration
+    _obj.email_mfa_configuration = email_mfa_configuration
+    _obj.mfa_configuration = mfa_configuration
+    _obj.web_authn_configuration = web_authn_configuration
+    return _obj
+
+
+def to_wire(_value: GetUserPoolMfaConfigResponse, /) -> dict[str, Any]:
+    """The wire dict of a `GetUserPoolMfaConfigResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    sms_mfa_configuration = _value.sms_mfa_configuration
+    if sms_mfa_configuration is not None:
+        _out["SmsMfaConfiguration"] = _sms_mfa_config_type_to_wire(sms_mfa_configuration)
+    software_token_mfa_configuration = _value.software_token_mfa_configuration
+    if software_token_mfa_configuration is not None:
+        _out["SoftwareTokenMfaConfiguration"] = _software_token_mfa_config_type_to_wire(
+            software_token_mfa_configuration
+        )
+    email_mfa_configuration = _value.email_mfa_configuration
+    if email_mfa_configuration is not None:
+        _out["EmailMfaConfiguration"] = _email_mfa_config_type_to_wire(email_mfa_configuration)
+    mfa_configuration = _value.mfa_configuration
+    if mfa_configuration is not None:
+        _out["MfaConfiguration"] = mfa_configuration
+    web_authn_configuration = _value.web_authn_configuration
+    if web_authn_configuration is not None:
+        _out["WebAuthnConfiguration"] = _web_authn_configuration_type_to_wire(
+            web_authn_configuration
+        )
+    return _out

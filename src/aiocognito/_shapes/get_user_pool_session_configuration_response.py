@@ -4,17 +4,33 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .user_pool_token_session_config_type import UserPoolTokenSessionConfigType
-from .user_session_tracking_type import UserSessionTrackingType
+from aiocognito._core.serde import (
+    as_enum as _as_enum,
+    as_object as _as_object,
+    as_str as _as_str,
+    new as _new,
+)
+
+from .user_pool_token_session_config_type import (
+    UserPoolTokenSessionConfigType,
+    from_wire as _user_pool_token_session_config_type_from_wire,
+    to_wire as _user_pool_token_session_config_type_to_wire,
+)
+from .user_session_tracking_type import (
+    BY_VALUE as _user_session_tracking_type_by_value,
+    UserSessionTrackingType,
+)
 
 
 @define(kw_only=True)
 class GetUserPoolSessionConfigurationResponse:
     """The output of `GetUserPoolSessionConfiguration`."""
 
-    user_pool_id: str | None = field(default=None, metadata={"wire": "UserPoolId"})
+    user_pool_id: str | None = field(default=None, metadata={"wire": "UserPoolId", "min": 1})
     """The ID of the user pool that the session configuration applies to.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
@@ -29,3 +45,45 @@ class GetUserPoolSessionConfigurationResponse:
         default=None, metadata={"wire": "TokenSession"}
     )
     """The pool-wide token session settings for the user pool."""
+
+
+def from_wire(_data: Any, /) -> GetUserPoolSessionConfigurationResponse:
+    """The `GetUserPoolSessionConfigurationResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is not None and user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    user_session_tracking: Any = _data.get("UserSessionTracking")
+    if user_session_tracking is not None:
+        user_session_tracking = (
+            _user_session_tracking_type_by_value.get(user_session_tracking, user_session_tracking)
+            if user_session_tracking.__class__ is str
+            else _as_enum(user_session_tracking, _user_session_tracking_type_by_value)
+        )
+    token_session: Any = _data.get("TokenSession")
+    if token_session is not None:
+        token_session = _user_pool_token_session_config_type_from_wire(token_session)
+    _obj: GetUserPoolSessionConfigurationResponse = _new(GetUserPoolSessionConfigurationResponse)
+    _obj.user_pool_id = user_pool_id
+    _obj.user_session_tracking = user_session_tracking
+    _obj.token_session = token_session
+    return _obj
+
+
+def to_wire(_value: GetUserPoolSessionConfigurationResponse, /) -> dict[str, Any]:
+    """The wire dict of a `GetUserPoolSessionConfigurationResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    if user_pool_id is not None:
+        _out["UserPoolId"] = user_pool_id
+    user_session_tracking = _value.user_session_tracking
+    if user_session_tracking is not None:
+        _out["UserSessionTracking"] = user_session_tracking
+    token_session = _value.token_session
+    if token_session is not None:
+        _out["TokenSession"] = _user_pool_token_session_config_type_to_wire(token_session)
+    return _out

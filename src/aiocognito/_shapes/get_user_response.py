@@ -4,12 +4,29 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_list as _as_list,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
-from .attribute_type import AttributeType
-from .mfa_option_type import MFAOptionType
+from .attribute_type import (
+    AttributeType,
+    from_wire as _attribute_type_from_wire,
+    to_wire as _attribute_type_to_wire,
+)
+from .mfa_option_type import (
+    MFAOptionType,
+    from_wire as _mfa_option_type_from_wire,
+    to_wire as _mfa_option_type_to_wire,
+)
 
 
 @define(kw_only=True)
@@ -18,13 +35,13 @@ class GetUserResponse:
     user.
     """
 
-    username: str = field(repr=redact, metadata={"wire": "Username"})
+    username: str = field(repr=redact, metadata={"wire": "Username", "zero": "", "min": 1})
     """The name of the user that you requested.
 
     Constraints: min 1, max 128, pattern `[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+`.
     """
 
-    user_attributes: list[AttributeType] = field(metadata={"wire": "UserAttributes"})
+    user_attributes: list[AttributeType] = field(metadata={"wire": "UserAttributes", "zero": []})
     """An array of name-value pairs representing user attributes.
 
     Custom attributes are prepended with the `custom:` prefix.
@@ -51,3 +68,68 @@ class GetUserResponse:
     """The MFA options that are activated for the user. The possible values in this list are
     `SMS_MFA`, `EMAIL_OTP`, and `SOFTWARE_TOKEN_MFA`.
     """
+
+
+def from_wire(_data: Any, /) -> GetUserResponse:
+    """The `GetUserResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    username: Any = _data.get("Username")
+    if username is None:
+        username = _corrected("GetUserResponse.Username", "")
+    if username.__class__ is not str:
+        username = _as_str(username)
+    user_attributes: Any = _data.get("UserAttributes")
+    if user_attributes is None:
+        user_attributes = _corrected("GetUserResponse.UserAttributes", [])
+    if user_attributes.__class__ is not list:
+        user_attributes = _as_list(user_attributes)
+    user_attributes = [
+        None if _v0 is None else _attribute_type_from_wire(_v0) for _v0 in user_attributes
+    ]
+    mfa_options: Any = _data.get("MFAOptions")
+    if mfa_options is not None:
+        if mfa_options.__class__ is not list:
+            mfa_options = _as_list(mfa_options)
+        mfa_options = [
+            None if _v0 is None else _mfa_option_type_from_wire(_v0) for _v0 in mfa_options
+        ]
+    preferred_mfa_setting: Any = _data.get("PreferredMfaSetting")
+    if preferred_mfa_setting is not None and preferred_mfa_setting.__class__ is not str:
+        preferred_mfa_setting = _as_str(preferred_mfa_setting)
+    user_mfa_setting_list: Any = _data.get("UserMFASettingList")
+    if user_mfa_setting_list is not None:
+        if user_mfa_setting_list.__class__ is not list:
+            user_mfa_setting_list = _as_list(user_mfa_setting_list)
+        user_mfa_setting_list = [
+            _v0 if _v0.__class__ is str else _as_str(_v0) for _v0 in user_mfa_setting_list
+        ]
+    _obj: GetUserResponse = _new(GetUserResponse)
+    _obj.username = username
+    _obj.user_attributes = user_attributes
+    _obj.mfa_options = mfa_options
+    _obj.preferred_mfa_setting = preferred_mfa_setting
+    _obj.user_mfa_setting_list = user_mfa_setting_list
+    return _obj
+
+
+def to_wire(_value: GetUserResponse, /) -> dict[str, Any]:
+    """The wire dict of a `GetUserResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    username = _value.username
+    _out["Username"] = username
+    user_attributes = _value.user_attributes
+    _out["UserAttributes"] = [_attribute_type_to_wire(_v0) for _v0 in user_attributes]
+    mfa_options = _value.mfa_options
+    if mfa_options is not None:
+        _out["MFAOptions"] = [_mfa_option_type_to_wire(_v0) for _v0 in mfa_options]
+    preferred_mfa_setting = _value.preferred_mfa_setting
+    if preferred_mfa_setting is not None:
+        _out["PreferredMfaSetting"] = preferred_mfa_setting
+    user_mfa_setting_list = _value.user_mfa_setting_list
+    if user_mfa_setting_list is not None:
+        _out["UserMFASettingList"] = list(user_mfa_setting_list)
+    return _out

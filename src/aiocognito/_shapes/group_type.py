@@ -5,8 +5,18 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from attrs import define, field
+
+from aiocognito._core.serde import (
+    as_int as _as_int,
+    as_object as _as_object,
+    as_str as _as_str,
+    new as _new,
+    timestamp_from_wire as _timestamp_from_wire,
+    timestamp_to_wire as _timestamp_to_wire,
+)
 
 
 @define(kw_only=True)
@@ -17,13 +27,13 @@ class GroupType:
     highest-priority group.
     """
 
-    group_name: str | None = field(default=None, metadata={"wire": "GroupName"})
+    group_name: str | None = field(default=None, metadata={"wire": "GroupName", "min": 1})
     """The name of the group.
 
     Constraints: min 1, max 128, pattern `[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+`.
     """
 
-    user_pool_id: str | None = field(default=None, metadata={"wire": "UserPoolId"})
+    user_pool_id: str | None = field(default=None, metadata={"wire": "UserPoolId", "min": 1})
     """The ID of the user pool that contains the group.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
@@ -35,7 +45,7 @@ class GroupType:
     Constraints: max 2048.
     """
 
-    role_arn: str | None = field(default=None, metadata={"wire": "RoleArn"})
+    role_arn: str | None = field(default=None, metadata={"wire": "RoleArn", "min": 20})
     """The ARN of the IAM role associated with the group. If a group has the highest priority
     of a user's groups, users who authenticate with an identity pool get credentials for the
     `RoleArn` that's associated with the group.
@@ -43,7 +53,7 @@ class GroupType:
     Constraints: min 20, max 2048, pattern `arn:[\\w+=/,.@-]+:[\\w+=/,.@-]+:([\\w+=/,.@-]*)?:[0-9]+:[\\w+=/,.@-]+(:[\\w+=/,.@-]+)?(:[\\w+=/,.@-]+)?`.
     """
 
-    precedence: int | None = field(default=None, metadata={"wire": "Precedence"})
+    precedence: int | None = field(default=None, metadata={"wire": "Precedence", "min": 0})
     """A non-negative integer value that specifies the precedence of this group relative to the
     other groups that a user can belong to in the user pool. Zero is the highest precedence
     value. Groups with lower `Precedence` values take precedence over groups with higher
@@ -73,3 +83,69 @@ class GroupType:
     UNIX epoch time format. Your SDK might render the output in a human-readable format like
     ISO 8601 or a Java `Date` object.
     """
+
+
+def from_wire(_data: Any, /) -> GroupType:
+    """The `GroupType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    group_name: Any = _data.get("GroupName")
+    if group_name is not None and group_name.__class__ is not str:
+        group_name = _as_str(group_name)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is not None and user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    description: Any = _data.get("Description")
+    if description is not None and description.__class__ is not str:
+        description = _as_str(description)
+    role_arn: Any = _data.get("RoleArn")
+    if role_arn is not None and role_arn.__class__ is not str:
+        role_arn = _as_str(role_arn)
+    precedence: Any = _data.get("Precedence")
+    if precedence is not None and precedence.__class__ is not int:
+        precedence = _as_int(precedence)
+    last_modified_date: Any = _data.get("LastModifiedDate")
+    if last_modified_date is not None:
+        last_modified_date = _timestamp_from_wire(last_modified_date)
+    creation_date: Any = _data.get("CreationDate")
+    if creation_date is not None:
+        creation_date = _timestamp_from_wire(creation_date)
+    _obj: GroupType = _new(GroupType)
+    _obj.group_name = group_name
+    _obj.user_pool_id = user_pool_id
+    _obj.description = description
+    _obj.role_arn = role_arn
+    _obj.precedence = precedence
+    _obj.last_modified_date = last_modified_date
+    _obj.creation_date = creation_date
+    return _obj
+
+
+def to_wire(_value: GroupType, /) -> dict[str, Any]:
+    """The wire dict of a `GroupType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    group_name = _value.group_name
+    if group_name is not None:
+        _out["GroupName"] = group_name
+    user_pool_id = _value.user_pool_id
+    if user_pool_id is not None:
+        _out["UserPoolId"] = user_pool_id
+    description = _value.description
+    if description is not None:
+        _out["Description"] = description
+    role_arn = _value.role_arn
+    if role_arn is not None:
+        _out["RoleArn"] = role_arn
+    precedence = _value.precedence
+    if precedence is not None:
+        _out["Precedence"] = precedence
+    last_modified_date = _value.last_modified_date
+    if last_modified_date is not None:
+        _out["LastModifiedDate"] = _timestamp_to_wire(last_modified_date)
+    creation_date = _value.creation_date
+    if creation_date is not None:
+        _out["CreationDate"] = _timestamp_to_wire(creation_date)
+    return _out

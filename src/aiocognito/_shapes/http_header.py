@@ -4,7 +4,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
+
+from aiocognito._core.serde import as_object as _as_object, as_str as _as_str, new as _new
 
 
 @define(kw_only=True)
@@ -22,3 +26,34 @@ class HttpHeader:
 
     Constraints: min 0, max 131072.
     """
+
+
+def from_wire(_data: Any, /) -> HttpHeader:
+    """The `HttpHeader` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    header_name: Any = _data.get("headerName")
+    if header_name is not None and header_name.__class__ is not str:
+        header_name = _as_str(header_name)
+    header_value: Any = _data.get("headerValue")
+    if header_value is not None and header_value.__class__ is not str:
+        header_value = _as_str(header_value)
+    _obj: HttpHeader = _new(HttpHeader)
+    _obj.header_name = header_name
+    _obj.header_value = header_value
+    return _obj
+
+
+def to_wire(_value: HttpHeader, /) -> dict[str, Any]:
+    """The wire dict of a `HttpHeader` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    header_name = _value.header_name
+    if header_name is not None:
+        _out["headerName"] = header_name
+    header_value = _value.header_value
+    if header_value is not None:
+        _out["headerValue"] = header_value
+    return _out

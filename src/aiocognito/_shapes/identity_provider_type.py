@@ -5,10 +5,26 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from attrs import define, field
 
-from .identity_provider_type_type import IdentityProviderTypeType
+from aiocognito._core.serde import (
+    as_enum as _as_enum,
+    as_list as _as_list,
+    as_map as _as_map,
+    as_object as _as_object,
+    as_str as _as_str,
+    map_string as _map_string,
+    new as _new,
+    timestamp_from_wire as _timestamp_from_wire,
+    timestamp_to_wire as _timestamp_to_wire,
+)
+
+from .identity_provider_type_type import (
+    BY_VALUE as _identity_provider_type_type_by_value,
+    IdentityProviderTypeType,
+)
 
 
 @define(kw_only=True)
@@ -18,13 +34,13 @@ class IdentityProviderType:
     between the IdP and your user pool.
     """
 
-    user_pool_id: str | None = field(default=None, metadata={"wire": "UserPoolId"})
+    user_pool_id: str | None = field(default=None, metadata={"wire": "UserPoolId", "min": 1})
     """The ID of the user pool associated with the IdP.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
-    provider_name: str | None = field(default=None, metadata={"wire": "ProviderName"})
+    provider_name: str | None = field(default=None, metadata={"wire": "ProviderName", "min": 1})
     """A friendly name for the IdP.
 
     Constraints: min 1, max 32, pattern `[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\p{Z}]+`.
@@ -138,11 +154,13 @@ class IdentityProviderType:
     """
 
     attribute_mapping: dict[str, str] | None = field(
-        default=None, metadata={"wire": "AttributeMapping"}
+        default=None, metadata={"wire": "AttributeMapping", "key_min": 1}
     )
     """A mapping of IdP attributes to standard and custom user pool attributes."""
 
-    idp_identifiers: list[str] | None = field(default=None, metadata={"wire": "IdpIdentifiers"})
+    idp_identifiers: list[str] | None = field(
+        default=None, metadata={"wire": "IdpIdentifiers", "item_min": 1}
+    )
     """A list of IdP identifiers. IdP identifiers are strings that represent friendly names or
     domain names of IdPs, for example `MyIdP` or `auth.example.com`. You can choose to route
     user authorization requests to the right IdP with either IdP identifiers or IdP names.
@@ -152,7 +170,9 @@ class IdentityProviderType:
     Constraints: min 0, max 50.
     """
 
-    acr_mapping: dict[str, str] | None = field(default=None, metadata={"wire": "AcrMapping"})
+    acr_mapping: dict[str, str] | None = field(
+        default=None, metadata={"wire": "AcrMapping", "item_min": 1}
+    )
     """A mapping between the authentication context class reference (ACR) levels of your user
     pool and the ACR values of the external OpenID Connect (OIDC) identity provider (IdP),
     so that your application gets a consistent step-up experience regardless of which IdP
@@ -172,3 +192,110 @@ class IdentityProviderType:
     UNIX epoch time format. Your SDK might render the output in a human-readable format like
     ISO 8601 or a Java `Date` object.
     """
+
+
+def from_wire(_data: Any, /) -> IdentityProviderType:
+    """The `IdentityProviderType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is not None and user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    provider_name: Any = _data.get("ProviderName")
+    if provider_name is not None and provider_name.__class__ is not str:
+        provider_name = _as_str(provider_name)
+    provider_type: Any = _data.get("ProviderType")
+    if provider_type is not None:
+        provider_type = (
+            _identity_provider_type_type_by_value.get(provider_type, provider_type)
+            if provider_type.__class__ is str
+            else _as_enum(provider_type, _identity_provider_type_type_by_value)
+        )
+    provider_details: Any = _data.get("ProviderDetails")
+    if provider_details is not None:
+        if provider_details.__class__ is not dict:
+            provider_details = _as_map(provider_details)
+        provider_details = {
+            _k0 if _k0.__class__ is str else _as_str(_k0): _v0
+            if _v0.__class__ is str
+            else _map_string(_v0)
+            for _k0, _v0 in provider_details.items()
+        }
+    attribute_mapping: Any = _data.get("AttributeMapping")
+    if attribute_mapping is not None:
+        if attribute_mapping.__class__ is not dict:
+            attribute_mapping = _as_map(attribute_mapping)
+        attribute_mapping = {
+            _k0 if _k0.__class__ is str else _as_str(_k0): _v0
+            if _v0.__class__ is str
+            else _map_string(_v0)
+            for _k0, _v0 in attribute_mapping.items()
+        }
+    idp_identifiers: Any = _data.get("IdpIdentifiers")
+    if idp_identifiers is not None:
+        if idp_identifiers.__class__ is not list:
+            idp_identifiers = _as_list(idp_identifiers)
+        idp_identifiers = [_v0 if _v0.__class__ is str else _as_str(_v0) for _v0 in idp_identifiers]
+    acr_mapping: Any = _data.get("AcrMapping")
+    if acr_mapping is not None:
+        if acr_mapping.__class__ is not dict:
+            acr_mapping = _as_map(acr_mapping)
+        acr_mapping = {
+            _k0 if _k0.__class__ is str else _as_str(_k0): _v0
+            if _v0.__class__ is str
+            else _map_string(_v0)
+            for _k0, _v0 in acr_mapping.items()
+        }
+    last_modified_date: Any = _data.get("LastModifiedDate")
+    if last_modified_date is not None:
+        last_modified_date = _timestamp_from_wire(last_modified_date)
+    creation_date: Any = _data.get("CreationDate")
+    if creation_date is not None:
+        creation_date = _timestamp_from_wire(creation_date)
+    _obj: IdentityProviderType = _new(IdentityProviderType)
+    _obj.user_pool_id = user_pool_id
+    _obj.provider_name = provider_name
+    _obj.provider_type = provider_type
+    _obj.provider_details = provider_details
+    _obj.attribute_mapping = attribute_mapping
+    _obj.idp_identifiers = idp_identifiers
+    _obj.acr_mapping = acr_mapping
+    _obj.last_modified_date = last_modified_date
+    _obj.creation_date = creation_date
+    return _obj
+
+
+def to_wire(_value: IdentityProviderType, /) -> dict[str, Any]:
+    """The wire dict of a `IdentityProviderType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    if user_pool_id is not None:
+        _out["UserPoolId"] = user_pool_id
+    provider_name = _value.provider_name
+    if provider_name is not None:
+        _out["ProviderName"] = provider_name
+    provider_type = _value.provider_type
+    if provider_type is not None:
+        _out["ProviderType"] = provider_type
+    provider_details = _value.provider_details
+    if provider_details is not None:
+        _out["ProviderDetails"] = dict(provider_details)
+    attribute_mapping = _value.attribute_mapping
+    if attribute_mapping is not None:
+        _out["AttributeMapping"] = dict(attribute_mapping)
+    idp_identifiers = _value.idp_identifiers
+    if idp_identifiers is not None:
+        _out["IdpIdentifiers"] = list(idp_identifiers)
+    acr_mapping = _value.acr_mapping
+    if acr_mapping is not None:
+        _out["AcrMapping"] = dict(acr_mapping)
+    last_modified_date = _value.last_modified_date
+    if last_modified_date is not None:
+        _out["LastModifiedDate"] = _timestamp_to_wire(last_modified_date)
+    creation_date = _value.creation_date
+    if creation_date is not None:
+        _out["CreationDate"] = _timestamp_to_wire(creation_date)
+    return _out

@@ -16,3 +16,9 @@ class IdentityProviderTypeType(StrEnum):
     LOGIN_WITH_AMAZON = "LoginWithAmazon"
     SIGN_IN_WITH_APPLE = "SignInWithApple"
     OIDC = "OIDC"
+
+
+BY_VALUE: dict[str, IdentityProviderTypeType] = {
+    member.value: member for member in IdentityProviderTypeType
+}
+"""Each `IdentityProviderTypeType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

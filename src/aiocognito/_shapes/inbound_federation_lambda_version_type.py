@@ -11,3 +11,9 @@ class InboundFederationLambdaVersionType(StrEnum):
     """Known values of `InboundFederationLambdaVersionType`; the service may send others."""
 
     V1_0 = "V1_0"
+
+
+BY_VALUE: dict[str, InboundFederationLambdaVersionType] = {
+    member.value: member for member in InboundFederationLambdaVersionType
+}
+"""Each `InboundFederationLambdaVersionType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

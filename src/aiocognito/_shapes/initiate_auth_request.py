@@ -4,20 +4,39 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_enum as _as_enum,
+    as_map as _as_map,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    map_string as _map_string,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
-from .analytics_metadata_type import AnalyticsMetadataType
-from .auth_flow_type import AuthFlowType
-from .user_context_data_type import UserContextDataType
+from .analytics_metadata_type import (
+    AnalyticsMetadataType,
+    from_wire as _analytics_metadata_type_from_wire,
+    to_wire as _analytics_metadata_type_to_wire,
+)
+from .auth_flow_type import BY_VALUE as _auth_flow_type_by_value, AuthFlowType
+from .user_context_data_type import (
+    UserContextDataType,
+    from_wire as _user_context_data_type_from_wire,
+    to_wire as _user_context_data_type_to_wire,
+)
 
 
 @define(kw_only=True)
 class InitiateAuthRequest:
     """Initiates the authentication request."""
 
-    auth_flow: AuthFlowType | str = field(metadata={"wire": "AuthFlow"})
+    auth_flow: AuthFlowType | str = field(metadata={"wire": "AuthFlow", "zero": ""})
     """The authentication flow that you want to initiate. Each `AuthFlow` has linked
     `AuthParameters` that you must submit. The following are some example flows.
 
@@ -63,7 +82,7 @@ class InitiateAuthRequest:
     isn't valid for InitiateAuth.
     """
 
-    client_id: str = field(repr=redact, metadata={"wire": "ClientId"})
+    client_id: str = field(repr=redact, metadata={"wire": "ClientId", "zero": "", "min": 1})
     """The ID of the app client that your user wants to sign in to.
 
     Constraints: min 1, max 128, pattern `[\\w+]+`.
@@ -204,7 +223,7 @@ class InitiateAuthRequest:
     applications](https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-viewing-threat-protection-app.html).
     """
 
-    session: str | None = field(default=None, repr=redact, metadata={"wire": "Session"})
+    session: str | None = field(default=None, repr=redact, metadata={"wire": "Session", "min": 20})
     """The optional session ID from a `ConfirmSignUp` API request. You can sign in a user
     directly from the sign-up process with the `USER_AUTH` authentication flow. When you
     pass the session ID to `InitiateAuth`, Amazon Cognito assumes the SMS or email message
@@ -215,3 +234,88 @@ class InitiateAuthRequest:
 
     Constraints: min 20, max 4096.
     """
+
+
+def from_wire(_data: Any, /) -> InitiateAuthRequest:
+    """The `InitiateAuthRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    auth_flow: Any = _data.get("AuthFlow")
+    if auth_flow is None:
+        auth_flow = _corrected("InitiateAuthRequest.AuthFlow", "")
+    auth_flow = (
+        _auth_flow_type_by_value.get(auth_flow, auth_flow)
+        if auth_flow.__class__ is str
+        else _as_enum(auth_flow, _auth_flow_type_by_value)
+    )
+    client_id: Any = _data.get("ClientId")
+    if client_id is None:
+        client_id = _corrected("InitiateAuthRequest.ClientId", "")
+    if client_id.__class__ is not str:
+        client_id = _as_str(client_id)
+    auth_parameters: Any = _data.get("AuthParameters")
+    if auth_parameters is not None:
+        if auth_parameters.__class__ is not dict:
+            auth_parameters = _as_map(auth_parameters)
+        auth_parameters = {
+            _k0 if _k0.__class__ is str else _as_str(_k0): _v0
+            if _v0.__class__ is str
+            else _map_string(_v0)
+            for _k0, _v0 in auth_parameters.items()
+        }
+    client_metadata: Any = _data.get("ClientMetadata")
+    if client_metadata is not None:
+        if client_metadata.__class__ is not dict:
+            client_metadata = _as_map(client_metadata)
+        client_metadata = {
+            _k0 if _k0.__class__ is str else _as_str(_k0): _v0
+            if _v0.__class__ is str
+            else _map_string(_v0)
+            for _k0, _v0 in client_metadata.items()
+        }
+    analytics_metadata: Any = _data.get("AnalyticsMetadata")
+    if analytics_metadata is not None:
+        analytics_metadata = _analytics_metadata_type_from_wire(analytics_metadata)
+    user_context_data: Any = _data.get("UserContextData")
+    if user_context_data is not None:
+        user_context_data = _user_context_data_type_from_wire(user_context_data)
+    session: Any = _data.get("Session")
+    if session is not None and session.__class__ is not str:
+        session = _as_str(session)
+    _obj: InitiateAuthRequest = _new(InitiateAuthRequest)
+    _obj.auth_flow = auth_flow
+    _obj.client_id = client_id
+    _obj.auth_parameters = auth_parameters
+    _obj.client_metadata = client_metadata
+    _obj.analytics_metadata = analytics_metadata
+    _obj.user_context_data = user_context_data
+    _obj.session = session
+    return _obj
+
+
+def to_wire(_value: InitiateAuthRequest, /) -> dict[str, Any]:
+    """The wire dict of a `InitiateAuthRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    auth_flow = _value.auth_flow
+    _out["AuthFlow"] = auth_flow
+    client_id = _value.client_id
+    _out["ClientId"] = client_id
+    auth_parameters = _value.auth_parameters
+    if auth_parameters is not None:
+        _out["AuthParameters"] = dict(auth_parameters)
+    client_metadata = _value.client_metadata
+    if client_metadata is not None:
+        _out["ClientMetadata"] = dict(client_metadata)
+    analytics_metadata = _value.analytics_metadata
+    if analytics_metadata is not None:
+        _out["AnalyticsMetadata"] = _analytics_metadata_type_to_wire(analytics_metadata)
+    user_context_data = _value.user_context_data
+    if user_context_data is not None:
+        _out["UserContextData"] = _user_context_data_type_to_wire(user_context_data)
+    session = _value.session
+    if session is not None:
+        _out["Session"] = session
+    return _out

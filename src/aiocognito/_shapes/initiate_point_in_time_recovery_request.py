@@ -5,24 +5,66 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from attrs import define, field
+
+from aiocognito._core.serde import (
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+    timestamp_from_wire as _timestamp_from_wire,
+    timestamp_to_wire as _timestamp_to_wire,
+)
 
 
 @define(kw_only=True)
 class InitiatePointInTimeRecoveryRequest:
     """The input of `InitiatePointInTimeRecovery`."""
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool that you want to recover.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
-    restore_timestamp: datetime = field(metadata={"wire": "RestoreTimestamp"})
+    restore_timestamp: datetime = field(metadata={"wire": "RestoreTimestamp", "zero": 0})
     """The point in time that you want to recover your user pool to. Amazon Cognito reverts
     changes to user data that occurred after this time. The recovery point must be at least
     15 minutes in the past and within the recovery period of your user pool feature plan: up
     to 1 day in the past with the Essentials feature plan, or up to 14 days in the past with
     the Plus feature plan.
     """
+
+
+def from_wire(_data: Any, /) -> InitiatePointInTimeRecoveryRequest:
+    """The `InitiatePointInTimeRecoveryRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("InitiatePointInTimeRecoveryRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    restore_timestamp: Any = _data.get("RestoreTimestamp")
+    if restore_timestamp is None:
+        restore_timestamp = _corrected("InitiatePointInTimeRecoveryRequest.RestoreTimestamp", 0)
+    restore_timestamp = _timestamp_from_wire(restore_timestamp)
+    _obj: InitiatePointInTimeRecoveryRequest = _new(InitiatePointInTimeRecoveryRequest)
+    _obj.user_pool_id = user_pool_id
+    _obj.restore_timestamp = restore_timestamp
+    return _obj
+
+
+def to_wire(_value: InitiatePointInTimeRecoveryRequest, /) -> dict[str, Any]:
+    """The wire dict of a `InitiatePointInTimeRecoveryRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    restore_timestamp = _value.restore_timestamp
+    _out["RestoreTimestamp"] = _timestamp_to_wire(restore_timestamp)
+    return _out

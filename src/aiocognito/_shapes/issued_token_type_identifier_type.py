@@ -12,3 +12,9 @@ class IssuedTokenTypeIdentifierType(StrEnum):
 
     ACCESS_TOKEN = "ACCESS_TOKEN"
     ID_TOKEN = "ID_TOKEN"
+
+
+BY_VALUE: dict[str, IssuedTokenTypeIdentifierType] = {
+    member.value: member for member in IssuedTokenTypeIdentifierType
+}
+"""Each `IssuedTokenTypeIdentifierType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

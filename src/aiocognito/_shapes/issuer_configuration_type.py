@@ -4,9 +4,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .issuer_type import IssuerType
+from aiocognito._core.serde import as_enum as _as_enum, as_object as _as_object, new as _new
+
+from .issuer_type import BY_VALUE as _issuer_type_by_value, IssuerType
 
 
 @define(kw_only=True)
@@ -37,3 +41,31 @@ class IssuerConfigurationType:
     `https://issuer-cognito-idp.[region].amazonaws.com/[userPoolId]`, where region is the
     primary Amazon Web Services Region of your user pool.
     """
+
+
+def from_wire(_data: Any, /) -> IssuerConfigurationType:
+    """The `IssuerConfigurationType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    type_: Any = _data.get("Type")
+    if type_ is not None:
+        type_ = (
+            _issuer_type_by_value.get(type_, type_)
+            if type_.__class__ is str
+            else _as_enum(type_, _issuer_type_by_value)
+        )
+    _obj: IssuerConfigurationType = _new(IssuerConfigurationType)
+    _obj.type_ = type_
+    return _obj
+
+
+def to_wire(_value: IssuerConfigurationType, /) -> dict[str, Any]:
+    """The wire dict of a `IssuerConfigurationType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    type_ = _value.type_
+    if type_ is not None:
+        _out["Type"] = type_
+    return _out

@@ -12,3 +12,7 @@ class IssuerType(StrEnum):
 
     ORIGINAL = "ORIGINAL"
     UPDATED = "UPDATED"
+
+
+BY_VALUE: dict[str, IssuerType] = {member.value: member for member in IssuerType}
+"""Each `IssuerType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

@@ -4,9 +4,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .encryption_key_type import EncryptionKeyType
+from aiocognito._core.serde import (
+    as_enum as _as_enum,
+    as_object as _as_object,
+    as_str as _as_str,
+    new as _new,
+)
+
+from .encryption_key_type import BY_VALUE as _encryption_key_type_by_value, EncryptionKeyType
 
 
 @define(kw_only=True)
@@ -28,9 +37,44 @@ class KeyConfigurationType:
     to enable multi-region replication for a user pool.
     """
 
-    kms_key_arn: str | None = field(default=None, metadata={"wire": "KmsKeyArn"})
+    kms_key_arn: str | None = field(default=None, metadata={"wire": "KmsKeyArn", "min": 20})
     """The Amazon Resource Name (ARN) of the KMS key used for encryption. If not specified,
     Amazon Web Services managed keys are used.
 
     Constraints: min 20, max 2048, pattern `arn:[\\w+=/,.@-]+:[\\w+=/,.@-]+:([\\w+=/,.@-]*)?:[0-9]+:[\\w+=/,.@-]+(:[\\w+=/,.@-]+)?(:[\\w+=/,.@-]+)?`.
     """
+
+
+def from_wire(_data: Any, /) -> KeyConfigurationType:
+    """The `KeyConfigurationType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    key_type: Any = _data.get("KeyType")
+    if key_type is not None:
+        key_type = (
+            _encryption_key_type_by_value.get(key_type, key_type)
+            if key_type.__class__ is str
+            else _as_enum(key_type, _encryption_key_type_by_value)
+        )
+    kms_key_arn: Any = _data.get("KmsKeyArn")
+    if kms_key_arn is not None and kms_key_arn.__class__ is not str:
+        kms_key_arn = _as_str(kms_key_arn)
+    _obj: KeyConfigurationType = _new(KeyConfigurationType)
+    _obj.key_type = key_type
+    _obj.kms_key_arn = kms_key_arn
+    return _obj
+
+
+def to_wire(_value: KeyConfigurationType, /) -> dict[str, Any]:
+    """The wire dict of a `KeyConfigurationType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    key_type = _value.key_type
+    if key_type is not None:
+        _out["KeyType"] = key_type
+    kms_key_arn = _value.kms_key_arn
+    if kms_key_arn is not None:
+        _out["KmsKeyArn"] = kms_key_arn
+    return _out

@@ -4,12 +4,32 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .custom_email_lambda_version_config_type import CustomEmailLambdaVersionConfigType
-from .custom_sms_lambda_version_config_type import CustomSMSLambdaVersionConfigType
-from .inbound_federation_lambda_type import InboundFederationLambdaType
-from .pre_token_generation_version_config_type import PreTokenGenerationVersionConfigType
+from aiocognito._core.serde import as_object as _as_object, as_str as _as_str, new as _new
+
+from .custom_email_lambda_version_config_type import (
+    CustomEmailLambdaVersionConfigType,
+    from_wire as _custom_email_lambda_version_config_type_from_wire,
+    to_wire as _custom_email_lambda_version_config_type_to_wire,
+)
+from .custom_sms_lambda_version_config_type import (
+    CustomSMSLambdaVersionConfigType,
+    from_wire as _custom_sms_lambda_version_config_type_from_wire,
+    to_wire as _custom_sms_lambda_version_config_type_to_wire,
+)
+from .inbound_federation_lambda_type import (
+    InboundFederationLambdaType,
+    from_wire as _inbound_federation_lambda_type_from_wire,
+    to_wire as _inbound_federation_lambda_type_to_wire,
+)
+from .pre_token_generation_version_config_type import (
+    PreTokenGenerationVersionConfigType,
+    from_wire as _pre_token_generation_version_config_type_from_wire,
+    to_wire as _pre_token_generation_version_config_type_to_wire,
+)
 
 
 @define(kw_only=True)
@@ -19,7 +39,7 @@ class LambdaConfigType:
     operations that invoked them.
     """
 
-    pre_sign_up: str | None = field(default=None, metadata={"wire": "PreSignUp"})
+    pre_sign_up: str | None = field(default=None, metadata={"wire": "PreSignUp", "min": 20})
     """The configuration of a [pre sign-up Lambda
     trigger](https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-pre-sign-up.html)
     in a user pool. This trigger evaluates new users and can bypass confirmation, [link a
@@ -30,7 +50,7 @@ class LambdaConfigType:
     Constraints: min 20, max 2048, pattern `arn:[\\w+=/,.@-]+:[\\w+=/,.@-]+:([\\w+=/,.@-]*)?:[0-9]+:[\\w+=/,.@-]+(:[\\w+=/,.@-]+)?(:[\\w+=/,.@-]+)?`.
     """
 
-    custom_message: str | None = field(default=None, metadata={"wire": "CustomMessage"})
+    custom_message: str | None = field(default=None, metadata={"wire": "CustomMessage", "min": 20})
     """A custom message Lambda trigger. This trigger is an opportunity to customize all SMS and
     email messages from your user pool. When a custom message trigger is active, your user
     pool routes all messages to a Lambda function that returns a runtime-customized message
@@ -39,7 +59,9 @@ class LambdaConfigType:
     Constraints: min 20, max 2048, pattern `arn:[\\w+=/,.@-]+:[\\w+=/,.@-]+:([\\w+=/,.@-]*)?:[0-9]+:[\\w+=/,.@-]+(:[\\w+=/,.@-]+)?(:[\\w+=/,.@-]+)?`.
     """
 
-    post_confirmation: str | None = field(default=None, metadata={"wire": "PostConfirmation"})
+    post_confirmation: str | None = field(
+        default=None, metadata={"wire": "PostConfirmation", "min": 20}
+    )
     """The configuration of a [post confirmation Lambda
     trigger](https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-post-confirmation.html)
     in a user pool. This trigger can take custom actions after a user confirms their user
@@ -48,7 +70,9 @@ class LambdaConfigType:
     Constraints: min 20, max 2048, pattern `arn:[\\w+=/,.@-]+:[\\w+=/,.@-]+:([\\w+=/,.@-]*)?:[0-9]+:[\\w+=/,.@-]+(:[\\w+=/,.@-]+)?(:[\\w+=/,.@-]+)?`.
     """
 
-    pre_authentication: str | None = field(default=None, metadata={"wire": "PreAuthentication"})
+    pre_authentication: str | None = field(
+        default=None, metadata={"wire": "PreAuthentication", "min": 20}
+    )
     """The configuration of a [pre authentication
     trigger](https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-pre-authentication.html)
     in a user pool. This trigger can evaluate and modify user sign-in events.
@@ -56,7 +80,9 @@ class LambdaConfigType:
     Constraints: min 20, max 2048, pattern `arn:[\\w+=/,.@-]+:[\\w+=/,.@-]+:([\\w+=/,.@-]*)?:[0-9]+:[\\w+=/,.@-]+(:[\\w+=/,.@-]+)?(:[\\w+=/,.@-]+)?`.
     """
 
-    post_authentication: str | None = field(default=None, metadata={"wire": "PostAuthentication"})
+    post_authentication: str | None = field(
+        default=None, metadata={"wire": "PostAuthentication", "min": 20}
+    )
     """The configuration of a [post authentication Lambda
     trigger](https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-post-authentication.html)
     in a user pool. This trigger can take custom actions after a user signs in.
@@ -65,7 +91,7 @@ class LambdaConfigType:
     """
 
     define_auth_challenge: str | None = field(
-        default=None, metadata={"wire": "DefineAuthChallenge"}
+        default=None, metadata={"wire": "DefineAuthChallenge", "min": 20}
     )
     """The configuration of a define auth challenge Lambda trigger, one of three triggers in
     the sequence of the [custom authentication challenge
@@ -75,7 +101,7 @@ class LambdaConfigType:
     """
 
     create_auth_challenge: str | None = field(
-        default=None, metadata={"wire": "CreateAuthChallenge"}
+        default=None, metadata={"wire": "CreateAuthChallenge", "min": 20}
     )
     """The configuration of a create auth challenge Lambda trigger, one of three triggers in
     the sequence of the [custom authentication challenge
@@ -85,7 +111,7 @@ class LambdaConfigType:
     """
 
     verify_auth_challenge_response: str | None = field(
-        default=None, metadata={"wire": "VerifyAuthChallengeResponse"}
+        default=None, metadata={"wire": "VerifyAuthChallengeResponse", "min": 20}
     )
     """The configuration of a verify auth challenge Lambda trigger, one of three triggers in
     the sequence of the [custom authentication challenge
@@ -94,7 +120,9 @@ class LambdaConfigType:
     Constraints: min 20, max 2048, pattern `arn:[\\w+=/,.@-]+:[\\w+=/,.@-]+:([\\w+=/,.@-]*)?:[0-9]+:[\\w+=/,.@-]+(:[\\w+=/,.@-]+)?(:[\\w+=/,.@-]+)?`.
     """
 
-    pre_token_generation: str | None = field(default=None, metadata={"wire": "PreTokenGeneration"})
+    pre_token_generation: str | None = field(
+        default=None, metadata={"wire": "PreTokenGeneration", "min": 20}
+    )
     """The legacy configuration of a [pre token generation Lambda
     trigger](https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-pre-token-generation.html)
     in a user pool.
@@ -107,7 +135,7 @@ class LambdaConfigType:
     Constraints: min 20, max 2048, pattern `arn:[\\w+=/,.@-]+:[\\w+=/,.@-]+:([\\w+=/,.@-]*)?:[0-9]+:[\\w+=/,.@-]+(:[\\w+=/,.@-]+)?(:[\\w+=/,.@-]+)?`.
     """
 
-    user_migration: str | None = field(default=None, metadata={"wire": "UserMigration"})
+    user_migration: str | None = field(default=None, metadata={"wire": "UserMigration", "min": 20})
     """The configuration of a [migrate user Lambda
     trigger](https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-migrate-user.html)
     in a user pool. This trigger can create user profiles when users sign in or attempt to
@@ -141,7 +169,7 @@ class LambdaConfigType:
     custom logic.
     """
 
-    kms_key_id: str | None = field(default=None, metadata={"wire": "KMSKeyID"})
+    kms_key_id: str | None = field(default=None, metadata={"wire": "KMSKeyID", "min": 20})
     """The ARN of an [KMS
     key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#master_keys).
     Amazon Cognito uses the key to encrypt codes and temporary passwords sent to custom
@@ -156,3 +184,136 @@ class LambdaConfigType:
     """The configuration of an inbound federation Lambda trigger. This trigger can transform
     federated user attributes during the authentication with external identity providers.
     """
+
+
+def from_wire(_data: Any, /) -> LambdaConfigType:
+    """The `LambdaConfigType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    pre_sign_up: Any = _data.get("PreSignUp")
+    if pre_sign_up is not None and pre_sign_up.__class__ is not str:
+        pre_sign_up = _as_str(pre_sign_up)
+    custom_message: Any = _data.get("CustomMessage")
+    if custom_message is not None and custom_message.__class__ is not str:
+        custom_message = _as_str(custom_message)
+    post_confirmation: Any = _data.get("PostConfirmation")
+    if post_confirmation is not None and post_confirmation.__class__ is not str:
+        post_confirmation = _as_str(post_confirmation)
+    pre_authentication: Any = _data.get("PreAuthentication")
+    if pre_authentication is not None and pre_authentication.__class__ is not str:
+        pre_authentication = _as_str(pre_authentication)
+    post_authentication: Any = _data.get("PostAuthentication")
+    if post_authentication is not None and post_authentication.__class__ is not str:
+        post_authentication = _as_str(post_authentication)
+    define_auth_challenge: Any = _data.get("DefineAuthChallenge")
+    if define_auth_challenge is not None and define_auth_challenge.__class__ is not str:
+        define_auth_challenge = _as_str(define_auth_challenge)
+    create_auth_challenge: Any = _data.get("CreateAuthChallenge")
+    if create_auth_challenge is not None and create_auth_challenge.__class__ is not str:
+        create_auth_challenge = _as_str(create_auth_challenge)
+    verify_auth_challenge_response: Any = _data.get("VerifyAuthChallengeResponse")
+    if (
+        verify_auth_challenge_response is not None
+        and verify_auth_challenge_response.__class__ is not str
+    ):
+        verify_auth_challenge_response = _as_str(verify_auth_challenge_response)
+    pre_token_generation: Any = _data.get("PreTokenGeneration")
+    if pre_token_generation is not None and pre_token_generation.__class__ is not str:
+        pre_token_generation = _as_str(pre_token_generation)
+    user_migration: Any = _data.get("UserMigration")
+    if user_migration is not None and user_migration.__class__ is not str:
+        user_migration = _as_str(user_migration)
+    pre_token_generation_config: Any = _data.get("PreTokenGenerationConfig")
+    if pre_token_generation_config is not None:
+        pre_token_generation_config = _pre_token_generation_version_config_type_from_wire(
+            pre_token_generation_config
+        )
+    custom_sms_sender: Any = _data.get("CustomSMSSender")
+    if custom_sms_sender is not None:
+        custom_sms_sender = _custom_sms_lambda_version_config_type_from_wire(custom_sms_sender)
+    custom_email_sender: Any = _data.get("CustomEmailSender")
+    if custom_email_sender is not None:
+        custom_email_sender = _custom_email_lambda_version_config_type_from_wire(
+            custom_email_sender
+        )
+    kms_key_id: Any = _data.get("KMSKeyID")
+    if kms_key_id is not None and kms_key_id.__class__ is not str:
+        kms_key_id = _as_str(kms_key_id)
+    inbound_federation: Any = _data.get("InboundFederation")
+    if inbound_federation is not None:
+        inbound_federation = _inbound_federation_lambda_type_from_wire(inbound_federation)
+    _obj: LambdaConfigType = _new(LambdaConfigType)
+    _obj.pre_sign_up = pre_sign_up
+    _obj.custom_message = custom_message
+    _obj.post_confirmation = post_confirmation
+    _obj.pre_authentication = pre_authentication
+    _obj.post_authentication = post_authentication
+    _obj.define_auth_challenge = define_auth_challenge
+    _obj.create_auth_challenge = create_auth_challenge
+    _obj.verify_auth_challenge_response = verify_auth_challenge_response
+    _obj.pre_token_generation = pre_token_generation
+    _obj.user_migration = user_migration
+    _obj.pre_token_generation_config = pre_token_generation_config
+    _obj.custom_sms_sender = custom_sms_sender
+    _obj.custom_email_sender = custom_email_sender
+    _obj.kms_key_id = kms_key_id
+    _obj.inbound_federation = inbound_federation
+    return _obj
+
+
+def to_wire(_value: LambdaConfigType, /) -> dict[str, Any]:
+    """The wire dict of a `LambdaConfigType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    pre_sign_up = _value.pre_sign_up
+    if pre_sign_up is not None:
+        _out["PreSignUp"] = pre_sign_up
+    custom_message = _value.custom_message
+    if custom_message is not None:
+        _out["CustomMessage"] = custom_message
+    post_confirmation = _value.post_confirmation
+    if post_confirmation is not None:
+        _out["PostConfirmation"] = post_confirmation
+    pre_authentication = _value.pre_authentication
+    if pre_authentication is not None:
+        _out["PreAuthentication"] = pre_authentication
+    post_authentication = _value.post_authentication
+    if post_authentication is not None:
+        _out["PostAuthentication"] = post_authentication
+    define_auth_challenge = _value.define_auth_challenge
+    if define_auth_challenge is not None:
+        _out["DefineAuthChallenge"] = define_auth_challenge
+    create_auth_challenge = _value.create_auth_challenge
+    if create_auth_challenge is not None:
+        _out["CreateAuthChallenge"] = create_auth_challenge
+    verify_auth_challenge_response = _value.verify_auth_challenge_response
+    if verify_auth_challenge_response is not None:
+        _out["VerifyAuthChallengeResponse"] = verify_auth_challenge_response
+    pre_token_generation = _value.pre_token_generation
+    if pre_token_generation is not None:
+        _out["PreTokenGeneration"] = pre_token_generation
+    user_migration = _value.user_migration
+    if user_migration is not None:
+        _out["UserMigration"] = user_migration
+    pre_token_generation_config = _value.pre_token_generation_config
+    if pre_token_generation_config is not None:
+        _out["PreTokenGenerationConfig"] = _pre_token_generation_version_config_type_to_wire(
+            pre_token_generation_config
+        )
+    custom_sms_sender = _value.custom_sms_sender
+    if custom_sms_sender is not None:
+        _out["CustomSMSSender"] = _custom_sms_lambda_version_config_type_to_wire(custom_sms_sender)
+    custom_email_sender = _value.custom_email_sender
+    if custom_email_sender is not None:
+        _out["CustomEmailSender"] = _custom_email_lambda_version_config_type_to_wire(
+            custom_email_sender
+        )
+    kms_key_id = _value.kms_key_id
+    if kms_key_id is not None:
+        _out["KMSKeyID"] = kms_key_id
+    inbound_federation = _value.inbound_federation
+    if inbound_federation is not None:
+        _out["InboundFederation"] = _inbound_federation_lambda_type_to_wire(inbound_federation)
+    return _out

@@ -11,3 +11,7 @@ class LimitClass(StrEnum):
     """Known values of `LimitClass`; the service may send others."""
 
     API_CATEGORY = "API_CATEGORY"
+
+
+BY_VALUE: dict[str, LimitClass] = {member.value: member for member in LimitClass}
+"""Each `LimitClass` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

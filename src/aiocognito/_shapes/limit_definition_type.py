@@ -4,19 +4,73 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .limit_class import LimitClass
+from aiocognito._core.serde import (
+    as_enum as _as_enum,
+    as_map as _as_map,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    map_string as _map_string,
+    new as _new,
+)
+
+from .limit_class import BY_VALUE as _limit_class_by_value, LimitClass
 
 
 @define(kw_only=True)
 class LimitDefinitionType:
     """The class and attributes that identify a specific limit at the account level."""
 
-    limit_class: LimitClass | str = field(metadata={"wire": "LimitClass"})
+    limit_class: LimitClass | str = field(metadata={"wire": "LimitClass", "zero": ""})
     """The class of the limit. For API rate limits, this is `API_CATEGORY`."""
 
-    attributes: dict[str, str] = field(metadata={"wire": "Attributes"})
+    attributes: dict[str, str] = field(metadata={"wire": "Attributes", "zero": {}})
     """The attributes that identify the specific limit. For API rate limits, specify the
     `Category` key with a value like `UserAuthentication` or `UserCreation`.
     """
+
+
+def from_wire(_data: Any, /) -> LimitDefinitionType:
+    """The `LimitDefinitionType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    limit_class: Any = _data.get("LimitClass")
+    if limit_class is None:
+        limit_class = _corrected("LimitDefinitionType.LimitClass", "")
+    limit_class = (
+        _limit_class_by_value.get(limit_class, limit_class)
+        if limit_class.__class__ is str
+        else _as_enum(limit_class, _limit_class_by_value)
+    )
+    attributes: Any = _data.get("Attributes")
+    if attributes is None:
+        attributes = _corrected("LimitDefinitionType.Attributes", {})
+    if attributes.__class__ is not dict:
+        attributes = _as_map(attributes)
+    attributes = {
+        _k0 if _k0.__class__ is str else _as_str(_k0): _v0
+        if _v0.__class__ is str
+        else _map_string(_v0)
+        for _k0, _v0 in attributes.items()
+    }
+    _obj: LimitDefinitionType = _new(LimitDefinitionType)
+    _obj.limit_class = limit_class
+    _obj.attributes = attributes
+    return _obj
+
+
+def to_wire(_value: LimitDefinitionType, /) -> dict[str, Any]:
+    """The wire dict of a `LimitDefinitionType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    limit_class = _value.limit_class
+    _out["LimitClass"] = limit_class
+    attributes = _value.attributes
+    _out["Attributes"] = dict(attributes)
+    return _out

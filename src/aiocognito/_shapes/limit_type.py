@@ -4,24 +4,77 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .limit_definition_type import LimitDefinitionType
+from aiocognito._core.serde import (
+    as_int as _as_int,
+    as_object as _as_object,
+    corrected as _corrected,
+    new as _new,
+)
+
+from .limit_definition_type import (
+    LimitDefinitionType,
+    from_wire as _limit_definition_type_from_wire,
+    to_wire as _limit_definition_type_to_wire,
+)
 
 
 @define(kw_only=True)
 class LimitType:
     """The limit definition and current limit values for a provisioned limit."""
 
-    limit_definition: LimitDefinitionType = field(metadata={"wire": "LimitDefinition"})
+    limit_definition: LimitDefinitionType = field(metadata={"wire": "LimitDefinition", "zero": {}})
     """The definition that identifies this limit, including the class and attributes."""
 
-    provisioned_limit_value: int = field(metadata={"wire": "ProvisionedLimitValue"})
+    provisioned_limit_value: int = field(metadata={"wire": "ProvisionedLimitValue", "zero": 0})
     """The provisioned limit value, in requests per second (RPS). This is the rate that Amazon
     Cognito currently enforces for your account.
     """
 
-    free_limit_value: int = field(metadata={"wire": "FreeLimitValue"})
+    free_limit_value: int = field(metadata={"wire": "FreeLimitValue", "zero": 0})
     """The default (free) limit value, in requests per second (RPS). This is the rate included
     at no additional cost.
     """
+
+
+def from_wire(_data: Any, /) -> LimitType:
+    """The `LimitType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    limit_definition: Any = _data.get("LimitDefinition")
+    if limit_definition is None:
+        limit_definition = _corrected("LimitType.LimitDefinition", {})
+    limit_definition = _limit_definition_type_from_wire(limit_definition)
+    provisioned_limit_value: Any = _data.get("ProvisionedLimitValue")
+    if provisioned_limit_value is None:
+        provisioned_limit_value = _corrected("LimitType.ProvisionedLimitValue", 0)
+    if provisioned_limit_value.__class__ is not int:
+        provisioned_limit_value = _as_int(provisioned_limit_value)
+    free_limit_value: Any = _data.get("FreeLimitValue")
+    if free_limit_value is None:
+        free_limit_value = _corrected("LimitType.FreeLimitValue", 0)
+    if free_limit_value.__class__ is not int:
+        free_limit_value = _as_int(free_limit_value)
+    _obj: LimitType = _new(LimitType)
+    _obj.limit_definition = limit_definition
+    _obj.provisioned_limit_value = provisioned_limit_value
+    _obj.free_limit_value = free_limit_value
+    return _obj
+
+
+def to_wire(_value: LimitType, /) -> dict[str, Any]:
+    """The wire dict of a `LimitType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    limit_definition = _value.limit_definition
+    _out["LimitDefinition"] = _limit_definition_type_to_wire(limit_definition)
+    provisioned_limit_value = _value.provisioned_limit_value
+    _out["ProvisionedLimitValue"] = provisioned_limit_value
+    free_limit_value = _value.free_limit_value
+    _out["FreeLimitValue"] = free_limit_value
+    return _out

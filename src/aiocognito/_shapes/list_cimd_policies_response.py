@@ -4,19 +4,35 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .cimd_policy_summary_type import CIMDPolicySummaryType
+from aiocognito._core.serde import (
+    as_list as _as_list,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
+
+from .cimd_policy_summary_type import (
+    CIMDPolicySummaryType,
+    from_wire as _cimd_policy_summary_type_from_wire,
+    to_wire as _cimd_policy_summary_type_to_wire,
+)
 
 
 @define(kw_only=True)
 class ListCIMDPoliciesResponse:
     """The output of `ListCIMDPolicies`."""
 
-    cimd_policies: list[CIMDPolicySummaryType] = field(metadata={"wire": "CIMDPolicies"})
+    cimd_policies: list[CIMDPolicySummaryType] = field(
+        metadata={"wire": "CIMDPolicies", "zero": []}
+    )
     """A summary of each CIMD policy in the user pool."""
 
-    next_token: str | None = field(default=None, metadata={"wire": "NextToken"})
+    next_token: str | None = field(default=None, metadata={"wire": "NextToken", "min": 1})
     """The identifier that Amazon Cognito returned with the previous request to this operation.
     When you include a pagination token in your request, Amazon Cognito returns the next set
     of items in the list. By use of this token, you can paginate through the full list of
@@ -24,3 +40,38 @@ class ListCIMDPoliciesResponse:
 
     Constraints: min 1, pattern `[\\S]+`.
     """
+
+
+def from_wire(_data: Any, /) -> ListCIMDPoliciesResponse:
+    """The `ListCIMDPoliciesResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    cimd_policies: Any = _data.get("CIMDPolicies")
+    if cimd_policies is None:
+        cimd_policies = _corrected("ListCIMDPoliciesResponse.CIMDPolicies", [])
+    if cimd_policies.__class__ is not list:
+        cimd_policies = _as_list(cimd_policies)
+    cimd_policies = [
+        None if _v0 is None else _cimd_policy_summary_type_from_wire(_v0) for _v0 in cimd_policies
+    ]
+    next_token: Any = _data.get("NextToken")
+    if next_token is not None and next_token.__class__ is not str:
+        next_token = _as_str(next_token)
+    _obj: ListCIMDPoliciesResponse = _new(ListCIMDPoliciesResponse)
+    _obj.cimd_policies = cimd_policies
+    _obj.next_token = next_token
+    return _obj
+
+
+def to_wire(_value: ListCIMDPoliciesResponse, /) -> dict[str, Any]:
+    """The wire dict of a `ListCIMDPoliciesResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    cimd_policies = _value.cimd_policies
+    _out["CIMDPolicies"] = [_cimd_policy_summary_type_to_wire(_v0) for _v0 in cimd_policies]
+    next_token = _value.next_token
+    if next_token is not None:
+        _out["NextToken"] = next_token
+    return _out

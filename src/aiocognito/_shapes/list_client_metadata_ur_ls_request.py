@@ -4,26 +4,36 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
+
+from aiocognito._core.serde import (
+    as_int as _as_int,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 
 
 @define(kw_only=True)
 class ListClientMetadataURLsRequest:
     """The input of `ListClientMetadataURLs`."""
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool that contains the CIMD policy.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
-    cimd_policy_id: str = field(metadata={"wire": "CIMDPolicyId"})
+    cimd_policy_id: str = field(metadata={"wire": "CIMDPolicyId", "zero": "", "min": 1})
     """The ID of the CIMD policy whose client metadata document URLs you want to list.
 
     Constraints: min 1, max 64, pattern `^[a-z0-9]+$`.
     """
 
-    next_token: str | None = field(default=None, metadata={"wire": "NextToken"})
+    next_token: str | None = field(default=None, metadata={"wire": "NextToken", "min": 1})
     """This API operation returns a limited number of results. The pagination token is an
     identifier that you can present in an additional API request with the same parameters.
     When you include the pagination token, Amazon Cognito returns the next set of items
@@ -33,8 +43,55 @@ class ListClientMetadataURLsRequest:
     Constraints: min 1, pattern `[\\S]+`.
     """
 
-    max_results: int | None = field(default=None, metadata={"wire": "MaxResults"})
+    max_results: int | None = field(default=None, metadata={"wire": "MaxResults", "min": 1})
     """The maximum number of URLs that you want Amazon Cognito to return in the response.
 
     Constraints: min 1, max 60.
     """
+
+
+def from_wire(_data: Any, /) -> ListClientMetadataURLsRequest:
+    """The `ListClientMetadataURLsRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("ListClientMetadataURLsRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    cimd_policy_id: Any = _data.get("CIMDPolicyId")
+    if cimd_policy_id is None:
+        cimd_policy_id = _corrected("ListClientMetadataURLsRequest.CIMDPolicyId", "")
+    if cimd_policy_id.__class__ is not str:
+        cimd_policy_id = _as_str(cimd_policy_id)
+    next_token: Any = _data.get("NextToken")
+    if next_token is not None and next_token.__class__ is not str:
+        next_token = _as_str(next_token)
+    max_results: Any = _data.get("MaxResults")
+    if max_results is not None and max_results.__class__ is not int:
+        max_results = _as_int(max_results)
+    _obj: ListClientMetadataURLsRequest = _new(ListClientMetadataURLsRequest)
+    _obj.user_pool_id = user_pool_id
+    _obj.cimd_policy_id = cimd_policy_id
+    _obj.next_token = next_token
+    _obj.max_results = max_results
+    return _obj
+
+
+def to_wire(_value: ListClientMetadataURLsRequest, /) -> dict[str, Any]:
+    """The wire dict of a `ListClientMetadataURLsRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    cimd_policy_id = _value.cimd_policy_id
+    _out["CIMDPolicyId"] = cimd_policy_id
+    next_token = _value.next_token
+    if next_token is not None:
+        _out["NextToken"] = next_token
+    max_results = _value.max_results
+    if max_results is not None:
+        _out["MaxResults"] = max_results
+    return _out

@@ -4,9 +4,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .client_metadata_url_type import ClientMetadataURLType
+from aiocognito._core.serde import (
+    as_list as _as_list,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
+
+from .client_metadata_url_type import (
+    ClientMetadataURLType,
+    from_wire as _client_metadata_url_type_from_wire,
+    to_wire as _client_metadata_url_type_to_wire,
+)
 
 
 @define(kw_only=True)
@@ -14,14 +28,14 @@ class ListClientMetadataURLsResponse:
     """The output of `ListClientMetadataURLs`."""
 
     client_metadata_urls: list[ClientMetadataURLType] = field(
-        metadata={"wire": "ClientMetadataURLs"}
+        metadata={"wire": "ClientMetadataURLs", "zero": []}
     )
     """The client metadata document URLs for the CIMD policy, with the cache state of each URL.
 
     Constraints: min 0, max 60.
     """
 
-    next_token: str | None = field(default=None, metadata={"wire": "NextToken"})
+    next_token: str | None = field(default=None, metadata={"wire": "NextToken", "min": 1})
     """The identifier that Amazon Cognito returned with the previous request to this operation.
     When you include a pagination token in your request, Amazon Cognito returns the next set
     of items in the list. By use of this token, you can paginate through the full list of
@@ -29,3 +43,41 @@ class ListClientMetadataURLsResponse:
 
     Constraints: min 1, pattern `[\\S]+`.
     """
+
+
+def from_wire(_data: Any, /) -> ListClientMetadataURLsResponse:
+    """The `ListClientMetadataURLsResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    client_metadata_urls: Any = _data.get("ClientMetadataURLs")
+    if client_metadata_urls is None:
+        client_metadata_urls = _corrected("ListClientMetadataURLsResponse.ClientMetadataURLs", [])
+    if client_metadata_urls.__class__ is not list:
+        client_metadata_urls = _as_list(client_metadata_urls)
+    client_metadata_urls = [
+        None if _v0 is None else _client_metadata_url_type_from_wire(_v0)
+        for _v0 in client_metadata_urls
+    ]
+    next_token: Any = _data.get("NextToken")
+    if next_token is not None and next_token.__class__ is not str:
+        next_token = _as_str(next_token)
+    _obj: ListClientMetadataURLsResponse = _new(ListClientMetadataURLsResponse)
+    _obj.client_metadata_urls = client_metadata_urls
+    _obj.next_token = next_token
+    return _obj
+
+
+def to_wire(_value: ListClientMetadataURLsResponse, /) -> dict[str, Any]:
+    """The wire dict of a `ListClientMetadataURLsResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    client_metadata_urls = _value.client_metadata_urls
+    _out["ClientMetadataURLs"] = [
+        _client_metadata_url_type_to_wire(_v0) for _v0 in client_metadata_urls
+    ]
+    next_token = _value.next_token
+    if next_token is not None:
+        _out["NextToken"] = next_token
+    return _out

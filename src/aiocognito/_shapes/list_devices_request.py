@@ -4,8 +4,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_int as _as_int,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
 
@@ -13,20 +22,22 @@ from aiocognito._core.types import redact
 class ListDevicesRequest:
     """Represents the request to list the devices."""
 
-    access_token: str = field(repr=redact, metadata={"wire": "AccessToken"})
+    access_token: str = field(repr=redact, metadata={"wire": "AccessToken", "zero": ""})
     """A valid access token that Amazon Cognito issued to the currently signed-in user. Must
     include a scope claim for `aws.cognito.signin.user.admin`.
 
     Constraints: pattern `[A-Za-z0-9-_=.]+`.
     """
 
-    limit: int | None = field(default=None, metadata={"wire": "Limit"})
+    limit: int | None = field(default=None, metadata={"wire": "Limit", "min": 0})
     """The maximum number of devices that you want Amazon Cognito to return in the response.
 
     Constraints: min 0, max 60.
     """
 
-    pagination_token: str | None = field(default=None, metadata={"wire": "PaginationToken"})
+    pagination_token: str | None = field(
+        default=None, metadata={"wire": "PaginationToken", "min": 1}
+    )
     """This API operation returns a limited number of results. The pagination token is an
     identifier that you can present in an additional API request with the same parameters.
     When you include the pagination token, Amazon Cognito returns the next set of items
@@ -35,3 +46,42 @@ class ListDevicesRequest:
 
     Constraints: min 1, pattern `[\\S]+`.
     """
+
+
+def from_wire(_data: Any, /) -> ListDevicesRequest:
+    """The `ListDevicesRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    access_token: Any = _data.get("AccessToken")
+    if access_token is None:
+        access_token = _corrected("ListDevicesRequest.AccessToken", "")
+    if access_token.__class__ is not str:
+        access_token = _as_str(access_token)
+    limit: Any = _data.get("Limit")
+    if limit is not None and limit.__class__ is not int:
+        limit = _as_int(limit)
+    pagination_token: Any = _data.get("PaginationToken")
+    if pagination_token is not None and pagination_token.__class__ is not str:
+        pagination_token = _as_str(pagination_token)
+    _obj: ListDevicesRequest = _new(ListDevicesRequest)
+    _obj.access_token = access_token
+    _obj.limit = limit
+    _obj.pagination_token = pagination_token
+    return _obj
+
+
+def to_wire(_value: ListDevicesRequest, /) -> dict[str, Any]:
+    """The wire dict of a `ListDevicesRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    access_token = _value.access_token
+    _out["AccessToken"] = access_token
+    limit = _value.limit
+    if limit is not None:
+        _out["Limit"] = limit
+    pagination_token = _value.pagination_token
+    if pagination_token is not None:
+        _out["PaginationToken"] = pagination_token
+    return _out

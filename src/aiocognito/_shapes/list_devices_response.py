@@ -4,9 +4,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .device_type import DeviceType
+from aiocognito._core.serde import (
+    as_list as _as_list,
+    as_object as _as_object,
+    as_str as _as_str,
+    new as _new,
+)
+
+from .device_type import (
+    DeviceType,
+    from_wire as _device_type_from_wire,
+    to_wire as _device_type_to_wire,
+)
 
 
 @define(kw_only=True)
@@ -18,7 +31,9 @@ class ListDevicesResponse:
     information, last-accessed and created dates, and the device key.
     """
 
-    pagination_token: str | None = field(default=None, metadata={"wire": "PaginationToken"})
+    pagination_token: str | None = field(
+        default=None, metadata={"wire": "PaginationToken", "min": 1}
+    )
     """The identifier that Amazon Cognito returned with the previous request to this operation.
     When you include a pagination token in your request, Amazon Cognito returns the next set
     of items in the list. By use of this token, you can paginate through the full list of
@@ -26,3 +41,36 @@ class ListDevicesResponse:
 
     Constraints: min 1, pattern `[\\S]+`.
     """
+
+
+def from_wire(_data: Any, /) -> ListDevicesResponse:
+    """The `ListDevicesResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    devices: Any = _data.get("Devices")
+    if devices is not None:
+        if devices.__class__ is not list:
+            devices = _as_list(devices)
+        devices = [None if _v0 is None else _device_type_from_wire(_v0) for _v0 in devices]
+    pagination_token: Any = _data.get("PaginationToken")
+    if pagination_token is not None and pagination_token.__class__ is not str:
+        pagination_token = _as_str(pagination_token)
+    _obj: ListDevicesResponse = _new(ListDevicesResponse)
+    _obj.devices = devices
+    _obj.pagination_token = pagination_token
+    return _obj
+
+
+def to_wire(_value: ListDevicesResponse, /) -> dict[str, Any]:
+    """The wire dict of a `ListDevicesResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    devices = _value.devices
+    if devices is not None:
+        _out["Devices"] = [_device_type_to_wire(_v0) for _v0 in devices]
+    pagination_token = _value.pagination_token
+    if pagination_token is not None:
+        _out["PaginationToken"] = pagination_token
+    return _out

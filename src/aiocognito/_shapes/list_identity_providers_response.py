@@ -4,23 +4,37 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .provider_description import ProviderDescription
+from aiocognito._core.serde import (
+    as_list as _as_list,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
+
+from .provider_description import (
+    ProviderDescription,
+    from_wire as _provider_description_from_wire,
+    to_wire as _provider_description_to_wire,
+)
 
 
 @define(kw_only=True)
 class ListIdentityProvidersResponse:
     """The output of `ListIdentityProviders`."""
 
-    providers: list[ProviderDescription] = field(metadata={"wire": "Providers"})
+    providers: list[ProviderDescription] = field(metadata={"wire": "Providers", "zero": []})
     """An array of the IdPs in your user pool. For each, the response includes identifiers, the
     IdP name and type, and trust-relationship details like the issuer URL.
 
     Constraints: min 0, max 50.
     """
 
-    next_token: str | None = field(default=None, metadata={"wire": "NextToken"})
+    next_token: str | None = field(default=None, metadata={"wire": "NextToken", "min": 1})
     """The identifier that Amazon Cognito returned with the previous request to this operation.
     When you include a pagination token in your request, Amazon Cognito returns the next set
     of items in the list. By use of this token, you can paginate through the full list of
@@ -28,3 +42,36 @@ class ListIdentityProvidersResponse:
 
     Constraints: min 1, pattern `[\\S]+`.
     """
+
+
+def from_wire(_data: Any, /) -> ListIdentityProvidersResponse:
+    """The `ListIdentityProvidersResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    providers: Any = _data.get("Providers")
+    if providers is None:
+        providers = _corrected("ListIdentityProvidersResponse.Providers", [])
+    if providers.__class__ is not list:
+        providers = _as_list(providers)
+    providers = [None if _v0 is None else _provider_description_from_wire(_v0) for _v0 in providers]
+    next_token: Any = _data.get("NextToken")
+    if next_token is not None and next_token.__class__ is not str:
+        next_token = _as_str(next_token)
+    _obj: ListIdentityProvidersResponse = _new(ListIdentityProvidersResponse)
+    _obj.providers = providers
+    _obj.next_token = next_token
+    return _obj
+
+
+def to_wire(_value: ListIdentityProvidersResponse, /) -> dict[str, Any]:
+    """The wire dict of a `ListIdentityProvidersResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    providers = _value.providers
+    _out["Providers"] = [_provider_description_to_wire(_v0) for _v0 in providers]
+    next_token = _value.next_token
+    if next_token is not None:
+        _out["NextToken"] = next_token
+    return _out

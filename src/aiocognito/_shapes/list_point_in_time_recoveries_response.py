@@ -4,9 +4,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .restoration_description_type import RestorationDescriptionType
+from aiocognito._core.serde import (
+    as_list as _as_list,
+    as_object as _as_object,
+    as_str as _as_str,
+    new as _new,
+)
+
+from .restoration_description_type import (
+    RestorationDescriptionType,
+    from_wire as _restoration_description_type_from_wire,
+    to_wire as _restoration_description_type_to_wire,
+)
 
 
 @define(kw_only=True)
@@ -20,7 +33,7 @@ class ListPointInTimeRecoveriesResponse:
     that it restores the user pool to.
     """
 
-    next_token: str | None = field(default=None, metadata={"wire": "NextToken"})
+    next_token: str | None = field(default=None, metadata={"wire": "NextToken", "min": 1})
     """The identifier that Amazon Cognito returned with the previous request to this operation.
     When you include a pagination token in your request, Amazon Cognito returns the next set
     of items in the list. By use of this token, you can paginate through the full list of
@@ -28,3 +41,39 @@ class ListPointInTimeRecoveriesResponse:
 
     Constraints: min 1, pattern `[\\S]+`.
     """
+
+
+def from_wire(_data: Any, /) -> ListPointInTimeRecoveriesResponse:
+    """The `ListPointInTimeRecoveriesResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    restorations: Any = _data.get("Restorations")
+    if restorations is not None:
+        if restorations.__class__ is not list:
+            restorations = _as_list(restorations)
+        restorations = [
+            None if _v0 is None else _restoration_description_type_from_wire(_v0)
+            for _v0 in restorations
+        ]
+    next_token: Any = _data.get("NextToken")
+    if next_token is not None and next_token.__class__ is not str:
+        next_token = _as_str(next_token)
+    _obj: ListPointInTimeRecoveriesResponse = _new(ListPointInTimeRecoveriesResponse)
+    _obj.restorations = restorations
+    _obj.next_token = next_token
+    return _obj
+
+
+def to_wire(_value: ListPointInTimeRecoveriesResponse, /) -> dict[str, Any]:
+    """The wire dict of a `ListPointInTimeRecoveriesResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    restorations = _value.restorations
+    if restorations is not None:
+        _out["Restorations"] = [_restoration_description_type_to_wire(_v0) for _v0 in restorations]
+    next_token = _value.next_token
+    if next_token is not None:
+        _out["NextToken"] = next_token
+    return _out

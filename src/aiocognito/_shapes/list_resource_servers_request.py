@@ -4,27 +4,37 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
+
+from aiocognito._core.serde import (
+    as_int as _as_int,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 
 
 @define(kw_only=True)
 class ListResourceServersRequest:
     """The input of `ListResourceServers`."""
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool where you want to list resource servers.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
-    max_results: int | None = field(default=None, metadata={"wire": "MaxResults"})
+    max_results: int | None = field(default=None, metadata={"wire": "MaxResults", "min": 1})
     """The maximum number of resource servers that you want Amazon Cognito to return in the
     response.
 
     Constraints: min 1, max 50.
     """
 
-    next_token: str | None = field(default=None, metadata={"wire": "NextToken"})
+    next_token: str | None = field(default=None, metadata={"wire": "NextToken", "min": 1})
     """This API operation returns a limited number of results. The pagination token is an
     identifier that you can present in an additional API request with the same parameters.
     When you include the pagination token, Amazon Cognito returns the next set of items
@@ -33,3 +43,42 @@ class ListResourceServersRequest:
 
     Constraints: min 1, pattern `[\\S]+`.
     """
+
+
+def from_wire(_data: Any, /) -> ListResourceServersRequest:
+    """The `ListResourceServersRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("ListResourceServersRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    max_results: Any = _data.get("MaxResults")
+    if max_results is not None and max_results.__class__ is not int:
+        max_results = _as_int(max_results)
+    next_token: Any = _data.get("NextToken")
+    if next_token is not None and next_token.__class__ is not str:
+        next_token = _as_str(next_token)
+    _obj: ListResourceServersRequest = _new(ListResourceServersRequest)
+    _obj.user_pool_id = user_pool_id
+    _obj.max_results = max_results
+    _obj.next_token = next_token
+    return _obj
+
+
+def to_wire(_value: ListResourceServersRequest, /) -> dict[str, Any]:
+    """The wire dict of a `ListResourceServersRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    max_results = _value.max_results
+    if max_results is not None:
+        _out["MaxResults"] = max_results
+    next_token = _value.next_token
+    if next_token is not None:
+        _out["NextToken"] = next_token
+    return _out

@@ -4,21 +4,37 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .resource_server_type import ResourceServerType
+from aiocognito._core.serde import (
+    as_list as _as_list,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
+
+from .resource_server_type import (
+    ResourceServerType,
+    from_wire as _resource_server_type_from_wire,
+    to_wire as _resource_server_type_to_wire,
+)
 
 
 @define(kw_only=True)
 class ListResourceServersResponse:
     """The output of `ListResourceServers`."""
 
-    resource_servers: list[ResourceServerType] = field(metadata={"wire": "ResourceServers"})
+    resource_servers: list[ResourceServerType] = field(
+        metadata={"wire": "ResourceServers", "zero": []}
+    )
     """An array of resource servers and the details of their configuration. For each, the
     response includes names, identifiers, and custom scopes.
     """
 
-    next_token: str | None = field(default=None, metadata={"wire": "NextToken"})
+    next_token: str | None = field(default=None, metadata={"wire": "NextToken", "min": 1})
     """The identifier that Amazon Cognito returned with the previous request to this operation.
     When you include a pagination token in your request, Amazon Cognito returns the next set
     of items in the list. By use of this token, you can paginate through the full list of
@@ -26,3 +42,38 @@ class ListResourceServersResponse:
 
     Constraints: min 1, pattern `[\\S]+`.
     """
+
+
+def from_wire(_data: Any, /) -> ListResourceServersResponse:
+    """The `ListResourceServersResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    resource_servers: Any = _data.get("ResourceServers")
+    if resource_servers is None:
+        resource_servers = _corrected("ListResourceServersResponse.ResourceServers", [])
+    if resource_servers.__class__ is not list:
+        resource_servers = _as_list(resource_servers)
+    resource_servers = [
+        None if _v0 is None else _resource_server_type_from_wire(_v0) for _v0 in resource_servers
+    ]
+    next_token: Any = _data.get("NextToken")
+    if next_token is not None and next_token.__class__ is not str:
+        next_token = _as_str(next_token)
+    _obj: ListResourceServersResponse = _new(ListResourceServersResponse)
+    _obj.resource_servers = resource_servers
+    _obj.next_token = next_token
+    return _obj
+
+
+def to_wire(_value: ListResourceServersResponse, /) -> dict[str, Any]:
+    """The wire dict of a `ListResourceServersResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    resource_servers = _value.resource_servers
+    _out["ResourceServers"] = [_resource_server_type_to_wire(_v0) for _v0 in resource_servers]
+    next_token = _value.next_token
+    if next_token is not None:
+        _out["NextToken"] = next_token
+    return _out

@@ -4,15 +4,49 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
+
+from aiocognito._core.serde import (
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 
 
 @define(kw_only=True)
 class ListTagsForResourceRequest:
     """The input of `ListTagsForResource`."""
 
-    resource_arn: str = field(metadata={"wire": "ResourceArn"})
+    resource_arn: str = field(metadata={"wire": "ResourceArn", "zero": "", "min": 20})
     """The Amazon Resource Name (ARN) of the user pool that the tags are assigned to.
 
     Constraints: min 20, max 2048, pattern `arn:[\\w+=/,.@-]+:[\\w+=/,.@-]+:([\\w+=/,.@-]*)?:[0-9]+:[\\w+=/,.@-]+(:[\\w+=/,.@-]+)?(:[\\w+=/,.@-]+)?`.
     """
+
+
+def from_wire(_data: Any, /) -> ListTagsForResourceRequest:
+    """The `ListTagsForResourceRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    resource_arn: Any = _data.get("ResourceArn")
+    if resource_arn is None:
+        resource_arn = _corrected("ListTagsForResourceRequest.ResourceArn", "")
+    if resource_arn.__class__ is not str:
+        resource_arn = _as_str(resource_arn)
+    _obj: ListTagsForResourceRequest = _new(ListTagsForResourceRequest)
+    _obj.resource_arn = resource_arn
+    return _obj
+
+
+def to_wire(_value: ListTagsForResourceRequest, /) -> dict[str, Any]:
+    """The wire dict of a `ListTagsForResourceRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    resource_arn = _value.resource_arn
+    _out["ResourceArn"] = resource_arn
+    return _out

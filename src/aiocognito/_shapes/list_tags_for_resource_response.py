@@ -4,12 +4,53 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
+
+from aiocognito._core.serde import (
+    as_map as _as_map,
+    as_object as _as_object,
+    as_str as _as_str,
+    map_string as _map_string,
+    new as _new,
+)
 
 
 @define(kw_only=True)
 class ListTagsForResourceResponse:
     """The output of `ListTagsForResource`."""
 
-    tags: dict[str, str] | None = field(default=None, metadata={"wire": "Tags"})
+    tags: dict[str, str] | None = field(default=None, metadata={"wire": "Tags", "key_min": 1})
     """The tags that are assigned to the user pool."""
+
+
+def from_wire(_data: Any, /) -> ListTagsForResourceResponse:
+    """The `ListTagsForResourceResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    tags: Any = _data.get("Tags")
+    if tags is not None:
+        if tags.__class__ is not dict:
+            tags = _as_map(tags)
+        tags = {
+            _k0 if _k0.__class__ is str else _as_str(_k0): _v0
+            if _v0.__class__ is str
+            else _map_string(_v0)
+            for _k0, _v0 in tags.items()
+        }
+    _obj: ListTagsForResourceResponse = _new(ListTagsForResourceResponse)
+    _obj.tags = tags
+    return _obj
+
+
+def to_wire(_value: ListTagsForResourceResponse, /) -> dict[str, Any]:
+    """The wire dict of a `ListTagsForResourceResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    tags = _value.tags
+    if tags is not None:
+        _out["Tags"] = dict(tags)
+    return _out

@@ -4,16 +4,30 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .terms_description_type import TermsDescriptionType
+from aiocognito._core.serde import (
+    as_list as _as_list,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
+
+from .terms_description_type import (
+    TermsDescriptionType,
+    from_wire as _terms_description_type_from_wire,
+    to_wire as _terms_description_type_to_wire,
+)
 
 
 @define(kw_only=True)
 class ListTermsResponse:
     """The output of `ListTerms`."""
 
-    terms: list[TermsDescriptionType] = field(metadata={"wire": "Terms"})
+    terms: list[TermsDescriptionType] = field(metadata={"wire": "Terms", "zero": []})
     """A summary of the requested terms documents. Includes unique identifiers for later
     changes to the terms documents.
     """
@@ -27,3 +41,36 @@ class ListTermsResponse:
 
     Constraints: min 0, max 131072.
     """
+
+
+def from_wire(_data: Any, /) -> ListTermsResponse:
+    """The `ListTermsResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    terms: Any = _data.get("Terms")
+    if terms is None:
+        terms = _corrected("ListTermsResponse.Terms", [])
+    if terms.__class__ is not list:
+        terms = _as_list(terms)
+    terms = [None if _v0 is None else _terms_description_type_from_wire(_v0) for _v0 in terms]
+    next_token: Any = _data.get("NextToken")
+    if next_token is not None and next_token.__class__ is not str:
+        next_token = _as_str(next_token)
+    _obj: ListTermsResponse = _new(ListTermsResponse)
+    _obj.terms = terms
+    _obj.next_token = next_token
+    return _obj
+
+
+def to_wire(_value: ListTermsResponse, /) -> dict[str, Any]:
+    """The wire dict of a `ListTermsResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    terms = _value.terms
+    _out["Terms"] = [_terms_description_type_to_wire(_v0) for _v0 in terms]
+    next_token = _value.next_token
+    if next_token is not None:
+        _out["NextToken"] = next_token
+    return _out

@@ -4,27 +4,39 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
+
+from aiocognito._core.serde import (
+    as_int as _as_int,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 
 
 @define(kw_only=True)
 class ListUserImportJobsRequest:
     """Represents the request to list the user import jobs."""
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool where you want to list import jobs.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
-    max_results: int = field(metadata={"wire": "MaxResults"})
+    max_results: int = field(metadata={"wire": "MaxResults", "zero": 0, "min": 1})
     """The maximum number of import jobs that you want Amazon Cognito to return in the
     response.
 
     Constraints: min 1, max 60.
     """
 
-    pagination_token: str | None = field(default=None, metadata={"wire": "PaginationToken"})
+    pagination_token: str | None = field(
+        default=None, metadata={"wire": "PaginationToken", "min": 1}
+    )
     """This API operation returns a limited number of results. The pagination token is an
     identifier that you can present in an additional API request with the same parameters.
     When you include the pagination token, Amazon Cognito returns the next set of items
@@ -33,3 +45,43 @@ class ListUserImportJobsRequest:
 
     Constraints: min 1, pattern `[\\S]+`.
     """
+
+
+def from_wire(_data: Any, /) -> ListUserImportJobsRequest:
+    """The `ListUserImportJobsRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("ListUserImportJobsRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    max_results: Any = _data.get("MaxResults")
+    if max_results is None:
+        max_results = _corrected("ListUserImportJobsRequest.MaxResults", 0)
+    if max_results.__class__ is not int:
+        max_results = _as_int(max_results)
+    pagination_token: Any = _data.get("PaginationToken")
+    if pagination_token is not None and pagination_token.__class__ is not str:
+        pagination_token = _as_str(pagination_token)
+    _obj: ListUserImportJobsRequest = _new(ListUserImportJobsRequest)
+    _obj.user_pool_id = user_pool_id
+    _obj.max_results = max_results
+    _obj.pagination_token = pagination_token
+    return _obj
+
+
+def to_wire(_value: ListUserImportJobsRequest, /) -> dict[str, Any]:
+    """The wire dict of a `ListUserImportJobsRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    max_results = _value.max_results
+    _out["MaxResults"] = max_results
+    pagination_token = _value.pagination_token
+    if pagination_token is not None:
+        _out["PaginationToken"] = pagination_token
+    return _out

@@ -4,9 +4,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .user_import_job_type import UserImportJobType
+from aiocognito._core.serde import (
+    as_list as _as_list,
+    as_object as _as_object,
+    as_str as _as_str,
+    new as _new,
+)
+
+from .user_import_job_type import (
+    UserImportJobType,
+    from_wire as _user_import_job_type_from_wire,
+    to_wire as _user_import_job_type_to_wire,
+)
 
 
 @define(kw_only=True)
@@ -14,7 +27,7 @@ class ListUserImportJobsResponse:
     """Represents the response from the server to the request to list the user import jobs."""
 
     user_import_jobs: list[UserImportJobType] | None = field(
-        default=None, metadata={"wire": "UserImportJobs"}
+        default=None, metadata={"wire": "UserImportJobs", "min": 1}
     )
     """An array of user import jobs from the requested user pool. For each, the response
     includes logging destination, status, and the Amazon S3 pre-signed URL for CSV upload.
@@ -22,7 +35,9 @@ class ListUserImportJobsResponse:
     Constraints: min 1, max 50.
     """
 
-    pagination_token: str | None = field(default=None, metadata={"wire": "PaginationToken"})
+    pagination_token: str | None = field(
+        default=None, metadata={"wire": "PaginationToken", "min": 1}
+    )
     """The identifier that Amazon Cognito returned with the previous request to this operation.
     When you include a pagination token in your request, Amazon Cognito returns the next set
     of items in the list. By use of this token, you can paginate through the full list of
@@ -30,3 +45,39 @@ class ListUserImportJobsResponse:
 
     Constraints: min 1, pattern `[\\S]+`.
     """
+
+
+def from_wire(_data: Any, /) -> ListUserImportJobsResponse:
+    """The `ListUserImportJobsResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_import_jobs: Any = _data.get("UserImportJobs")
+    if user_import_jobs is not None:
+        if user_import_jobs.__class__ is not list:
+            user_import_jobs = _as_list(user_import_jobs)
+        user_import_jobs = [
+            None if _v0 is None else _user_import_job_type_from_wire(_v0)
+            for _v0 in user_import_jobs
+        ]
+    pagination_token: Any = _data.get("PaginationToken")
+    if pagination_token is not None and pagination_token.__class__ is not str:
+        pagination_token = _as_str(pagination_token)
+    _obj: ListUserImportJobsResponse = _new(ListUserImportJobsResponse)
+    _obj.user_import_jobs = user_import_jobs
+    _obj.pagination_token = pagination_token
+    return _obj
+
+
+def to_wire(_value: ListUserImportJobsResponse, /) -> dict[str, Any]:
+    """The wire dict of a `ListUserImportJobsResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_import_jobs = _value.user_import_jobs
+    if user_import_jobs is not None:
+        _out["UserImportJobs"] = [_user_import_job_type_to_wire(_v0) for _v0 in user_import_jobs]
+    pagination_token = _value.pagination_token
+    if pagination_token is not None:
+        _out["PaginationToken"] = pagination_token
+    return _out

@@ -4,9 +4,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .client_secret_descriptor_type import ClientSecretDescriptorType
+from aiocognito._core.serde import (
+    as_list as _as_list,
+    as_object as _as_object,
+    as_str as _as_str,
+    new as _new,
+)
+
+from .client_secret_descriptor_type import (
+    ClientSecretDescriptorType,
+    from_wire as _client_secret_descriptor_type_from_wire,
+    to_wire as _client_secret_descriptor_type_to_wire,
+)
 
 
 @define(kw_only=True)
@@ -23,7 +36,7 @@ class ListUserPoolClientSecretsResponse:
     ClientSecretValue.
     """
 
-    next_token: str | None = field(default=None, metadata={"wire": "NextToken"})
+    next_token: str | None = field(default=None, metadata={"wire": "NextToken", "min": 1})
     """The identifier that Amazon Cognito returned with the previous request to this operation.
     When you include a pagination token in your request, Amazon Cognito returns the next set
     of items in the list. By use of this token, you can paginate through the full list of
@@ -31,3 +44,41 @@ class ListUserPoolClientSecretsResponse:
 
     Constraints: min 1, max 131072, pattern `[\\S]+`.
     """
+
+
+def from_wire(_data: Any, /) -> ListUserPoolClientSecretsResponse:
+    """The `ListUserPoolClientSecretsResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    client_secrets: Any = _data.get("ClientSecrets")
+    if client_secrets is not None:
+        if client_secrets.__class__ is not list:
+            client_secrets = _as_list(client_secrets)
+        client_secrets = [
+            None if _v0 is None else _client_secret_descriptor_type_from_wire(_v0)
+            for _v0 in client_secrets
+        ]
+    next_token: Any = _data.get("NextToken")
+    if next_token is not None and next_token.__class__ is not str:
+        next_token = _as_str(next_token)
+    _obj: ListUserPoolClientSecretsResponse = _new(ListUserPoolClientSecretsResponse)
+    _obj.client_secrets = client_secrets
+    _obj.next_token = next_token
+    return _obj
+
+
+def to_wire(_value: ListUserPoolClientSecretsResponse, /) -> dict[str, Any]:
+    """The wire dict of a `ListUserPoolClientSecretsResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    client_secrets = _value.client_secrets
+    if client_secrets is not None:
+        _out["ClientSecrets"] = [
+            _client_secret_descriptor_type_to_wire(_v0) for _v0 in client_secrets
+        ]
+    next_token = _value.next_token
+    if next_token is not None:
+        _out["NextToken"] = next_token
+    return _out

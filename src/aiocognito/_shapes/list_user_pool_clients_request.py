@@ -4,29 +4,40 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .client_type_type import ClientTypeType
+from aiocognito._core.serde import (
+    as_enum as _as_enum,
+    as_int as _as_int,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
+
+from .client_type_type import BY_VALUE as _client_type_type_by_value, ClientTypeType
 
 
 @define(kw_only=True)
 class ListUserPoolClientsRequest:
     """Represents the request to list the user pool clients."""
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool where you want to list user pool clients.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
-    max_results: int | None = field(default=None, metadata={"wire": "MaxResults"})
+    max_results: int | None = field(default=None, metadata={"wire": "MaxResults", "min": 1})
     """The maximum number of app clients that you want Amazon Cognito to return in the
     response.
 
     Constraints: min 1, max 60.
     """
 
-    next_token: str | None = field(default=None, metadata={"wire": "NextToken"})
+    next_token: str | None = field(default=None, metadata={"wire": "NextToken", "min": 1})
     """This API operation returns a limited number of results. The pagination token is an
     identifier that you can present in an additional API request with the same parameters.
     When you include the pagination token, Amazon Cognito returns the next set of items
@@ -54,3 +65,53 @@ class ListUserPoolClientsRequest:
     response has no `NextToken`. The app clients in the response don't include their type.
     To get the type of an app client, call `DescribeUserPoolClient`.
     """
+
+
+def from_wire(_data: Any, /) -> ListUserPoolClientsRequest:
+    """The `ListUserPoolClientsRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("ListUserPoolClientsRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    max_results: Any = _data.get("MaxResults")
+    if max_results is not None and max_results.__class__ is not int:
+        max_results = _as_int(max_results)
+    next_token: Any = _data.get("NextToken")
+    if next_token is not None and next_token.__class__ is not str:
+        next_token = _as_str(next_token)
+    client_type: Any = _data.get("ClientType")
+    if client_type is not None:
+        client_type = (
+            _client_type_type_by_value.get(client_type, client_type)
+            if client_type.__class__ is str
+            else _as_enum(client_type, _client_type_type_by_value)
+        )
+    _obj: ListUserPoolClientsRequest = _new(ListUserPoolClientsRequest)
+    _obj.user_pool_id = user_pool_id
+    _obj.max_results = max_results
+    _obj.next_token = next_token
+    _obj.client_type = client_type
+    return _obj
+
+
+def to_wire(_value: ListUserPoolClientsRequest, /) -> dict[str, Any]:
+    """The wire dict of a `ListUserPoolClientsRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    max_results = _value.max_results
+    if max_results is not None:
+        _out["MaxResults"] = max_results
+    next_token = _value.next_token
+    if next_token is not None:
+        _out["NextToken"] = next_token
+    client_type = _value.client_type
+    if client_type is not None:
+        _out["ClientType"] = client_type
+    return _out

@@ -4,9 +4,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .user_pool_client_description import UserPoolClientDescription
+from aiocognito._core.serde import (
+    as_list as _as_list,
+    as_object as _as_object,
+    as_str as _as_str,
+    new as _new,
+)
+
+from .user_pool_client_description import (
+    UserPoolClientDescription,
+    from_wire as _user_pool_client_description_from_wire,
+    to_wire as _user_pool_client_description_to_wire,
+)
 
 
 @define(kw_only=True)
@@ -18,7 +31,7 @@ class ListUserPoolClientsResponse:
     )
     """An array of app clients and their details. Includes app client ID and name."""
 
-    next_token: str | None = field(default=None, metadata={"wire": "NextToken"})
+    next_token: str | None = field(default=None, metadata={"wire": "NextToken", "min": 1})
     """The identifier that Amazon Cognito returned with the previous request to this operation.
     When you include a pagination token in your request, Amazon Cognito returns the next set
     of items in the list. By use of this token, you can paginate through the full list of
@@ -26,3 +39,41 @@ class ListUserPoolClientsResponse:
 
     Constraints: min 1, max 131072, pattern `[\\S]+`.
     """
+
+
+def from_wire(_data: Any, /) -> ListUserPoolClientsResponse:
+    """The `ListUserPoolClientsResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_clients: Any = _data.get("UserPoolClients")
+    if user_pool_clients is not None:
+        if user_pool_clients.__class__ is not list:
+            user_pool_clients = _as_list(user_pool_clients)
+        user_pool_clients = [
+            None if _v0 is None else _user_pool_client_description_from_wire(_v0)
+            for _v0 in user_pool_clients
+        ]
+    next_token: Any = _data.get("NextToken")
+    if next_token is not None and next_token.__class__ is not str:
+        next_token = _as_str(next_token)
+    _obj: ListUserPoolClientsResponse = _new(ListUserPoolClientsResponse)
+    _obj.user_pool_clients = user_pool_clients
+    _obj.next_token = next_token
+    return _obj
+
+
+def to_wire(_value: ListUserPoolClientsResponse, /) -> dict[str, Any]:
+    """The wire dict of a `ListUserPoolClientsResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_clients = _value.user_pool_clients
+    if user_pool_clients is not None:
+        _out["UserPoolClients"] = [
+            _user_pool_client_description_to_wire(_v0) for _v0 in user_pool_clients
+        ]
+    next_token = _value.next_token
+    if next_token is not None:
+        _out["NextToken"] = next_token
+    return _out

@@ -4,9 +4,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .user_pool_replica_type import UserPoolReplicaType
+from aiocognito._core.serde import (
+    as_list as _as_list,
+    as_object as _as_object,
+    as_str as _as_str,
+    new as _new,
+)
+
+from .user_pool_replica_type import (
+    UserPoolReplicaType,
+    from_wire as _user_pool_replica_type_from_wire,
+    to_wire as _user_pool_replica_type_to_wire,
+)
 
 
 @define(kw_only=True)
@@ -20,9 +33,47 @@ class ListUserPoolReplicasResponse:
     Region.
     """
 
-    next_token: str | None = field(default=None, metadata={"wire": "NextToken"})
+    next_token: str | None = field(default=None, metadata={"wire": "NextToken", "min": 1})
     """A pagination token for retrieving the next page of results. If this value is null, there
     are no more results to retrieve.
 
     Constraints: min 1, pattern `[\\S]+`.
     """
+
+
+def from_wire(_data: Any, /) -> ListUserPoolReplicasResponse:
+    """The `ListUserPoolReplicasResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_replicas: Any = _data.get("UserPoolReplicas")
+    if user_pool_replicas is not None:
+        if user_pool_replicas.__class__ is not list:
+            user_pool_replicas = _as_list(user_pool_replicas)
+        user_pool_replicas = [
+            None if _v0 is None else _user_pool_replica_type_from_wire(_v0)
+            for _v0 in user_pool_replicas
+        ]
+    next_token: Any = _data.get("NextToken")
+    if next_token is not None and next_token.__class__ is not str:
+        next_token = _as_str(next_token)
+    _obj: ListUserPoolReplicasResponse = _new(ListUserPoolReplicasResponse)
+    _obj.user_pool_replicas = user_pool_replicas
+    _obj.next_token = next_token
+    return _obj
+
+
+def to_wire(_value: ListUserPoolReplicasResponse, /) -> dict[str, Any]:
+    """The wire dict of a `ListUserPoolReplicasResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_replicas = _value.user_pool_replicas
+    if user_pool_replicas is not None:
+        _out["UserPoolReplicas"] = [
+            _user_pool_replica_type_to_wire(_v0) for _v0 in user_pool_replicas
+        ]
+    next_token = _value.next_token
+    if next_token is not None:
+        _out["NextToken"] = next_token
+    return _out

@@ -4,20 +4,30 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
+
+from aiocognito._core.serde import (
+    as_int as _as_int,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 
 
 @define(kw_only=True)
 class ListUserPoolsRequest:
     """Represents the request to list user pools."""
 
-    max_results: int = field(metadata={"wire": "MaxResults"})
+    max_results: int = field(metadata={"wire": "MaxResults", "zero": 0, "min": 1})
     """The maximum number of user pools that you want Amazon Cognito to return in the response.
 
     Constraints: min 1, max 60.
     """
 
-    next_token: str | None = field(default=None, metadata={"wire": "NextToken"})
+    next_token: str | None = field(default=None, metadata={"wire": "NextToken", "min": 1})
     """This API operation returns a limited number of results. The pagination token is an
     identifier that you can present in an additional API request with the same parameters.
     When you include the pagination token, Amazon Cognito returns the next set of items
@@ -26,3 +36,35 @@ class ListUserPoolsRequest:
 
     Constraints: min 1, pattern `[\\S]+`.
     """
+
+
+def from_wire(_data: Any, /) -> ListUserPoolsRequest:
+    """The `ListUserPoolsRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    max_results: Any = _data.get("MaxResults")
+    if max_results is None:
+        max_results = _corrected("ListUserPoolsRequest.MaxResults", 0)
+    if max_results.__class__ is not int:
+        max_results = _as_int(max_results)
+    next_token: Any = _data.get("NextToken")
+    if next_token is not None and next_token.__class__ is not str:
+        next_token = _as_str(next_token)
+    _obj: ListUserPoolsRequest = _new(ListUserPoolsRequest)
+    _obj.max_results = max_results
+    _obj.next_token = next_token
+    return _obj
+
+
+def to_wire(_value: ListUserPoolsRequest, /) -> dict[str, Any]:
+    """The wire dict of a `ListUserPoolsRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    max_results = _value.max_results
+    _out["MaxResults"] = max_results
+    next_token = _value.next_token
+    if next_token is not None:
+        _out["NextToken"] = next_token
+    return _out

@@ -4,8 +4,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
 
@@ -13,16 +21,48 @@ from aiocognito._core.types import redact
 class ListUserSessionsRequest:
     """The input of `ListUserSessions`."""
 
-    access_token: str = field(repr=redact, metadata={"wire": "AccessToken"})
+    access_token: str = field(repr=redact, metadata={"wire": "AccessToken", "zero": ""})
     """A valid access token that Amazon Cognito issued to the user whose sessions you want to
     list. Amazon Cognito derives the user pool and username from this token.
 
     Constraints: pattern `[A-Za-z0-9-_=.]+`.
     """
 
-    next_token: str | None = field(default=None, metadata={"wire": "NextToken"})
+    next_token: str | None = field(default=None, metadata={"wire": "NextToken", "min": 1})
     """A pagination token that Amazon Cognito returned in a previous response. Use this value
     to retrieve the next page of results if a `NextToken` was included in a prior response.
 
     Constraints: min 1, max 131072, pattern `[\\S]+`.
     """
+
+
+def from_wire(_data: Any, /) -> ListUserSessionsRequest:
+    """The `ListUserSessionsRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    access_token: Any = _data.get("AccessToken")
+    if access_token is None:
+        access_token = _corrected("ListUserSessionsRequest.AccessToken", "")
+    if access_token.__class__ is not str:
+        access_token = _as_str(access_token)
+    next_token: Any = _data.get("NextToken")
+    if next_token is not None and next_token.__class__ is not str:
+        next_token = _as_str(next_token)
+    _obj: ListUserSessionsRequest = _new(ListUserSessionsRequest)
+    _obj.access_token = access_token
+    _obj.next_token = next_token
+    return _obj
+
+
+def to_wire(_value: ListUserSessionsRequest, /) -> dict[str, Any]:
+    """The wire dict of a `ListUserSessionsRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    access_token = _value.access_token
+    _out["AccessToken"] = access_token
+    next_token = _value.next_token
+    if next_token is not None:
+        _out["NextToken"] = next_token
+    return _out

@@ -4,9 +4,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .session_description_type import SessionDescriptionType
+from aiocognito._core.serde import (
+    as_list as _as_list,
+    as_object as _as_object,
+    as_str as _as_str,
+    new as _new,
+)
+
+from .session_description_type import (
+    SessionDescriptionType,
+    from_wire as _session_description_type_from_wire,
+    to_wire as _session_description_type_to_wire,
+)
 
 
 @define(kw_only=True)
@@ -22,9 +35,44 @@ class ListUserSessionsResponse:
     Constraints: min 0, max 125.
     """
 
-    next_token: str | None = field(default=None, metadata={"wire": "NextToken"})
+    next_token: str | None = field(default=None, metadata={"wire": "NextToken", "min": 1})
     """The pagination token to use in a subsequent request to retrieve the next page of
     results.
 
     Constraints: min 1, max 131072, pattern `[\\S]+`.
     """
+
+
+def from_wire(_data: Any, /) -> ListUserSessionsResponse:
+    """The `ListUserSessionsResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    sessions: Any = _data.get("Sessions")
+    if sessions is not None:
+        if sessions.__class__ is not list:
+            sessions = _as_list(sessions)
+        sessions = [
+            None if _v0 is None else _session_description_type_from_wire(_v0) for _v0 in sessions
+        ]
+    next_token: Any = _data.get("NextToken")
+    if next_token is not None and next_token.__class__ is not str:
+        next_token = _as_str(next_token)
+    _obj: ListUserSessionsResponse = _new(ListUserSessionsResponse)
+    _obj.sessions = sessions
+    _obj.next_token = next_token
+    return _obj
+
+
+def to_wire(_value: ListUserSessionsResponse, /) -> dict[str, Any]:
+    """The wire dict of a `ListUserSessionsResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    sessions = _value.sessions
+    if sessions is not None:
+        _out["Sessions"] = [_session_description_type_to_wire(_v0) for _v0 in sessions]
+    next_token = _value.next_token
+    if next_token is not None:
+        _out["NextToken"] = next_token
+    return _out

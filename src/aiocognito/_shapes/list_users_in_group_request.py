@@ -4,26 +4,36 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
+
+from aiocognito._core.serde import (
+    as_int as _as_int,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 
 
 @define(kw_only=True)
 class ListUsersInGroupRequest:
     """The input of `ListUsersInGroup`."""
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool where you want to view the membership of the requested group.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
-    group_name: str = field(metadata={"wire": "GroupName"})
+    group_name: str = field(metadata={"wire": "GroupName", "zero": "", "min": 1})
     """The name of the group that you want to query for user membership.
 
     Constraints: min 1, max 128, pattern `[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+`.
     """
 
-    limit: int | None = field(default=None, metadata={"wire": "Limit"})
+    limit: int | None = field(default=None, metadata={"wire": "Limit", "min": 0})
     """The maximum number of groups that you want Amazon Cognito to return in the response. In
     some SDK contexts, this operation might return fewer items than you specify in the
     `Limit` parameter without having reached the end of the full list. If the response
@@ -32,7 +42,7 @@ class ListUsersInGroupRequest:
     Constraints: min 0, max 60.
     """
 
-    next_token: str | None = field(default=None, metadata={"wire": "NextToken"})
+    next_token: str | None = field(default=None, metadata={"wire": "NextToken", "min": 1})
     """This API operation returns a limited number of results. The pagination token is an
     identifier that you can present in an additional API request with the same parameters.
     When you include the pagination token, Amazon Cognito returns the next set of items
@@ -41,3 +51,50 @@ class ListUsersInGroupRequest:
 
     Constraints: min 1, max 131072, pattern `[\\S]+`.
     """
+
+
+def from_wire(_data: Any, /) -> ListUsersInGroupRequest:
+    """The `ListUsersInGroupRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("ListUsersInGroupRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    group_name: Any = _data.get("GroupName")
+    if group_name is None:
+        group_name = _corrected("ListUsersInGroupRequest.GroupName", "")
+    if group_name.__class__ is not str:
+        group_name = _as_str(group_name)
+    limit: Any = _data.get("Limit")
+    if limit is not None and limit.__class__ is not int:
+        limit = _as_int(limit)
+    next_token: Any = _data.get("NextToken")
+    if next_token is not None and next_token.__class__ is not str:
+        next_token = _as_str(next_token)
+    _obj: ListUsersInGroupRequest = _new(ListUsersInGroupRequest)
+    _obj.user_pool_id = user_pool_id
+    _obj.group_name = group_name
+    _obj.limit = limit
+    _obj.next_token = next_token
+    return _obj
+
+
+def to_wire(_value: ListUsersInGroupRequest, /) -> dict[str, Any]:
+    """The wire dict of a `ListUsersInGroupRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    group_name = _value.group_name
+    _out["GroupName"] = group_name
+    limit = _value.limit
+    if limit is not None:
+        _out["Limit"] = limit
+    next_token = _value.next_token
+    if next_token is not None:
+        _out["NextToken"] = next_token
+    return _out

@@ -4,9 +4,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .user_type import UserType
+from aiocognito._core.serde import (
+    as_list as _as_list,
+    as_object as _as_object,
+    as_str as _as_str,
+    new as _new,
+)
+
+from .user_type import UserType, from_wire as _user_type_from_wire, to_wire as _user_type_to_wire
 
 
 @define(kw_only=True)
@@ -16,7 +25,7 @@ class ListUsersInGroupResponse:
     users: list[UserType] | None = field(default=None, metadata={"wire": "Users"})
     """An array of users who are members in the group, and their attributes."""
 
-    next_token: str | None = field(default=None, metadata={"wire": "NextToken"})
+    next_token: str | None = field(default=None, metadata={"wire": "NextToken", "min": 1})
     """The identifier that Amazon Cognito returned with the previous request to this operation.
     When you include a pagination token in your request, Amazon Cognito returns the next set
     of items in the list. By use of this token, you can paginate through the full list of
@@ -24,3 +33,36 @@ class ListUsersInGroupResponse:
 
     Constraints: min 1, max 131072, pattern `[\\S]+`.
     """
+
+
+def from_wire(_data: Any, /) -> ListUsersInGroupResponse:
+    """The `ListUsersInGroupResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    users: Any = _data.get("Users")
+    if users is not None:
+        if users.__class__ is not list:
+            users = _as_list(users)
+        users = [None if _v0 is None else _user_type_from_wire(_v0) for _v0 in users]
+    next_token: Any = _data.get("NextToken")
+    if next_token is not None and next_token.__class__ is not str:
+        next_token = _as_str(next_token)
+    _obj: ListUsersInGroupResponse = _new(ListUsersInGroupResponse)
+    _obj.users = users
+    _obj.next_token = next_token
+    return _obj
+
+
+def to_wire(_value: ListUsersInGroupResponse, /) -> dict[str, Any]:
+    """The wire dict of a `ListUsersInGroupResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    users = _value.users
+    if users is not None:
+        _out["Users"] = [_user_type_to_wire(_v0) for _v0 in users]
+    next_token = _value.next_token
+    if next_token is not None:
+        _out["NextToken"] = next_token
+    return _out

@@ -4,20 +4,33 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
+
+from aiocognito._core.serde import (
+    as_int as _as_int,
+    as_list as _as_list,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 
 
 @define(kw_only=True)
 class ListUsersRequest:
     """Represents the request to list users."""
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool where you want to display or search for users.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
-    attributes_to_get: list[str] | None = field(default=None, metadata={"wire": "AttributesToGet"})
+    attributes_to_get: list[str] | None = field(
+        default=None, metadata={"wire": "AttributesToGet", "item_min": 1}
+    )
     """A JSON array of user attribute names, for example `given_name`, that you want Amazon
     Cognito to include in the response for each user. When you don't provide an
     `AttributesToGet` parameter, Amazon Cognito returns all attributes for each user.
@@ -29,7 +42,7 @@ class ListUsersRequest:
     `AttributesToGet` parameter returns results.
     """
 
-    limit: int | None = field(default=None, metadata={"wire": "Limit"})
+    limit: int | None = field(default=None, metadata={"wire": "Limit", "min": 0})
     """The maximum number of users that you want Amazon Cognito to return in the response. In
     some SDK contexts, this operation might return fewer items than you specify in the
     `Limit` parameter without having reached the end of the full list. If the response
@@ -38,7 +51,9 @@ class ListUsersRequest:
     Constraints: min 0, max 60.
     """
 
-    pagination_token: str | None = field(default=None, metadata={"wire": "PaginationToken"})
+    pagination_token: str | None = field(
+        default=None, metadata={"wire": "PaginationToken", "min": 1}
+    )
     """This API operation returns a limited number of results. The pagination token is an
     identifier that you can present in an additional API request with the same parameters.
     When you include the pagination token, Amazon Cognito returns the next set of items
@@ -97,3 +112,60 @@ class ListUsersRequest:
 
     Constraints: max 256.
     """
+
+
+def from_wire(_data: Any, /) -> ListUsersRequest:
+    """The `ListUsersRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("ListUsersRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    attributes_to_get: Any = _data.get("AttributesToGet")
+    if attributes_to_get is not None:
+        if attributes_to_get.__class__ is not list:
+            attributes_to_get = _as_list(attributes_to_get)
+        attributes_to_get = [
+            _v0 if _v0.__class__ is str else _as_str(_v0) for _v0 in attributes_to_get
+        ]
+    limit: Any = _data.get("Limit")
+    if limit is not None and limit.__class__ is not int:
+        limit = _as_int(limit)
+    pagination_token: Any = _data.get("PaginationToken")
+    if pagination_token is not None and pagination_token.__class__ is not str:
+        pagination_token = _as_str(pagination_token)
+    filter: Any = _data.get("Filter")
+    if filter is not None and filter.__class__ is not str:
+        filter = _as_str(filter)
+    _obj: ListUsersRequest = _new(ListUsersRequest)
+    _obj.user_pool_id = user_pool_id
+    _obj.attributes_to_get = attributes_to_get
+    _obj.limit = limit
+    _obj.pagination_token = pagination_token
+    _obj.filter = filter
+    return _obj
+
+
+def to_wire(_value: ListUsersRequest, /) -> dict[str, Any]:
+    """The wire dict of a `ListUsersRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    attributes_to_get = _value.attributes_to_get
+    if attributes_to_get is not None:
+        _out["AttributesToGet"] = list(attributes_to_get)
+    limit = _value.limit
+    if limit is not None:
+        _out["Limit"] = limit
+    pagination_token = _value.pagination_token
+    if pagination_token is not None:
+        _out["PaginationToken"] = pagination_token
+    filter = _value.filter
+    if filter is not None:
+        _out["Filter"] = filter
+    return _out

@@ -4,9 +4,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .user_type import UserType
+from aiocognito._core.serde import (
+    as_list as _as_list,
+    as_object as _as_object,
+    as_str as _as_str,
+    new as _new,
+)
+
+from .user_type import UserType, from_wire as _user_type_from_wire, to_wire as _user_type_to_wire
 
 
 @define(kw_only=True)
@@ -21,7 +30,9 @@ class ListUsersResponse:
     duplicates.
     """
 
-    pagination_token: str | None = field(default=None, metadata={"wire": "PaginationToken"})
+    pagination_token: str | None = field(
+        default=None, metadata={"wire": "PaginationToken", "min": 1}
+    )
     """The identifier that Amazon Cognito returned with the previous request to this operation.
     When you include a pagination token in your request, Amazon Cognito returns the next set
     of items in the list. By use of this token, you can paginate through the full list of
@@ -29,3 +40,36 @@ class ListUsersResponse:
 
     Constraints: min 1, pattern `[\\S]+`.
     """
+
+
+def from_wire(_data: Any, /) -> ListUsersResponse:
+    """The `ListUsersResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    users: Any = _data.get("Users")
+    if users is not None:
+        if users.__class__ is not list:
+            users = _as_list(users)
+        users = [None if _v0 is None else _user_type_from_wire(_v0) for _v0 in users]
+    pagination_token: Any = _data.get("PaginationToken")
+    if pagination_token is not None and pagination_token.__class__ is not str:
+        pagination_token = _as_str(pagination_token)
+    _obj: ListUsersResponse = _new(ListUsersResponse)
+    _obj.users = users
+    _obj.pagination_token = pagination_token
+    return _obj
+
+
+def to_wire(_value: ListUsersResponse, /) -> dict[str, Any]:
+    """The wire dict of a `ListUsersResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    users = _value.users
+    if users is not None:
+        _out["Users"] = [_user_type_to_wire(_v0) for _v0 in users]
+    pagination_token = _value.pagination_token
+    if pagination_token is not None:
+        _out["PaginationToken"] = pagination_token
+    return _out

@@ -4,8 +4,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_int as _as_int,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
 
@@ -13,14 +22,14 @@ from aiocognito._core.types import redact
 class ListWebAuthnCredentialsRequest:
     """The input of `ListWebAuthnCredentials`."""
 
-    access_token: str = field(repr=redact, metadata={"wire": "AccessToken"})
+    access_token: str = field(repr=redact, metadata={"wire": "AccessToken", "zero": ""})
     """A valid access token that Amazon Cognito issued to the currently signed-in user. Must
     include a scope claim for `aws.cognito.signin.user.admin`.
 
     Constraints: pattern `[A-Za-z0-9-_=.]+`.
     """
 
-    next_token: str | None = field(default=None, metadata={"wire": "NextToken"})
+    next_token: str | None = field(default=None, metadata={"wire": "NextToken", "min": 1})
     """This API operation returns a limited number of results. The pagination token is an
     identifier that you can present in an additional API request with the same parameters.
     When you include the pagination token, Amazon Cognito returns the next set of items
@@ -30,8 +39,47 @@ class ListWebAuthnCredentialsRequest:
     Constraints: min 1, max 131072, pattern `[\\S]+`.
     """
 
-    max_results: int | None = field(default=None, metadata={"wire": "MaxResults"})
+    max_results: int | None = field(default=None, metadata={"wire": "MaxResults", "min": 0})
     """The maximum number of the user's passkey credentials that you want to return.
 
     Constraints: min 0, max 20.
     """
+
+
+def from_wire(_data: Any, /) -> ListWebAuthnCredentialsRequest:
+    """The `ListWebAuthnCredentialsRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    access_token: Any = _data.get("AccessToken")
+    if access_token is None:
+        access_token = _corrected("ListWebAuthnCredentialsRequest.AccessToken", "")
+    if access_token.__class__ is not str:
+        access_token = _as_str(access_token)
+    next_token: Any = _data.get("NextToken")
+    if next_token is not None and next_token.__class__ is not str:
+        next_token = _as_str(next_token)
+    max_results: Any = _data.get("MaxResults")
+    if max_results is not None and max_results.__class__ is not int:
+        max_results = _as_int(max_results)
+    _obj: ListWebAuthnCredentialsRequest = _new(ListWebAuthnCredentialsRequest)
+    _obj.access_token = access_token
+    _obj.next_token = next_token
+    _obj.max_results = max_results
+    return _obj
+
+
+def to_wire(_value: ListWebAuthnCredentialsRequest, /) -> dict[str, Any]:
+    """The wire dict of a `ListWebAuthnCredentialsRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    access_token = _value.access_token
+    _out["AccessToken"] = access_token
+    next_token = _value.next_token
+    if next_token is not None:
+        _out["NextToken"] = next_token
+    max_results = _value.max_results
+    if max_results is not None:
+        _out["MaxResults"] = max_results
+    return _out

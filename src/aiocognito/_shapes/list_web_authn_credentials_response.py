@@ -4,19 +4,35 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .web_authn_credential_description import WebAuthnCredentialDescription
+from aiocognito._core.serde import (
+    as_list as _as_list,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
+
+from .web_authn_credential_description import (
+    WebAuthnCredentialDescription,
+    from_wire as _web_authn_credential_description_from_wire,
+    to_wire as _web_authn_credential_description_to_wire,
+)
 
 
 @define(kw_only=True)
 class ListWebAuthnCredentialsResponse:
     """The output of `ListWebAuthnCredentials`."""
 
-    credentials: list[WebAuthnCredentialDescription] = field(metadata={"wire": "Credentials"})
+    credentials: list[WebAuthnCredentialDescription] = field(
+        metadata={"wire": "Credentials", "zero": []}
+    )
     """A list of registered passkeys for a user."""
 
-    next_token: str | None = field(default=None, metadata={"wire": "NextToken"})
+    next_token: str | None = field(default=None, metadata={"wire": "NextToken", "min": 1})
     """The identifier that Amazon Cognito returned with the previous request to this operation.
     When you include a pagination token in your request, Amazon Cognito returns the next set
     of items in the list. By use of this token, you can paginate through the full list of
@@ -24,3 +40,39 @@ class ListWebAuthnCredentialsResponse:
 
     Constraints: min 1, max 131072, pattern `[\\S]+`.
     """
+
+
+def from_wire(_data: Any, /) -> ListWebAuthnCredentialsResponse:
+    """The `ListWebAuthnCredentialsResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    credentials: Any = _data.get("Credentials")
+    if credentials is None:
+        credentials = _corrected("ListWebAuthnCredentialsResponse.Credentials", [])
+    if credentials.__class__ is not list:
+        credentials = _as_list(credentials)
+    credentials = [
+        None if _v0 is None else _web_authn_credential_description_from_wire(_v0)
+        for _v0 in credentials
+    ]
+    next_token: Any = _data.get("NextToken")
+    if next_token is not None and next_token.__class__ is not str:
+        next_token = _as_str(next_token)
+    _obj: ListWebAuthnCredentialsResponse = _new(ListWebAuthnCredentialsResponse)
+    _obj.credentials = credentials
+    _obj.next_token = next_token
+    return _obj
+
+
+def to_wire(_value: ListWebAuthnCredentialsResponse, /) -> dict[str, Any]:
+    """The wire dict of a `ListWebAuthnCredentialsResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    credentials = _value.credentials
+    _out["Credentials"] = [_web_authn_credential_description_to_wire(_v0) for _v0 in credentials]
+    next_token = _value.next_token
+    if next_token is not None:
+        _out["NextToken"] = next_token
+    return _out

@@ -4,13 +4,34 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .cloud_watch_logs_configuration_type import CloudWatchLogsConfigurationType
-from .event_source_name import EventSourceName
-from .firehose_configuration_type import FirehoseConfigurationType
-from .log_level import LogLevel
-from .s3_configuration_type import S3ConfigurationType
+from aiocognito._core.serde import (
+    as_enum as _as_enum,
+    as_object as _as_object,
+    corrected as _corrected,
+    new as _new,
+)
+
+from .cloud_watch_logs_configuration_type import (
+    CloudWatchLogsConfigurationType,
+    from_wire as _cloud_watch_logs_configuration_type_from_wire,
+    to_wire as _cloud_watch_logs_configuration_type_to_wire,
+)
+from .event_source_name import BY_VALUE as _event_source_name_by_value, EventSourceName
+from .firehose_configuration_type import (
+    FirehoseConfigurationType,
+    from_wire as _firehose_configuration_type_from_wire,
+    to_wire as _firehose_configuration_type_to_wire,
+)
+from .log_level import BY_VALUE as _log_level_by_value, LogLevel
+from .s3_configuration_type import (
+    S3ConfigurationType,
+    from_wire as _s3_configuration_type_from_wire,
+    to_wire as _s3_configuration_type_to_wire,
+)
 
 
 @define(kw_only=True)
@@ -19,7 +40,7 @@ class LogConfigurationType:
     Amazon Data Firehose, Amazon S3, or Amazon CloudWatch Logs.
     """
 
-    log_level: LogLevel | str = field(metadata={"wire": "LogLevel"})
+    log_level: LogLevel | str = field(metadata={"wire": "LogLevel", "zero": ""})
     """The `errorlevel` selection of logs that a user pool sends for detailed activity logging.
     To send `userNotification` activity with [information about message
     delivery](https://docs.aws.amazon.com/cognito/latest/developerguide/exporting-quotas-and-usage.html),
@@ -28,7 +49,7 @@ class LogConfigurationType:
     of `CloudWatchLogsConfiguration`, `FirehoseConfiguration`, or `S3Configuration`.
     """
 
-    event_source: EventSourceName | str = field(metadata={"wire": "EventSource"})
+    event_source: EventSourceName | str = field(metadata={"wire": "EventSource", "zero": ""})
     """The source of events that your user pool sends for logging. To send error-level logs
     about user notification activity, set to `userNotification`. To send info-level logs
     about threat-protection user activity in user pools with the Plus feature plan, set to
@@ -57,3 +78,67 @@ class LogConfigurationType:
     protection. To activate this setting, your user pool must be on the [ Plus
     tier](https://docs.aws.amazon.com/cognito/latest/developerguide/feature-plans-features-plus.html).
     """
+
+
+def from_wire(_data: Any, /) -> LogConfigurationType:
+    """The `LogConfigurationType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    log_level: Any = _data.get("LogLevel")
+    if log_level is None:
+        log_level = _corrected("LogConfigurationType.LogLevel", "")
+    log_level = (
+        _log_level_by_value.get(log_level, log_level)
+        if log_level.__class__ is str
+        else _as_enum(log_level, _log_level_by_value)
+    )
+    event_source: Any = _data.get("EventSource")
+    if event_source is None:
+        event_source = _corrected("LogConfigurationType.EventSource", "")
+    event_source = (
+        _event_source_name_by_value.get(event_source, event_source)
+        if event_source.__class__ is str
+        else _as_enum(event_source, _event_source_name_by_value)
+    )
+    cloud_watch_logs_configuration: Any = _data.get("CloudWatchLogsConfiguration")
+    if cloud_watch_logs_configuration is not None:
+        cloud_watch_logs_configuration = _cloud_watch_logs_configuration_type_from_wire(
+            cloud_watch_logs_configuration
+        )
+    s3_configuration: Any = _data.get("S3Configuration")
+    if s3_configuration is not None:
+        s3_configuration = _s3_configuration_type_from_wire(s3_configuration)
+    firehose_configuration: Any = _data.get("FirehoseConfiguration")
+    if firehose_configuration is not None:
+        firehose_configuration = _firehose_configuration_type_from_wire(firehose_configuration)
+    _obj: LogConfigurationType = _new(LogConfigurationType)
+    _obj.log_level = log_level
+    _obj.event_source = event_source
+    _obj.cloud_watch_logs_configuration = cloud_watch_logs_configuration
+    _obj.s3_configuration = s3_configuration
+    _obj.firehose_configuration = firehose_configuration
+    return _obj
+
+
+def to_wire(_value: LogConfigurationType, /) -> dict[str, Any]:
+    """The wire dict of a `LogConfigurationType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    log_level = _value.log_level
+    _out["LogLevel"] = log_level
+    event_source = _value.event_source
+    _out["EventSource"] = event_source
+    cloud_watch_logs_configuration = _value.cloud_watch_logs_configuration
+    if cloud_watch_logs_configuration is not None:
+        _out["CloudWatchLogsConfiguration"] = _cloud_watch_logs_configuration_type_to_wire(
+            cloud_watch_logs_configuration
+        )
+    s3_configuration = _value.s3_configuration
+    if s3_configuration is not None:
+        _out["S3Configuration"] = _s3_configuration_type_to_wire(s3_configuration)
+    firehose_configuration = _value.firehose_configuration
+    if firehose_configuration is not None:
+        _out["FirehoseConfiguration"] = _firehose_configuration_type_to_wire(firehose_configuration)
+    return _out

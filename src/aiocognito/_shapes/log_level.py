@@ -12,3 +12,7 @@ class LogLevel(StrEnum):
 
     ERROR = "ERROR"
     INFO = "INFO"
+
+
+BY_VALUE: dict[str, LogLevel] = {member.value: member for member in LogLevel}
+"""Each `LogLevel` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

@@ -5,12 +5,26 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_bool as _as_bool,
+    as_list as _as_list,
+    as_object as _as_object,
+    as_str as _as_str,
+    new as _new,
+    timestamp_from_wire as _timestamp_from_wire,
+    timestamp_to_wire as _timestamp_to_wire,
+)
 from aiocognito._core.types import JSONValue
 
-from .asset_type import AssetType
+from .asset_type import (
+    AssetType,
+    from_wire as _asset_type_from_wire,
+    to_wire as _asset_type_to_wire,
+)
 
 
 @define(kw_only=True)
@@ -25,7 +39,7 @@ class ManagedLoginBrandingType:
     Constraints: pattern `^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[4][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$`.
     """
 
-    user_pool_id: str | None = field(default=None, metadata={"wire": "UserPoolId"})
+    user_pool_id: str | None = field(default=None, metadata={"wire": "UserPoolId", "min": 1})
     """The user pool where the branding style is assigned.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
@@ -74,3 +88,72 @@ class ManagedLoginBrandingType:
     UNIX epoch time format. Your SDK might render the output in a human-readable format like
     ISO 8601 or a Java `Date` object.
     """
+
+
+def from_wire(_data: Any, /) -> ManagedLoginBrandingType:
+    """The `ManagedLoginBrandingType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    managed_login_branding_id: Any = _data.get("ManagedLoginBrandingId")
+    if managed_login_branding_id is not None and managed_login_branding_id.__class__ is not str:
+        managed_login_branding_id = _as_str(managed_login_branding_id)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is not None and user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    use_cognito_provided_values: Any = _data.get("UseCognitoProvidedValues")
+    if (
+        use_cognito_provided_values is not None
+        and use_cognito_provided_values.__class__ is not bool
+    ):
+        use_cognito_provided_values = _as_bool(use_cognito_provided_values)
+    settings: Any = _data.get("Settings")
+    assets: Any = _data.get("Assets")
+    if assets is not None:
+        if assets.__class__ is not list:
+            assets = _as_list(assets)
+        assets = [None if _v0 is None else _asset_type_from_wire(_v0) for _v0 in assets]
+    creation_date: Any = _data.get("CreationDate")
+    if creation_date is not None:
+        creation_date = _timestamp_from_wire(creation_date)
+    last_modified_date: Any = _data.get("LastModifiedDate")
+    if last_modified_date is not None:
+        last_modified_date = _timestamp_from_wire(last_modified_date)
+    _obj: ManagedLoginBrandingType = _new(ManagedLoginBrandingType)
+    _obj.managed_login_branding_id = managed_login_branding_id
+    _obj.user_pool_id = user_pool_id
+    _obj.use_cognito_provided_values = use_cognito_provided_values
+    _obj.settings = settings
+    _obj.assets = assets
+    _obj.creation_date = creation_date
+    _obj.last_modified_date = last_modified_date
+    return _obj
+
+
+def to_wire(_value: ManagedLoginBrandingType, /) -> dict[str, Any]:
+    """The wire dict of a `ManagedLoginBrandingType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    managed_login_branding_id = _value.managed_login_branding_id
+    if managed_login_branding_id is not None:
+        _out["ManagedLoginBrandingId"] = managed_login_branding_id
+    user_pool_id = _value.user_pool_id
+    if user_pool_id is not None:
+        _out["UserPoolId"] = user_pool_id
+    use_cognito_provided_values = _value.use_cognito_provided_values
+    if use_cognito_provided_values is not None:
+        _out["UseCognitoProvidedValues"] = use_cognito_provided_values
+    settings = _value.settings
+    if settings is not None:
+        _out["Settings"] = settings
+    assets = _value.assets
+    if assets is not None:
+        _out["Assets"] = [_asset_type_to_wire(_v0) for _v0 in assets]
+    creation_date = _value.creation_date
+    if creation_date is not None:
+        _out["CreationDate"] = _timestamp_to_wire(creation_date)
+    last_modified_date = _value.last_modified_date
+    if last_modified_date is not None:
+        _out["LastModifiedDate"] = _timestamp_to_wire(last_modified_date)
+    return _out

@@ -12,3 +12,7 @@ class MessageActionType(StrEnum):
 
     RESEND = "RESEND"
     SUPPRESS = "SUPPRESS"
+
+
+BY_VALUE: dict[str, MessageActionType] = {member.value: member for member in MessageActionType}
+"""Each `MessageActionType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

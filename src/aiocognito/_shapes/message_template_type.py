@@ -4,20 +4,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
+
+from aiocognito._core.serde import as_object as _as_object, as_str as _as_str, new as _new
 
 
 @define(kw_only=True)
 class MessageTemplateType:
     """The message template structure."""
 
-    sms_message: str | None = field(default=None, metadata={"wire": "SMSMessage"})
+    sms_message: str | None = field(default=None, metadata={"wire": "SMSMessage", "min": 6})
     """The message template for SMS messages.
 
     Constraints: min 6, max 140, pattern `(?s).*`.
     """
 
-    email_message: str | None = field(default=None, metadata={"wire": "EmailMessage"})
+    email_message: str | None = field(default=None, metadata={"wire": "EmailMessage", "min": 6})
     """The message template for email messages. EmailMessage is allowed only if
     [EmailSendingAccount](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_EmailConfigurationType.html#CognitoUserPools-Type-EmailConfigurationType-EmailSendingAccount)
     is DEVELOPER.
@@ -25,10 +29,48 @@ class MessageTemplateType:
     Constraints: min 6, max 20000, pattern `[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\s*]*`.
     """
 
-    email_subject: str | None = field(default=None, metadata={"wire": "EmailSubject"})
+    email_subject: str | None = field(default=None, metadata={"wire": "EmailSubject", "min": 1})
     """The subject line for email messages. EmailSubject is allowed only if
     [EmailSendingAccount](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_EmailConfigurationType.html#CognitoUserPools-Type-EmailConfigurationType-EmailSendingAccount)
     is DEVELOPER.
 
     Constraints: min 1, max 140, pattern `[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\s]+`.
     """
+
+
+def from_wire(_data: Any, /) -> MessageTemplateType:
+    """The `MessageTemplateType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    sms_message: Any = _data.get("SMSMessage")
+    if sms_message is not None and sms_message.__class__ is not str:
+        sms_message = _as_str(sms_message)
+    email_message: Any = _data.get("EmailMessage")
+    if email_message is not None and email_message.__class__ is not str:
+        email_message = _as_str(email_message)
+    email_subject: Any = _data.get("EmailSubject")
+    if email_subject is not None and email_subject.__class__ is not str:
+        email_subject = _as_str(email_subject)
+    _obj: MessageTemplateType = _new(MessageTemplateType)
+    _obj.sms_message = sms_message
+    _obj.email_message = email_message
+    _obj.email_subject = email_subject
+    return _obj
+
+
+def to_wire(_value: MessageTemplateType, /) -> dict[str, Any]:
+    """The wire dict of a `MessageTemplateType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    sms_message = _value.sms_message
+    if sms_message is not None:
+        _out["SMSMessage"] = sms_message
+    email_message = _value.email_message
+    if email_message is not None:
+        _out["EmailMessage"] = email_message
+    email_subject = _value.email_subject
+    if email_subject is not None:
+        _out["EmailSubject"] = email_subject
+    return _out

@@ -4,7 +4,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
+
+from aiocognito._core.serde import as_object as _as_object, as_str as _as_str, new as _new
 
 
 @define(kw_only=True)
@@ -16,7 +20,7 @@ class NewDeviceMetadataType:
     in a "Remember me on this device" authentication model.
     """
 
-    device_key: str | None = field(default=None, metadata={"wire": "DeviceKey"})
+    device_key: str | None = field(default=None, metadata={"wire": "DeviceKey", "min": 1})
     """The device key, an identifier used in generating the `DEVICE_PASSWORD_VERIFIER` for
     device SRP authentication.
 
@@ -29,3 +33,34 @@ class NewDeviceMetadataType:
 
     Constraints: min 0, max 131072.
     """
+
+
+def from_wire(_data: Any, /) -> NewDeviceMetadataType:
+    """The `NewDeviceMetadataType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    device_key: Any = _data.get("DeviceKey")
+    if device_key is not None and device_key.__class__ is not str:
+        device_key = _as_str(device_key)
+    device_group_key: Any = _data.get("DeviceGroupKey")
+    if device_group_key is not None and device_group_key.__class__ is not str:
+        device_group_key = _as_str(device_group_key)
+    _obj: NewDeviceMetadataType = _new(NewDeviceMetadataType)
+    _obj.device_key = device_key
+    _obj.device_group_key = device_group_key
+    return _obj
+
+
+def to_wire(_value: NewDeviceMetadataType, /) -> dict[str, Any]:
+    """The wire dict of a `NewDeviceMetadataType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    device_key = _value.device_key
+    if device_key is not None:
+        _out["DeviceKey"] = device_key
+    device_group_key = _value.device_group_key
+    if device_group_key is not None:
+        _out["DeviceGroupKey"] = device_group_key
+    return _out

@@ -4,9 +4,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .notify_email_type import NotifyEmailType
+from aiocognito._core.serde import (
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
+
+from .notify_email_type import (
+    NotifyEmailType,
+    from_wire as _notify_email_type_from_wire,
+    to_wire as _notify_email_type_to_wire,
+)
 
 
 @define(kw_only=True)
@@ -15,7 +28,7 @@ class NotifyConfigurationType:
     when your adaptive authentication automated response has a Notify action.
     """
 
-    source_arn: str = field(metadata={"wire": "SourceArn"})
+    source_arn: str = field(metadata={"wire": "SourceArn", "zero": "", "min": 20})
     """The Amazon Resource Name (ARN) of the identity that is associated with the sending
     authorization policy. This identity permits Amazon Cognito to send for the email address
     specified in the `From` parameter.
@@ -54,3 +67,63 @@ class NotifyConfigurationType:
     """The template for the email message that your user pool sends when MFA is challenged in
     response to a detected risk.
     """
+
+
+def from_wire(_data: Any, /) -> NotifyConfigurationType:
+    """The `NotifyConfigurationType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    source_arn: Any = _data.get("SourceArn")
+    if source_arn is None:
+        source_arn = _corrected("NotifyConfigurationType.SourceArn", "")
+    if source_arn.__class__ is not str:
+        source_arn = _as_str(source_arn)
+    from_: Any = _data.get("From")
+    if from_ is not None and from_.__class__ is not str:
+        from_ = _as_str(from_)
+    reply_to: Any = _data.get("ReplyTo")
+    if reply_to is not None and reply_to.__class__ is not str:
+        reply_to = _as_str(reply_to)
+    block_email: Any = _data.get("BlockEmail")
+    if block_email is not None:
+        block_email = _notify_email_type_from_wire(block_email)
+    no_action_email: Any = _data.get("NoActionEmail")
+    if no_action_email is not None:
+        no_action_email = _notify_email_type_from_wire(no_action_email)
+    mfa_email: Any = _data.get("MfaEmail")
+    if mfa_email is not None:
+        mfa_email = _notify_email_type_from_wire(mfa_email)
+    _obj: NotifyConfigurationType = _new(NotifyConfigurationType)
+    _obj.source_arn = source_arn
+    _obj.from_ = from_
+    _obj.reply_to = reply_to
+    _obj.block_email = block_email
+    _obj.no_action_email = no_action_email
+    _obj.mfa_email = mfa_email
+    return _obj
+
+
+def to_wire(_value: NotifyConfigurationType, /) -> dict[str, Any]:
+    """The wire dict of a `NotifyConfigurationType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    source_arn = _value.source_arn
+    _out["SourceArn"] = source_arn
+    from_ = _value.from_
+    if from_ is not None:
+        _out["From"] = from_
+    reply_to = _value.reply_to
+    if reply_to is not None:
+        _out["ReplyTo"] = reply_to
+    block_email = _value.block_email
+    if block_email is not None:
+        _out["BlockEmail"] = _notify_email_type_to_wire(block_email)
+    no_action_email = _value.no_action_email
+    if no_action_email is not None:
+        _out["NoActionEmail"] = _notify_email_type_to_wire(no_action_email)
+    mfa_email = _value.mfa_email
+    if mfa_email is not None:
+        _out["MfaEmail"] = _notify_email_type_to_wire(mfa_email)
+    return _out

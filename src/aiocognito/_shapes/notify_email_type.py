@@ -4,7 +4,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
+
+from aiocognito._core.serde import (
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 
 
 @define(kw_only=True)
@@ -13,22 +22,61 @@ class NotifyEmailType:
     protection automated response has a Notify action.
     """
 
-    subject: str = field(metadata={"wire": "Subject"})
+    subject: str = field(metadata={"wire": "Subject", "zero": "", "min": 1})
     """The subject of the threat protection email notification.
 
     Constraints: min 1, max 140, pattern `[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\s]+`.
     """
 
-    html_body: str | None = field(default=None, metadata={"wire": "HtmlBody"})
+    html_body: str | None = field(default=None, metadata={"wire": "HtmlBody", "min": 6})
     """The body of an email notification formatted in HTML. Choose an `HtmlBody` or a
     `TextBody` to send an HTML-formatted or plaintext message, respectively.
 
     Constraints: min 6, max 20000, pattern `[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\s*]+`.
     """
 
-    text_body: str | None = field(default=None, metadata={"wire": "TextBody"})
+    text_body: str | None = field(default=None, metadata={"wire": "TextBody", "min": 6})
     """The body of an email notification formatted in plaintext. Choose an `HtmlBody` or a
     `TextBody` to send an HTML-formatted or plaintext message, respectively.
 
     Constraints: min 6, max 20000, pattern `[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\s*]+`.
     """
+
+
+def from_wire(_data: Any, /) -> NotifyEmailType:
+    """The `NotifyEmailType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    subject: Any = _data.get("Subject")
+    if subject is None:
+        subject = _corrected("NotifyEmailType.Subject", "")
+    if subject.__class__ is not str:
+        subject = _as_str(subject)
+    html_body: Any = _data.get("HtmlBody")
+    if html_body is not None and html_body.__class__ is not str:
+        html_body = _as_str(html_body)
+    text_body: Any = _data.get("TextBody")
+    if text_body is not None and text_body.__class__ is not str:
+        text_body = _as_str(text_body)
+    _obj: NotifyEmailType = _new(NotifyEmailType)
+    _obj.subject = subject
+    _obj.html_body = html_body
+    _obj.text_body = text_body
+    return _obj
+
+
+def to_wire(_value: NotifyEmailType, /) -> dict[str, Any]:
+    """The wire dict of a `NotifyEmailType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    subject = _value.subject
+    _out["Subject"] = subject
+    html_body = _value.html_body
+    if html_body is not None:
+        _out["HtmlBody"] = html_body
+    text_body = _value.text_body
+    if text_body is not None:
+        _out["TextBody"] = text_body
+    return _out

@@ -4,7 +4,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
+
+from aiocognito._core.serde import as_object as _as_object, as_str as _as_str, new as _new
 
 
 @define(kw_only=True)
@@ -25,3 +29,34 @@ class NumberAttributeConstraintsType:
 
     Constraints: min 0, max 131072.
     """
+
+
+def from_wire(_data: Any, /) -> NumberAttributeConstraintsType:
+    """The `NumberAttributeConstraintsType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    min_value: Any = _data.get("MinValue")
+    if min_value is not None and min_value.__class__ is not str:
+        min_value = _as_str(min_value)
+    max_value: Any = _data.get("MaxValue")
+    if max_value is not None and max_value.__class__ is not str:
+        max_value = _as_str(max_value)
+    _obj: NumberAttributeConstraintsType = _new(NumberAttributeConstraintsType)
+    _obj.min_value = min_value
+    _obj.max_value = max_value
+    return _obj
+
+
+def to_wire(_value: NumberAttributeConstraintsType, /) -> dict[str, Any]:
+    """The wire dict of a `NumberAttributeConstraintsType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    min_value = _value.min_value
+    if min_value is not None:
+        _out["MinValue"] = min_value
+    max_value = _value.max_value
+    if max_value is not None:
+        _out["MaxValue"] = max_value
+    return _out

@@ -13,3 +13,7 @@ class OAuthFlowType(StrEnum):
     CODE = "code"
     IMPLICIT = "implicit"
     CLIENT_CREDENTIALS = "client_credentials"
+
+
+BY_VALUE: dict[str, OAuthFlowType] = {member.value: member for member in OAuthFlowType}
+"""Each `OAuthFlowType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

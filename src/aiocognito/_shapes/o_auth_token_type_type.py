@@ -12,3 +12,7 @@ class OAuthTokenTypeType(StrEnum):
 
     BEARER = "Bearer"
     N_A = "N_A"
+
+
+BY_VALUE: dict[str, OAuthTokenTypeType] = {member.value: member for member in OAuthTokenTypeType}
+"""Each `OAuthTokenTypeType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

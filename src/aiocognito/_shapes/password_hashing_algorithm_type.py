@@ -14,3 +14,9 @@ class PasswordHashingAlgorithmType(StrEnum):
     SCRYPT = "SCRYPT"
     ARGON2ID = "ARGON2ID"
     PBKDF2_SHA256 = "PBKDF2_SHA256"
+
+
+BY_VALUE: dict[str, PasswordHashingAlgorithmType] = {
+    member.value: member for member in PasswordHashingAlgorithmType
+}
+"""Each `PasswordHashingAlgorithmType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

@@ -4,7 +4,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
+
+from aiocognito._core.serde import (
+    as_bool as _as_bool,
+    as_int as _as_int,
+    as_object as _as_object,
+    new as _new,
+)
 
 
 @define(kw_only=True)
@@ -13,7 +22,7 @@ class PasswordPolicyType:
     requirements.
     """
 
-    minimum_length: int | None = field(default=None, metadata={"wire": "MinimumLength"})
+    minimum_length: int | None = field(default=None, metadata={"wire": "MinimumLength", "min": 6})
     """The minimum length of the password in the policy that you have set. This value can't be
     less than 6.
 
@@ -41,7 +50,7 @@ class PasswordPolicyType:
     """
 
     password_history_size: int | None = field(
-        default=None, metadata={"wire": "PasswordHistorySize"}
+        default=None, metadata={"wire": "PasswordHistorySize", "min": 0}
     )
     """The number of previous passwords that you want Amazon Cognito to restrict each user from
     reusing. Users can't set a password that matches any of `n` previous passwords, where
@@ -51,7 +60,7 @@ class PasswordPolicyType:
     """
 
     temporary_password_validity_days: int | None = field(
-        default=None, metadata={"wire": "TemporaryPasswordValidityDays"}
+        default=None, metadata={"wire": "TemporaryPasswordValidityDays", "min": 0}
     )
     """The number of days a temporary password is valid in the password policy. If the user
     doesn't sign in during this time, an administrator must reset their password. Defaults
@@ -63,3 +72,72 @@ class PasswordPolicyType:
 
     Constraints: min 0, max 365.
     """
+
+
+def from_wire(_data: Any, /) -> PasswordPolicyType:
+    """The `PasswordPolicyType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    minimum_length: Any = _data.get("MinimumLength")
+    if minimum_length is not None and minimum_length.__class__ is not int:
+        minimum_length = _as_int(minimum_length)
+    require_uppercase: Any = _data.get("RequireUppercase")
+    if require_uppercase is not None and require_uppercase.__class__ is not bool:
+        require_uppercase = _as_bool(require_uppercase)
+    require_lowercase: Any = _data.get("RequireLowercase")
+    if require_lowercase is not None and require_lowercase.__class__ is not bool:
+        require_lowercase = _as_bool(require_lowercase)
+    require_numbers: Any = _data.get("RequireNumbers")
+    if require_numbers is not None and require_numbers.__class__ is not bool:
+        require_numbers = _as_bool(require_numbers)
+    require_symbols: Any = _data.get("RequireSymbols")
+    if require_symbols is not None and require_symbols.__class__ is not bool:
+        require_symbols = _as_bool(require_symbols)
+    password_history_size: Any = _data.get("PasswordHistorySize")
+    if password_history_size is not None and password_history_size.__class__ is not int:
+        password_history_size = _as_int(password_history_size)
+    temporary_password_validity_days: Any = _data.get("TemporaryPasswordValidityDays")
+    if (
+        temporary_password_validity_days is not None
+        and temporary_password_validity_days.__class__ is not int
+    ):
+        temporary_password_validity_days = _as_int(temporary_password_validity_days)
+    _obj: PasswordPolicyType = _new(PasswordPolicyType)
+    _obj.minimum_length = minimum_length
+    _obj.require_uppercase = require_uppercase
+    _obj.require_lowercase = require_lowercase
+    _obj.require_numbers = require_numbers
+    _obj.require_symbols = require_symbols
+    _obj.password_history_size = password_history_size
+    _obj.temporary_password_validity_days = temporary_password_validity_days
+    return _obj
+
+
+def to_wire(_value: PasswordPolicyType, /) -> dict[str, Any]:
+    """The wire dict of a `PasswordPolicyType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    minimum_length = _value.minimum_length
+    if minimum_length is not None:
+        _out["MinimumLength"] = minimum_length
+    require_uppercase = _value.require_uppercase
+    if require_uppercase is not None:
+        _out["RequireUppercase"] = require_uppercase
+    require_lowercase = _value.require_lowercase
+    if require_lowercase is not None:
+        _out["RequireLowercase"] = require_lowercase
+    require_numbers = _value.require_numbers
+    if require_numbers is not None:
+        _out["RequireNumbers"] = require_numbers
+    require_symbols = _value.require_symbols
+    if require_symbols is not None:
+        _out["RequireSymbols"] = require_symbols
+    password_history_size = _value.password_history_size
+    if password_history_size is not None:
+        _out["PasswordHistorySize"] = password_history_size
+    temporary_password_validity_days = _value.temporary_password_validity_days
+    if temporary_password_validity_days is not None:
+        _out["TemporaryPasswordValidityDays"] = temporary_password_validity_days
+    return _out

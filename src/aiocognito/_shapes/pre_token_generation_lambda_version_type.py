@@ -13,3 +13,9 @@ class PreTokenGenerationLambdaVersionType(StrEnum):
     V1_0 = "V1_0"
     V2_0 = "V2_0"
     V3_0 = "V3_0"
+
+
+BY_VALUE: dict[str, PreTokenGenerationLambdaVersionType] = {
+    member.value: member for member in PreTokenGenerationLambdaVersionType
+}
+"""Each `PreTokenGenerationLambdaVersionType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

@@ -4,9 +4,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .pre_token_generation_lambda_version_type import PreTokenGenerationLambdaVersionType
+from aiocognito._core.serde import (
+    as_enum as _as_enum,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
+
+from .pre_token_generation_lambda_version_type import (
+    BY_VALUE as _pre_token_generation_lambda_version_type_by_value,
+    PreTokenGenerationLambdaVersionType,
+)
 
 
 @define(kw_only=True)
@@ -14,13 +27,13 @@ class PreTokenGenerationVersionConfigType:
     """The properties of a pre token generation Lambda trigger."""
 
     lambda_version: PreTokenGenerationLambdaVersionType | str = field(
-        metadata={"wire": "LambdaVersion"}
+        metadata={"wire": "LambdaVersion", "zero": ""}
     )
     """The user pool trigger version of the request that Amazon Cognito sends to your Lambda
     function. Higher-numbered versions add fields that support new features.
     """
 
-    lambda_arn: str = field(metadata={"wire": "LambdaArn"})
+    lambda_arn: str = field(metadata={"wire": "LambdaArn", "zero": "", "min": 20})
     """The Amazon Resource Name (ARN) of the function that you want to assign to your Lambda
     trigger.
 
@@ -29,3 +42,39 @@ class PreTokenGenerationVersionConfigType:
 
     Constraints: min 20, max 2048, pattern `arn:[\\w+=/,.@-]+:[\\w+=/,.@-]+:([\\w+=/,.@-]*)?:[0-9]+:[\\w+=/,.@-]+(:[\\w+=/,.@-]+)?(:[\\w+=/,.@-]+)?`.
     """
+
+
+def from_wire(_data: Any, /) -> PreTokenGenerationVersionConfigType:
+    """The `PreTokenGenerationVersionConfigType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    lambda_version: Any = _data.get("LambdaVersion")
+    if lambda_version is None:
+        lambda_version = _corrected("PreTokenGenerationVersionConfigType.LambdaVersion", "")
+    lambda_version = (
+        _pre_token_generation_lambda_version_type_by_value.get(lambda_version, lambda_version)
+        if lambda_version.__class__ is str
+        else _as_enum(lambda_version, _pre_token_generation_lambda_version_type_by_value)
+    )
+    lambda_arn: Any = _data.get("LambdaArn")
+    if lambda_arn is None:
+        lambda_arn = _corrected("PreTokenGenerationVersionConfigType.LambdaArn", "")
+    if lambda_arn.__class__ is not str:
+        lambda_arn = _as_str(lambda_arn)
+    _obj: PreTokenGenerationVersionConfigType = _new(PreTokenGenerationVersionConfigType)
+    _obj.lambda_version = lambda_version
+    _obj.lambda_arn = lambda_arn
+    return _obj
+
+
+def to_wire(_value: PreTokenGenerationVersionConfigType, /) -> dict[str, Any]:
+    """The wire dict of a `PreTokenGenerationVersionConfigType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    lambda_version = _value.lambda_version
+    _out["LambdaVersion"] = lambda_version
+    lambda_arn = _value.lambda_arn
+    _out["LambdaArn"] = lambda_arn
+    return _out

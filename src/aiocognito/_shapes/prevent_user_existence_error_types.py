@@ -12,3 +12,9 @@ class PreventUserExistenceErrorTypes(StrEnum):
 
     LEGACY = "LEGACY"
     ENABLED = "ENABLED"
+
+
+BY_VALUE: dict[str, PreventUserExistenceErrorTypes] = {
+    member.value: member for member in PreventUserExistenceErrorTypes
+}
+"""Each `PreventUserExistenceErrorTypes` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

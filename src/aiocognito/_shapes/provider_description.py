@@ -5,17 +5,30 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from attrs import define, field
 
-from .identity_provider_type_type import IdentityProviderTypeType
+from aiocognito._core.serde import (
+    as_enum as _as_enum,
+    as_object as _as_object,
+    as_str as _as_str,
+    new as _new,
+    timestamp_from_wire as _timestamp_from_wire,
+    timestamp_to_wire as _timestamp_to_wire,
+)
+
+from .identity_provider_type_type import (
+    BY_VALUE as _identity_provider_type_type_by_value,
+    IdentityProviderTypeType,
+)
 
 
 @define(kw_only=True)
 class ProviderDescription:
     """The details of a user pool identity provider (IdP), including name and type."""
 
-    provider_name: str | None = field(default=None, metadata={"wire": "ProviderName"})
+    provider_name: str | None = field(default=None, metadata={"wire": "ProviderName", "min": 1})
     """The name of the IdP, for example `MySAMLProvider`.
 
     Constraints: min 1, max 32, pattern `[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\p{Z}]+`.
@@ -40,3 +53,52 @@ class ProviderDescription:
     UNIX epoch time format. Your SDK might render the output in a human-readable format like
     ISO 8601 or a Java `Date` object.
     """
+
+
+def from_wire(_data: Any, /) -> ProviderDescription:
+    """The `ProviderDescription` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    provider_name: Any = _data.get("ProviderName")
+    if provider_name is not None and provider_name.__class__ is not str:
+        provider_name = _as_str(provider_name)
+    provider_type: Any = _data.get("ProviderType")
+    if provider_type is not None:
+        provider_type = (
+            _identity_provider_type_type_by_value.get(provider_type, provider_type)
+            if provider_type.__class__ is str
+            else _as_enum(provider_type, _identity_provider_type_type_by_value)
+        )
+    last_modified_date: Any = _data.get("LastModifiedDate")
+    if last_modified_date is not None:
+        last_modified_date = _timestamp_from_wire(last_modified_date)
+    creation_date: Any = _data.get("CreationDate")
+    if creation_date is not None:
+        creation_date = _timestamp_from_wire(creation_date)
+    _obj: ProviderDescription = _new(ProviderDescription)
+    _obj.provider_name = provider_name
+    _obj.provider_type = provider_type
+    _obj.last_modified_date = last_modified_date
+    _obj.creation_date = creation_date
+    return _obj
+
+
+def to_wire(_value: ProviderDescription, /) -> dict[str, Any]:
+    """The wire dict of a `ProviderDescription` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    provider_name = _value.provider_name
+    if provider_name is not None:
+        _out["ProviderName"] = provider_name
+    provider_type = _value.provider_type
+    if provider_type is not None:
+        _out["ProviderType"] = provider_type
+    last_modified_date = _value.last_modified_date
+    if last_modified_date is not None:
+        _out["LastModifiedDate"] = _timestamp_to_wire(last_modified_date)
+    creation_date = _value.creation_date
+    if creation_date is not None:
+        _out["CreationDate"] = _timestamp_to_wire(creation_date)
+    return _out

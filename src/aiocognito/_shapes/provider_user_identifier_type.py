@@ -4,7 +4,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
+
+from aiocognito._core.serde import as_object as _as_object, as_str as _as_str, new as _new
 
 
 @define(kw_only=True)
@@ -13,7 +17,7 @@ class ProviderUserIdentifierType:
     to a local user profile.
     """
 
-    provider_name: str | None = field(default=None, metadata={"wire": "ProviderName"})
+    provider_name: str | None = field(default=None, metadata={"wire": "ProviderName", "min": 1})
     """The name of the provider, such as Facebook, Google, or Login with Amazon.
 
     Constraints: min 1, max 32, pattern `[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\p{Z}]+`.
@@ -34,3 +38,41 @@ class ProviderUserIdentifierType:
 
     Constraints: min 0, max 131072.
     """
+
+
+def from_wire(_data: Any, /) -> ProviderUserIdentifierType:
+    """The `ProviderUserIdentifierType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    provider_name: Any = _data.get("ProviderName")
+    if provider_name is not None and provider_name.__class__ is not str:
+        provider_name = _as_str(provider_name)
+    provider_attribute_name: Any = _data.get("ProviderAttributeName")
+    if provider_attribute_name is not None and provider_attribute_name.__class__ is not str:
+        provider_attribute_name = _as_str(provider_attribute_name)
+    provider_attribute_value: Any = _data.get("ProviderAttributeValue")
+    if provider_attribute_value is not None and provider_attribute_value.__class__ is not str:
+        provider_attribute_value = _as_str(provider_attribute_value)
+    _obj: ProviderUserIdentifierType = _new(ProviderUserIdentifierType)
+    _obj.provider_name = provider_name
+    _obj.provider_attribute_name = provider_attribute_name
+    _obj.provider_attribute_value = provider_attribute_value
+    return _obj
+
+
+def to_wire(_value: ProviderUserIdentifierType, /) -> dict[str, Any]:
+    """The wire dict of a `ProviderUserIdentifierType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    provider_name = _value.provider_name
+    if provider_name is not None:
+        _out["ProviderName"] = provider_name
+    provider_attribute_name = _value.provider_attribute_name
+    if provider_attribute_name is not None:
+        _out["ProviderAttributeName"] = provider_attribute_name
+    provider_attribute_value = _value.provider_attribute_value
+    if provider_attribute_value is not None:
+        _out["ProviderAttributeValue"] = provider_attribute_value
+    return _out

@@ -13,3 +13,9 @@ class RecoveryOptionNameType(StrEnum):
     VERIFIED_EMAIL = "verified_email"
     VERIFIED_PHONE_NUMBER = "verified_phone_number"
     ADMIN_ONLY = "admin_only"
+
+
+BY_VALUE: dict[str, RecoveryOptionNameType] = {
+    member.value: member for member in RecoveryOptionNameType
+}
+"""Each `RecoveryOptionNameType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

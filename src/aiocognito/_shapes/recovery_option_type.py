@@ -4,9 +4,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .recovery_option_name_type import RecoveryOptionNameType
+from aiocognito._core.serde import (
+    as_enum as _as_enum,
+    as_int as _as_int,
+    as_object as _as_object,
+    corrected as _corrected,
+    new as _new,
+)
+
+from .recovery_option_name_type import (
+    BY_VALUE as _recovery_option_name_type_by_value,
+    RecoveryOptionNameType,
+)
 
 
 @define(kw_only=True)
@@ -21,12 +34,48 @@ class RecoveryOptionType:
     `admin_only` option prevents self-service account recovery.
     """
 
-    priority: int = field(metadata={"wire": "Priority"})
+    priority: int = field(metadata={"wire": "Priority", "zero": 0, "min": 1})
     """Your priority preference for using the specified attribute in account recovery. The
     highest priority is `1`.
 
     Constraints: min 1, max 2.
     """
 
-    name: RecoveryOptionNameType | str = field(metadata={"wire": "Name"})
+    name: RecoveryOptionNameType | str = field(metadata={"wire": "Name", "zero": ""})
     """The recovery method that this object sets a recovery option for."""
+
+
+def from_wire(_data: Any, /) -> RecoveryOptionType:
+    """The `RecoveryOptionType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    priority: Any = _data.get("Priority")
+    if priority is None:
+        priority = _corrected("RecoveryOptionType.Priority", 0)
+    if priority.__class__ is not int:
+        priority = _as_int(priority)
+    name: Any = _data.get("Name")
+    if name is None:
+        name = _corrected("RecoveryOptionType.Name", "")
+    name = (
+        _recovery_option_name_type_by_value.get(name, name)
+        if name.__class__ is str
+        else _as_enum(name, _recovery_option_name_type_by_value)
+    )
+    _obj: RecoveryOptionType = _new(RecoveryOptionType)
+    _obj.priority = priority
+    _obj.name = name
+    return _obj
+
+
+def to_wire(_value: RecoveryOptionType, /) -> dict[str, Any]:
+    """The wire dict of a `RecoveryOptionType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    priority = _value.priority
+    _out["Priority"] = priority
+    name = _value.name
+    _out["Name"] = name
+    return _out

@@ -4,9 +4,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .feature_type import FeatureType
+from aiocognito._core.serde import (
+    as_enum as _as_enum,
+    as_int as _as_int,
+    as_object as _as_object,
+    corrected as _corrected,
+    new as _new,
+)
+
+from .feature_type import BY_VALUE as _feature_type_by_value, FeatureType
 
 
 @define(kw_only=True)
@@ -16,11 +26,11 @@ class RefreshTokenRotationType:
     refresh tokens. When disabled, token refresh issues only ID and access tokens.
     """
 
-    feature: FeatureType | str = field(metadata={"wire": "Feature"})
+    feature: FeatureType | str = field(metadata={"wire": "Feature", "zero": ""})
     """The state of refresh token rotation for the current app client."""
 
     retry_grace_period_seconds: int | None = field(
-        default=None, metadata={"wire": "RetryGracePeriodSeconds"}
+        default=None, metadata={"wire": "RetryGracePeriodSeconds", "min": 0}
     )
     """When you request a token refresh with `GetTokensFromRefreshToken`, the original refresh
     token that you're rotating out can remain valid for a period of time of up to 60
@@ -30,3 +40,38 @@ class RefreshTokenRotationType:
 
     Constraints: min 0, max 60.
     """
+
+
+def from_wire(_data: Any, /) -> RefreshTokenRotationType:
+    """The `RefreshTokenRotationType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    feature: Any = _data.get("Feature")
+    if feature is None:
+        feature = _corrected("RefreshTokenRotationType.Feature", "")
+    feature = (
+        _feature_type_by_value.get(feature, feature)
+        if feature.__class__ is str
+        else _as_enum(feature, _feature_type_by_value)
+    )
+    retry_grace_period_seconds: Any = _data.get("RetryGracePeriodSeconds")
+    if retry_grace_period_seconds is not None and retry_grace_period_seconds.__class__ is not int:
+        retry_grace_period_seconds = _as_int(retry_grace_period_seconds)
+    _obj: RefreshTokenRotationType = _new(RefreshTokenRotationType)
+    _obj.feature = feature
+    _obj.retry_grace_period_seconds = retry_grace_period_seconds
+    return _obj
+
+
+def to_wire(_value: RefreshTokenRotationType, /) -> dict[str, Any]:
+    """The wire dict of a `RefreshTokenRotationType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    feature = _value.feature
+    _out["Feature"] = feature
+    retry_grace_period_seconds = _value.retry_grace_period_seconds
+    if retry_grace_period_seconds is not None:
+        _out["RetryGracePeriodSeconds"] = retry_grace_period_seconds
+    return _out

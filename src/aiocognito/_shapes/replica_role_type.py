@@ -12,3 +12,7 @@ class ReplicaRoleType(StrEnum):
 
     PRIMARY = "PRIMARY"
     SECONDARY = "SECONDARY"
+
+
+BY_VALUE: dict[str, ReplicaRoleType] = {member.value: member for member in ReplicaRoleType}
+"""Each `ReplicaRoleType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

@@ -14,3 +14,7 @@ class ReplicaStatusType(StrEnum):
     ACTIVE = "ACTIVE"
     INACTIVE = "INACTIVE"
     DELETING = "DELETING"
+
+
+BY_VALUE: dict[str, ReplicaStatusType] = {member.value: member for member in ReplicaStatusType}
+"""Each `ReplicaStatusType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

@@ -4,9 +4,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .code_delivery_details_type import CodeDeliveryDetailsType
+from aiocognito._core.serde import as_object as _as_object, new as _new
+
+from .code_delivery_details_type import (
+    CodeDeliveryDetailsType,
+    from_wire as _code_delivery_details_type_from_wire,
+    to_wire as _code_delivery_details_type_to_wire,
+)
 
 
 @define(kw_only=True)
@@ -21,3 +29,27 @@ class ResendConfirmationCodeResponse:
     """Information about the phone number or email address that Amazon Cognito sent the
     confirmation code to.
     """
+
+
+def from_wire(_data: Any, /) -> ResendConfirmationCodeResponse:
+    """The `ResendConfirmationCodeResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    code_delivery_details: Any = _data.get("CodeDeliveryDetails")
+    if code_delivery_details is not None:
+        code_delivery_details = _code_delivery_details_type_from_wire(code_delivery_details)
+    _obj: ResendConfirmationCodeResponse = _new(ResendConfirmationCodeResponse)
+    _obj.code_delivery_details = code_delivery_details
+    return _obj
+
+
+def to_wire(_value: ResendConfirmationCodeResponse, /) -> dict[str, Any]:
+    """The wire dict of a `ResendConfirmationCodeResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    code_delivery_details = _value.code_delivery_details
+    if code_delivery_details is not None:
+        _out["CodeDeliveryDetails"] = _code_delivery_details_type_to_wire(code_delivery_details)
+    return _out

@@ -11,3 +11,9 @@ class ResourceServerManagedByType(StrEnum):
     """Known values of `ResourceServerManagedByType`; the service may send others."""
 
     COGNITO = "COGNITO"
+
+
+BY_VALUE: dict[str, ResourceServerManagedByType] = {
+    member.value: member for member in ResourceServerManagedByType
+}
+"""Each `ResourceServerManagedByType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

@@ -4,7 +4,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
+
+from aiocognito._core.serde import (
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 
 
 @define(kw_only=True)
@@ -15,7 +24,7 @@ class ResourceServerScopeType:
     servers](https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-define-resource-servers.html).
     """
 
-    scope_name: str = field(metadata={"wire": "ScopeName"})
+    scope_name: str = field(metadata={"wire": "ScopeName", "zero": "", "min": 1})
     """The name of the scope. Amazon Cognito renders custom scopes in the format
     `resourceServerIdentifier/ScopeName`. For example, if this parameter is `exampleScope`
     in the resource server with the identifier `exampleResourceServer`, you request and
@@ -24,8 +33,41 @@ class ResourceServerScopeType:
     Constraints: min 1, max 256, pattern `[\\x21\\x23-\\x2E\\x30-\\x5B\\x5D-\\x7E]+`.
     """
 
-    scope_description: str = field(metadata={"wire": "ScopeDescription"})
+    scope_description: str = field(metadata={"wire": "ScopeDescription", "zero": "", "min": 1})
     """A friendly description of a custom scope.
 
     Constraints: min 1, max 256.
     """
+
+
+def from_wire(_data: Any, /) -> ResourceServerScopeType:
+    """The `ResourceServerScopeType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    scope_name: Any = _data.get("ScopeName")
+    if scope_name is None:
+        scope_name = _corrected("ResourceServerScopeType.ScopeName", "")
+    if scope_name.__class__ is not str:
+        scope_name = _as_str(scope_name)
+    scope_description: Any = _data.get("ScopeDescription")
+    if scope_description is None:
+        scope_description = _corrected("ResourceServerScopeType.ScopeDescription", "")
+    if scope_description.__class__ is not str:
+        scope_description = _as_str(scope_description)
+    _obj: ResourceServerScopeType = _new(ResourceServerScopeType)
+    _obj.scope_name = scope_name
+    _obj.scope_description = scope_description
+    return _obj
+
+
+def to_wire(_value: ResourceServerScopeType, /) -> dict[str, Any]:
+    """The wire dict of a `ResourceServerScopeType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    scope_name = _value.scope_name
+    _out["ScopeName"] = scope_name
+    scope_description = _value.scope_description
+    _out["ScopeDescription"] = scope_description
+    return _out

@@ -4,10 +4,27 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .resource_server_managed_by_type import ResourceServerManagedByType
-from .resource_server_scope_type import ResourceServerScopeType
+from aiocognito._core.serde import (
+    as_enum as _as_enum,
+    as_list as _as_list,
+    as_object as _as_object,
+    as_str as _as_str,
+    new as _new,
+)
+
+from .resource_server_managed_by_type import (
+    BY_VALUE as _resource_server_managed_by_type_by_value,
+    ResourceServerManagedByType,
+)
+from .resource_server_scope_type import (
+    ResourceServerScopeType,
+    from_wire as _resource_server_scope_type_from_wire,
+    to_wire as _resource_server_scope_type_to_wire,
+)
 
 
 @define(kw_only=True)
@@ -16,13 +33,13 @@ class ResourceServerType:
     pool.
     """
 
-    user_pool_id: str | None = field(default=None, metadata={"wire": "UserPoolId"})
+    user_pool_id: str | None = field(default=None, metadata={"wire": "UserPoolId", "min": 1})
     """The ID of the user pool that contains the resource server configuration.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
-    identifier: str | None = field(default=None, metadata={"wire": "Identifier"})
+    identifier: str | None = field(default=None, metadata={"wire": "Identifier", "min": 1})
     """A unique resource server identifier for the resource server. The identifier can be an
     API friendly name like `solar-system-data`. You can also set an API URL like
     `https://solar-system-data-api.example.com` as your identifier.
@@ -34,7 +51,7 @@ class ResourceServerType:
     Constraints: min 1, max 256, pattern `[\\x21\\x23-\\x5B\\x5D-\\x7E]+`.
     """
 
-    name: str | None = field(default=None, metadata={"wire": "Name"})
+    name: str | None = field(default=None, metadata={"wire": "Name", "min": 1})
     """The name of the resource server.
 
     Constraints: min 1, max 256, pattern `[\\w\\s+=,.@-]+`.
@@ -52,3 +69,63 @@ class ResourceServerType:
     """This value is reserved for resource servers that Amazon Cognito manages. Resource
     servers that you create don't have this value.
     """
+
+
+def from_wire(_data: Any, /) -> ResourceServerType:
+    """The `ResourceServerType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is not None and user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    identifier: Any = _data.get("Identifier")
+    if identifier is not None and identifier.__class__ is not str:
+        identifier = _as_str(identifier)
+    name: Any = _data.get("Name")
+    if name is not None and name.__class__ is not str:
+        name = _as_str(name)
+    scopes: Any = _data.get("Scopes")
+    if scopes is not None:
+        if scopes.__class__ is not list:
+            scopes = _as_list(scopes)
+        scopes = [
+            None if _v0 is None else _resource_server_scope_type_from_wire(_v0) for _v0 in scopes
+        ]
+    managed_by: Any = _data.get("ManagedBy")
+    if managed_by is not None:
+        managed_by = (
+            _resource_server_managed_by_type_by_value.get(managed_by, managed_by)
+            if managed_by.__class__ is str
+            else _as_enum(managed_by, _resource_server_managed_by_type_by_value)
+        )
+    _obj: ResourceServerType = _new(ResourceServerType)
+    _obj.user_pool_id = user_pool_id
+    _obj.identifier = identifier
+    _obj.name = name
+    _obj.scopes = scopes
+    _obj.managed_by = managed_by
+    return _obj
+
+
+def to_wire(_value: ResourceServerType, /) -> dict[str, Any]:
+    """The wire dict of a `ResourceServerType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    if user_pool_id is not None:
+        _out["UserPoolId"] = user_pool_id
+    identifier = _value.identifier
+    if identifier is not None:
+        _out["Identifier"] = identifier
+    name = _value.name
+    if name is not None:
+        _out["Name"] = name
+    scopes = _value.scopes
+    if scopes is not None:
+        _out["Scopes"] = [_resource_server_scope_type_to_wire(_v0) for _v0 in scopes]
+    managed_by = _value.managed_by
+    if managed_by is not None:
+        _out["ManagedBy"] = managed_by
+    return _out

@@ -4,26 +4,45 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_enum as _as_enum,
+    as_map as _as_map,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    map_string as _map_string,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
-from .analytics_metadata_type import AnalyticsMetadataType
-from .challenge_name_type import ChallengeNameType
-from .user_context_data_type import UserContextDataType
+from .analytics_metadata_type import (
+    AnalyticsMetadataType,
+    from_wire as _analytics_metadata_type_from_wire,
+    to_wire as _analytics_metadata_type_to_wire,
+)
+from .challenge_name_type import BY_VALUE as _challenge_name_type_by_value, ChallengeNameType
+from .user_context_data_type import (
+    UserContextDataType,
+    from_wire as _user_context_data_type_from_wire,
+    to_wire as _user_context_data_type_to_wire,
+)
 
 
 @define(kw_only=True)
 class RespondToAuthChallengeRequest:
     """The request to respond to an authentication challenge."""
 
-    client_id: str = field(repr=redact, metadata={"wire": "ClientId"})
+    client_id: str = field(repr=redact, metadata={"wire": "ClientId", "zero": "", "min": 1})
     """The ID of the app client where the user is signing in.
 
     Constraints: min 1, max 128, pattern `[\\w+]+`.
     """
 
-    challenge_name: ChallengeNameType | str = field(metadata={"wire": "ChallengeName"})
+    challenge_name: ChallengeNameType | str = field(metadata={"wire": "ChallengeName", "zero": ""})
     """The name of the challenge that you are responding to.
 
     Note: You can't respond to an `ADMIN_NO_SRP_AUTH` challenge with this operation.
@@ -93,7 +112,7 @@ class RespondToAuthChallengeRequest:
     request.
     """
 
-    session: str | None = field(default=None, repr=redact, metadata={"wire": "Session"})
+    session: str | None = field(default=None, repr=redact, metadata={"wire": "Session", "min": 20})
     """The session identifier that maintains the state of authentication requests and challenge
     responses. If an `AdminInitiateAuth` or `AdminRespondToAuthChallenge` API request
     results in a determination that your application must pass another challenge, Amazon
@@ -288,3 +307,88 @@ class RespondToAuthChallengeRequest:
       - Encrypt the `ClientMetadata` value. Don't send sensitive information in this
         parameter.
     """
+
+
+def from_wire(_data: Any, /) -> RespondToAuthChallengeRequest:
+    """The `RespondToAuthChallengeRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    client_id: Any = _data.get("ClientId")
+    if client_id is None:
+        client_id = _corrected("RespondToAuthChallengeRequest.ClientId", "")
+    if client_id.__class__ is not str:
+        client_id = _as_str(client_id)
+    challenge_name: Any = _data.get("ChallengeName")
+    if challenge_name is None:
+        challenge_name = _corrected("RespondToAuthChallengeRequest.ChallengeName", "")
+    challenge_name = (
+        _challenge_name_type_by_value.get(challenge_name, challenge_name)
+        if challenge_name.__class__ is str
+        else _as_enum(challenge_name, _challenge_name_type_by_value)
+    )
+    session: Any = _data.get("Session")
+    if session is not None and session.__class__ is not str:
+        session = _as_str(session)
+    challenge_responses: Any = _data.get("ChallengeResponses")
+    if challenge_responses is not None:
+        if challenge_responses.__class__ is not dict:
+            challenge_responses = _as_map(challenge_responses)
+        challenge_responses = {
+            _k0 if _k0.__class__ is str else _as_str(_k0): _v0
+            if _v0.__class__ is str
+            else _map_string(_v0)
+            for _k0, _v0 in challenge_responses.items()
+        }
+    analytics_metadata: Any = _data.get("AnalyticsMetadata")
+    if analytics_metadata is not None:
+        analytics_metadata = _analytics_metadata_type_from_wire(analytics_metadata)
+    user_context_data: Any = _data.get("UserContextData")
+    if user_context_data is not None:
+        user_context_data = _user_context_data_type_from_wire(user_context_data)
+    client_metadata: Any = _data.get("ClientMetadata")
+    if client_metadata is not None:
+        if client_metadata.__class__ is not dict:
+            client_metadata = _as_map(client_metadata)
+        client_metadata = {
+            _k0 if _k0.__class__ is str else _as_str(_k0): _v0
+            if _v0.__class__ is str
+            else _map_string(_v0)
+            for _k0, _v0 in client_metadata.items()
+        }
+    _obj: RespondToAuthChallengeRequest = _new(RespondToAuthChallengeRequest)
+    _obj.client_id = client_id
+    _obj.challenge_name = challenge_name
+    _obj.session = session
+    _obj.challenge_responses = challenge_responses
+    _obj.analytics_metadata = analytics_metadata
+    _obj.user_context_data = user_context_data
+    _obj.client_metadata = client_metadata
+    return _obj
+
+
+def to_wire(_value: RespondToAuthChallengeRequest, /) -> dict[str, Any]:
+    """The wire dict of a `RespondToAuthChallengeRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    client_id = _value.client_id
+    _out["ClientId"] = client_id
+    challenge_name = _value.challenge_name
+    _out["ChallengeName"] = challenge_name
+    session = _value.session
+    if session is not None:
+        _out["Session"] = session
+    challenge_responses = _value.challenge_responses
+    if challenge_responses is not None:
+        _out["ChallengeResponses"] = dict(challenge_responses)
+    analytics_metadata = _value.analytics_metadata
+    if analytics_metadata is not None:
+        _out["AnalyticsMetadata"] = _analytics_metadata_type_to_wire(analytics_metadata)
+    user_context_data = _value.user_context_data
+    if user_context_data is not None:
+        _out["UserContextData"] = _user_context_data_type_to_wire(user_context_data)
+    client_metadata = _value.client_metadata
+    if client_metadata is not None:
+        _out["ClientMetadata"] = dict(client_metadata)
+    return _out

@@ -5,17 +5,27 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from attrs import define, field
 
-from .restore_status_type import RestoreStatusType
+from aiocognito._core.serde import (
+    as_enum as _as_enum,
+    as_object as _as_object,
+    as_str as _as_str,
+    new as _new,
+    timestamp_from_wire as _timestamp_from_wire,
+    timestamp_to_wire as _timestamp_to_wire,
+)
+
+from .restore_status_type import BY_VALUE as _restore_status_type_by_value, RestoreStatusType
 
 
 @define(kw_only=True)
 class RestorationDescriptionType:
     """A summary of a point-in-time recovery of a user pool."""
 
-    restore_id: str | None = field(default=None, metadata={"wire": "RestoreId"})
+    restore_id: str | None = field(default=None, metadata={"wire": "RestoreId", "min": 36})
     """The ID of the recovery.
 
     Constraints: min 36, max 36, pattern `^[0-9a-f]{8}\\b-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-\\b[0-9a-f]{12}$`.
@@ -30,3 +40,45 @@ class RestorationDescriptionType:
 
     restore_timestamp: datetime | None = field(default=None, metadata={"wire": "RestoreTimestamp"})
     """The point in time that the recovery restores the user pool to."""
+
+
+def from_wire(_data: Any, /) -> RestorationDescriptionType:
+    """The `RestorationDescriptionType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    restore_id: Any = _data.get("RestoreId")
+    if restore_id is not None and restore_id.__class__ is not str:
+        restore_id = _as_str(restore_id)
+    restore_status: Any = _data.get("RestoreStatus")
+    if restore_status is not None:
+        restore_status = (
+            _restore_status_type_by_value.get(restore_status, restore_status)
+            if restore_status.__class__ is str
+            else _as_enum(restore_status, _restore_status_type_by_value)
+        )
+    restore_timestamp: Any = _data.get("RestoreTimestamp")
+    if restore_timestamp is not None:
+        restore_timestamp = _timestamp_from_wire(restore_timestamp)
+    _obj: RestorationDescriptionType = _new(RestorationDescriptionType)
+    _obj.restore_id = restore_id
+    _obj.restore_status = restore_status
+    _obj.restore_timestamp = restore_timestamp
+    return _obj
+
+
+def to_wire(_value: RestorationDescriptionType, /) -> dict[str, Any]:
+    """The wire dict of a `RestorationDescriptionType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    restore_id = _value.restore_id
+    if restore_id is not None:
+        _out["RestoreId"] = restore_id
+    restore_status = _value.restore_status
+    if restore_status is not None:
+        _out["RestoreStatus"] = restore_status
+    restore_timestamp = _value.restore_timestamp
+    if restore_timestamp is not None:
+        _out["RestoreTimestamp"] = _timestamp_to_wire(restore_timestamp)
+    return _out

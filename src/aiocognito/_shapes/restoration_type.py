@@ -5,18 +5,33 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from attrs import define, field
 
-from .restore_preview_type import RestorePreviewType
-from .restore_status_type import RestoreStatusType
+from aiocognito._core.serde import (
+    as_enum as _as_enum,
+    as_list as _as_list,
+    as_object as _as_object,
+    as_str as _as_str,
+    new as _new,
+    timestamp_from_wire as _timestamp_from_wire,
+    timestamp_to_wire as _timestamp_to_wire,
+)
+
+from .restore_preview_type import (
+    RestorePreviewType,
+    from_wire as _restore_preview_type_from_wire,
+    to_wire as _restore_preview_type_to_wire,
+)
+from .restore_status_type import BY_VALUE as _restore_status_type_by_value, RestoreStatusType
 
 
 @define(kw_only=True)
 class RestorationType:
     """The details of a point-in-time recovery of a user pool."""
 
-    restore_id: str | None = field(default=None, metadata={"wire": "RestoreId"})
+    restore_id: str | None = field(default=None, metadata={"wire": "RestoreId", "min": 36})
     """The ID of the recovery. Use this ID in requests to describe, start, or cancel the
     recovery.
 
@@ -94,3 +109,63 @@ class RestorationType:
     that the recovery creates, updates, and deletes. The preview doesn't include user data.
     Amazon Cognito returns the preview when it's available.
     """
+
+
+def from_wire(_data: Any, /) -> RestorationType:
+    """The `RestorationType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    restore_id: Any = _data.get("RestoreId")
+    if restore_id is not None and restore_id.__class__ is not str:
+        restore_id = _as_str(restore_id)
+    restore_status: Any = _data.get("RestoreStatus")
+    if restore_status is not None:
+        restore_status = (
+            _restore_status_type_by_value.get(restore_status, restore_status)
+            if restore_status.__class__ is str
+            else _as_enum(restore_status, _restore_status_type_by_value)
+        )
+    restore_timestamp: Any = _data.get("RestoreTimestamp")
+    if restore_timestamp is not None:
+        restore_timestamp = _timestamp_from_wire(restore_timestamp)
+    trigger_timestamp: Any = _data.get("TriggerTimestamp")
+    if trigger_timestamp is not None:
+        trigger_timestamp = _timestamp_from_wire(trigger_timestamp)
+    restore_preview: Any = _data.get("RestorePreview")
+    if restore_preview is not None:
+        if restore_preview.__class__ is not list:
+            restore_preview = _as_list(restore_preview)
+        restore_preview = [
+            None if _v0 is None else _restore_preview_type_from_wire(_v0) for _v0 in restore_preview
+        ]
+    _obj: RestorationType = _new(RestorationType)
+    _obj.restore_id = restore_id
+    _obj.restore_status = restore_status
+    _obj.restore_timestamp = restore_timestamp
+    _obj.trigger_timestamp = trigger_timestamp
+    _obj.restore_preview = restore_preview
+    return _obj
+
+
+def to_wire(_value: RestorationType, /) -> dict[str, Any]:
+    """The wire dict of a `RestorationType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    restore_id = _value.restore_id
+    if restore_id is not None:
+        _out["RestoreId"] = restore_id
+    restore_status = _value.restore_status
+    if restore_status is not None:
+        _out["RestoreStatus"] = restore_status
+    restore_timestamp = _value.restore_timestamp
+    if restore_timestamp is not None:
+        _out["RestoreTimestamp"] = _timestamp_to_wire(restore_timestamp)
+    trigger_timestamp = _value.trigger_timestamp
+    if trigger_timestamp is not None:
+        _out["TriggerTimestamp"] = _timestamp_to_wire(trigger_timestamp)
+    restore_preview = _value.restore_preview
+    if restore_preview is not None:
+        _out["RestorePreview"] = [_restore_preview_type_to_wire(_v0) for _v0 in restore_preview]
+    return _out

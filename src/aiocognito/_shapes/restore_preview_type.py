@@ -4,7 +4,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
+
+from aiocognito._core.serde import (
+    as_int as _as_int,
+    as_object as _as_object,
+    as_str as _as_str,
+    new as _new,
+)
 
 
 @define(kw_only=True)
@@ -50,3 +59,48 @@ class RestorePreviewType:
     """The number of entities of this type that the recovery deletes. These entities were
     created after the recovery point.
     """
+
+
+def from_wire(_data: Any, /) -> RestorePreviewType:
+    """The `RestorePreviewType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    entity: Any = _data.get("Entity")
+    if entity is not None and entity.__class__ is not str:
+        entity = _as_str(entity)
+    create_count: Any = _data.get("CreateCount")
+    if create_count is not None and create_count.__class__ is not int:
+        create_count = _as_int(create_count)
+    update_count: Any = _data.get("UpdateCount")
+    if update_count is not None and update_count.__class__ is not int:
+        update_count = _as_int(update_count)
+    delete_count: Any = _data.get("DeleteCount")
+    if delete_count is not None and delete_count.__class__ is not int:
+        delete_count = _as_int(delete_count)
+    _obj: RestorePreviewType = _new(RestorePreviewType)
+    _obj.entity = entity
+    _obj.create_count = create_count
+    _obj.update_count = update_count
+    _obj.delete_count = delete_count
+    return _obj
+
+
+def to_wire(_value: RestorePreviewType, /) -> dict[str, Any]:
+    """The wire dict of a `RestorePreviewType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    entity = _value.entity
+    if entity is not None:
+        _out["Entity"] = entity
+    create_count = _value.create_count
+    if create_count is not None:
+        _out["CreateCount"] = create_count
+    update_count = _value.update_count
+    if update_count is not None:
+        _out["UpdateCount"] = update_count
+    delete_count = _value.delete_count
+    if delete_count is not None:
+        _out["DeleteCount"] = delete_count
+    return _out

@@ -19,3 +19,7 @@ class RestoreStatusType(StrEnum):
     RESTORE_COMPLETED = "RESTORE_COMPLETED"
     TEMPORARY_INTERNAL_ERROR_SEE_SUPPORT_CASE = "TEMPORARY_INTERNAL_ERROR_SEE_SUPPORT_CASE"
     AWS_ABORTED = "AWS_ABORTED"
+
+
+BY_VALUE: dict[str, RestoreStatusType] = {member.value: member for member in RestoreStatusType}
+"""Each `RestoreStatusType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

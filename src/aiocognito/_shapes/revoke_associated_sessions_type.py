@@ -19,3 +19,9 @@ class RevokeAssociatedSessionsType(StrEnum):
 
     NONE = "NONE"
     LINKED = "LINKED"
+
+
+BY_VALUE: dict[str, RevokeAssociatedSessionsType] = {
+    member.value: member for member in RevokeAssociatedSessionsType
+}
+"""Each `RevokeAssociatedSessionsType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

@@ -4,30 +4,44 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_enum as _as_enum,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
-from .revoke_associated_sessions_type import RevokeAssociatedSessionsType
+from .revoke_associated_sessions_type import (
+    BY_VALUE as _revoke_associated_sessions_type_by_value,
+    RevokeAssociatedSessionsType,
+)
 
 
 @define(kw_only=True)
 class RevokeTokenRequest:
     """The input of `RevokeToken`."""
 
-    token: str = field(repr=redact, metadata={"wire": "Token"})
+    token: str = field(repr=redact, metadata={"wire": "Token", "zero": ""})
     """The refresh token that you want to revoke.
 
     Constraints: pattern `[A-Za-z0-9-_=.]+`.
     """
 
-    client_id: str = field(repr=redact, metadata={"wire": "ClientId"})
+    client_id: str = field(repr=redact, metadata={"wire": "ClientId", "zero": "", "min": 1})
     """The ID of the app client where the token that you want to revoke was issued.
 
     Constraints: min 1, max 128, pattern `[\\w+]+`.
     """
 
-    client_secret: str | None = field(default=None, repr=redact, metadata={"wire": "ClientSecret"})
+    client_secret: str | None = field(
+        default=None, repr=redact, metadata={"wire": "ClientSecret", "min": 24}
+    )
     """The client secret of the requested app client, if the client has a secret.
 
     Constraints: min 24, max 64, pattern `[\\w+]+`.
@@ -43,3 +57,56 @@ class RevokeTokenRequest:
     revoked. `LINKED` has no effect when session tracking is disabled or when the token
     session has no parent SSO session.
     """
+
+
+def from_wire(_data: Any, /) -> RevokeTokenRequest:
+    """The `RevokeTokenRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    token: Any = _data.get("Token")
+    if token is None:
+        token = _corrected("RevokeTokenRequest.Token", "")
+    if token.__class__ is not str:
+        token = _as_str(token)
+    client_id: Any = _data.get("ClientId")
+    if client_id is None:
+        client_id = _corrected("RevokeTokenRequest.ClientId", "")
+    if client_id.__class__ is not str:
+        client_id = _as_str(client_id)
+    client_secret: Any = _data.get("ClientSecret")
+    if client_secret is not None and client_secret.__class__ is not str:
+        client_secret = _as_str(client_secret)
+    revoke_associated_sessions: Any = _data.get("RevokeAssociatedSessions")
+    if revoke_associated_sessions is not None:
+        revoke_associated_sessions = (
+            _revoke_associated_sessions_type_by_value.get(
+                revoke_associated_sessions, revoke_associated_sessions
+            )
+            if revoke_associated_sessions.__class__ is str
+            else _as_enum(revoke_associated_sessions, _revoke_associated_sessions_type_by_value)
+        )
+    _obj: RevokeTokenRequest = _new(RevokeTokenRequest)
+    _obj.token = token
+    _obj.client_id = client_id
+    _obj.client_secret = client_secret
+    _obj.revoke_associated_sessions = revoke_associated_sessions
+    return _obj
+
+
+def to_wire(_value: RevokeTokenRequest, /) -> dict[str, Any]:
+    """The wire dict of a `RevokeTokenRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    token = _value.token
+    _out["Token"] = token
+    client_id = _value.client_id
+    _out["ClientId"] = client_id
+    client_secret = _value.client_secret
+    if client_secret is not None:
+        _out["ClientSecret"] = client_secret
+    revoke_associated_sessions = _value.revoke_associated_sessions
+    if revoke_associated_sessions is not None:
+        _out["RevokeAssociatedSessions"] = revoke_associated_sessions
+    return _out

@@ -4,25 +4,37 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_enum as _as_enum,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
-from .revoke_associated_sessions_type import RevokeAssociatedSessionsType
+from .revoke_associated_sessions_type import (
+    BY_VALUE as _revoke_associated_sessions_type_by_value,
+    RevokeAssociatedSessionsType,
+)
 
 
 @define(kw_only=True)
 class RevokeUserSessionRequest:
     """The input of `RevokeUserSession`."""
 
-    access_token: str = field(repr=redact, metadata={"wire": "AccessToken"})
+    access_token: str = field(repr=redact, metadata={"wire": "AccessToken", "zero": ""})
     """A valid access token that Amazon Cognito issued to the user. Amazon Cognito uses this
     token to authorize the request and to identify the user.
 
     Constraints: pattern `[A-Za-z0-9-_=.]+`.
     """
 
-    session_id: str = field(metadata={"wire": "SessionId"})
+    session_id: str = field(metadata={"wire": "SessionId", "zero": "", "min": 28})
     """The ID of the session to revoke. This is a 28-character string of lowercase letters and
     digits, prefixed with `tkn` for a token session or `sso` for an SSO session. This value
     can't identify the caller's own current session.
@@ -41,3 +53,49 @@ class RevokeUserSessionRequest:
     set of linked sessions is eventually consistent, so associated sessions are typically
     revoked within a few seconds.
     """
+
+
+def from_wire(_data: Any, /) -> RevokeUserSessionRequest:
+    """The `RevokeUserSessionRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    access_token: Any = _data.get("AccessToken")
+    if access_token is None:
+        access_token = _corrected("RevokeUserSessionRequest.AccessToken", "")
+    if access_token.__class__ is not str:
+        access_token = _as_str(access_token)
+    session_id: Any = _data.get("SessionId")
+    if session_id is None:
+        session_id = _corrected("RevokeUserSessionRequest.SessionId", "")
+    if session_id.__class__ is not str:
+        session_id = _as_str(session_id)
+    revoke_associated_sessions: Any = _data.get("RevokeAssociatedSessions")
+    if revoke_associated_sessions is not None:
+        revoke_associated_sessions = (
+            _revoke_associated_sessions_type_by_value.get(
+                revoke_associated_sessions, revoke_associated_sessions
+            )
+            if revoke_associated_sessions.__class__ is str
+            else _as_enum(revoke_associated_sessions, _revoke_associated_sessions_type_by_value)
+        )
+    _obj: RevokeUserSessionRequest = _new(RevokeUserSessionRequest)
+    _obj.access_token = access_token
+    _obj.session_id = session_id
+    _obj.revoke_associated_sessions = revoke_associated_sessions
+    return _obj
+
+
+def to_wire(_value: RevokeUserSessionRequest, /) -> dict[str, Any]:
+    """The wire dict of a `RevokeUserSessionRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    access_token = _value.access_token
+    _out["AccessToken"] = access_token
+    session_id = _value.session_id
+    _out["SessionId"] = session_id
+    revoke_associated_sessions = _value.revoke_associated_sessions
+    if revoke_associated_sessions is not None:
+        _out["RevokeAssociatedSessions"] = revoke_associated_sessions
+    return _out

@@ -5,16 +5,34 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_object as _as_object,
+    as_str as _as_str,
+    new as _new,
+    timestamp_from_wire as _timestamp_from_wire,
+    timestamp_to_wire as _timestamp_to_wire,
+)
 from aiocognito._core.types import redact
 
-from .account_takeover_risk_configuration_type import AccountTakeoverRiskConfigurationType
+from .account_takeover_risk_configuration_type import (
+    AccountTakeoverRiskConfigurationType,
+    from_wire as _account_takeover_risk_configuration_type_from_wire,
+    to_wire as _account_takeover_risk_configuration_type_to_wire,
+)
 from .compromised_credentials_risk_configuration_type import (
     CompromisedCredentialsRiskConfigurationType,
+    from_wire as _compromised_credentials_risk_configuration_type_from_wire,
+    to_wire as _compromised_credentials_risk_configuration_type_to_wire,
 )
-from .risk_exception_configuration_type import RiskExceptionConfigurationType
+from .risk_exception_configuration_type import (
+    RiskExceptionConfigurationType,
+    from_wire as _risk_exception_configuration_type_from_wire,
+    to_wire as _risk_exception_configuration_type_to_wire,
+)
 
 
 @define(kw_only=True)
@@ -23,13 +41,15 @@ class RiskConfigurationType:
     user pool.
     """
 
-    user_pool_id: str | None = field(default=None, metadata={"wire": "UserPoolId"})
+    user_pool_id: str | None = field(default=None, metadata={"wire": "UserPoolId", "min": 1})
     """The ID of the user pool that has the risk configuration applied.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
-    client_id: str | None = field(default=None, repr=redact, metadata={"wire": "ClientId"})
+    client_id: str | None = field(
+        default=None, repr=redact, metadata={"wire": "ClientId", "min": 1}
+    )
     """The app client where this configuration is applied. When this parameter isn't present,
     the risk configuration applies to all user pool app clients that don't have client-level
     settings.
@@ -63,3 +83,80 @@ class RiskConfigurationType:
     UNIX epoch time format. Your SDK might render the output in a human-readable format like
     ISO 8601 or a Java `Date` object.
     """
+
+
+def from_wire(_data: Any, /) -> RiskConfigurationType:
+    """The `RiskConfigurationType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is not None and user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    client_id: Any = _data.get("ClientId")
+    if client_id is not None and client_id.__class__ is not str:
+        client_id = _as_str(client_id)
+    compromised_credentials_risk_configuration: Any = _data.get(
+        "CompromisedCredentialsRiskConfiguration"
+    )
+    if compromised_credentials_risk_configuration is not None:
+        compromised_credentials_risk_configuration = (
+            _compromised_credentials_risk_configuration_type_from_wire(
+                compromised_credentials_risk_configuration
+            )
+        )
+    account_takeover_risk_configuration: Any = _data.get("AccountTakeoverRiskConfiguration")
+    if account_takeover_risk_configuration is not None:
+        account_takeover_risk_configuration = _account_takeover_risk_configuration_type_from_wire(
+            account_takeover_risk_configuration
+        )
+    risk_exception_configuration: Any = _data.get("RiskExceptionConfiguration")
+    if risk_exception_configuration is not None:
+        risk_exception_configuration = _risk_exception_configuration_type_from_wire(
+            risk_exception_configuration
+        )
+    last_modified_date: Any = _data.get("LastModifiedDate")
+    if last_modified_date is not None:
+        last_modified_date = _timestamp_from_wire(last_modified_date)
+    _obj: RiskConfigurationType = _new(RiskConfigurationType)
+    _obj.user_pool_id = user_pool_id
+    _obj.client_id = client_id
+    _obj.compromised_credentials_risk_configuration = compromised_credentials_risk_configuration
+    _obj.account_takeover_risk_configuration = account_takeover_risk_configuration
+    _obj.risk_exception_configuration = risk_exception_configuration
+    _obj.last_modified_date = last_modified_date
+    return _obj
+
+
+def to_wire(_value: RiskConfigurationType, /) -> dict[str, Any]:
+    """The wire dict of a `RiskConfigurationType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    if user_pool_id is not None:
+        _out["UserPoolId"] = user_pool_id
+    client_id = _value.client_id
+    if client_id is not None:
+        _out["ClientId"] = client_id
+    compromised_credentials_risk_configuration = _value.compromised_credentials_risk_configuration
+    if compromised_credentials_risk_configuration is not None:
+        _out["CompromisedCredentialsRiskConfiguration"] = (
+            _compromised_credentials_risk_configuration_type_to_wire(
+                compromised_credentials_risk_configuration
+            )
+        )
+    account_takeover_risk_configuration = _value.account_takeover_risk_configuration
+    if account_takeover_risk_configuration is not None:
+        _out["AccountTakeoverRiskConfiguration"] = (
+            _account_takeover_risk_configuration_type_to_wire(account_takeover_risk_configuration)
+        )
+    risk_exception_configuration = _value.risk_exception_configuration
+    if risk_exception_configuration is not None:
+        _out["RiskExceptionConfiguration"] = _risk_exception_configuration_type_to_wire(
+            risk_exception_configuration
+        )
+    last_modified_date = _value.last_modified_date
+    if last_modified_date is not None:
+        _out["LastModifiedDate"] = _timestamp_to_wire(last_modified_date)
+    return _out

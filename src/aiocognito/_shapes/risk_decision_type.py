@@ -13,3 +13,7 @@ class RiskDecisionType(StrEnum):
     NO_RISK = "NoRisk"
     ACCOUNT_TAKEOVER = "AccountTakeover"
     BLOCK = "Block"
+
+
+BY_VALUE: dict[str, RiskDecisionType] = {member.value: member for member in RiskDecisionType}
+"""Each `RiskDecisionType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

@@ -4,7 +4,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
+
+from aiocognito._core.serde import (
+    as_list as _as_list,
+    as_object as _as_object,
+    as_str as _as_str,
+    new as _new,
+)
 
 
 @define(kw_only=True)
@@ -30,3 +39,42 @@ class RiskExceptionConfigurationType:
 
     Constraints: max 200.
     """
+
+
+def from_wire(_data: Any, /) -> RiskExceptionConfigurationType:
+    """The `RiskExceptionConfigurationType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    blocked_ip_range_list: Any = _data.get("BlockedIPRangeList")
+    if blocked_ip_range_list is not None:
+        if blocked_ip_range_list.__class__ is not list:
+            blocked_ip_range_list = _as_list(blocked_ip_range_list)
+        blocked_ip_range_list = [
+            _v0 if _v0.__class__ is str else _as_str(_v0) for _v0 in blocked_ip_range_list
+        ]
+    skipped_ip_range_list: Any = _data.get("SkippedIPRangeList")
+    if skipped_ip_range_list is not None:
+        if skipped_ip_range_list.__class__ is not list:
+            skipped_ip_range_list = _as_list(skipped_ip_range_list)
+        skipped_ip_range_list = [
+            _v0 if _v0.__class__ is str else _as_str(_v0) for _v0 in skipped_ip_range_list
+        ]
+    _obj: RiskExceptionConfigurationType = _new(RiskExceptionConfigurationType)
+    _obj.blocked_ip_range_list = blocked_ip_range_list
+    _obj.skipped_ip_range_list = skipped_ip_range_list
+    return _obj
+
+
+def to_wire(_value: RiskExceptionConfigurationType, /) -> dict[str, Any]:
+    """The wire dict of a `RiskExceptionConfigurationType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    blocked_ip_range_list = _value.blocked_ip_range_list
+    if blocked_ip_range_list is not None:
+        _out["BlockedIPRangeList"] = list(blocked_ip_range_list)
+    skipped_ip_range_list = _value.skipped_ip_range_list
+    if skipped_ip_range_list is not None:
+        _out["SkippedIPRangeList"] = list(skipped_ip_range_list)
+    return _out

@@ -13,3 +13,7 @@ class RiskLevelType(StrEnum):
     LOW = "Low"
     MEDIUM = "Medium"
     HIGH = "High"
+
+
+BY_VALUE: dict[str, RiskLevelType] = {member.value: member for member in RiskLevelType}
+"""Each `RiskLevelType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

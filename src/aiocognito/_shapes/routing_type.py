@@ -4,9 +4,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .failover_type import FailoverType
+from aiocognito._core.serde import as_object as _as_object, new as _new
+
+from .failover_type import (
+    FailoverType,
+    from_wire as _failover_type_from_wire,
+    to_wire as _failover_type_to_wire,
+)
 
 
 @define(kw_only=True)
@@ -19,3 +27,27 @@ class RoutingType:
     """The failover configuration that specifies the secondary region and health check
     settings.
     """
+
+
+def from_wire(_data: Any, /) -> RoutingType:
+    """The `RoutingType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    failover: Any = _data.get("Failover")
+    if failover is not None:
+        failover = _failover_type_from_wire(failover)
+    _obj: RoutingType = _new(RoutingType)
+    _obj.failover = failover
+    return _obj
+
+
+def to_wire(_value: RoutingType, /) -> dict[str, Any]:
+    """The wire dict of a `RoutingType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    failover = _value.failover
+    if failover is not None:
+        _out["Failover"] = _failover_type_to_wire(failover)
+    return _out

@@ -4,7 +4,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
+
+from aiocognito._core.serde import as_object as _as_object, as_str as _as_str, new as _new
 
 
 @define(kw_only=True)
@@ -13,8 +17,32 @@ class S3ConfigurationType:
     threat protection.
     """
 
-    bucket_arn: str | None = field(default=None, metadata={"wire": "BucketArn"})
+    bucket_arn: str | None = field(default=None, metadata={"wire": "BucketArn", "min": 3})
     """The ARN of an Amazon S3 bucket that's the destination for threat protection log export.
 
     Constraints: min 3, max 1024, pattern `arn:[\\w+=/,.@-]+:[\\w+=/,.@-]+:::[\\w+=/,.@-]+(:[\\w+=/,.@-]+)?(:[\\w+=/,.@-]+)?`.
     """
+
+
+def from_wire(_data: Any, /) -> S3ConfigurationType:
+    """The `S3ConfigurationType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    bucket_arn: Any = _data.get("BucketArn")
+    if bucket_arn is not None and bucket_arn.__class__ is not str:
+        bucket_arn = _as_str(bucket_arn)
+    _obj: S3ConfigurationType = _new(S3ConfigurationType)
+    _obj.bucket_arn = bucket_arn
+    return _obj
+
+
+def to_wire(_value: S3ConfigurationType, /) -> dict[str, Any]:
+    """The wire dict of a `S3ConfigurationType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    bucket_arn = _value.bucket_arn
+    if bucket_arn is not None:
+        _out["BucketArn"] = bucket_arn
+    return _out

@@ -4,11 +4,29 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .attribute_data_type import AttributeDataType
-from .number_attribute_constraints_type import NumberAttributeConstraintsType
-from .string_attribute_constraints_type import StringAttributeConstraintsType
+from aiocognito._core.serde import (
+    as_bool as _as_bool,
+    as_enum as _as_enum,
+    as_object as _as_object,
+    as_str as _as_str,
+    new as _new,
+)
+
+from .attribute_data_type import BY_VALUE as _attribute_data_type_by_value, AttributeDataType
+from .number_attribute_constraints_type import (
+    NumberAttributeConstraintsType,
+    from_wire as _number_attribute_constraints_type_from_wire,
+    to_wire as _number_attribute_constraints_type_to_wire,
+)
+from .string_attribute_constraints_type import (
+    StringAttributeConstraintsType,
+    from_wire as _string_attribute_constraints_type_from_wire,
+    to_wire as _string_attribute_constraints_type_to_wire,
+)
 
 
 @define(kw_only=True)
@@ -23,7 +41,7 @@ class SchemaAttributeType:
     IAM-authenticated API operations. Use app client read/write permissions instead.
     """
 
-    name: str | None = field(default=None, metadata={"wire": "Name"})
+    name: str | None = field(default=None, metadata={"wire": "Name", "min": 1})
     """The name of your user pool attribute. When you create or update a user pool, adding a
     schema attribute creates a custom or developer-only attribute. When you add an attribute
     with a `Name` value of `MyAttribute`, Amazon Cognito creates the custom attribute
@@ -83,3 +101,81 @@ class SchemaAttributeType:
         default=None, metadata={"wire": "StringAttributeConstraints"}
     )
     """Specifies the constraints for an attribute of the string type."""
+
+
+def from_wire(_data: Any, /) -> SchemaAttributeType:
+    """The `SchemaAttributeType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    name: Any = _data.get("Name")
+    if name is not None and name.__class__ is not str:
+        name = _as_str(name)
+    attribute_data_type: Any = _data.get("AttributeDataType")
+    if attribute_data_type is not None:
+        attribute_data_type = (
+            _attribute_data_type_by_value.get(attribute_data_type, attribute_data_type)
+            if attribute_data_type.__class__ is str
+            else _as_enum(attribute_data_type, _attribute_data_type_by_value)
+        )
+    developer_only_attribute: Any = _data.get("DeveloperOnlyAttribute")
+    if developer_only_attribute is not None and developer_only_attribute.__class__ is not bool:
+        developer_only_attribute = _as_bool(developer_only_attribute)
+    mutable: Any = _data.get("Mutable")
+    if mutable is not None and mutable.__class__ is not bool:
+        mutable = _as_bool(mutable)
+    required: Any = _data.get("Required")
+    if required is not None and required.__class__ is not bool:
+        required = _as_bool(required)
+    number_attribute_constraints: Any = _data.get("NumberAttributeConstraints")
+    if number_attribute_constraints is not None:
+        number_attribute_constraints = _number_attribute_constraints_type_from_wire(
+            number_attribute_constraints
+        )
+    string_attribute_constraints: Any = _data.get("StringAttributeConstraints")
+    if string_attribute_constraints is not None:
+        string_attribute_constraints = _string_attribute_constraints_type_from_wire(
+            string_attribute_constraints
+        )
+    _obj: SchemaAttributeType = _new(SchemaAttributeType)
+    _obj.name = name
+    _obj.attribute_data_type = attribute_data_type
+    _obj.developer_only_attribute = developer_only_attribute
+    _obj.mutable = mutable
+    _obj.required = required
+    _obj.number_attribute_constraints = number_attribute_constraints
+    _obj.string_attribute_constraints = string_attribute_constraints
+    return _obj
+
+
+def to_wire(_value: SchemaAttributeType, /) -> dict[str, Any]:
+    """The wire dict of a `SchemaAttributeType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    name = _value.name
+    if name is not None:
+        _out["Name"] = name
+    attribute_data_type = _value.attribute_data_type
+    if attribute_data_type is not None:
+        _out["AttributeDataType"] = attribute_data_type
+    developer_only_attribute = _value.developer_only_attribute
+    if developer_only_attribute is not None:
+        _out["DeveloperOnlyAttribute"] = developer_only_attribute
+    mutable = _value.mutable
+    if mutable is not None:
+        _out["Mutable"] = mutable
+    required = _value.required
+    if required is not None:
+        _out["Required"] = required
+    number_attribute_constraints = _value.number_attribute_constraints
+    if number_attribute_constraints is not None:
+        _out["NumberAttributeConstraints"] = _number_attribute_constraints_type_to_wire(
+            number_attribute_constraints
+        )
+    string_attribute_constraints = _value.string_attribute_constraints
+    if string_attribute_constraints is not None:
+        _out["StringAttributeConstraints"] = _string_attribute_constraints_type_to_wire(
+            string_attribute_constraints
+        )
+    return _out

@@ -13,3 +13,7 @@ class SecurityPolicyType(StrEnum):
     TLS_V1 = "TLS_V1"
     TLS_V1_2_2021 = "TLS_V1_2_2021"
     TLS_V1_3_2025 = "TLS_V1_3_2025"
+
+
+BY_VALUE: dict[str, SecurityPolicyType] = {member.value: member for member in SecurityPolicyType}
+"""Each `SecurityPolicyType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

@@ -5,13 +5,27 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_bool as _as_bool,
+    as_enum as _as_enum,
+    as_object as _as_object,
+    as_str as _as_str,
+    new as _new,
+    timestamp_from_wire as _timestamp_from_wire,
+    timestamp_to_wire as _timestamp_to_wire,
+)
 from aiocognito._core.types import redact
 
-from .session_location_type import SessionLocationType
-from .session_type_type import SessionTypeType
+from .session_location_type import (
+    SessionLocationType,
+    from_wire as _session_location_type_from_wire,
+    to_wire as _session_location_type_to_wire,
+)
+from .session_type_type import BY_VALUE as _session_type_type_by_value, SessionTypeType
 
 
 @define(kw_only=True)
@@ -21,7 +35,7 @@ class SessionDescriptionType:
     sessions.
     """
 
-    session_id: str | None = field(default=None, metadata={"wire": "SessionId"})
+    session_id: str | None = field(default=None, metadata={"wire": "SessionId", "min": 28})
     """The unique identifier for the session. This is a 28-character string of lowercase
     letters and digits, prefixed with `tkn` for a token session or `sso` for an SSO session.
 
@@ -33,7 +47,9 @@ class SessionDescriptionType:
     )
     """The type of the session. Valid values are `TOKEN` and `SSO`."""
 
-    client_id: str | None = field(default=None, repr=redact, metadata={"wire": "ClientId"})
+    client_id: str | None = field(
+        default=None, repr=redact, metadata={"wire": "ClientId", "min": 1}
+    )
     """The ID of the app client that the session belongs to.
 
     Constraints: min 1, max 128, pattern `[\\w+]+`.
@@ -75,7 +91,9 @@ class SessionDescriptionType:
     address.
     """
 
-    origin_session_id: str | None = field(default=None, metadata={"wire": "OriginSessionId"})
+    origin_session_id: str | None = field(
+        default=None, metadata={"wire": "OriginSessionId", "min": 28}
+    )
     """For a token session, the ID of the SSO session that the token session originated from.
     This value is null for sessions that were initiated through the API and didn't come
     through an SSO session. Amazon Cognito returns this value for token sessions only.
@@ -88,3 +106,94 @@ class SessionDescriptionType:
     value is always `false` for the `AdminListUserSessions` operation, which doesn't take an
     access token.
     """
+
+
+def from_wire(_data: Any, /) -> SessionDescriptionType:
+    """The `SessionDescriptionType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    session_id: Any = _data.get("SessionId")
+    if session_id is not None and session_id.__class__ is not str:
+        session_id = _as_str(session_id)
+    session_type: Any = _data.get("SessionType")
+    if session_type is not None:
+        session_type = (
+            _session_type_type_by_value.get(session_type, session_type)
+            if session_type.__class__ is str
+            else _as_enum(session_type, _session_type_type_by_value)
+        )
+    client_id: Any = _data.get("ClientId")
+    if client_id is not None and client_id.__class__ is not str:
+        client_id = _as_str(client_id)
+    create_date: Any = _data.get("CreateDate")
+    if create_date is not None:
+        create_date = _timestamp_from_wire(create_date)
+    last_active_date: Any = _data.get("LastActiveDate")
+    if last_active_date is not None:
+        last_active_date = _timestamp_from_wire(last_active_date)
+    device_type: Any = _data.get("DeviceType")
+    if device_type is not None and device_type.__class__ is not str:
+        device_type = _as_str(device_type)
+    last_ip_address: Any = _data.get("LastIPAddress")
+    if last_ip_address is not None and last_ip_address.__class__ is not str:
+        last_ip_address = _as_str(last_ip_address)
+    last_location: Any = _data.get("LastLocation")
+    if last_location is not None:
+        last_location = _session_location_type_from_wire(last_location)
+    origin_session_id: Any = _data.get("OriginSessionId")
+    if origin_session_id is not None and origin_session_id.__class__ is not str:
+        origin_session_id = _as_str(origin_session_id)
+    is_current_session: Any = _data.get("IsCurrentSession")
+    if is_current_session is not None and is_current_session.__class__ is not bool:
+        is_current_session = _as_bool(is_current_session)
+    _obj: SessionDescriptionType = _new(SessionDescriptionType)
+    _obj.session_id = session_id
+    _obj.session_type = session_type
+    _obj.client_id = client_id
+    _obj.create_date = create_date
+    _obj.last_active_date = last_active_date
+    _obj.device_type = device_type
+    _obj.last_ip_address = last_ip_address
+    _obj.last_location = last_location
+    _obj.origin_session_id = origin_session_id
+    _obj.is_current_session = is_current_session
+    return _obj
+
+
+def to_wire(_value: SessionDescriptionType, /) -> dict[str, Any]:
+    """The wire dict of a `SessionDescriptionType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    session_id = _value.session_id
+    if session_id is not None:
+        _out["SessionId"] = session_id
+    session_type = _value.session_type
+    if session_type is not None:
+        _out["SessionType"] = session_type
+    client_id = _value.client_id
+    if client_id is not None:
+        _out["ClientId"] = client_id
+    create_date = _value.create_date
+    if create_date is not None:
+        _out["CreateDate"] = _timestamp_to_wire(create_date)
+    last_active_date = _value.last_active_date
+    if last_active_date is not None:
+        _out["LastActiveDate"] = _timestamp_to_wire(last_active_date)
+    device_type = _value.device_type
+    if device_type is not None:
+        _out["DeviceType"] = device_type
+    last_ip_address = _value.last_ip_address
+    if last_ip_address is not None:
+        _out["LastIPAddress"] = last_ip_address
+    last_location = _value.last_location
+    if last_location is not None:
+        _out["LastLocation"] = _session_location_type_to_wire(last_location)
+    origin_session_id = _value.origin_session_id
+    if origin_session_id is not None:
+        _out["OriginSessionId"] = origin_session_id
+    is_current_session = _value.is_current_session
+    if is_current_session is not None:
+        _out["IsCurrentSession"] = is_current_session
+    return _out

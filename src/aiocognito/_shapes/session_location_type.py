@@ -4,7 +4,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
+
+from aiocognito._core.serde import as_object as _as_object, as_str as _as_str, new as _new
 
 
 @define(kw_only=True)
@@ -28,3 +32,34 @@ class SessionLocationType:
 
     Constraints: min 0, max 256.
     """
+
+
+def from_wire(_data: Any, /) -> SessionLocationType:
+    """The `SessionLocationType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    city: Any = _data.get("City")
+    if city is not None and city.__class__ is not str:
+        city = _as_str(city)
+    country: Any = _data.get("Country")
+    if country is not None and country.__class__ is not str:
+        country = _as_str(country)
+    _obj: SessionLocationType = _new(SessionLocationType)
+    _obj.city = city
+    _obj.country = country
+    return _obj
+
+
+def to_wire(_value: SessionLocationType, /) -> dict[str, Any]:
+    """The wire dict of a `SessionLocationType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    city = _value.city
+    if city is not None:
+        _out["City"] = city
+    country = _value.country
+    if country is not None:
+        _out["Country"] = country
+    return _out

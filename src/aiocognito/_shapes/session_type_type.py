@@ -17,3 +17,7 @@ class SessionTypeType(StrEnum):
 
     TOKEN = "TOKEN"
     SSO = "SSO"
+
+
+BY_VALUE: dict[str, SessionTypeType] = {member.value: member for member in SessionTypeType}
+"""Each `SessionTypeType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

@@ -4,23 +4,76 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .log_configuration_type import LogConfigurationType
+from aiocognito._core.serde import (
+    as_list as _as_list,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
+
+from .log_configuration_type import (
+    LogConfigurationType,
+    from_wire as _log_configuration_type_from_wire,
+    to_wire as _log_configuration_type_to_wire,
+)
 
 
 @define(kw_only=True)
 class SetLogDeliveryConfigurationRequest:
     """The input of `SetLogDeliveryConfiguration`."""
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool where you want to configure logging.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
-    log_configurations: list[LogConfigurationType] = field(metadata={"wire": "LogConfigurations"})
+    log_configurations: list[LogConfigurationType] = field(
+        metadata={"wire": "LogConfigurations", "zero": []}
+    )
     """A collection of the logging configurations for a user pool.
 
     Constraints: min 0, max 2.
     """
+
+
+def from_wire(_data: Any, /) -> SetLogDeliveryConfigurationRequest:
+    """The `SetLogDeliveryConfigurationRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("SetLogDeliveryConfigurationRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    log_configurations: Any = _data.get("LogConfigurations")
+    if log_configurations is None:
+        log_configurations = _corrected("SetLogDeliveryConfigurationRequest.LogConfigurations", [])
+    if log_configurations.__class__ is not list:
+        log_configurations = _as_list(log_configurations)
+    log_configurations = [
+        None if _v0 is None else _log_configuration_type_from_wire(_v0)
+        for _v0 in log_configurations
+    ]
+    _obj: SetLogDeliveryConfigurationRequest = _new(SetLogDeliveryConfigurationRequest)
+    _obj.user_pool_id = user_pool_id
+    _obj.log_configurations = log_configurations
+    return _obj
+
+
+def to_wire(_value: SetLogDeliveryConfigurationRequest, /) -> dict[str, Any]:
+    """The wire dict of a `SetLogDeliveryConfigurationRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    log_configurations = _value.log_configurations
+    _out["LogConfigurations"] = [_log_configuration_type_to_wire(_v0) for _v0 in log_configurations]
+    return _out

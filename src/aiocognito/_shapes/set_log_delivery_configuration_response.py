@@ -4,9 +4,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .log_delivery_configuration_type import LogDeliveryConfigurationType
+from aiocognito._core.serde import as_object as _as_object, new as _new
+
+from .log_delivery_configuration_type import (
+    LogDeliveryConfigurationType,
+    from_wire as _log_delivery_configuration_type_from_wire,
+    to_wire as _log_delivery_configuration_type_to_wire,
+)
 
 
 @define(kw_only=True)
@@ -17,3 +25,31 @@ class SetLogDeliveryConfigurationResponse:
         default=None, metadata={"wire": "LogDeliveryConfiguration"}
     )
     """The logging configuration that you applied to the requested user pool."""
+
+
+def from_wire(_data: Any, /) -> SetLogDeliveryConfigurationResponse:
+    """The `SetLogDeliveryConfigurationResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    log_delivery_configuration: Any = _data.get("LogDeliveryConfiguration")
+    if log_delivery_configuration is not None:
+        log_delivery_configuration = _log_delivery_configuration_type_from_wire(
+            log_delivery_configuration
+        )
+    _obj: SetLogDeliveryConfigurationResponse = _new(SetLogDeliveryConfigurationResponse)
+    _obj.log_delivery_configuration = log_delivery_configuration
+    return _obj
+
+
+def to_wire(_value: SetLogDeliveryConfigurationResponse, /) -> dict[str, Any]:
+    """The wire dict of a `SetLogDeliveryConfigurationResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    log_delivery_configuration = _value.log_delivery_configuration
+    if log_delivery_configuration is not None:
+        _out["LogDeliveryConfiguration"] = _log_delivery_configuration_type_to_wire(
+            log_delivery_configuration
+        )
+    return _out

@@ -4,22 +4,40 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
-from .account_takeover_risk_configuration_type import AccountTakeoverRiskConfigurationType
+from .account_takeover_risk_configuration_type import (
+    AccountTakeoverRiskConfigurationType,
+    from_wire as _account_takeover_risk_configuration_type_from_wire,
+    to_wire as _account_takeover_risk_configuration_type_to_wire,
+)
 from .compromised_credentials_risk_configuration_type import (
     CompromisedCredentialsRiskConfigurationType,
+    from_wire as _compromised_credentials_risk_configuration_type_from_wire,
+    to_wire as _compromised_credentials_risk_configuration_type_to_wire,
 )
-from .risk_exception_configuration_type import RiskExceptionConfigurationType
+from .risk_exception_configuration_type import (
+    RiskExceptionConfigurationType,
+    from_wire as _risk_exception_configuration_type_from_wire,
+    to_wire as _risk_exception_configuration_type_to_wire,
+)
 
 
 @define(kw_only=True)
 class SetRiskConfigurationRequest:
     """The input of `SetRiskConfiguration`."""
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool where you want to set a risk configuration. If you include
     `UserPoolId` in your request, don't include `ClientId`. When the client ID is null, the
     same risk configuration is applied to all the clients in the userPool. When you include
@@ -29,7 +47,9 @@ class SetRiskConfigurationRequest:
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
-    client_id: str | None = field(default=None, repr=redact, metadata={"wire": "ClientId"})
+    client_id: str | None = field(
+        default=None, repr=redact, metadata={"wire": "ClientId", "min": 1}
+    )
     """The ID of the app client where you want to set a risk configuration. If `ClientId` is
     null, then the risk configuration is mapped to `UserPoolId`. When the client ID is null,
     the same risk configuration is applied to all the clients in the userPool.
@@ -62,3 +82,74 @@ class SetRiskConfigurationRequest:
     """A set of IP-address overrides to threat protection. You can set up IP-address
     always-block and always-allow lists.
     """
+
+
+def from_wire(_data: Any, /) -> SetRiskConfigurationRequest:
+    """The `SetRiskConfigurationRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("SetRiskConfigurationRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    client_id: Any = _data.get("ClientId")
+    if client_id is not None and client_id.__class__ is not str:
+        client_id = _as_str(client_id)
+    compromised_credentials_risk_configuration: Any = _data.get(
+        "CompromisedCredentialsRiskConfiguration"
+    )
+    if compromised_credentials_risk_configuration is not None:
+        compromised_credentials_risk_configuration = (
+            _compromised_credentials_risk_configuration_type_from_wire(
+                compromised_credentials_risk_configuration
+            )
+        )
+    account_takeover_risk_configuration: Any = _data.get("AccountTakeoverRiskConfiguration")
+    if account_takeover_risk_configuration is not None:
+        account_takeover_risk_configuration = _account_takeover_risk_configuration_type_from_wire(
+            account_takeover_risk_configuration
+        )
+    risk_exception_configuration: Any = _data.get("RiskExceptionConfiguration")
+    if risk_exception_configuration is not None:
+        risk_exception_configuration = _risk_exception_configuration_type_from_wire(
+            risk_exception_configuration
+        )
+    _obj: SetRiskConfigurationRequest = _new(SetRiskConfigurationRequest)
+    _obj.user_pool_id = user_pool_id
+    _obj.client_id = client_id
+    _obj.compromised_credentials_risk_configuration = compromised_credentials_risk_configuration
+    _obj.account_takeover_risk_configuration = account_takeover_risk_configuration
+    _obj.risk_exception_configuration = risk_exception_configuration
+    return _obj
+
+
+def to_wire(_value: SetRiskConfigurationRequest, /) -> dict[str, Any]:
+    """The wire dict of a `SetRiskConfigurationRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    client_id = _value.client_id
+    if client_id is not None:
+        _out["ClientId"] = client_id
+    compromised_credentials_risk_configuration = _value.compromised_credentials_risk_configuration
+    if compromised_credentials_risk_configuration is not None:
+        _out["CompromisedCredentialsRiskConfiguration"] = (
+            _compromised_credentials_risk_configuration_type_to_wire(
+                compromised_credentials_risk_configuration
+            )
+        )
+    account_takeover_risk_configuration = _value.account_takeover_risk_configuration
+    if account_takeover_risk_configuration is not None:
+        _out["AccountTakeoverRiskConfiguration"] = (
+            _account_takeover_risk_configuration_type_to_wire(account_takeover_risk_configuration)
+        )
+    risk_exception_configuration = _value.risk_exception_configuration
+    if risk_exception_configuration is not None:
+        _out["RiskExceptionConfiguration"] = _risk_exception_configuration_type_to_wire(
+            risk_exception_configuration
+        )
+    return _out

@@ -4,16 +4,50 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .risk_configuration_type import RiskConfigurationType
+from aiocognito._core.serde import as_object as _as_object, corrected as _corrected, new as _new
+
+from .risk_configuration_type import (
+    RiskConfigurationType,
+    from_wire as _risk_configuration_type_from_wire,
+    to_wire as _risk_configuration_type_to_wire,
+)
 
 
 @define(kw_only=True)
 class SetRiskConfigurationResponse:
     """The output of `SetRiskConfiguration`."""
 
-    risk_configuration: RiskConfigurationType = field(metadata={"wire": "RiskConfiguration"})
+    risk_configuration: RiskConfigurationType = field(
+        metadata={"wire": "RiskConfiguration", "zero": {}}
+    )
     """The API response that contains the risk configuration that you set and the timestamp of
     the most recent change.
     """
+
+
+def from_wire(_data: Any, /) -> SetRiskConfigurationResponse:
+    """The `SetRiskConfigurationResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    risk_configuration: Any = _data.get("RiskConfiguration")
+    if risk_configuration is None:
+        risk_configuration = _corrected("SetRiskConfigurationResponse.RiskConfiguration", {})
+    risk_configuration = _risk_configuration_type_from_wire(risk_configuration)
+    _obj: SetRiskConfigurationResponse = _new(SetRiskConfigurationResponse)
+    _obj.risk_configuration = risk_configuration
+    return _obj
+
+
+def to_wire(_value: SetRiskConfigurationResponse, /) -> dict[str, Any]:
+    """The wire dict of a `SetRiskConfigurationResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    risk_configuration = _value.risk_configuration
+    _out["RiskConfiguration"] = _risk_configuration_type_to_wire(risk_configuration)
+    return _out

@@ -4,8 +4,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_object as _as_object,
+    as_str as _as_str,
+    blob_from_wire as _blob_from_wire,
+    blob_to_wire as _blob_to_wire,
+    corrected as _corrected,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
 
@@ -13,13 +23,15 @@ from aiocognito._core.types import redact
 class SetUICustomizationRequest:
     """The input of `SetUICustomization`."""
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool where you want to apply branding to the classic hosted UI.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
-    client_id: str | None = field(default=None, repr=redact, metadata={"wire": "ClientId"})
+    client_id: str | None = field(
+        default=None, repr=redact, metadata={"wire": "ClientId", "min": 1}
+    )
     """The ID of the app client that you want to customize. To apply a default style to all app
     clients not configured with client-level branding, set this parameter value to `ALL`.
 
@@ -41,3 +53,49 @@ class SetUICustomizationRequest:
 
     Constraints: min 0, max 131072.
     """
+
+
+def from_wire(_data: Any, /) -> SetUICustomizationRequest:
+    """The `SetUICustomizationRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("SetUICustomizationRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    client_id: Any = _data.get("ClientId")
+    if client_id is not None and client_id.__class__ is not str:
+        client_id = _as_str(client_id)
+    css: Any = _data.get("CSS")
+    if css is not None and css.__class__ is not str:
+        css = _as_str(css)
+    image_file: Any = _data.get("ImageFile")
+    if image_file is not None:
+        image_file = _blob_from_wire(image_file)
+    _obj: SetUICustomizationRequest = _new(SetUICustomizationRequest)
+    _obj.user_pool_id = user_pool_id
+    _obj.client_id = client_id
+    _obj.css = css
+    _obj.image_file = image_file
+    return _obj
+
+
+def to_wire(_value: SetUICustomizationRequest, /) -> dict[str, Any]:
+    """The wire dict of a `SetUICustomizationRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    client_id = _value.client_id
+    if client_id is not None:
+        _out["ClientId"] = client_id
+    css = _value.css
+    if css is not None:
+        _out["CSS"] = css
+    image_file = _value.image_file
+    if image_file is not None:
+        _out["ImageFile"] = _blob_to_wire(image_file)
+    return _out

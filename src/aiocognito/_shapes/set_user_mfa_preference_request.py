@@ -4,21 +4,45 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
-from .email_mfa_settings_type import EmailMfaSettingsType
-from .sms_mfa_settings_type import SMSMfaSettingsType
-from .software_token_mfa_settings_type import SoftwareTokenMfaSettingsType
-from .web_authn_mfa_settings_type import WebAuthnMfaSettingsType
+from .email_mfa_settings_type import (
+    EmailMfaSettingsType,
+    from_wire as _email_mfa_settings_type_from_wire,
+    to_wire as _email_mfa_settings_type_to_wire,
+)
+from .sms_mfa_settings_type import (
+    SMSMfaSettingsType,
+    from_wire as _sms_mfa_settings_type_from_wire,
+    to_wire as _sms_mfa_settings_type_to_wire,
+)
+from .software_token_mfa_settings_type import (
+    SoftwareTokenMfaSettingsType,
+    from_wire as _software_token_mfa_settings_type_from_wire,
+    to_wire as _software_token_mfa_settings_type_to_wire,
+)
+from .web_authn_mfa_settings_type import (
+    WebAuthnMfaSettingsType,
+    from_wire as _web_authn_mfa_settings_type_from_wire,
+    to_wire as _web_authn_mfa_settings_type_to_wire,
+)
 
 
 @define(kw_only=True)
 class SetUserMFAPreferenceRequest:
     """The input of `SetUserMFAPreference`."""
 
-    access_token: str = field(repr=redact, metadata={"wire": "AccessToken"})
+    access_token: str = field(repr=redact, metadata={"wire": "AccessToken", "zero": ""})
     """A valid access token that Amazon Cognito issued to the currently signed-in user. Must
     include a scope claim for `aws.cognito.signin.user.admin`.
 
@@ -62,3 +86,60 @@ class SetUserMFAPreferenceRequest:
     tier](https://docs.aws.amazon.com/cognito/latest/developerguide/feature-plans-features-essentials.html)
     or higher.
     """
+
+
+def from_wire(_data: Any, /) -> SetUserMFAPreferenceRequest:
+    """The `SetUserMFAPreferenceRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    access_token: Any = _data.get("AccessToken")
+    if access_token is None:
+        access_token = _corrected("SetUserMFAPreferenceRequest.AccessToken", "")
+    if access_token.__class__ is not str:
+        access_token = _as_str(access_token)
+    sms_mfa_settings: Any = _data.get("SMSMfaSettings")
+    if sms_mfa_settings is not None:
+        sms_mfa_settings = _sms_mfa_settings_type_from_wire(sms_mfa_settings)
+    software_token_mfa_settings: Any = _data.get("SoftwareTokenMfaSettings")
+    if software_token_mfa_settings is not None:
+        software_token_mfa_settings = _software_token_mfa_settings_type_from_wire(
+            software_token_mfa_settings
+        )
+    email_mfa_settings: Any = _data.get("EmailMfaSettings")
+    if email_mfa_settings is not None:
+        email_mfa_settings = _email_mfa_settings_type_from_wire(email_mfa_settings)
+    web_authn_mfa_settings: Any = _data.get("WebAuthnMfaSettings")
+    if web_authn_mfa_settings is not None:
+        web_authn_mfa_settings = _web_authn_mfa_settings_type_from_wire(web_authn_mfa_settings)
+    _obj: SetUserMFAPreferenceRequest = _new(SetUserMFAPreferenceRequest)
+    _obj.access_token = access_token
+    _obj.sms_mfa_settings = sms_mfa_settings
+    _obj.software_token_mfa_settings = software_token_mfa_settings
+    _obj.email_mfa_settings = email_mfa_settings
+    _obj.web_authn_mfa_settings = web_authn_mfa_settings
+    return _obj
+
+
+def to_wire(_value: SetUserMFAPreferenceRequest, /) -> dict[str, Any]:
+    """The wire dict of a `SetUserMFAPreferenceRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    access_token = _value.access_token
+    _out["AccessToken"] = access_token
+    sms_mfa_settings = _value.sms_mfa_settings
+    if sms_mfa_settings is not None:
+        _out["SMSMfaSettings"] = _sms_mfa_settings_type_to_wire(sms_mfa_settings)
+    software_token_mfa_settings = _value.software_token_mfa_settings
+    if software_token_mfa_settings is not None:
+        _out["SoftwareTokenMfaSettings"] = _software_token_mfa_settings_type_to_wire(
+            software_token_mfa_settings
+        )
+    email_mfa_settings = _value.email_mfa_settings
+    if email_mfa_settings is not None:
+        _out["EmailMfaSettings"] = _email_mfa_settings_type_to_wire(email_mfa_settings)
+    web_authn_mfa_settings = _value.web_authn_mfa_settings
+    if web_authn_mfa_settings is not None:
+        _out["WebAuthnMfaSettings"] = _web_authn_mfa_settings_type_to_wire(web_authn_mfa_settings)
+    return _out

@@ -4,9 +4,30 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define
+
+from aiocognito._core.serde import as_object as _as_object, new as _new
 
 
 @define(kw_only=True)
 class SetUserMFAPreferenceResponse:
     """The output of `SetUserMFAPreference`."""
+
+
+def from_wire(_data: Any, /) -> SetUserMFAPreferenceResponse:
+    """The `SetUserMFAPreferenceResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    _obj: SetUserMFAPreferenceResponse = _new(SetUserMFAPreferenceResponse)
+    return _obj
+
+
+def to_wire(_value: SetUserMFAPreferenceResponse, /) -> dict[str, Any]:
+    """The wire dict of a `SetUserMFAPreferenceResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    return _out

@@ -4,28 +4,82 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
-from .client_sso_session_config_type import ClientSSOSessionConfigType
+from .client_sso_session_config_type import (
+    ClientSSOSessionConfigType,
+    from_wire as _client_sso_session_config_type_from_wire,
+    to_wire as _client_sso_session_config_type_to_wire,
+)
 
 
 @define(kw_only=True)
 class SetUserPoolClientSessionConfigurationRequest:
     """The input of `SetUserPoolClientSessionConfiguration`."""
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool that contains the app client.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
-    client_id: str = field(repr=redact, metadata={"wire": "ClientId"})
+    client_id: str = field(repr=redact, metadata={"wire": "ClientId", "zero": "", "min": 1})
     """The ID of the app client that you want to configure.
 
     Constraints: min 1, max 128, pattern `[\\w+]+`.
     """
 
-    sso_session: ClientSSOSessionConfigType = field(metadata={"wire": "SSOSession"})
+    sso_session: ClientSSOSessionConfigType = field(metadata={"wire": "SSOSession", "zero": {}})
     """The SSO session settings for the app client."""
+
+
+def from_wire(_data: Any, /) -> SetUserPoolClientSessionConfigurationRequest:
+    """The `SetUserPoolClientSessionConfigurationRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("SetUserPoolClientSessionConfigurationRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    client_id: Any = _data.get("ClientId")
+    if client_id is None:
+        client_id = _corrected("SetUserPoolClientSessionConfigurationRequest.ClientId", "")
+    if client_id.__class__ is not str:
+        client_id = _as_str(client_id)
+    sso_session: Any = _data.get("SSOSession")
+    if sso_session is None:
+        sso_session = _corrected("SetUserPoolClientSessionConfigurationRequest.SSOSession", {})
+    sso_session = _client_sso_session_config_type_from_wire(sso_session)
+    _obj: SetUserPoolClientSessionConfigurationRequest = _new(
+        SetUserPoolClientSessionConfigurationRequest
+    )
+    _obj.user_pool_id = user_pool_id
+    _obj.client_id = client_id
+    _obj.sso_session = sso_session
+    return _obj
+
+
+def to_wire(_value: SetUserPoolClientSessionConfigurationRequest, /) -> dict[str, Any]:
+    """The wire dict of a `SetUserPoolClientSessionConfigurationRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    client_id = _value.client_id
+    _out["ClientId"] = client_id
+    sso_session = _value.sso_session
+    _out["SSOSession"] = _client_sso_session_config_type_to_wire(sso_session)
+    return _out

@@ -4,20 +4,46 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .email_mfa_config_type import EmailMfaConfigType
-from .sms_mfa_config_type import SmsMfaConfigType
-from .software_token_mfa_config_type import SoftwareTokenMfaConfigType
-from .user_pool_mfa_type import UserPoolMfaType
-from .web_authn_configuration_type import WebAuthnConfigurationType
+from aiocognito._core.serde import (
+    as_enum as _as_enum,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
+
+from .email_mfa_config_type import (
+    EmailMfaConfigType,
+    from_wire as _email_mfa_config_type_from_wire,
+    to_wire as _email_mfa_config_type_to_wire,
+)
+from .sms_mfa_config_type import (
+    SmsMfaConfigType,
+    from_wire as _sms_mfa_config_type_from_wire,
+    to_wire as _sms_mfa_config_type_to_wire,
+)
+from .software_token_mfa_config_type import (
+    SoftwareTokenMfaConfigType,
+    from_wire as _software_token_mfa_config_type_from_wire,
+    to_wire as _software_token_mfa_config_type_to_wire,
+)
+from .user_pool_mfa_type import BY_VALUE as _user_pool_mfa_type_by_value, UserPoolMfaType
+from .web_authn_configuration_type import (
+    WebAuthnConfigurationType,
+    from_wire as _web_authn_configuration_type_from_wire,
+    to_wire as _web_authn_configuration_type_to_wire,
+)
 
 
 @define(kw_only=True)
 class SetUserPoolMfaConfigRequest:
     """The input of `SetUserPoolMfaConfig`."""
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The user pool ID.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
@@ -67,3 +93,73 @@ class SetUserPoolMfaConfigRequest:
     registration. Includes relying-party configuration, user-verification requirements, and
     whether passkeys can satisfy MFA requirements.
     """
+
+
+def from_wire(_data: Any, /) -> SetUserPoolMfaConfigRequest:
+    """The `SetUserPoolMfaConfigRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("SetUserPoolMfaConfigRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    sms_mfa_configuration: Any = _data.get("SmsMfaConfiguration")
+    if sms_mfa_configuration is not None:
+        sms_mfa_configuration = _sms_mfa_config_type_from_wire(sms_mfa_configuration)
+    software_token_mfa_configuration: Any = _data.get("SoftwareTokenMfaConfiguration")
+    if software_token_mfa_configuration is not None:
+        software_token_mfa_configuration = _software_token_mfa_config_type_from_wire(
+            software_token_mfa_configuration
+        )
+    email_mfa_configuration: Any = _data.get("EmailMfaConfiguration")
+    if email_mfa_configuration is not None:
+        email_mfa_configuration = _email_mfa_config_type_from_wire(email_mfa_configuration)
+    mfa_configuration: Any = _data.get("MfaConfiguration")
+    if mfa_configuration is not None:
+        mfa_configuration = (
+            _user_pool_mfa_type_by_value.get(mfa_configuration, mfa_configuration)
+            if mfa_configuration.__class__ is str
+            else _as_enum(mfa_configuration, _user_pool_mfa_type_by_value)
+        )
+    web_authn_configuration: Any = _data.get("WebAuthnConfiguration")
+    if web_authn_configuration is not None:
+        web_authn_configuration = _web_authn_configuration_type_from_wire(web_authn_configuration)
+    _obj: SetUserPoolMfaConfigRequest = _new(SetUserPoolMfaConfigRequest)
+    _obj.user_pool_id = user_pool_id
+    _obj.sms_mfa_configuration = sms_mfa_configuration
+    _obj.software_token_mfa_configuration = software_token_mfa_configuration
+    _obj.email_mfa_configuration = email_mfa_configuration
+    _obj.mfa_configuration = mfa_configuration
+    _obj.web_authn_configuration = web_authn_configuration
+    return _obj
+
+
+def to_wire(_value: SetUserPoolMfaConfigRequest, /) -> dict[str, Any]:
+    """The wire dict of a `SetUserPoolMfaConfigRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    sms_mfa_configuration = _value.sms_mfa_configuration
+    if sms_mfa_configuration is not None:
+        _out["SmsMfaConfiguration"] = _sms_mfa_config_type_to_wire(sms_mfa_configuration)
+    software_token_mfa_configuration = _value.software_token_mfa_configuration
+    if software_token_mfa_configuration is not None:
+        _out["SoftwareTokenMfaConfiguration"] = _software_token_mfa_config_type_to_wire(
+            software_token_mfa_configuration
+        )
+    email_mfa_configuration = _value.email_mfa_configuration
+    if email_mfa_configuration is not None:
+        _out["EmailMfaConfiguration"] = _email_mfa_config_type_to_wire(email_mfa_configuration)
+    mfa_configuration = _value.mfa_configuration
+    if mfa_configuration is not None:
+        _out["MfaConfiguration"] = mfa_configuration
+    web_authn_configuration = _value.web_authn_configuration
+    if web_authn_configuration is not None:
+        _out["WebAuthnConfiguration"] = _web_authn_configuration_type_to_wire(
+            web_authn_configuration
+        )
+    return _out

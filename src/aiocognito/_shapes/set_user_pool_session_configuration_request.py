@@ -4,24 +4,41 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .user_pool_token_session_config_type import UserPoolTokenSessionConfigType
-from .user_session_tracking_type import UserSessionTrackingType
+from aiocognito._core.serde import (
+    as_enum as _as_enum,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
+
+from .user_pool_token_session_config_type import (
+    UserPoolTokenSessionConfigType,
+    from_wire as _user_pool_token_session_config_type_from_wire,
+    to_wire as _user_pool_token_session_config_type_to_wire,
+)
+from .user_session_tracking_type import (
+    BY_VALUE as _user_session_tracking_type_by_value,
+    UserSessionTrackingType,
+)
 
 
 @define(kw_only=True)
 class SetUserPoolSessionConfigurationRequest:
     """The input of `SetUserPoolSessionConfiguration`."""
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool where you want to configure session tracking.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
     user_session_tracking: UserSessionTrackingType | str = field(
-        metadata={"wire": "UserSessionTracking"}
+        metadata={"wire": "UserSessionTracking", "zero": ""}
     )
     """Specifies whether Amazon Cognito tracks sessions for users in the user pool. Set this
     value to `ENABLED` to turn on server-side session tracking, or `DISABLED` to turn it
@@ -30,5 +47,52 @@ class SetUserPoolSessionConfigurationRequest:
     you enable tracking again.
     """
 
-    token_session: UserPoolTokenSessionConfigType = field(metadata={"wire": "TokenSession"})
+    token_session: UserPoolTokenSessionConfigType = field(
+        metadata={"wire": "TokenSession", "zero": {}}
+    )
     """The pool-wide token session settings to apply."""
+
+
+def from_wire(_data: Any, /) -> SetUserPoolSessionConfigurationRequest:
+    """The `SetUserPoolSessionConfigurationRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("SetUserPoolSessionConfigurationRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    user_session_tracking: Any = _data.get("UserSessionTracking")
+    if user_session_tracking is None:
+        user_session_tracking = _corrected(
+            "SetUserPoolSessionConfigurationRequest.UserSessionTracking", ""
+        )
+    user_session_tracking = (
+        _user_session_tracking_type_by_value.get(user_session_tracking, user_session_tracking)
+        if user_session_tracking.__class__ is str
+        else _as_enum(user_session_tracking, _user_session_tracking_type_by_value)
+    )
+    token_session: Any = _data.get("TokenSession")
+    if token_session is None:
+        token_session = _corrected("SetUserPoolSessionConfigurationRequest.TokenSession", {})
+    token_session = _user_pool_token_session_config_type_from_wire(token_session)
+    _obj: SetUserPoolSessionConfigurationRequest = _new(SetUserPoolSessionConfigurationRequest)
+    _obj.user_pool_id = user_pool_id
+    _obj.user_session_tracking = user_session_tracking
+    _obj.token_session = token_session
+    return _obj
+
+
+def to_wire(_value: SetUserPoolSessionConfigurationRequest, /) -> dict[str, Any]:
+    """The wire dict of a `SetUserPoolSessionConfigurationRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    user_session_tracking = _value.user_session_tracking
+    _out["UserSessionTracking"] = user_session_tracking
+    token_session = _value.token_session
+    _out["TokenSession"] = _user_pool_token_session_config_type_to_wire(token_session)
+    return _out

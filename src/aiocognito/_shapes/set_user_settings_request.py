@@ -4,23 +4,70 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_list as _as_list,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
-from .mfa_option_type import MFAOptionType
+from .mfa_option_type import (
+    MFAOptionType,
+    from_wire as _mfa_option_type_from_wire,
+    to_wire as _mfa_option_type_to_wire,
+)
 
 
 @define(kw_only=True)
 class SetUserSettingsRequest:
     """Represents the request to set user settings."""
 
-    access_token: str = field(repr=redact, metadata={"wire": "AccessToken"})
+    access_token: str = field(repr=redact, metadata={"wire": "AccessToken", "zero": ""})
     """A valid access token that Amazon Cognito issued to the currently signed-in user. Must
     include a scope claim for `aws.cognito.signin.user.admin`.
 
     Constraints: pattern `[A-Za-z0-9-_=.]+`.
     """
 
-    mfa_options: list[MFAOptionType] = field(metadata={"wire": "MFAOptions"})
+    mfa_options: list[MFAOptionType] = field(metadata={"wire": "MFAOptions", "zero": []})
     """You can use this parameter only to set an SMS configuration that uses SMS for delivery."""
+
+
+def from_wire(_data: Any, /) -> SetUserSettingsRequest:
+    """The `SetUserSettingsRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    access_token: Any = _data.get("AccessToken")
+    if access_token is None:
+        access_token = _corrected("SetUserSettingsRequest.AccessToken", "")
+    if access_token.__class__ is not str:
+        access_token = _as_str(access_token)
+    mfa_options: Any = _data.get("MFAOptions")
+    if mfa_options is None:
+        mfa_options = _corrected("SetUserSettingsRequest.MFAOptions", [])
+    if mfa_options.__class__ is not list:
+        mfa_options = _as_list(mfa_options)
+    mfa_options = [None if _v0 is None else _mfa_option_type_from_wire(_v0) for _v0 in mfa_options]
+    _obj: SetUserSettingsRequest = _new(SetUserSettingsRequest)
+    _obj.access_token = access_token
+    _obj.mfa_options = mfa_options
+    return _obj
+
+
+def to_wire(_value: SetUserSettingsRequest, /) -> dict[str, Any]:
+    """The wire dict of a `SetUserSettingsRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    access_token = _value.access_token
+    _out["AccessToken"] = access_token
+    mfa_options = _value.mfa_options
+    _out["MFAOptions"] = [_mfa_option_type_to_wire(_v0) for _v0 in mfa_options]
+    return _out

@@ -4,9 +4,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .auth_factor_type import AuthFactorType
+from aiocognito._core.serde import (
+    as_enum as _as_enum,
+    as_list as _as_list,
+    as_object as _as_object,
+    new as _new,
+)
+
+from .auth_factor_type import BY_VALUE as _auth_factor_type_by_value, AuthFactorType
 
 
 @define(kw_only=True)
@@ -18,7 +27,7 @@ class SignInPolicyType:
     """
 
     allowed_first_auth_factors: list[AuthFactorType | str] | None = field(
-        default=None, metadata={"wire": "AllowedFirstAuthFactors"}
+        default=None, metadata={"wire": "AllowedFirstAuthFactors", "min": 1}
     )
     """The sign-in methods that a user pool supports as the first factor. You can permit users
     to start authentication with a standard username and password, or with other one-time
@@ -29,3 +38,34 @@ class SignInPolicyType:
 
     Constraints: min 1, max 5.
     """
+
+
+def from_wire(_data: Any, /) -> SignInPolicyType:
+    """The `SignInPolicyType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    allowed_first_auth_factors: Any = _data.get("AllowedFirstAuthFactors")
+    if allowed_first_auth_factors is not None:
+        if allowed_first_auth_factors.__class__ is not list:
+            allowed_first_auth_factors = _as_list(allowed_first_auth_factors)
+        allowed_first_auth_factors = [
+            _auth_factor_type_by_value.get(_v0, _v0)
+            if _v0.__class__ is str
+            else _as_enum(_v0, _auth_factor_type_by_value)
+            for _v0 in allowed_first_auth_factors
+        ]
+    _obj: SignInPolicyType = _new(SignInPolicyType)
+    _obj.allowed_first_auth_factors = allowed_first_auth_factors
+    return _obj
+
+
+def to_wire(_value: SignInPolicyType, /) -> dict[str, Any]:
+    """The wire dict of a `SignInPolicyType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    allowed_first_auth_factors = _value.allowed_first_auth_factors
+    if allowed_first_auth_factors is not None:
+        _out["AllowedFirstAuthFactors"] = list(allowed_first_auth_factors)
+    return _out

@@ -4,33 +4,58 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_list as _as_list,
+    as_map as _as_map,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    map_string as _map_string,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
-from .analytics_metadata_type import AnalyticsMetadataType
-from .attribute_type import AttributeType
-from .user_context_data_type import UserContextDataType
+from .analytics_metadata_type import (
+    AnalyticsMetadataType,
+    from_wire as _analytics_metadata_type_from_wire,
+    to_wire as _analytics_metadata_type_to_wire,
+)
+from .attribute_type import (
+    AttributeType,
+    from_wire as _attribute_type_from_wire,
+    to_wire as _attribute_type_to_wire,
+)
+from .user_context_data_type import (
+    UserContextDataType,
+    from_wire as _user_context_data_type_from_wire,
+    to_wire as _user_context_data_type_to_wire,
+)
 
 
 @define(kw_only=True)
 class SignUpRequest:
     """Represents the request to register a user."""
 
-    client_id: str = field(repr=redact, metadata={"wire": "ClientId"})
+    client_id: str = field(repr=redact, metadata={"wire": "ClientId", "zero": "", "min": 1})
     """The ID of the app client where the user wants to sign up.
 
     Constraints: min 1, max 128, pattern `[\\w+]+`.
     """
 
-    username: str = field(repr=redact, metadata={"wire": "Username"})
+    username: str = field(repr=redact, metadata={"wire": "Username", "zero": "", "min": 1})
     """The username of the user that you want to sign up. The value of this parameter is
     typically a username, but can be any alias attribute in your user pool.
 
     Constraints: min 1, max 128, pattern `[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+`.
     """
 
-    secret_hash: str | None = field(default=None, repr=redact, metadata={"wire": "SecretHash"})
+    secret_hash: str | None = field(
+        default=None, repr=redact, metadata={"wire": "SecretHash", "min": 1}
+    )
     """A keyed-hash message authentication code (HMAC) calculated using the secret key of a
     user pool client and username plus the client ID in the message. For more information
     about `SecretHash`, see [Computing secret hash
@@ -125,3 +150,100 @@ class SignUpRequest:
       - Encrypt the `ClientMetadata` value. Don't send sensitive information in this
         parameter.
     """
+
+
+def from_wire(_data: Any, /) -> SignUpRequest:
+    """The `SignUpRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    client_id: Any = _data.get("ClientId")
+    if client_id is None:
+        client_id = _corrected("SignUpRequest.ClientId", "")
+    if client_id.__class__ is not str:
+        client_id = _as_str(client_id)
+    username: Any = _data.get("Username")
+    if username is None:
+        username = _corrected("SignUpRequest.Username", "")
+    if username.__class__ is not str:
+        username = _as_str(username)
+    secret_hash: Any = _data.get("SecretHash")
+    if secret_hash is not None and secret_hash.__class__ is not str:
+        secret_hash = _as_str(secret_hash)
+    password: Any = _data.get("Password")
+    if password is not None and password.__class__ is not str:
+        password = _as_str(password)
+    user_attributes: Any = _data.get("UserAttributes")
+    if user_attributes is not None:
+        if user_attributes.__class__ is not list:
+            user_attributes = _as_list(user_attributes)
+        user_attributes = [
+            None if _v0 is None else _attribute_type_from_wire(_v0) for _v0 in user_attributes
+        ]
+    validation_data: Any = _data.get("ValidationData")
+    if validation_data is not None:
+        if validation_data.__class__ is not list:
+            validation_data = _as_list(validation_data)
+        validation_data = [
+            None if _v0 is None else _attribute_type_from_wire(_v0) for _v0 in validation_data
+        ]
+    analytics_metadata: Any = _data.get("AnalyticsMetadata")
+    if analytics_metadata is not None:
+        analytics_metadata = _analytics_metadata_type_from_wire(analytics_metadata)
+    user_context_data: Any = _data.get("UserContextData")
+    if user_context_data is not None:
+        user_context_data = _user_context_data_type_from_wire(user_context_data)
+    client_metadata: Any = _data.get("ClientMetadata")
+    if client_metadata is not None:
+        if client_metadata.__class__ is not dict:
+            client_metadata = _as_map(client_metadata)
+        client_metadata = {
+            _k0 if _k0.__class__ is str else _as_str(_k0): _v0
+            if _v0.__class__ is str
+            else _map_string(_v0)
+            for _k0, _v0 in client_metadata.items()
+        }
+    _obj: SignUpRequest = _new(SignUpRequest)
+    _obj.client_id = client_id
+    _obj.username = username
+    _obj.secret_hash = secret_hash
+    _obj.password = password
+    _obj.user_attributes = user_attributes
+    _obj.validation_data = validation_data
+    _obj.analytics_metadata = analytics_metadata
+    _obj.user_context_data = user_context_data
+    _obj.client_metadata = client_metadata
+    return _obj
+
+
+def to_wire(_value: SignUpRequest, /) -> dict[str, Any]:
+    """The wire dict of a `SignUpRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    client_id = _value.client_id
+    _out["ClientId"] = client_id
+    username = _value.username
+    _out["Username"] = username
+    secret_hash = _value.secret_hash
+    if secret_hash is not None:
+        _out["SecretHash"] = secret_hash
+    password = _value.password
+    if password is not None:
+        _out["Password"] = password
+    user_attributes = _value.user_attributes
+    if user_attributes is not None:
+        _out["UserAttributes"] = [_attribute_type_to_wire(_v0) for _v0 in user_attributes]
+    validation_data = _value.validation_data
+    if validation_data is not None:
+        _out["ValidationData"] = [_attribute_type_to_wire(_v0) for _v0 in validation_data]
+    analytics_metadata = _value.analytics_metadata
+    if analytics_metadata is not None:
+        _out["AnalyticsMetadata"] = _analytics_metadata_type_to_wire(analytics_metadata)
+    user_context_data = _value.user_context_data
+    if user_context_data is not None:
+        _out["UserContextData"] = _user_context_data_type_to_wire(user_context_data)
+    client_metadata = _value.client_metadata
+    if client_metadata is not None:
+        _out["ClientMetadata"] = dict(client_metadata)
+    return _out

@@ -4,24 +4,37 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_bool as _as_bool,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
-from .code_delivery_details_type import CodeDeliveryDetailsType
+from .code_delivery_details_type import (
+    CodeDeliveryDetailsType,
+    from_wire as _code_delivery_details_type_from_wire,
+    to_wire as _code_delivery_details_type_to_wire,
+)
 
 
 @define(kw_only=True)
 class SignUpResponse:
     """The response from the server for a registration request."""
 
-    user_confirmed: bool = field(metadata={"wire": "UserConfirmed"})
+    user_confirmed: bool = field(metadata={"wire": "UserConfirmed", "zero": False})
     """Indicates whether the user was automatically confirmed. You can auto-confirm users with
     a [pre sign-up Lambda
     trigger](https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-pre-sign-up.html).
     """
 
-    user_sub: str = field(metadata={"wire": "UserSub"})
+    user_sub: str = field(metadata={"wire": "UserSub", "zero": ""})
     """The unique identifier of the new user, for example
     `a1b2c3d4-5678-90ab-cdef-EXAMPLE11111`.
 
@@ -37,9 +50,56 @@ class SignUpResponse:
     delivery destination for that link or code.
     """
 
-    session: str | None = field(default=None, repr=redact, metadata={"wire": "Session"})
+    session: str | None = field(default=None, repr=redact, metadata={"wire": "Session", "min": 20})
     """A session Id that you can pass to `ConfirmSignUp` when you want to immediately sign in
     your user with the `USER_AUTH` flow after they complete sign-up.
 
     Constraints: min 20, max 4096.
     """
+
+
+def from_wire(_data: Any, /) -> SignUpResponse:
+    """The `SignUpResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_confirmed: Any = _data.get("UserConfirmed")
+    if user_confirmed is None:
+        user_confirmed = _corrected("SignUpResponse.UserConfirmed", False)
+    if user_confirmed.__class__ is not bool:
+        user_confirmed = _as_bool(user_confirmed)
+    user_sub: Any = _data.get("UserSub")
+    if user_sub is None:
+        user_sub = _corrected("SignUpResponse.UserSub", "")
+    if user_sub.__class__ is not str:
+        user_sub = _as_str(user_sub)
+    code_delivery_details: Any = _data.get("CodeDeliveryDetails")
+    if code_delivery_details is not None:
+        code_delivery_details = _code_delivery_details_type_from_wire(code_delivery_details)
+    session: Any = _data.get("Session")
+    if session is not None and session.__class__ is not str:
+        session = _as_str(session)
+    _obj: SignUpResponse = _new(SignUpResponse)
+    _obj.user_confirmed = user_confirmed
+    _obj.user_sub = user_sub
+    _obj.code_delivery_details = code_delivery_details
+    _obj.session = session
+    return _obj
+
+
+def to_wire(_value: SignUpResponse, /) -> dict[str, Any]:
+    """The wire dict of a `SignUpResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_confirmed = _value.user_confirmed
+    _out["UserConfirmed"] = user_confirmed
+    user_sub = _value.user_sub
+    _out["UserSub"] = user_sub
+    code_delivery_details = _value.code_delivery_details
+    if code_delivery_details is not None:
+        _out["CodeDeliveryDetails"] = _code_delivery_details_type_to_wire(code_delivery_details)
+    session = _value.session
+    if session is not None:
+        _out["Session"] = session
+    return _out

@@ -4,9 +4,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .eums_sms_configuration_type import EumsSmsConfigurationType
+from aiocognito._core.serde import as_object as _as_object, as_str as _as_str, new as _new
+
+from .eums_sms_configuration_type import (
+    EumsSmsConfigurationType,
+    from_wire as _eums_sms_configuration_type_from_wire,
+    to_wire as _eums_sms_configuration_type_to_wire,
+)
 
 
 @define(kw_only=True)
@@ -43,7 +51,7 @@ class SmsConfigurationType:
     Constraints: min 0, max 131072.
     """
 
-    sns_region: str | None = field(default=None, metadata={"wire": "SnsRegion"})
+    sns_region: str | None = field(default=None, metadata={"wire": "SnsRegion", "min": 5})
     """The Amazon Web Services Region to use with Amazon SNS integration. You can choose the
     same Region as your user pool, or a supported Legacy Amazon SNS alternate Region.
 
@@ -61,3 +69,48 @@ class SmsConfigurationType:
     Amazon SNS configuration (`SnsCallerArn`) or this configuration, but not both. In Amazon
     Web Services Regions where Amazon SNS is not available, this configuration is required.
     """
+
+
+def from_wire(_data: Any, /) -> SmsConfigurationType:
+    """The `SmsConfigurationType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    sns_caller_arn: Any = _data.get("SnsCallerArn")
+    if sns_caller_arn is not None and sns_caller_arn.__class__ is not str:
+        sns_caller_arn = _as_str(sns_caller_arn)
+    external_id: Any = _data.get("ExternalId")
+    if external_id is not None and external_id.__class__ is not str:
+        external_id = _as_str(external_id)
+    sns_region: Any = _data.get("SnsRegion")
+    if sns_region is not None and sns_region.__class__ is not str:
+        sns_region = _as_str(sns_region)
+    eums_sms: Any = _data.get("EumsSms")
+    if eums_sms is not None:
+        eums_sms = _eums_sms_configuration_type_from_wire(eums_sms)
+    _obj: SmsConfigurationType = _new(SmsConfigurationType)
+    _obj.sns_caller_arn = sns_caller_arn
+    _obj.external_id = external_id
+    _obj.sns_region = sns_region
+    _obj.eums_sms = eums_sms
+    return _obj
+
+
+def to_wire(_value: SmsConfigurationType, /) -> dict[str, Any]:
+    """The wire dict of a `SmsConfigurationType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    sns_caller_arn = _value.sns_caller_arn
+    if sns_caller_arn is not None:
+        _out["SnsCallerArn"] = sns_caller_arn
+    external_id = _value.external_id
+    if external_id is not None:
+        _out["ExternalId"] = external_id
+    sns_region = _value.sns_region
+    if sns_region is not None:
+        _out["SnsRegion"] = sns_region
+    eums_sms = _value.eums_sms
+    if eums_sms is not None:
+        _out["EumsSms"] = _eums_sms_configuration_type_to_wire(eums_sms)
+    return _out

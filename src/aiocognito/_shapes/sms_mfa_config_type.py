@@ -4,9 +4,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .sms_configuration_type import SmsConfigurationType
+from aiocognito._core.serde import as_object as _as_object, as_str as _as_str, new as _new
+
+from .sms_configuration_type import (
+    SmsConfigurationType,
+    from_wire as _sms_configuration_type_from_wire,
+    to_wire as _sms_configuration_type_to_wire,
+)
 
 
 @define(kw_only=True)
@@ -14,7 +22,7 @@ class SmsMfaConfigType:
     """The configuration of multi-factor authentication (MFA) with SMS messages in a user pool."""
 
     sms_authentication_message: str | None = field(
-        default=None, metadata={"wire": "SmsAuthenticationMessage"}
+        default=None, metadata={"wire": "SmsAuthenticationMessage", "min": 6}
     )
     """The SMS authentication message that will be sent to users with the code they must sign
     in with. The message must contain the `{####}` placeholder. Your user pool replaces the
@@ -35,3 +43,34 @@ class SmsMfaConfigType:
     You can set `SmsConfiguration` in `CreateUserPool` and ` UpdateUserPool`, or in
     `SetUserPoolMfaConfig`.
     """
+
+
+def from_wire(_data: Any, /) -> SmsMfaConfigType:
+    """The `SmsMfaConfigType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    sms_authentication_message: Any = _data.get("SmsAuthenticationMessage")
+    if sms_authentication_message is not None and sms_authentication_message.__class__ is not str:
+        sms_authentication_message = _as_str(sms_authentication_message)
+    sms_configuration: Any = _data.get("SmsConfiguration")
+    if sms_configuration is not None:
+        sms_configuration = _sms_configuration_type_from_wire(sms_configuration)
+    _obj: SmsMfaConfigType = _new(SmsMfaConfigType)
+    _obj.sms_authentication_message = sms_authentication_message
+    _obj.sms_configuration = sms_configuration
+    return _obj
+
+
+def to_wire(_value: SmsMfaConfigType, /) -> dict[str, Any]:
+    """The wire dict of a `SmsMfaConfigType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    sms_authentication_message = _value.sms_authentication_message
+    if sms_authentication_message is not None:
+        _out["SmsAuthenticationMessage"] = sms_authentication_message
+    sms_configuration = _value.sms_configuration
+    if sms_configuration is not None:
+        _out["SmsConfiguration"] = _sms_configuration_type_to_wire(sms_configuration)
+    return _out

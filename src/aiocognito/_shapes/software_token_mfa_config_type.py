@@ -4,7 +4,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
+
+from aiocognito._core.serde import as_bool as _as_bool, as_object as _as_object, new as _new
 
 
 @define(kw_only=True)
@@ -15,3 +19,27 @@ class SoftwareTokenMfaConfigType:
 
     enabled: bool | None = field(default=None, metadata={"wire": "Enabled"})
     """The activation state of TOTP MFA."""
+
+
+def from_wire(_data: Any, /) -> SoftwareTokenMfaConfigType:
+    """The `SoftwareTokenMfaConfigType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    enabled: Any = _data.get("Enabled")
+    if enabled is not None and enabled.__class__ is not bool:
+        enabled = _as_bool(enabled)
+    _obj: SoftwareTokenMfaConfigType = _new(SoftwareTokenMfaConfigType)
+    _obj.enabled = enabled
+    return _obj
+
+
+def to_wire(_value: SoftwareTokenMfaConfigType, /) -> dict[str, Any]:
+    """The wire dict of a `SoftwareTokenMfaConfigType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    enabled = _value.enabled
+    if enabled is not None:
+        _out["Enabled"] = enabled
+    return _out

@@ -4,7 +4,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
+
+from aiocognito._core.serde import as_bool as _as_bool, as_object as _as_object, new as _new
 
 
 @define(kw_only=True)
@@ -23,3 +27,34 @@ class SoftwareTokenMfaSettingsType:
 
     preferred_mfa: bool | None = field(default=None, metadata={"wire": "PreferredMfa"})
     """Specifies whether software token MFA is the preferred MFA method."""
+
+
+def from_wire(_data: Any, /) -> SoftwareTokenMfaSettingsType:
+    """The `SoftwareTokenMfaSettingsType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    enabled: Any = _data.get("Enabled")
+    if enabled is not None and enabled.__class__ is not bool:
+        enabled = _as_bool(enabled)
+    preferred_mfa: Any = _data.get("PreferredMfa")
+    if preferred_mfa is not None and preferred_mfa.__class__ is not bool:
+        preferred_mfa = _as_bool(preferred_mfa)
+    _obj: SoftwareTokenMfaSettingsType = _new(SoftwareTokenMfaSettingsType)
+    _obj.enabled = enabled
+    _obj.preferred_mfa = preferred_mfa
+    return _obj
+
+
+def to_wire(_value: SoftwareTokenMfaSettingsType, /) -> dict[str, Any]:
+    """The wire dict of a `SoftwareTokenMfaSettingsType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    enabled = _value.enabled
+    if enabled is not None:
+        _out["Enabled"] = enabled
+    preferred_mfa = _value.preferred_mfa
+    if preferred_mfa is not None:
+        _out["PreferredMfa"] = preferred_mfa
+    return _out

@@ -4,8 +4,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
 
@@ -13,9 +21,34 @@ from aiocognito._core.types import redact
 class StartWebAuthnRegistrationRequest:
     """The input of `StartWebAuthnRegistration`."""
 
-    access_token: str = field(repr=redact, metadata={"wire": "AccessToken"})
+    access_token: str = field(repr=redact, metadata={"wire": "AccessToken", "zero": ""})
     """A valid access token that Amazon Cognito issued to the currently signed-in user. Must
     include a scope claim for `aws.cognito.signin.user.admin`.
 
     Constraints: pattern `[A-Za-z0-9-_=.]+`.
     """
+
+
+def from_wire(_data: Any, /) -> StartWebAuthnRegistrationRequest:
+    """The `StartWebAuthnRegistrationRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    access_token: Any = _data.get("AccessToken")
+    if access_token is None:
+        access_token = _corrected("StartWebAuthnRegistrationRequest.AccessToken", "")
+    if access_token.__class__ is not str:
+        access_token = _as_str(access_token)
+    _obj: StartWebAuthnRegistrationRequest = _new(StartWebAuthnRegistrationRequest)
+    _obj.access_token = access_token
+    return _obj
+
+
+def to_wire(_value: StartWebAuthnRegistrationRequest, /) -> dict[str, Any]:
+    """The wire dict of a `StartWebAuthnRegistrationRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    access_token = _value.access_token
+    _out["AccessToken"] = access_token
+    return _out

@@ -4,8 +4,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import as_object as _as_object, corrected as _corrected, new as _new
 from aiocognito._core.types import JSONValue
 
 
@@ -13,7 +16,34 @@ from aiocognito._core.types import JSONValue
 class StartWebAuthnRegistrationResponse:
     """The output of `StartWebAuthnRegistration`."""
 
-    credential_creation_options: JSONValue = field(metadata={"wire": "CredentialCreationOptions"})
+    credential_creation_options: JSONValue = field(
+        metadata={"wire": "CredentialCreationOptions", "zero": None}
+    )
     """The information that a user can provide in their request to register with their passkey
     provider.
     """
+
+
+def from_wire(_data: Any, /) -> StartWebAuthnRegistrationResponse:
+    """The `StartWebAuthnRegistrationResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    credential_creation_options: Any = _data.get("CredentialCreationOptions")
+    if credential_creation_options is None:
+        credential_creation_options = _corrected(
+            "StartWebAuthnRegistrationResponse.CredentialCreationOptions", None
+        )
+    _obj: StartWebAuthnRegistrationResponse = _new(StartWebAuthnRegistrationResponse)
+    _obj.credential_creation_options = credential_creation_options
+    return _obj
+
+
+def to_wire(_value: StartWebAuthnRegistrationResponse, /) -> dict[str, Any]:
+    """The wire dict of a `StartWebAuthnRegistrationResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    credential_creation_options = _value.credential_creation_options
+    _out["CredentialCreationOptions"] = credential_creation_options
+    return _out

@@ -12,3 +12,7 @@ class StatusType(StrEnum):
 
     ENABLED = "Enabled"
     DISABLED = "Disabled"
+
+
+BY_VALUE: dict[str, StatusType] = {member.value: member for member in StatusType}
+"""Each `StatusType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

@@ -4,9 +4,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .user_import_job_type import UserImportJobType
+from aiocognito._core.serde import as_object as _as_object, new as _new
+
+from .user_import_job_type import (
+    UserImportJobType,
+    from_wire as _user_import_job_type_from_wire,
+    to_wire as _user_import_job_type_to_wire,
+)
 
 
 @define(kw_only=True)
@@ -19,3 +27,27 @@ class StopUserImportJobResponse:
     """The details of the user import job. Includes logging destination, status, and the Amazon
     S3 pre-signed URL for CSV upload.
     """
+
+
+def from_wire(_data: Any, /) -> StopUserImportJobResponse:
+    """The `StopUserImportJobResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_import_job: Any = _data.get("UserImportJob")
+    if user_import_job is not None:
+        user_import_job = _user_import_job_type_from_wire(user_import_job)
+    _obj: StopUserImportJobResponse = _new(StopUserImportJobResponse)
+    _obj.user_import_job = user_import_job
+    return _obj
+
+
+def to_wire(_value: StopUserImportJobResponse, /) -> dict[str, Any]:
+    """The wire dict of a `StopUserImportJobResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_import_job = _value.user_import_job
+    if user_import_job is not None:
+        _out["UserImportJob"] = _user_import_job_type_to_wire(user_import_job)
+    return _out

@@ -4,7 +4,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
+
+from aiocognito._core.serde import as_object as _as_object, as_str as _as_str, new as _new
 
 
 @define(kw_only=True)
@@ -25,3 +29,34 @@ class StringAttributeConstraintsType:
 
     Constraints: min 0, max 131072.
     """
+
+
+def from_wire(_data: Any, /) -> StringAttributeConstraintsType:
+    """The `StringAttributeConstraintsType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    min_length: Any = _data.get("MinLength")
+    if min_length is not None and min_length.__class__ is not str:
+        min_length = _as_str(min_length)
+    max_length: Any = _data.get("MaxLength")
+    if max_length is not None and max_length.__class__ is not str:
+        max_length = _as_str(max_length)
+    _obj: StringAttributeConstraintsType = _new(StringAttributeConstraintsType)
+    _obj.min_length = min_length
+    _obj.max_length = max_length
+    return _obj
+
+
+def to_wire(_value: StringAttributeConstraintsType, /) -> dict[str, Any]:
+    """The wire dict of a `StringAttributeConstraintsType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    min_length = _value.min_length
+    if min_length is not None:
+        _out["MinLength"] = min_length
+    max_length = _value.max_length
+    if max_length is not None:
+        _out["MaxLength"] = max_length
+    return _out

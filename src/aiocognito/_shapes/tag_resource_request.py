@@ -4,18 +4,68 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
+
+from aiocognito._core.serde import (
+    as_map as _as_map,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    map_string as _map_string,
+    new as _new,
+)
 
 
 @define(kw_only=True)
 class TagResourceRequest:
     """The input of `TagResource`."""
 
-    resource_arn: str = field(metadata={"wire": "ResourceArn"})
+    resource_arn: str = field(metadata={"wire": "ResourceArn", "zero": "", "min": 20})
     """The Amazon Resource Name (ARN) of the user pool to assign the tags to.
 
     Constraints: min 20, max 2048, pattern `arn:[\\w+=/,.@-]+:[\\w+=/,.@-]+:([\\w+=/,.@-]*)?:[0-9]+:[\\w+=/,.@-]+(:[\\w+=/,.@-]+)?(:[\\w+=/,.@-]+)?`.
     """
 
-    tags: dict[str, str] = field(metadata={"wire": "Tags"})
+    tags: dict[str, str] = field(metadata={"wire": "Tags", "zero": {}, "key_min": 1})
     """An array of tag keys and values that you want to assign to the user pool."""
+
+
+def from_wire(_data: Any, /) -> TagResourceRequest:
+    """The `TagResourceRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    resource_arn: Any = _data.get("ResourceArn")
+    if resource_arn is None:
+        resource_arn = _corrected("TagResourceRequest.ResourceArn", "")
+    if resource_arn.__class__ is not str:
+        resource_arn = _as_str(resource_arn)
+    tags: Any = _data.get("Tags")
+    if tags is None:
+        tags = _corrected("TagResourceRequest.Tags", {})
+    if tags.__class__ is not dict:
+        tags = _as_map(tags)
+    tags = {
+        _k0 if _k0.__class__ is str else _as_str(_k0): _v0
+        if _v0.__class__ is str
+        else _map_string(_v0)
+        for _k0, _v0 in tags.items()
+    }
+    _obj: TagResourceRequest = _new(TagResourceRequest)
+    _obj.resource_arn = resource_arn
+    _obj.tags = tags
+    return _obj
+
+
+def to_wire(_value: TagResourceRequest, /) -> dict[str, Any]:
+    """The wire dict of a `TagResourceRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    resource_arn = _value.resource_arn
+    _out["ResourceArn"] = resource_arn
+    tags = _value.tags
+    _out["Tags"] = dict(tags)
+    return _out

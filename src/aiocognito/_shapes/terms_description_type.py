@@ -5,10 +5,24 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from attrs import define, field
 
-from .terms_enforcement_type import TermsEnforcementType
+from aiocognito._core.serde import (
+    as_enum as _as_enum,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+    timestamp_from_wire as _timestamp_from_wire,
+    timestamp_to_wire as _timestamp_to_wire,
+)
+
+from .terms_enforcement_type import (
+    BY_VALUE as _terms_enforcement_type_by_value,
+    TermsEnforcementType,
+)
 
 
 @define(kw_only=True)
@@ -17,29 +31,87 @@ class TermsDescriptionType:
     documents](https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-managed-login.html#managed-login-terms-documents).
     """
 
-    terms_id: str = field(metadata={"wire": "TermsId"})
+    terms_id: str = field(metadata={"wire": "TermsId", "zero": ""})
     """The ID of the requested terms documents.
 
     Constraints: pattern `^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[4][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$`.
     """
 
-    terms_name: str = field(metadata={"wire": "TermsName"})
+    terms_name: str = field(metadata={"wire": "TermsName", "zero": ""})
     """The type and friendly name of the requested terms documents.
 
     Constraints: pattern `^(terms-of-use|privacy-policy)$`.
     """
 
-    enforcement: TermsEnforcementType | str = field(metadata={"wire": "Enforcement"})
+    enforcement: TermsEnforcementType | str = field(metadata={"wire": "Enforcement", "zero": ""})
     """This parameter is reserved for future use and currently accepts one value."""
 
-    creation_date: datetime = field(metadata={"wire": "CreationDate"})
+    creation_date: datetime = field(metadata={"wire": "CreationDate", "zero": 0})
     """The date and time when the item was created. Amazon Cognito returns this timestamp in
     UNIX epoch time format. Your SDK might render the output in a human-readable format like
     ISO 8601 or a Java `Date` object.
     """
 
-    last_modified_date: datetime = field(metadata={"wire": "LastModifiedDate"})
+    last_modified_date: datetime = field(metadata={"wire": "LastModifiedDate", "zero": 0})
     """The date and time when the item was modified. Amazon Cognito returns this timestamp in
     UNIX epoch time format. Your SDK might render the output in a human-readable format like
     ISO 8601 or a Java `Date` object.
     """
+
+
+def from_wire(_data: Any, /) -> TermsDescriptionType:
+    """The `TermsDescriptionType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    terms_id: Any = _data.get("TermsId")
+    if terms_id is None:
+        terms_id = _corrected("TermsDescriptionType.TermsId", "")
+    if terms_id.__class__ is not str:
+        terms_id = _as_str(terms_id)
+    terms_name: Any = _data.get("TermsName")
+    if terms_name is None:
+        terms_name = _corrected("TermsDescriptionType.TermsName", "")
+    if terms_name.__class__ is not str:
+        terms_name = _as_str(terms_name)
+    enforcement: Any = _data.get("Enforcement")
+    if enforcement is None:
+        enforcement = _corrected("TermsDescriptionType.Enforcement", "")
+    enforcement = (
+        _terms_enforcement_type_by_value.get(enforcement, enforcement)
+        if enforcement.__class__ is str
+        else _as_enum(enforcement, _terms_enforcement_type_by_value)
+    )
+    creation_date: Any = _data.get("CreationDate")
+    if creation_date is None:
+        creation_date = _corrected("TermsDescriptionType.CreationDate", 0)
+    creation_date = _timestamp_from_wire(creation_date)
+    last_modified_date: Any = _data.get("LastModifiedDate")
+    if last_modified_date is None:
+        last_modified_date = _corrected("TermsDescriptionType.LastModifiedDate", 0)
+    last_modified_date = _timestamp_from_wire(last_modified_date)
+    _obj: TermsDescriptionType = _new(TermsDescriptionType)
+    _obj.terms_id = terms_id
+    _obj.terms_name = terms_name
+    _obj.enforcement = enforcement
+    _obj.creation_date = creation_date
+    _obj.last_modified_date = last_modified_date
+    return _obj
+
+
+def to_wire(_value: TermsDescriptionType, /) -> dict[str, Any]:
+    """The wire dict of a `TermsDescriptionType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    terms_id = _value.terms_id
+    _out["TermsId"] = terms_id
+    terms_name = _value.terms_name
+    _out["TermsName"] = terms_name
+    enforcement = _value.enforcement
+    _out["Enforcement"] = enforcement
+    creation_date = _value.creation_date
+    _out["CreationDate"] = _timestamp_to_wire(creation_date)
+    last_modified_date = _value.last_modified_date
+    _out["LastModifiedDate"] = _timestamp_to_wire(last_modified_date)
+    return _out

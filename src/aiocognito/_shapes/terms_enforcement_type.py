@@ -11,3 +11,9 @@ class TermsEnforcementType(StrEnum):
     """Known values of `TermsEnforcementType`; the service may send others."""
 
     NONE = "NONE"
+
+
+BY_VALUE: dict[str, TermsEnforcementType] = {
+    member.value: member for member in TermsEnforcementType
+}
+"""Each `TermsEnforcementType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

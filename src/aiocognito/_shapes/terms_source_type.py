@@ -11,3 +11,7 @@ class TermsSourceType(StrEnum):
     """Known values of `TermsSourceType`; the service may send others."""
 
     LINK = "LINK"
+
+
+BY_VALUE: dict[str, TermsSourceType] = {member.value: member for member in TermsSourceType}
+"""Each `TermsSourceType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

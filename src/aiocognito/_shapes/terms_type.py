@@ -5,13 +5,28 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_enum as _as_enum,
+    as_map as _as_map,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    map_string as _map_string,
+    new as _new,
+    timestamp_from_wire as _timestamp_from_wire,
+    timestamp_to_wire as _timestamp_to_wire,
+)
 from aiocognito._core.types import redact
 
-from .terms_enforcement_type import TermsEnforcementType
-from .terms_source_type import TermsSourceType
+from .terms_enforcement_type import (
+    BY_VALUE as _terms_enforcement_type_by_value,
+    TermsEnforcementType,
+)
+from .terms_source_type import BY_VALUE as _terms_source_type_by_value, TermsSourceType
 
 
 @define(kw_only=True)
@@ -20,37 +35,37 @@ class TermsType:
     documents](https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-managed-login.html#managed-login-terms-documents).
     """
 
-    terms_id: str = field(metadata={"wire": "TermsId"})
+    terms_id: str = field(metadata={"wire": "TermsId", "zero": ""})
     """The ID of the terms documents.
 
     Constraints: pattern `^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[4][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$`.
     """
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool that contains the terms documents.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
-    client_id: str = field(repr=redact, metadata={"wire": "ClientId"})
+    client_id: str = field(repr=redact, metadata={"wire": "ClientId", "zero": "", "min": 1})
     """The ID of the app client that the terms documents are assigned to.
 
     Constraints: min 1, max 128, pattern `[\\w+]+`.
     """
 
-    terms_name: str = field(metadata={"wire": "TermsName"})
+    terms_name: str = field(metadata={"wire": "TermsName", "zero": ""})
     """The type and friendly name of the terms documents.
 
     Constraints: pattern `^(terms-of-use|privacy-policy)$`.
     """
 
-    terms_source: TermsSourceType | str = field(metadata={"wire": "TermsSource"})
+    terms_source: TermsSourceType | str = field(metadata={"wire": "TermsSource", "zero": ""})
     """This parameter is reserved for future use and currently accepts one value."""
 
-    enforcement: TermsEnforcementType | str = field(metadata={"wire": "Enforcement"})
+    enforcement: TermsEnforcementType | str = field(metadata={"wire": "Enforcement", "zero": ""})
     """This parameter is reserved for future use and currently accepts one value."""
 
-    links: dict[str, str] = field(metadata={"wire": "Links"})
+    links: dict[str, str] = field(metadata={"wire": "Links", "zero": {}, "item_min": 1})
     """A map of URLs to languages. For each localized language that will view the requested
     `TermsName`, assign a URL. A selection of `cognito:default` displays for all languages
     that don't have a language-specific URL.
@@ -61,14 +76,113 @@ class TermsType:
     Constraints: min 1, max 13.
     """
 
-    creation_date: datetime = field(metadata={"wire": "CreationDate"})
+    creation_date: datetime = field(metadata={"wire": "CreationDate", "zero": 0})
     """The date and time when the item was created. Amazon Cognito returns this timestamp in
     UNIX epoch time format. Your SDK might render the output in a human-readable format like
     ISO 8601 or a Java `Date` object.
     """
 
-    last_modified_date: datetime = field(metadata={"wire": "LastModifiedDate"})
+    last_modified_date: datetime = field(metadata={"wire": "LastModifiedDate", "zero": 0})
     """The date and time when the item was modified. Amazon Cognito returns this timestamp in
     UNIX epoch time format. Your SDK might render the output in a human-readable format like
     ISO 8601 or a Java `Date` object.
     """
+
+
+def from_wire(_data: Any, /) -> TermsType:
+    """The `TermsType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    terms_id: Any = _data.get("TermsId")
+    if terms_id is None:
+        terms_id = _corrected("TermsType.TermsId", "")
+    if terms_id.__class__ is not str:
+        terms_id = _as_str(terms_id)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("TermsType.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    client_id: Any = _data.get("ClientId")
+    if client_id is None:
+        client_id = _corrected("TermsType.ClientId", "")
+    if client_id.__class__ is not str:
+        client_id = _as_str(client_id)
+    terms_name: Any = _data.get("TermsName")
+    if terms_name is None:
+        terms_name = _corrected("TermsType.TermsName", "")
+    if terms_name.__class__ is not str:
+        terms_name = _as_str(terms_name)
+    terms_source: Any = _data.get("TermsSource")
+    if terms_source is None:
+        terms_source = _corrected("TermsType.TermsSource", "")
+    terms_source = (
+        _terms_source_type_by_value.get(terms_source, terms_source)
+        if terms_source.__class__ is str
+        else _as_enum(terms_source, _terms_source_type_by_value)
+    )
+    enforcement: Any = _data.get("Enforcement")
+    if enforcement is None:
+        enforcement = _corrected("TermsType.Enforcement", "")
+    enforcement = (
+        _terms_enforcement_type_by_value.get(enforcement, enforcement)
+        if enforcement.__class__ is str
+        else _as_enum(enforcement, _terms_enforcement_type_by_value)
+    )
+    links: Any = _data.get("Links")
+    if links is None:
+        links = _corrected("TermsType.Links", {})
+    if links.__class__ is not dict:
+        links = _as_map(links)
+    links = {
+        _k0 if _k0.__class__ is str else _as_str(_k0): _v0
+        if _v0.__class__ is str
+        else _map_string(_v0)
+        for _k0, _v0 in links.items()
+    }
+    creation_date: Any = _data.get("CreationDate")
+    if creation_date is None:
+        creation_date = _corrected("TermsType.CreationDate", 0)
+    creation_date = _timestamp_from_wire(creation_date)
+    last_modified_date: Any = _data.get("LastModifiedDate")
+    if last_modified_date is None:
+        last_modified_date = _corrected("TermsType.LastModifiedDate", 0)
+    last_modified_date = _timestamp_from_wire(last_modified_date)
+    _obj: TermsType = _new(TermsType)
+    _obj.terms_id = terms_id
+    _obj.user_pool_id = user_pool_id
+    _obj.client_id = client_id
+    _obj.terms_name = terms_name
+    _obj.terms_source = terms_source
+    _obj.enforcement = enforcement
+    _obj.links = links
+    _obj.creation_date = creation_date
+    _obj.last_modified_date = last_modified_date
+    return _obj
+
+
+def to_wire(_value: TermsType, /) -> dict[str, Any]:
+    """The wire dict of a `TermsType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    terms_id = _value.terms_id
+    _out["TermsId"] = terms_id
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    client_id = _value.client_id
+    _out["ClientId"] = client_id
+    terms_name = _value.terms_name
+    _out["TermsName"] = terms_name
+    terms_source = _value.terms_source
+    _out["TermsSource"] = terms_source
+    enforcement = _value.enforcement
+    _out["Enforcement"] = enforcement
+    links = _value.links
+    _out["Links"] = dict(links)
+    creation_date = _value.creation_date
+    _out["CreationDate"] = _timestamp_to_wire(creation_date)
+    last_modified_date = _value.last_modified_date
+    _out["LastModifiedDate"] = _timestamp_to_wire(last_modified_date)
+    return _out

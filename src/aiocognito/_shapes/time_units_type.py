@@ -14,3 +14,7 @@ class TimeUnitsType(StrEnum):
     MINUTES = "minutes"
     HOURS = "hours"
     DAYS = "days"
+
+
+BY_VALUE: dict[str, TimeUnitsType] = {member.value: member for member in TimeUnitsType}
+"""Each `TimeUnitsType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

@@ -13,3 +13,9 @@ class TokenTypeIdentifierType(StrEnum):
     ACCESS_TOKEN = "ACCESS_TOKEN"
     ID_TOKEN = "ID_TOKEN"
     SAML2 = "SAML2"
+
+
+BY_VALUE: dict[str, TokenTypeIdentifierType] = {
+    member.value: member for member in TokenTypeIdentifierType
+}
+"""Each `TokenTypeIdentifierType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

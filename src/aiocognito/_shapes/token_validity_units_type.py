@@ -4,9 +4,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .time_units_type import TimeUnitsType
+from aiocognito._core.serde import as_enum as _as_enum, as_object as _as_object, new as _new
+
+from .time_units_type import BY_VALUE as _time_units_type_by_value, TimeUnitsType
 
 
 @define(kw_only=True)
@@ -35,3 +39,53 @@ class TokenValidityUnitsType:
     default `RefreshTokenValidity` time unit is `days`. `RefreshTokenValidity` duration can
     range from 60 minutes to 10 years.
     """
+
+
+def from_wire(_data: Any, /) -> TokenValidityUnitsType:
+    """The `TokenValidityUnitsType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    access_token: Any = _data.get("AccessToken")
+    if access_token is not None:
+        access_token = (
+            _time_units_type_by_value.get(access_token, access_token)
+            if access_token.__class__ is str
+            else _as_enum(access_token, _time_units_type_by_value)
+        )
+    id_token: Any = _data.get("IdToken")
+    if id_token is not None:
+        id_token = (
+            _time_units_type_by_value.get(id_token, id_token)
+            if id_token.__class__ is str
+            else _as_enum(id_token, _time_units_type_by_value)
+        )
+    refresh_token: Any = _data.get("RefreshToken")
+    if refresh_token is not None:
+        refresh_token = (
+            _time_units_type_by_value.get(refresh_token, refresh_token)
+            if refresh_token.__class__ is str
+            else _as_enum(refresh_token, _time_units_type_by_value)
+        )
+    _obj: TokenValidityUnitsType = _new(TokenValidityUnitsType)
+    _obj.access_token = access_token
+    _obj.id_token = id_token
+    _obj.refresh_token = refresh_token
+    return _obj
+
+
+def to_wire(_value: TokenValidityUnitsType, /) -> dict[str, Any]:
+    """The wire dict of a `TokenValidityUnitsType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    access_token = _value.access_token
+    if access_token is not None:
+        _out["AccessToken"] = access_token
+    id_token = _value.id_token
+    if id_token is not None:
+        _out["IdToken"] = id_token
+    refresh_token = _value.refresh_token
+    if refresh_token is not None:
+        _out["RefreshToken"] = refresh_token
+    return _out

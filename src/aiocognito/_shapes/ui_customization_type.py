@@ -5,9 +5,17 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_object as _as_object,
+    as_str as _as_str,
+    new as _new,
+    timestamp_from_wire as _timestamp_from_wire,
+    timestamp_to_wire as _timestamp_to_wire,
+)
 from aiocognito._core.types import redact
 
 
@@ -15,13 +23,15 @@ from aiocognito._core.types import redact
 class UICustomizationType:
     """A container for the UI customization information for the hosted UI in a user pool."""
 
-    user_pool_id: str | None = field(default=None, metadata={"wire": "UserPoolId"})
+    user_pool_id: str | None = field(default=None, metadata={"wire": "UserPoolId", "min": 1})
     """The ID of the user pool with hosted UI customizations.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
-    client_id: str | None = field(default=None, repr=redact, metadata={"wire": "ClientId"})
+    client_id: str | None = field(
+        default=None, repr=redact, metadata={"wire": "ClientId", "min": 1}
+    )
     """The app client ID for your UI customization. When this value isn't present, the
     customization applies to all user pool app clients that don't have client-level
     settings..
@@ -52,3 +62,69 @@ class UICustomizationType:
     UNIX epoch time format. Your SDK might render the output in a human-readable format like
     ISO 8601 or a Java `Date` object.
     """
+
+
+def from_wire(_data: Any, /) -> UICustomizationType:
+    """The `UICustomizationType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is not None and user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    client_id: Any = _data.get("ClientId")
+    if client_id is not None and client_id.__class__ is not str:
+        client_id = _as_str(client_id)
+    image_url: Any = _data.get("ImageUrl")
+    if image_url is not None and image_url.__class__ is not str:
+        image_url = _as_str(image_url)
+    css: Any = _data.get("CSS")
+    if css is not None and css.__class__ is not str:
+        css = _as_str(css)
+    css_version: Any = _data.get("CSSVersion")
+    if css_version is not None and css_version.__class__ is not str:
+        css_version = _as_str(css_version)
+    last_modified_date: Any = _data.get("LastModifiedDate")
+    if last_modified_date is not None:
+        last_modified_date = _timestamp_from_wire(last_modified_date)
+    creation_date: Any = _data.get("CreationDate")
+    if creation_date is not None:
+        creation_date = _timestamp_from_wire(creation_date)
+    _obj: UICustomizationType = _new(UICustomizationType)
+    _obj.user_pool_id = user_pool_id
+    _obj.client_id = client_id
+    _obj.image_url = image_url
+    _obj.css = css
+    _obj.css_version = css_version
+    _obj.last_modified_date = last_modified_date
+    _obj.creation_date = creation_date
+    return _obj
+
+
+def to_wire(_value: UICustomizationType, /) -> dict[str, Any]:
+    """The wire dict of a `UICustomizationType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    if user_pool_id is not None:
+        _out["UserPoolId"] = user_pool_id
+    client_id = _value.client_id
+    if client_id is not None:
+        _out["ClientId"] = client_id
+    image_url = _value.image_url
+    if image_url is not None:
+        _out["ImageUrl"] = image_url
+    css = _value.css
+    if css is not None:
+        _out["CSS"] = css
+    css_version = _value.css_version
+    if css_version is not None:
+        _out["CSSVersion"] = css_version
+    last_modified_date = _value.last_modified_date
+    if last_modified_date is not None:
+        _out["LastModifiedDate"] = _timestamp_to_wire(last_modified_date)
+    creation_date = _value.creation_date
+    if creation_date is not None:
+        _out["CreationDate"] = _timestamp_to_wire(creation_date)
+    return _out

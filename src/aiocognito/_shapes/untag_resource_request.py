@@ -4,18 +4,62 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
+
+from aiocognito._core.serde import (
+    as_list as _as_list,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 
 
 @define(kw_only=True)
 class UntagResourceRequest:
     """The input of `UntagResource`."""
 
-    resource_arn: str = field(metadata={"wire": "ResourceArn"})
+    resource_arn: str = field(metadata={"wire": "ResourceArn", "zero": "", "min": 20})
     """The Amazon Resource Name (ARN) of the user pool that the tags are assigned to.
 
     Constraints: min 20, max 2048, pattern `arn:[\\w+=/,.@-]+:[\\w+=/,.@-]+:([\\w+=/,.@-]*)?:[0-9]+:[\\w+=/,.@-]+(:[\\w+=/,.@-]+)?(:[\\w+=/,.@-]+)?`.
     """
 
-    tag_keys: list[str] = field(metadata={"wire": "TagKeys"})
+    tag_keys: list[str] = field(metadata={"wire": "TagKeys", "zero": [], "item_min": 1})
     """An array of tag keys that you want to remove from the user pool."""
+
+
+def from_wire(_data: Any, /) -> UntagResourceRequest:
+    """The `UntagResourceRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    resource_arn: Any = _data.get("ResourceArn")
+    if resource_arn is None:
+        resource_arn = _corrected("UntagResourceRequest.ResourceArn", "")
+    if resource_arn.__class__ is not str:
+        resource_arn = _as_str(resource_arn)
+    tag_keys: Any = _data.get("TagKeys")
+    if tag_keys is None:
+        tag_keys = _corrected("UntagResourceRequest.TagKeys", [])
+    if tag_keys.__class__ is not list:
+        tag_keys = _as_list(tag_keys)
+    tag_keys = [_v0 if _v0.__class__ is str else _as_str(_v0) for _v0 in tag_keys]
+    _obj: UntagResourceRequest = _new(UntagResourceRequest)
+    _obj.resource_arn = resource_arn
+    _obj.tag_keys = tag_keys
+    return _obj
+
+
+def to_wire(_value: UntagResourceRequest, /) -> dict[str, Any]:
+    """The wire dict of a `UntagResourceRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    resource_arn = _value.resource_arn
+    _out["ResourceArn"] = resource_arn
+    tag_keys = _value.tag_keys
+    _out["TagKeys"] = list(tag_keys)
+    return _out

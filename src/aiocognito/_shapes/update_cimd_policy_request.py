@@ -4,8 +4,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_int as _as_int,
+    as_list as _as_list,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
 
@@ -13,25 +23,27 @@ from aiocognito._core.types import redact
 class UpdateCIMDPolicyRequest:
     """The input of `UpdateCIMDPolicy`."""
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool that contains the CIMD policy.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
-    cimd_policy_id: str = field(metadata={"wire": "CIMDPolicyId"})
+    cimd_policy_id: str = field(metadata={"wire": "CIMDPolicyId", "zero": "", "min": 1})
     """The ID of the CIMD policy that you want to update.
 
     Constraints: min 1, max 64, pattern `^[a-z0-9]+$`.
     """
 
-    client_id: str = field(repr=redact, metadata={"wire": "ClientId"})
+    client_id: str = field(repr=redact, metadata={"wire": "ClientId", "zero": "", "min": 1})
     """The ID of the app client that you want to associate with the CIMD policy.
 
     Constraints: min 1, max 128, pattern `[\\w+]+`.
     """
 
-    url_patterns: list[str] = field(metadata={"wire": "URLPatterns"})
+    url_patterns: list[str] = field(
+        metadata={"wire": "URLPatterns", "zero": [], "min": 1, "item_min": 12}
+    )
     """One to five HTTPS URL patterns. Amazon Cognito accepts a client ID metadata document URL
     only when it matches one of these patterns. Patterns can contain the `*` wildcard
     character.
@@ -39,16 +51,82 @@ class UpdateCIMDPolicyRequest:
     Constraints: min 1, max 5.
     """
 
-    policy_name: str | None = field(default=None, metadata={"wire": "PolicyName"})
+    policy_name: str | None = field(default=None, metadata={"wire": "PolicyName", "min": 1})
     """A friendly name for the CIMD policy.
 
     Constraints: min 1, max 32, pattern `[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\p{Z}]+`.
     """
 
-    cache_duration: int | None = field(default=None, metadata={"wire": "CacheDuration"})
+    cache_duration: int | None = field(
+        default=None, metadata={"wire": "CacheDuration", "min": 86400}
+    )
     """The length of time, in seconds, that Amazon Cognito caches a client metadata document
     that it retrieved from a URL that matches the policy. The value must be between 86,400
     seconds (one day) and 31,556,952 seconds (one year).
 
     Constraints: min 86400, max 31556952.
     """
+
+
+def from_wire(_data: Any, /) -> UpdateCIMDPolicyRequest:
+    """The `UpdateCIMDPolicyRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("UpdateCIMDPolicyRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    cimd_policy_id: Any = _data.get("CIMDPolicyId")
+    if cimd_policy_id is None:
+        cimd_policy_id = _corrected("UpdateCIMDPolicyRequest.CIMDPolicyId", "")
+    if cimd_policy_id.__class__ is not str:
+        cimd_policy_id = _as_str(cimd_policy_id)
+    client_id: Any = _data.get("ClientId")
+    if client_id is None:
+        client_id = _corrected("UpdateCIMDPolicyRequest.ClientId", "")
+    if client_id.__class__ is not str:
+        client_id = _as_str(client_id)
+    url_patterns: Any = _data.get("URLPatterns")
+    if url_patterns is None:
+        url_patterns = _corrected("UpdateCIMDPolicyRequest.URLPatterns", [])
+    if url_patterns.__class__ is not list:
+        url_patterns = _as_list(url_patterns)
+    url_patterns = [_v0 if _v0.__class__ is str else _as_str(_v0) for _v0 in url_patterns]
+    policy_name: Any = _data.get("PolicyName")
+    if policy_name is not None and policy_name.__class__ is not str:
+        policy_name = _as_str(policy_name)
+    cache_duration: Any = _data.get("CacheDuration")
+    if cache_duration is not None and cache_duration.__class__ is not int:
+        cache_duration = _as_int(cache_duration)
+    _obj: UpdateCIMDPolicyRequest = _new(UpdateCIMDPolicyRequest)
+    _obj.user_pool_id = user_pool_id
+    _obj.cimd_policy_id = cimd_policy_id
+    _obj.client_id = client_id
+    _obj.url_patterns = url_patterns
+    _obj.policy_name = policy_name
+    _obj.cache_duration = cache_duration
+    return _obj
+
+
+def to_wire(_value: UpdateCIMDPolicyRequest, /) -> dict[str, Any]:
+    """The wire dict of a `UpdateCIMDPolicyRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    cimd_policy_id = _value.cimd_policy_id
+    _out["CIMDPolicyId"] = cimd_policy_id
+    client_id = _value.client_id
+    _out["ClientId"] = client_id
+    url_patterns = _value.url_patterns
+    _out["URLPatterns"] = list(url_patterns)
+    policy_name = _value.policy_name
+    if policy_name is not None:
+        _out["PolicyName"] = policy_name
+    cache_duration = _value.cache_duration
+    if cache_duration is not None:
+        _out["CacheDuration"] = cache_duration
+    return _out

@@ -4,34 +4,99 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .cimd_cache_action_type import CIMDCacheActionType
+from aiocognito._core.serde import (
+    as_enum as _as_enum,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
+
+from .cimd_cache_action_type import (
+    BY_VALUE as _cimd_cache_action_type_by_value,
+    CIMDCacheActionType,
+)
 
 
 @define(kw_only=True)
 class UpdateClientMetadataURLStateRequest:
     """The input of `UpdateClientMetadataURLState`."""
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool that contains the CIMD policy.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
-    cimd_policy_id: str = field(metadata={"wire": "CIMDPolicyId"})
+    cimd_policy_id: str = field(metadata={"wire": "CIMDPolicyId", "zero": "", "min": 1})
     """The ID of the CIMD policy that the URL belongs to.
 
     Constraints: min 1, max 64, pattern `^[a-z0-9]+$`.
     """
 
-    url: str = field(metadata={"wire": "URL"})
+    url: str = field(metadata={"wire": "URL", "zero": "", "min": 12})
     """The client metadata document URL whose cache state you want to change.
 
     Constraints: min 12, max 256, pattern `^https://[^\\s]+$`.
     """
 
-    action: CIMDCacheActionType | str = field(metadata={"wire": "Action"})
+    action: CIMDCacheActionType | str = field(metadata={"wire": "Action", "zero": ""})
     """The action to take on the cached client metadata document. `REFRESH` retrieves the
     document from the URL again. `INVALIDATE` removes the cached document.
     """
+
+
+def from_wire(_data: Any, /) -> UpdateClientMetadataURLStateRequest:
+    """The `UpdateClientMetadataURLStateRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("UpdateClientMetadataURLStateRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    cimd_policy_id: Any = _data.get("CIMDPolicyId")
+    if cimd_policy_id is None:
+        cimd_policy_id = _corrected("UpdateClientMetadataURLStateRequest.CIMDPolicyId", "")
+    if cimd_policy_id.__class__ is not str:
+        cimd_policy_id = _as_str(cimd_policy_id)
+    url: Any = _data.get("URL")
+    if url is None:
+        url = _corrected("UpdateClientMetadataURLStateRequest.URL", "")
+    if url.__class__ is not str:
+        url = _as_str(url)
+    action: Any = _data.get("Action")
+    if action is None:
+        action = _corrected("UpdateClientMetadataURLStateRequest.Action", "")
+    action = (
+        _cimd_cache_action_type_by_value.get(action, action)
+        if action.__class__ is str
+        else _as_enum(action, _cimd_cache_action_type_by_value)
+    )
+    _obj: UpdateClientMetadataURLStateRequest = _new(UpdateClientMetadataURLStateRequest)
+    _obj.user_pool_id = user_pool_id
+    _obj.cimd_policy_id = cimd_policy_id
+    _obj.url = url
+    _obj.action = action
+    return _obj
+
+
+def to_wire(_value: UpdateClientMetadataURLStateRequest, /) -> dict[str, Any]:
+    """The wire dict of a `UpdateClientMetadataURLStateRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    cimd_policy_id = _value.cimd_policy_id
+    _out["CIMDPolicyId"] = cimd_policy_id
+    url = _value.url
+    _out["URL"] = url
+    action = _value.action
+    _out["Action"] = action
+    return _out

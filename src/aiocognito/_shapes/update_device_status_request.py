@@ -4,25 +4,37 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_enum as _as_enum,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
-from .device_remembered_status_type import DeviceRememberedStatusType
+from .device_remembered_status_type import (
+    BY_VALUE as _device_remembered_status_type_by_value,
+    DeviceRememberedStatusType,
+)
 
 
 @define(kw_only=True)
 class UpdateDeviceStatusRequest:
     """Represents the request to update the device status."""
 
-    access_token: str = field(repr=redact, metadata={"wire": "AccessToken"})
+    access_token: str = field(repr=redact, metadata={"wire": "AccessToken", "zero": ""})
     """A valid access token that Amazon Cognito issued to the currently signed-in user. Must
     include a scope claim for `aws.cognito.signin.user.admin`.
 
     Constraints: pattern `[A-Za-z0-9-_=.]+`.
     """
 
-    device_key: str = field(metadata={"wire": "DeviceKey"})
+    device_key: str = field(metadata={"wire": "DeviceKey", "zero": "", "min": 1})
     """The device key of the device you want to update, for example
     `us-west-2_a1b2c3d4-5678-90ab-cdef-EXAMPLE11111`.
 
@@ -35,3 +47,49 @@ class UpdateDeviceStatusRequest:
     """To enable device authentication with the specified device, set to `remembered`.To
     disable, set to `not_remembered`.
     """
+
+
+def from_wire(_data: Any, /) -> UpdateDeviceStatusRequest:
+    """The `UpdateDeviceStatusRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    access_token: Any = _data.get("AccessToken")
+    if access_token is None:
+        access_token = _corrected("UpdateDeviceStatusRequest.AccessToken", "")
+    if access_token.__class__ is not str:
+        access_token = _as_str(access_token)
+    device_key: Any = _data.get("DeviceKey")
+    if device_key is None:
+        device_key = _corrected("UpdateDeviceStatusRequest.DeviceKey", "")
+    if device_key.__class__ is not str:
+        device_key = _as_str(device_key)
+    device_remembered_status: Any = _data.get("DeviceRememberedStatus")
+    if device_remembered_status is not None:
+        device_remembered_status = (
+            _device_remembered_status_type_by_value.get(
+                device_remembered_status, device_remembered_status
+            )
+            if device_remembered_status.__class__ is str
+            else _as_enum(device_remembered_status, _device_remembered_status_type_by_value)
+        )
+    _obj: UpdateDeviceStatusRequest = _new(UpdateDeviceStatusRequest)
+    _obj.access_token = access_token
+    _obj.device_key = device_key
+    _obj.device_remembered_status = device_remembered_status
+    return _obj
+
+
+def to_wire(_value: UpdateDeviceStatusRequest, /) -> dict[str, Any]:
+    """The wire dict of a `UpdateDeviceStatusRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    access_token = _value.access_token
+    _out["AccessToken"] = access_token
+    device_key = _value.device_key
+    _out["DeviceKey"] = device_key
+    device_remembered_status = _value.device_remembered_status
+    if device_remembered_status is not None:
+        _out["DeviceRememberedStatus"] = device_remembered_status
+    return _out

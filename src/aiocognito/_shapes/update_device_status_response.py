@@ -4,9 +4,30 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define
+
+from aiocognito._core.serde import as_object as _as_object, new as _new
 
 
 @define(kw_only=True)
 class UpdateDeviceStatusResponse:
     """The response to the request to update the device status."""
+
+
+def from_wire(_data: Any, /) -> UpdateDeviceStatusResponse:
+    """The `UpdateDeviceStatusResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    _obj: UpdateDeviceStatusResponse = _new(UpdateDeviceStatusResponse)
+    return _obj
+
+
+def to_wire(_value: UpdateDeviceStatusResponse, /) -> dict[str, Any]:
+    """The wire dict of a `UpdateDeviceStatusResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    return _out

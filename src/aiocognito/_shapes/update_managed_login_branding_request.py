@@ -4,18 +4,31 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_bool as _as_bool,
+    as_list as _as_list,
+    as_object as _as_object,
+    as_str as _as_str,
+    new as _new,
+)
 from aiocognito._core.types import JSONValue
 
-from .asset_type import AssetType
+from .asset_type import (
+    AssetType,
+    from_wire as _asset_type_from_wire,
+    to_wire as _asset_type_to_wire,
+)
 
 
 @define(kw_only=True)
 class UpdateManagedLoginBrandingRequest:
     """The input of `UpdateManagedLoginBranding`."""
 
-    user_pool_id: str | None = field(default=None, metadata={"wire": "UserPoolId"})
+    user_pool_id: str | None = field(default=None, metadata={"wire": "UserPoolId", "min": 1})
     """The ID of the user pool that contains the managed login branding style that you want to
     update.
 
@@ -61,3 +74,58 @@ class UpdateManagedLoginBrandingRequest:
 
     Constraints: min 0, max 40.
     """
+
+
+def from_wire(_data: Any, /) -> UpdateManagedLoginBrandingRequest:
+    """The `UpdateManagedLoginBrandingRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is not None and user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    managed_login_branding_id: Any = _data.get("ManagedLoginBrandingId")
+    if managed_login_branding_id is not None and managed_login_branding_id.__class__ is not str:
+        managed_login_branding_id = _as_str(managed_login_branding_id)
+    use_cognito_provided_values: Any = _data.get("UseCognitoProvidedValues")
+    if (
+        use_cognito_provided_values is not None
+        and use_cognito_provided_values.__class__ is not bool
+    ):
+        use_cognito_provided_values = _as_bool(use_cognito_provided_values)
+    settings: Any = _data.get("Settings")
+    assets: Any = _data.get("Assets")
+    if assets is not None:
+        if assets.__class__ is not list:
+            assets = _as_list(assets)
+        assets = [None if _v0 is None else _asset_type_from_wire(_v0) for _v0 in assets]
+    _obj: UpdateManagedLoginBrandingRequest = _new(UpdateManagedLoginBrandingRequest)
+    _obj.user_pool_id = user_pool_id
+    _obj.managed_login_branding_id = managed_login_branding_id
+    _obj.use_cognito_provided_values = use_cognito_provided_values
+    _obj.settings = settings
+    _obj.assets = assets
+    return _obj
+
+
+def to_wire(_value: UpdateManagedLoginBrandingRequest, /) -> dict[str, Any]:
+    """The wire dict of a `UpdateManagedLoginBrandingRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    if user_pool_id is not None:
+        _out["UserPoolId"] = user_pool_id
+    managed_login_branding_id = _value.managed_login_branding_id
+    if managed_login_branding_id is not None:
+        _out["ManagedLoginBrandingId"] = managed_login_branding_id
+    use_cognito_provided_values = _value.use_cognito_provided_values
+    if use_cognito_provided_values is not None:
+        _out["UseCognitoProvidedValues"] = use_cognito_provided_values
+    settings = _value.settings
+    if settings is not None:
+        _out["Settings"] = settings
+    assets = _value.assets
+    if assets is not None:
+        _out["Assets"] = [_asset_type_to_wire(_v0) for _v0 in assets]
+    return _out

@@ -4,9 +4,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .managed_login_branding_type import ManagedLoginBrandingType
+from aiocognito._core.serde import as_object as _as_object, new as _new
+
+from .managed_login_branding_type import (
+    ManagedLoginBrandingType,
+    from_wire as _managed_login_branding_type_from_wire,
+    to_wire as _managed_login_branding_type_to_wire,
+)
 
 
 @define(kw_only=True)
@@ -17,3 +25,27 @@ class UpdateManagedLoginBrandingResponse:
         default=None, metadata={"wire": "ManagedLoginBranding"}
     )
     """The details of the branding style that you updated."""
+
+
+def from_wire(_data: Any, /) -> UpdateManagedLoginBrandingResponse:
+    """The `UpdateManagedLoginBrandingResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    managed_login_branding: Any = _data.get("ManagedLoginBranding")
+    if managed_login_branding is not None:
+        managed_login_branding = _managed_login_branding_type_from_wire(managed_login_branding)
+    _obj: UpdateManagedLoginBrandingResponse = _new(UpdateManagedLoginBrandingResponse)
+    _obj.managed_login_branding = managed_login_branding
+    return _obj
+
+
+def to_wire(_value: UpdateManagedLoginBrandingResponse, /) -> dict[str, Any]:
+    """The wire dict of a `UpdateManagedLoginBrandingResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    managed_login_branding = _value.managed_login_branding
+    if managed_login_branding is not None:
+        _out["ManagedLoginBranding"] = _managed_login_branding_type_to_wire(managed_login_branding)
+    return _out

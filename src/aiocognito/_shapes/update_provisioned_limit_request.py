@@ -4,17 +4,62 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .limit_definition_type import LimitDefinitionType
+from aiocognito._core.serde import (
+    as_int as _as_int,
+    as_object as _as_object,
+    corrected as _corrected,
+    new as _new,
+)
+
+from .limit_definition_type import (
+    LimitDefinitionType,
+    from_wire as _limit_definition_type_from_wire,
+    to_wire as _limit_definition_type_to_wire,
+)
 
 
 @define(kw_only=True)
 class UpdateProvisionedLimitRequest:
     """The input of `UpdateProvisionedLimit`."""
 
-    limit_definition: LimitDefinitionType = field(metadata={"wire": "LimitDefinition"})
+    limit_definition: LimitDefinitionType = field(metadata={"wire": "LimitDefinition", "zero": {}})
     """The limit to update. Specify the limit class and the attributes that identify the limit."""
 
-    requested_limit_value: int = field(metadata={"wire": "RequestedLimitValue"})
+    requested_limit_value: int = field(metadata={"wire": "RequestedLimitValue", "zero": 0})
     """The provisioned rate to set, in requests per second (RPS)."""
+
+
+def from_wire(_data: Any, /) -> UpdateProvisionedLimitRequest:
+    """The `UpdateProvisionedLimitRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    limit_definition: Any = _data.get("LimitDefinition")
+    if limit_definition is None:
+        limit_definition = _corrected("UpdateProvisionedLimitRequest.LimitDefinition", {})
+    limit_definition = _limit_definition_type_from_wire(limit_definition)
+    requested_limit_value: Any = _data.get("RequestedLimitValue")
+    if requested_limit_value is None:
+        requested_limit_value = _corrected("UpdateProvisionedLimitRequest.RequestedLimitValue", 0)
+    if requested_limit_value.__class__ is not int:
+        requested_limit_value = _as_int(requested_limit_value)
+    _obj: UpdateProvisionedLimitRequest = _new(UpdateProvisionedLimitRequest)
+    _obj.limit_definition = limit_definition
+    _obj.requested_limit_value = requested_limit_value
+    return _obj
+
+
+def to_wire(_value: UpdateProvisionedLimitRequest, /) -> dict[str, Any]:
+    """The wire dict of a `UpdateProvisionedLimitRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    limit_definition = _value.limit_definition
+    _out["LimitDefinition"] = _limit_definition_type_to_wire(limit_definition)
+    requested_limit_value = _value.requested_limit_value
+    _out["RequestedLimitValue"] = requested_limit_value
+    return _out

@@ -4,14 +4,46 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .limit_type import LimitType
+from aiocognito._core.serde import as_object as _as_object, corrected as _corrected, new as _new
+
+from .limit_type import (
+    LimitType,
+    from_wire as _limit_type_from_wire,
+    to_wire as _limit_type_to_wire,
+)
 
 
 @define(kw_only=True)
 class UpdateProvisionedLimitResponse:
     """The output of `UpdateProvisionedLimit`."""
 
-    limit: LimitType = field(metadata={"wire": "Limit"})
+    limit: LimitType = field(metadata={"wire": "Limit", "zero": {}})
     """The updated provisioned and default limit values."""
+
+
+def from_wire(_data: Any, /) -> UpdateProvisionedLimitResponse:
+    """The `UpdateProvisionedLimitResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    limit: Any = _data.get("Limit")
+    if limit is None:
+        limit = _corrected("UpdateProvisionedLimitResponse.Limit", {})
+    limit = _limit_type_from_wire(limit)
+    _obj: UpdateProvisionedLimitResponse = _new(UpdateProvisionedLimitResponse)
+    _obj.limit = limit
+    return _obj
+
+
+def to_wire(_value: UpdateProvisionedLimitResponse, /) -> dict[str, Any]:
+    """The wire dict of a `UpdateProvisionedLimitResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    limit = _value.limit
+    _out["Limit"] = _limit_type_to_wire(limit)
+    return _out

@@ -12,3 +12,9 @@ class UpdateReplicaStatusType(StrEnum):
 
     ACTIVE = "ACTIVE"
     INACTIVE = "INACTIVE"
+
+
+BY_VALUE: dict[str, UpdateReplicaStatusType] = {
+    member.value: member for member in UpdateReplicaStatusType
+}
+"""Each `UpdateReplicaStatusType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

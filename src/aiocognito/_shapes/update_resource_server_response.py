@@ -4,14 +4,46 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .resource_server_type import ResourceServerType
+from aiocognito._core.serde import as_object as _as_object, corrected as _corrected, new as _new
+
+from .resource_server_type import (
+    ResourceServerType,
+    from_wire as _resource_server_type_from_wire,
+    to_wire as _resource_server_type_to_wire,
+)
 
 
 @define(kw_only=True)
 class UpdateResourceServerResponse:
     """The output of `UpdateResourceServer`."""
 
-    resource_server: ResourceServerType = field(metadata={"wire": "ResourceServer"})
+    resource_server: ResourceServerType = field(metadata={"wire": "ResourceServer", "zero": {}})
     """The updated details of the requested resource server."""
+
+
+def from_wire(_data: Any, /) -> UpdateResourceServerResponse:
+    """The `UpdateResourceServerResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    resource_server: Any = _data.get("ResourceServer")
+    if resource_server is None:
+        resource_server = _corrected("UpdateResourceServerResponse.ResourceServer", {})
+    resource_server = _resource_server_type_from_wire(resource_server)
+    _obj: UpdateResourceServerResponse = _new(UpdateResourceServerResponse)
+    _obj.resource_server = resource_server
+    return _obj
+
+
+def to_wire(_value: UpdateResourceServerResponse, /) -> dict[str, Any]:
+    """The wire dict of a `UpdateResourceServerResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    resource_server = _value.resource_server
+    _out["ResourceServer"] = _resource_server_type_to_wire(resource_server)
+    return _out

@@ -4,23 +4,38 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .terms_enforcement_type import TermsEnforcementType
-from .terms_source_type import TermsSourceType
+from aiocognito._core.serde import (
+    as_enum as _as_enum,
+    as_map as _as_map,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    map_string as _map_string,
+    new as _new,
+)
+
+from .terms_enforcement_type import (
+    BY_VALUE as _terms_enforcement_type_by_value,
+    TermsEnforcementType,
+)
+from .terms_source_type import BY_VALUE as _terms_source_type_by_value, TermsSourceType
 
 
 @define(kw_only=True)
 class UpdateTermsRequest:
     """The input of `UpdateTerms`."""
 
-    terms_id: str = field(metadata={"wire": "TermsId"})
+    terms_id: str = field(metadata={"wire": "TermsId", "zero": ""})
     """The ID of the terms document that you want to update.
 
     Constraints: pattern `^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[4][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$`.
     """
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool that contains the terms that you want to update.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
@@ -42,7 +57,7 @@ class UpdateTermsRequest:
     )
     """This parameter is reserved for future use and currently accepts only one value."""
 
-    links: dict[str, str] | None = field(default=None, metadata={"wire": "Links"})
+    links: dict[str, str] | None = field(default=None, metadata={"wire": "Links", "item_min": 1})
     """A map of URLs to languages. For each localized language that will view the requested
     `TermsName`, assign a URL. A selection of `cognito:default` displays for all languages
     that don't have a language-specific URL.
@@ -52,3 +67,79 @@ class UpdateTermsRequest:
 
     Constraints: min 1, max 13.
     """
+
+
+def from_wire(_data: Any, /) -> UpdateTermsRequest:
+    """The `UpdateTermsRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    terms_id: Any = _data.get("TermsId")
+    if terms_id is None:
+        terms_id = _corrected("UpdateTermsRequest.TermsId", "")
+    if terms_id.__class__ is not str:
+        terms_id = _as_str(terms_id)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("UpdateTermsRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    terms_name: Any = _data.get("TermsName")
+    if terms_name is not None and terms_name.__class__ is not str:
+        terms_name = _as_str(terms_name)
+    terms_source: Any = _data.get("TermsSource")
+    if terms_source is not None:
+        terms_source = (
+            _terms_source_type_by_value.get(terms_source, terms_source)
+            if terms_source.__class__ is str
+            else _as_enum(terms_source, _terms_source_type_by_value)
+        )
+    enforcement: Any = _data.get("Enforcement")
+    if enforcement is not None:
+        enforcement = (
+            _terms_enforcement_type_by_value.get(enforcement, enforcement)
+            if enforcement.__class__ is str
+            else _as_enum(enforcement, _terms_enforcement_type_by_value)
+        )
+    links: Any = _data.get("Links")
+    if links is not None:
+        if links.__class__ is not dict:
+            links = _as_map(links)
+        links = {
+            _k0 if _k0.__class__ is str else _as_str(_k0): _v0
+            if _v0.__class__ is str
+            else _map_string(_v0)
+            for _k0, _v0 in links.items()
+        }
+    _obj: UpdateTermsRequest = _new(UpdateTermsRequest)
+    _obj.terms_id = terms_id
+    _obj.user_pool_id = user_pool_id
+    _obj.terms_name = terms_name
+    _obj.terms_source = terms_source
+    _obj.enforcement = enforcement
+    _obj.links = links
+    return _obj
+
+
+def to_wire(_value: UpdateTermsRequest, /) -> dict[str, Any]:
+    """The wire dict of a `UpdateTermsRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    terms_id = _value.terms_id
+    _out["TermsId"] = terms_id
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    terms_name = _value.terms_name
+    if terms_name is not None:
+        _out["TermsName"] = terms_name
+    terms_source = _value.terms_source
+    if terms_source is not None:
+        _out["TermsSource"] = terms_source
+    enforcement = _value.enforcement
+    if enforcement is not None:
+        _out["Enforcement"] = enforcement
+    links = _value.links
+    if links is not None:
+        _out["Links"] = dict(links)
+    return _out

@@ -4,9 +4,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .terms_type import TermsType
+from aiocognito._core.serde import as_object as _as_object, new as _new
+
+from .terms_type import (
+    TermsType,
+    from_wire as _terms_type_from_wire,
+    to_wire as _terms_type_to_wire,
+)
 
 
 @define(kw_only=True)
@@ -15,3 +23,27 @@ class UpdateTermsResponse:
 
     terms: TermsType | None = field(default=None, metadata={"wire": "Terms"})
     """A summary of the updates to your terms documents."""
+
+
+def from_wire(_data: Any, /) -> UpdateTermsResponse:
+    """The `UpdateTermsResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    terms: Any = _data.get("Terms")
+    if terms is not None:
+        terms = _terms_type_from_wire(terms)
+    _obj: UpdateTermsResponse = _new(UpdateTermsResponse)
+    _obj.terms = terms
+    return _obj
+
+
+def to_wire(_value: UpdateTermsResponse, /) -> dict[str, Any]:
+    """The wire dict of a `UpdateTermsResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    terms = _value.terms
+    if terms is not None:
+        _out["Terms"] = _terms_type_to_wire(terms)
+    return _out

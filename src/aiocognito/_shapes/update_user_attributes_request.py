@@ -4,18 +4,33 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_list as _as_list,
+    as_map as _as_map,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    map_string as _map_string,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
-from .attribute_type import AttributeType
+from .attribute_type import (
+    AttributeType,
+    from_wire as _attribute_type_from_wire,
+    to_wire as _attribute_type_to_wire,
+)
 
 
 @define(kw_only=True)
 class UpdateUserAttributesRequest:
     """Represents the request to update user attributes."""
 
-    user_attributes: list[AttributeType] = field(metadata={"wire": "UserAttributes"})
+    user_attributes: list[AttributeType] = field(metadata={"wire": "UserAttributes", "zero": []})
     """An array of name-value pairs representing user attributes.
 
     For custom attributes, you must add a `custom:` prefix to the attribute name.
@@ -27,7 +42,7 @@ class UpdateUserAttributesRequest:
     original attribute value until they verify the new value.
     """
 
-    access_token: str = field(repr=redact, metadata={"wire": "AccessToken"})
+    access_token: str = field(repr=redact, metadata={"wire": "AccessToken", "zero": ""})
     """A valid access token that Amazon Cognito issued to the currently signed-in user. Must
     include a scope claim for `aws.cognito.signin.user.admin`.
 
@@ -63,3 +78,53 @@ class UpdateUserAttributesRequest:
       - Encrypt the `ClientMetadata` value. Don't send sensitive information in this
         parameter.
     """
+
+
+def from_wire(_data: Any, /) -> UpdateUserAttributesRequest:
+    """The `UpdateUserAttributesRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_attributes: Any = _data.get("UserAttributes")
+    if user_attributes is None:
+        user_attributes = _corrected("UpdateUserAttributesRequest.UserAttributes", [])
+    if user_attributes.__class__ is not list:
+        user_attributes = _as_list(user_attributes)
+    user_attributes = [
+        None if _v0 is None else _attribute_type_from_wire(_v0) for _v0 in user_attributes
+    ]
+    access_token: Any = _data.get("AccessToken")
+    if access_token is None:
+        access_token = _corrected("UpdateUserAttributesRequest.AccessToken", "")
+    if access_token.__class__ is not str:
+        access_token = _as_str(access_token)
+    client_metadata: Any = _data.get("ClientMetadata")
+    if client_metadata is not None:
+        if client_metadata.__class__ is not dict:
+            client_metadata = _as_map(client_metadata)
+        client_metadata = {
+            _k0 if _k0.__class__ is str else _as_str(_k0): _v0
+            if _v0.__class__ is str
+            else _map_string(_v0)
+            for _k0, _v0 in client_metadata.items()
+        }
+    _obj: UpdateUserAttributesRequest = _new(UpdateUserAttributesRequest)
+    _obj.user_attributes = user_attributes
+    _obj.access_token = access_token
+    _obj.client_metadata = client_metadata
+    return _obj
+
+
+def to_wire(_value: UpdateUserAttributesRequest, /) -> dict[str, Any]:
+    """The wire dict of a `UpdateUserAttributesRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_attributes = _value.user_attributes
+    _out["UserAttributes"] = [_attribute_type_to_wire(_v0) for _v0 in user_attributes]
+    access_token = _value.access_token
+    _out["AccessToken"] = access_token
+    client_metadata = _value.client_metadata
+    if client_metadata is not None:
+        _out["ClientMetadata"] = dict(client_metadata)
+    return _out

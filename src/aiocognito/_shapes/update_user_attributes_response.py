@@ -4,9 +4,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .code_delivery_details_type import CodeDeliveryDetailsType
+from aiocognito._core.serde import as_list as _as_list, as_object as _as_object, new as _new
+
+from .code_delivery_details_type import (
+    CodeDeliveryDetailsType,
+    from_wire as _code_delivery_details_type_from_wire,
+    to_wire as _code_delivery_details_type_to_wire,
+)
 
 
 @define(kw_only=True)
@@ -24,3 +32,34 @@ class UpdateUserAttributesResponse:
     see [Verifying when users change their email or phone
     number](https://docs.aws.amazon.com/cognito/latest/developerguide/signing-up-users-in-your-app.html#verifying-when-users-change-their-email-or-phone-number).
     """
+
+
+def from_wire(_data: Any, /) -> UpdateUserAttributesResponse:
+    """The `UpdateUserAttributesResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    code_delivery_details_list: Any = _data.get("CodeDeliveryDetailsList")
+    if code_delivery_details_list is not None:
+        if code_delivery_details_list.__class__ is not list:
+            code_delivery_details_list = _as_list(code_delivery_details_list)
+        code_delivery_details_list = [
+            None if _v0 is None else _code_delivery_details_type_from_wire(_v0)
+            for _v0 in code_delivery_details_list
+        ]
+    _obj: UpdateUserAttributesResponse = _new(UpdateUserAttributesResponse)
+    _obj.code_delivery_details_list = code_delivery_details_list
+    return _obj
+
+
+def to_wire(_value: UpdateUserAttributesResponse, /) -> dict[str, Any]:
+    """The wire dict of a `UpdateUserAttributesResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    code_delivery_details_list = _value.code_delivery_details_list
+    if code_delivery_details_list is not None:
+        _out["CodeDeliveryDetailsList"] = [
+            _code_delivery_details_type_to_wire(_v0) for _v0 in code_delivery_details_list
+        ]
+    return _out

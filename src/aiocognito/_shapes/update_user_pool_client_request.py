@@ -4,42 +4,72 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_bool as _as_bool,
+    as_enum as _as_enum,
+    as_int as _as_int,
+    as_list as _as_list,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
-from .analytics_configuration_type import AnalyticsConfigurationType
-from .explicit_auth_flows_type import ExplicitAuthFlowsType
-from .o_auth_flow_type import OAuthFlowType
-from .prevent_user_existence_error_types import PreventUserExistenceErrorTypes
-from .refresh_token_rotation_type import RefreshTokenRotationType
-from .token_validity_units_type import TokenValidityUnitsType
+from .analytics_configuration_type import (
+    AnalyticsConfigurationType,
+    from_wire as _analytics_configuration_type_from_wire,
+    to_wire as _analytics_configuration_type_to_wire,
+)
+from .explicit_auth_flows_type import (
+    BY_VALUE as _explicit_auth_flows_type_by_value,
+    ExplicitAuthFlowsType,
+)
+from .o_auth_flow_type import BY_VALUE as _o_auth_flow_type_by_value, OAuthFlowType
+from .prevent_user_existence_error_types import (
+    BY_VALUE as _prevent_user_existence_error_types_by_value,
+    PreventUserExistenceErrorTypes,
+)
+from .refresh_token_rotation_type import (
+    RefreshTokenRotationType,
+    from_wire as _refresh_token_rotation_type_from_wire,
+    to_wire as _refresh_token_rotation_type_to_wire,
+)
+from .token_validity_units_type import (
+    TokenValidityUnitsType,
+    from_wire as _token_validity_units_type_from_wire,
+    to_wire as _token_validity_units_type_to_wire,
+)
 
 
 @define(kw_only=True)
 class UpdateUserPoolClientRequest:
     """Represents the request to update the user pool client."""
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool where you want to update the app client.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
-    client_id: str = field(repr=redact, metadata={"wire": "ClientId"})
+    client_id: str = field(repr=redact, metadata={"wire": "ClientId", "zero": "", "min": 1})
     """The ID of the app client that you want to update.
 
     Constraints: min 1, max 128, pattern `[\\w+]+`.
     """
 
-    client_name: str | None = field(default=None, metadata={"wire": "ClientName"})
+    client_name: str | None = field(default=None, metadata={"wire": "ClientName", "min": 1})
     """A friendly name for the app client.
 
     Constraints: min 1, max 128, pattern `[\\w\\s+=,.@-]+`.
     """
 
     refresh_token_validity: int | None = field(
-        default=None, metadata={"wire": "RefreshTokenValidity"}
+        default=None, metadata={"wire": "RefreshTokenValidity", "min": 0}
     )
     """The refresh token time limit. After this limit expires, your user can't use their
     refresh token. To specify the time unit for `RefreshTokenValidity` as `seconds`,
@@ -60,7 +90,7 @@ class UpdateUserPoolClientRequest:
     """
 
     access_token_validity: int | None = field(
-        default=None, metadata={"wire": "AccessTokenValidity"}
+        default=None, metadata={"wire": "AccessTokenValidity", "min": 1}
     )
     """The access token time limit. After this limit expires, your user can't use their access
     token. To specify the time unit for `AccessTokenValidity` as `seconds`, `minutes`,
@@ -78,7 +108,9 @@ class UpdateUserPoolClientRequest:
     Constraints: min 1, max 86400.
     """
 
-    id_token_validity: int | None = field(default=None, metadata={"wire": "IdTokenValidity"})
+    id_token_validity: int | None = field(
+        default=None, metadata={"wire": "IdTokenValidity", "min": 1}
+    )
     """The ID token time limit. After this limit expires, your user can't use their ID token.
     To specify the time unit for `IdTokenValidity` as `seconds`, `minutes`, `hours`, or
     `days`, set a `TokenValidityUnits` value in your API request.
@@ -102,7 +134,9 @@ class UpdateUserPoolClientRequest:
     days, and the default for ID and access tokens are hours.
     """
 
-    read_attributes: list[str] | None = field(default=None, metadata={"wire": "ReadAttributes"})
+    read_attributes: list[str] | None = field(
+        default=None, metadata={"wire": "ReadAttributes", "item_min": 1}
+    )
     """The list of user attributes that you want your app client to have read access to. After
     your user authenticates in your app, their access token authorizes them to read their
     own attribute value for any attribute in this list.
@@ -115,7 +149,9 @@ class UpdateUserPoolClientRequest:
     attributes.
     """
 
-    write_attributes: list[str] | None = field(default=None, metadata={"wire": "WriteAttributes"})
+    write_attributes: list[str] | None = field(
+        default=None, metadata={"wire": "WriteAttributes", "item_min": 1}
+    )
     """The list of user attributes that you want your app client to have write access to. After
     your user authenticates in your app, their access token authorizes them to set or modify
     their own attribute value for any attribute in this list.
@@ -186,7 +222,7 @@ class UpdateUserPoolClientRequest:
     """
 
     supported_identity_providers: list[str] | None = field(
-        default=None, metadata={"wire": "SupportedIdentityProviders"}
+        default=None, metadata={"wire": "SupportedIdentityProviders", "item_min": 1}
     )
     """A list of provider names for the identity providers (IdPs) that are supported on this
     client. The following are supported: `COGNITO`, `Facebook`, `Google`, `SignInWithApple`,
@@ -202,7 +238,9 @@ class UpdateUserPoolClientRequest:
     rule](https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-waf.html).
     """
 
-    callback_urls: list[str] | None = field(default=None, metadata={"wire": "CallbackURLs"})
+    callback_urls: list[str] | None = field(
+        default=None, metadata={"wire": "CallbackURLs", "item_min": 1}
+    )
     """A list of allowed redirect, or callback, URLs for managed login authentication. These
     URLs are the paths where you want to send your users' browsers after they complete
     authentication with managed login or a third-party IdP. Typically, callback URLs are the
@@ -228,7 +266,9 @@ class UpdateUserPoolClientRequest:
     Constraints: min 0, max 100.
     """
 
-    logout_urls: list[str] | None = field(default=None, metadata={"wire": "LogoutURLs"})
+    logout_urls: list[str] | None = field(
+        default=None, metadata={"wire": "LogoutURLs", "item_min": 1}
+    )
     """A list of allowed logout URLs for managed login authentication. When you pass
     `logout_uri` and `client_id` parameters to `/logout`, Amazon Cognito signs out your user
     and redirects them to the logout URL. This parameter describes the URLs that you want to
@@ -240,7 +280,9 @@ class UpdateUserPoolClientRequest:
     Constraints: min 0, max 100.
     """
 
-    default_redirect_uri: str | None = field(default=None, metadata={"wire": "DefaultRedirectURI"})
+    default_redirect_uri: str | None = field(
+        default=None, metadata={"wire": "DefaultRedirectURI", "min": 1}
+    )
     """The default redirect URI. In app clients with one assigned IdP, replaces `redirect_uri`
     in authentication requests. Must be in the `CallbackURLs` list.
 
@@ -273,7 +315,7 @@ class UpdateUserPoolClientRequest:
     """
 
     allowed_oauth_scopes: list[str] | None = field(
-        default=None, metadata={"wire": "AllowedOAuthScopes"}
+        default=None, metadata={"wire": "AllowedOAuthScopes", "item_min": 1}
     )
     """The OAuth, OpenID Connect (OIDC), and custom scopes that you want to permit your app
     client to authorize access with. Scopes govern access control to user pool self-service
@@ -356,7 +398,7 @@ class UpdateUserPoolClientRequest:
     """
 
     auth_session_validity: int | None = field(
-        default=None, metadata={"wire": "AuthSessionValidity"}
+        default=None, metadata={"wire": "AuthSessionValidity", "min": 3}
     )
     """Amazon Cognito creates a session token for each API request in an authentication flow.
     `AuthSessionValidity` is the duration, in minutes, of that session token. Your user pool
@@ -396,3 +438,251 @@ class UpdateUserPoolClientRequest:
     permanently deletes the Secrets Manager secret. There's no recovery window. Applications
     that read the secret from Secrets Manager can no longer get it.
     """
+
+
+def from_wire(_data: Any, /) -> UpdateUserPoolClientRequest:
+    """The `UpdateUserPoolClientRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("UpdateUserPoolClientRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    client_id: Any = _data.get("ClientId")
+    if client_id is None:
+        client_id = _corrected("UpdateUserPoolClientRequest.ClientId", "")
+    if client_id.__class__ is not str:
+        client_id = _as_str(client_id)
+    client_name: Any = _data.get("ClientName")
+    if client_name is not None and client_name.__class__ is not str:
+        client_name = _as_str(client_name)
+    refresh_token_validity: Any = _data.get("RefreshTokenValidity")
+    if refresh_token_validity is not None and refresh_token_validity.__class__ is not int:
+        refresh_token_validity = _as_int(refresh_token_validity)
+    access_token_validity: Any = _data.get("AccessTokenValidity")
+    if access_token_validity is not None and access_token_validity.__class__ is not int:
+        access_token_validity = _as_int(access_token_validity)
+    id_token_validity: Any = _data.get("IdTokenValidity")
+    if id_token_validity is not None and id_token_validity.__class__ is not int:
+        id_token_validity = _as_int(id_token_validity)
+    token_validity_units: Any = _data.get("TokenValidityUnits")
+    if token_validity_units is not None:
+        token_validity_units = _token_validity_units_type_from_wire(token_validity_units)
+    read_attributes: Any = _data.get("ReadAttributes")
+    if read_attributes is not None:
+        if read_attributes.__class__ is not list:
+            read_attributes = _as_list(read_attributes)
+        read_attributes = [_v0 if _v0.__class__ is str else _as_str(_v0) for _v0 in read_attributes]
+    write_attributes: Any = _data.get("WriteAttributes")
+    if write_attributes is not None:
+        if write_attributes.__class__ is not list:
+            write_attributes = _as_list(write_attributes)
+        write_attributes = [
+            _v0 if _v0.__class__ is str else _as_str(_v0) for _v0 in write_attributes
+        ]
+    explicit_auth_flows: Any = _data.get("ExplicitAuthFlows")
+    if explicit_auth_flows is not None:
+        if explicit_auth_flows.__class__ is not list:
+            explicit_auth_flows = _as_list(explicit_auth_flows)
+        explicit_auth_flows = [
+            _explicit_auth_flows_type_by_value.get(_v0, _v0)
+            if _v0.__class__ is str
+            else _as_enum(_v0, _explicit_auth_flows_type_by_value)
+            for _v0 in explicit_auth_flows
+        ]
+    supported_identity_providers: Any = _data.get("SupportedIdentityProviders")
+    if supported_identity_providers is not None:
+        if supported_identity_providers.__class__ is not list:
+            supported_identity_providers = _as_list(supported_identity_providers)
+        supported_identity_providers = [
+            _v0 if _v0.__class__ is str else _as_str(_v0) for _v0 in supported_identity_providers
+        ]
+    callback_urls: Any = _data.get("CallbackURLs")
+    if callback_urls is not None:
+        if callback_urls.__class__ is not list:
+            callback_urls = _as_list(callback_urls)
+        callback_urls = [_v0 if _v0.__class__ is str else _as_str(_v0) for _v0 in callback_urls]
+    logout_urls: Any = _data.get("LogoutURLs")
+    if logout_urls is not None:
+        if logout_urls.__class__ is not list:
+            logout_urls = _as_list(logout_urls)
+        logout_urls = [_v0 if _v0.__class__ is str else _as_str(_v0) for _v0 in logout_urls]
+    default_redirect_uri: Any = _data.get("DefaultRedirectURI")
+    if default_redirect_uri is not None and default_redirect_uri.__class__ is not str:
+        default_redirect_uri = _as_str(default_redirect_uri)
+    allowed_oauth_flows: Any = _data.get("AllowedOAuthFlows")
+    if allowed_oauth_flows is not None:
+        if allowed_oauth_flows.__class__ is not list:
+            allowed_oauth_flows = _as_list(allowed_oauth_flows)
+        allowed_oauth_flows = [
+            _o_auth_flow_type_by_value.get(_v0, _v0)
+            if _v0.__class__ is str
+            else _as_enum(_v0, _o_auth_flow_type_by_value)
+            for _v0 in allowed_oauth_flows
+        ]
+    allowed_oauth_scopes: Any = _data.get("AllowedOAuthScopes")
+    if allowed_oauth_scopes is not None:
+        if allowed_oauth_scopes.__class__ is not list:
+            allowed_oauth_scopes = _as_list(allowed_oauth_scopes)
+        allowed_oauth_scopes = [
+            _v0 if _v0.__class__ is str else _as_str(_v0) for _v0 in allowed_oauth_scopes
+        ]
+    allowed_oauth_flows_user_pool_client: Any = _data.get("AllowedOAuthFlowsUserPoolClient")
+    if (
+        allowed_oauth_flows_user_pool_client is not None
+        and allowed_oauth_flows_user_pool_client.__class__ is not bool
+    ):
+        allowed_oauth_flows_user_pool_client = _as_bool(allowed_oauth_flows_user_pool_client)
+    analytics_configuration: Any = _data.get("AnalyticsConfiguration")
+    if analytics_configuration is not None:
+        analytics_configuration = _analytics_configuration_type_from_wire(analytics_configuration)
+    prevent_user_existence_errors: Any = _data.get("PreventUserExistenceErrors")
+    if prevent_user_existence_errors is not None:
+        prevent_user_existence_errors = (
+            _prevent_user_existence_error_types_by_value.get(
+                prevent_user_existence_errors, prevent_user_existence_errors
+            )
+            if prevent_user_existence_errors.__class__ is str
+            else _as_enum(
+                prevent_user_existence_errors, _prevent_user_existence_error_types_by_value
+            )
+        )
+    enable_token_revocation: Any = _data.get("EnableTokenRevocation")
+    if enable_token_revocation is not None and enable_token_revocation.__class__ is not bool:
+        enable_token_revocation = _as_bool(enable_token_revocation)
+    enable_propagate_additional_user_context_data: Any = _data.get(
+        "EnablePropagateAdditionalUserContextData"
+    )
+    if (
+        enable_propagate_additional_user_context_data is not None
+        and enable_propagate_additional_user_context_data.__class__ is not bool
+    ):
+        enable_propagate_additional_user_context_data = _as_bool(
+            enable_propagate_additional_user_context_data
+        )
+    auth_session_validity: Any = _data.get("AuthSessionValidity")
+    if auth_session_validity is not None and auth_session_validity.__class__ is not int:
+        auth_session_validity = _as_int(auth_session_validity)
+    refresh_token_rotation: Any = _data.get("RefreshTokenRotation")
+    if refresh_token_rotation is not None:
+        refresh_token_rotation = _refresh_token_rotation_type_from_wire(refresh_token_rotation)
+    publish_secrets_in_aws_secrets_manager: Any = _data.get("PublishSecretsInAWSSecretsManager")
+    if (
+        publish_secrets_in_aws_secrets_manager is not None
+        and publish_secrets_in_aws_secrets_manager.__class__ is not bool
+    ):
+        publish_secrets_in_aws_secrets_manager = _as_bool(publish_secrets_in_aws_secrets_manager)
+    _obj: UpdateUserPoolClientRequest = _new(UpdateUserPoolClientRequest)
+    _obj.user_pool_id = user_pool_id
+    _obj.client_id = client_id
+    _obj.client_name = client_name
+    _obj.refresh_token_validity = refresh_token_validity
+    _obj.access_token_validity = access_token_validity
+    _obj.id_token_validity = id_token_validity
+    _obj.token_validity_units = token_validity_units
+    _obj.read_attributes = read_attributes
+    _obj.write_attributes = write_attributes
+    _obj.explicit_auth_flows = explicit_auth_flows
+    _obj.supported_identity_providers = supported_identity_providers
+    _obj.callback_urls = callback_urls
+    _obj.logout_urls = logout_urls
+    _obj.default_redirect_uri = default_redirect_uri
+    _obj.allowed_oauth_flows = allowed_oauth_flows
+    _obj.allowed_oauth_scopes = allowed_oauth_scopes
+    _obj.allowed_oauth_flows_user_pool_client = allowed_oauth_flows_user_pool_client
+    _obj.analytics_configuration = analytics_configuration
+    _obj.prevent_user_existence_errors = prevent_user_existence_errors
+    _obj.enable_token_revocation = enable_token_revocation
+    _obj.enable_propagate_additional_user_context_data = (
+        enable_propagate_additional_user_context_data
+    )
+    _obj.auth_session_validity = auth_session_validity
+    _obj.refresh_token_rotation = refresh_token_rotation
+    _obj.publish_secrets_in_aws_secrets_manager = publish_secrets_in_aws_secrets_manager
+    return _obj
+
+
+def to_wire(_value: UpdateUserPoolClientRequest, /) -> dict[str, Any]:
+    """The wire dict of a `UpdateUserPoolClientRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    client_id = _value.client_id
+    _out["ClientId"] = client_id
+    client_name = _value.client_name
+    if client_name is not None:
+        _out["ClientName"] = client_name
+    refresh_token_validity = _value.refresh_token_validity
+    if refresh_token_validity is not None:
+        _out["RefreshTokenValidity"] = refresh_token_validity
+    access_token_validity = _value.access_token_validity
+    if access_token_validity is not None:
+        _out["AccessTokenValidity"] = access_token_validity
+    id_token_validity = _value.id_token_validity
+    if id_token_validity is not None:
+        _out["IdTokenValidity"] = id_token_validity
+    token_validity_units = _value.token_validity_units
+    if token_validity_units is not None:
+        _out["TokenValidityUnits"] = _token_validity_units_type_to_wire(token_validity_units)
+    read_attributes = _value.read_attributes
+    if read_attributes is not None:
+        _out["ReadAttributes"] = list(read_attributes)
+    write_attributes = _value.write_attributes
+    if write_attributes is not None:
+        _out["WriteAttributes"] = list(write_attributes)
+    explicit_auth_flows = _value.explicit_auth_flows
+    if explicit_auth_flows is not None:
+        _out["ExplicitAuthFlows"] = list(explicit_auth_flows)
+    supported_identity_providers = _value.supported_identity_providers
+    if supported_identity_providers is not None:
+        _out["SupportedIdentityProviders"] = list(supported_identity_providers)
+    callback_urls = _value.callback_urls
+    if callback_urls is not None:
+        _out["CallbackURLs"] = list(callback_urls)
+    logout_urls = _value.logout_urls
+    if logout_urls is not None:
+        _out["LogoutURLs"] = list(logout_urls)
+    default_redirect_uri = _value.default_redirect_uri
+    if default_redirect_uri is not None:
+        _out["DefaultRedirectURI"] = default_redirect_uri
+    allowed_oauth_flows = _value.allowed_oauth_flows
+    if allowed_oauth_flows is not None:
+        _out["AllowedOAuthFlows"] = list(allowed_oauth_flows)
+    allowed_oauth_scopes = _value.allowed_oauth_scopes
+    if allowed_oauth_scopes is not None:
+        _out["AllowedOAuthScopes"] = list(allowed_oauth_scopes)
+    allowed_oauth_flows_user_pool_client = _value.allowed_oauth_flows_user_pool_client
+    if allowed_oauth_flows_user_pool_client is not None:
+        _out["AllowedOAuthFlowsUserPoolClient"] = allowed_oauth_flows_user_pool_client
+    analytics_configuration = _value.analytics_configuration
+    if analytics_configuration is not None:
+        _out["AnalyticsConfiguration"] = _analytics_configuration_type_to_wire(
+            analytics_configuration
+        )
+    prevent_user_existence_errors = _value.prevent_user_existence_errors
+    if prevent_user_existence_errors is not None:
+        _out["PreventUserExistenceErrors"] = prevent_user_existence_errors
+    enable_token_revocation = _value.enable_token_revocation
+    if enable_token_revocation is not None:
+        _out["EnableTokenRevocation"] = enable_token_revocation
+    enable_propagate_additional_user_context_data = (
+        _value.enable_propagate_additional_user_context_data
+    )
+    if enable_propagate_additional_user_context_data is not None:
+        _out["EnablePropagateAdditionalUserContextData"] = (
+            enable_propagate_additional_user_context_data
+        )
+    auth_session_validity = _value.auth_session_validity
+    if auth_session_validity is not None:
+        _out["AuthSessionValidity"] = auth_session_validity
+    refresh_token_rotation = _value.refresh_token_rotation
+    if refresh_token_rotation is not None:
+        _out["RefreshTokenRotation"] = _refresh_token_rotation_type_to_wire(refresh_token_rotation)
+    publish_secrets_in_aws_secrets_manager = _value.publish_secrets_in_aws_secrets_manager
+    if publish_secrets_in_aws_secrets_manager is not None:
+        _out["PublishSecretsInAWSSecretsManager"] = publish_secrets_in_aws_secrets_manager
+    return _out

@@ -4,9 +4,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .routing_type import RoutingType
+from aiocognito._core.serde import (
+    as_int as _as_int,
+    as_object as _as_object,
+    as_str as _as_str,
+    new as _new,
+)
+
+from .routing_type import (
+    RoutingType,
+    from_wire as _routing_type_from_wire,
+    to_wire as _routing_type_to_wire,
+)
 
 
 @define(kw_only=True)
@@ -22,7 +35,9 @@ class UpdateUserPoolDomainResponse:
     login](https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-managed-login.html).
     """
 
-    cloud_front_domain: str | None = field(default=None, metadata={"wire": "CloudFrontDomain"})
+    cloud_front_domain: str | None = field(
+        default=None, metadata={"wire": "CloudFrontDomain", "min": 1}
+    )
     """The fully-qualified domain name (FQDN) of the Amazon CloudFront distribution that hosts
     your managed login or classic hosted UI pages. You domain-name authority must have an
     alias record that points requests for your custom domain to this FQDN. Amazon Cognito
@@ -34,3 +49,41 @@ class UpdateUserPoolDomainResponse:
 
     routing: RoutingType | None = field(default=None, metadata={"wire": "Routing"})
     """The updated routing configuration for the user pool domain."""
+
+
+def from_wire(_data: Any, /) -> UpdateUserPoolDomainResponse:
+    """The `UpdateUserPoolDomainResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    managed_login_version: Any = _data.get("ManagedLoginVersion")
+    if managed_login_version is not None and managed_login_version.__class__ is not int:
+        managed_login_version = _as_int(managed_login_version)
+    cloud_front_domain: Any = _data.get("CloudFrontDomain")
+    if cloud_front_domain is not None and cloud_front_domain.__class__ is not str:
+        cloud_front_domain = _as_str(cloud_front_domain)
+    routing: Any = _data.get("Routing")
+    if routing is not None:
+        routing = _routing_type_from_wire(routing)
+    _obj: UpdateUserPoolDomainResponse = _new(UpdateUserPoolDomainResponse)
+    _obj.managed_login_version = managed_login_version
+    _obj.cloud_front_domain = cloud_front_domain
+    _obj.routing = routing
+    return _obj
+
+
+def to_wire(_value: UpdateUserPoolDomainResponse, /) -> dict[str, Any]:
+    """The wire dict of a `UpdateUserPoolDomainResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    managed_login_version = _value.managed_login_version
+    if managed_login_version is not None:
+        _out["ManagedLoginVersion"] = managed_login_version
+    cloud_front_domain = _value.cloud_front_domain
+    if cloud_front_domain is not None:
+        _out["CloudFrontDomain"] = cloud_front_domain
+    routing = _value.routing
+    if routing is not None:
+        _out["Routing"] = _routing_type_to_wire(routing)
+    return _out

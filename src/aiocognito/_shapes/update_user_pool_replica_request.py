@@ -4,26 +4,83 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .update_replica_status_type import UpdateReplicaStatusType
+from aiocognito._core.serde import (
+    as_enum as _as_enum,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
+
+from .update_replica_status_type import (
+    BY_VALUE as _update_replica_status_type_by_value,
+    UpdateReplicaStatusType,
+)
 
 
 @define(kw_only=True)
 class UpdateUserPoolReplicaRequest:
     """The input of `UpdateUserPoolReplica`."""
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool that contains the replica to update.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
-    region_name: str = field(metadata={"wire": "RegionName"})
+    region_name: str = field(metadata={"wire": "RegionName", "zero": "", "min": 5})
     """The Amazon Web Services Region of the replica to update.
 
     Constraints: min 5, max 32.
     """
 
-    status: UpdateReplicaStatusType | str = field(metadata={"wire": "Status"})
+    status: UpdateReplicaStatusType | str = field(metadata={"wire": "Status", "zero": ""})
     """The status to set for the replica. Valid values are ACTIVE and INACTIVE."""
+
+
+def from_wire(_data: Any, /) -> UpdateUserPoolReplicaRequest:
+    """The `UpdateUserPoolReplicaRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("UpdateUserPoolReplicaRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    region_name: Any = _data.get("RegionName")
+    if region_name is None:
+        region_name = _corrected("UpdateUserPoolReplicaRequest.RegionName", "")
+    if region_name.__class__ is not str:
+        region_name = _as_str(region_name)
+    status: Any = _data.get("Status")
+    if status is None:
+        status = _corrected("UpdateUserPoolReplicaRequest.Status", "")
+    status = (
+        _update_replica_status_type_by_value.get(status, status)
+        if status.__class__ is str
+        else _as_enum(status, _update_replica_status_type_by_value)
+    )
+    _obj: UpdateUserPoolReplicaRequest = _new(UpdateUserPoolReplicaRequest)
+    _obj.user_pool_id = user_pool_id
+    _obj.region_name = region_name
+    _obj.status = status
+    return _obj
+
+
+def to_wire(_value: UpdateUserPoolReplicaRequest, /) -> dict[str, Any]:
+    """The wire dict of a `UpdateUserPoolReplicaRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    region_name = _value.region_name
+    _out["RegionName"] = region_name
+    status = _value.status
+    _out["Status"] = status
+    return _out

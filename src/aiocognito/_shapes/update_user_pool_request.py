@@ -4,33 +4,108 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .account_recovery_setting_type import AccountRecoverySettingType
-from .acr_level_config_type import AcrLevelConfigType
-from .admin_create_user_config_type import AdminCreateUserConfigType
-from .dcr_configuration_type import DcrConfigurationType
-from .deletion_protection_type import DeletionProtectionType
-from .device_configuration_type import DeviceConfigurationType
-from .email_configuration_type import EmailConfigurationType
-from .issuer_configuration_type import IssuerConfigurationType
-from .key_configuration_type import KeyConfigurationType
-from .lambda_config_type import LambdaConfigType
-from .sms_configuration_type import SmsConfigurationType
-from .user_attribute_update_settings_type import UserAttributeUpdateSettingsType
-from .user_pool_add_ons_type import UserPoolAddOnsType
-from .user_pool_mfa_type import UserPoolMfaType
-from .user_pool_policy_type import UserPoolPolicyType
-from .user_pool_tier_type import UserPoolTierType
-from .verification_message_template_type import VerificationMessageTemplateType
-from .verified_attribute_type import VerifiedAttributeType
+from aiocognito._core.serde import (
+    as_enum as _as_enum,
+    as_list as _as_list,
+    as_map as _as_map,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    map_string as _map_string,
+    new as _new,
+)
+
+from .account_recovery_setting_type import (
+    AccountRecoverySettingType,
+    from_wire as _account_recovery_setting_type_from_wire,
+    to_wire as _account_recovery_setting_type_to_wire,
+)
+from .acr_level_config_type import (
+    AcrLevelConfigType,
+    from_wire as _acr_level_config_type_from_wire,
+    to_wire as _acr_level_config_type_to_wire,
+)
+from .admin_create_user_config_type import (
+    AdminCreateUserConfigType,
+    from_wire as _admin_create_user_config_type_from_wire,
+    to_wire as _admin_create_user_config_type_to_wire,
+)
+from .dcr_configuration_type import (
+    DcrConfigurationType,
+    from_wire as _dcr_configuration_type_from_wire,
+    to_wire as _dcr_configuration_type_to_wire,
+)
+from .deletion_protection_type import (
+    BY_VALUE as _deletion_protection_type_by_value,
+    DeletionProtectionType,
+)
+from .device_configuration_type import (
+    DeviceConfigurationType,
+    from_wire as _device_configuration_type_from_wire,
+    to_wire as _device_configuration_type_to_wire,
+)
+from .email_configuration_type import (
+    EmailConfigurationType,
+    from_wire as _email_configuration_type_from_wire,
+    to_wire as _email_configuration_type_to_wire,
+)
+from .issuer_configuration_type import (
+    IssuerConfigurationType,
+    from_wire as _issuer_configuration_type_from_wire,
+    to_wire as _issuer_configuration_type_to_wire,
+)
+from .key_configuration_type import (
+    KeyConfigurationType,
+    from_wire as _key_configuration_type_from_wire,
+    to_wire as _key_configuration_type_to_wire,
+)
+from .lambda_config_type import (
+    LambdaConfigType,
+    from_wire as _lambda_config_type_from_wire,
+    to_wire as _lambda_config_type_to_wire,
+)
+from .sms_configuration_type import (
+    SmsConfigurationType,
+    from_wire as _sms_configuration_type_from_wire,
+    to_wire as _sms_configuration_type_to_wire,
+)
+from .user_attribute_update_settings_type import (
+    UserAttributeUpdateSettingsType,
+    from_wire as _user_attribute_update_settings_type_from_wire,
+    to_wire as _user_attribute_update_settings_type_to_wire,
+)
+from .user_pool_add_ons_type import (
+    UserPoolAddOnsType,
+    from_wire as _user_pool_add_ons_type_from_wire,
+    to_wire as _user_pool_add_ons_type_to_wire,
+)
+from .user_pool_mfa_type import BY_VALUE as _user_pool_mfa_type_by_value, UserPoolMfaType
+from .user_pool_policy_type import (
+    UserPoolPolicyType,
+    from_wire as _user_pool_policy_type_from_wire,
+    to_wire as _user_pool_policy_type_to_wire,
+)
+from .user_pool_tier_type import BY_VALUE as _user_pool_tier_type_by_value, UserPoolTierType
+from .verification_message_template_type import (
+    VerificationMessageTemplateType,
+    from_wire as _verification_message_template_type_from_wire,
+    to_wire as _verification_message_template_type_to_wire,
+)
+from .verified_attribute_type import (
+    BY_VALUE as _verified_attribute_type_by_value,
+    VerifiedAttributeType,
+)
 
 
 @define(kw_only=True)
 class UpdateUserPoolRequest:
     """Represents the request to update the user pool."""
 
-    user_pool_id: str = field(metadata={"wire": "UserPoolId"})
+    user_pool_id: str = field(metadata={"wire": "UserPoolId", "zero": "", "min": 1})
     """The ID of the user pool you want to update.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
@@ -71,7 +146,7 @@ class UpdateUserPoolRequest:
     """
 
     sms_verification_message: str | None = field(
-        default=None, metadata={"wire": "SmsVerificationMessage"}
+        default=None, metadata={"wire": "SmsVerificationMessage", "min": 6}
     )
     """This parameter is no longer used.
 
@@ -79,7 +154,7 @@ class UpdateUserPoolRequest:
     """
 
     email_verification_message: str | None = field(
-        default=None, metadata={"wire": "EmailVerificationMessage"}
+        default=None, metadata={"wire": "EmailVerificationMessage", "min": 6}
     )
     """This parameter is no longer used.
 
@@ -87,7 +162,7 @@ class UpdateUserPoolRequest:
     """
 
     email_verification_subject: str | None = field(
-        default=None, metadata={"wire": "EmailVerificationSubject"}
+        default=None, metadata={"wire": "EmailVerificationSubject", "min": 1}
     )
     """This parameter is no longer used.
 
@@ -107,7 +182,7 @@ class UpdateUserPoolRequest:
     """
 
     sms_authentication_message: str | None = field(
-        default=None, metadata={"wire": "SmsAuthenticationMessage"}
+        default=None, metadata={"wire": "SmsAuthenticationMessage", "min": 6}
     )
     """The contents of the SMS message that your user pool sends to users in SMS
     authentication.
@@ -173,7 +248,9 @@ class UpdateUserPoolRequest:
     settings](https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-sms-settings.html).
     """
 
-    user_pool_tags: dict[str, str] | None = field(default=None, metadata={"wire": "UserPoolTags"})
+    user_pool_tags: dict[str, str] | None = field(
+        default=None, metadata={"wire": "UserPoolTags", "key_min": 1}
+    )
     """The tag keys and values to assign to the user pool. A tag is a label that you can use to
     categorize and manage user pools in different ways, such as by purpose, owner,
     environment, or other criteria.
@@ -231,7 +308,7 @@ class UpdateUserPoolRequest:
     determine the recovery method where SMS is preferred through email.
     """
 
-    pool_name: str | None = field(default=None, metadata={"wire": "PoolName"})
+    pool_name: str | None = field(default=None, metadata={"wire": "PoolName", "min": 1})
     """The updated name of your user pool.
 
     Constraints: min 1, max 128, pattern `[\\w\\s+=,.@-]+`.
@@ -277,3 +354,247 @@ class UpdateUserPoolRequest:
 
     Constraints: min 0, max 4.
     """
+
+
+def from_wire(_data: Any, /) -> UpdateUserPoolRequest:
+    """The `UpdateUserPoolRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is None:
+        user_pool_id = _corrected("UpdateUserPoolRequest.UserPoolId", "")
+    if user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    policies: Any = _data.get("Policies")
+    if policies is not None:
+        policies = _user_pool_policy_type_from_wire(policies)
+    deletion_protection: Any = _data.get("DeletionProtection")
+    if deletion_protection is not None:
+        deletion_protection = (
+            _deletion_protection_type_by_value.get(deletion_protection, deletion_protection)
+            if deletion_protection.__class__ is str
+            else _as_enum(deletion_protection, _deletion_protection_type_by_value)
+        )
+    lambda_config: Any = _data.get("LambdaConfig")
+    if lambda_config is not None:
+        lambda_config = _lambda_config_type_from_wire(lambda_config)
+    auto_verified_attributes: Any = _data.get("AutoVerifiedAttributes")
+    if auto_verified_attributes is not None:
+        if auto_verified_attributes.__class__ is not list:
+            auto_verified_attributes = _as_list(auto_verified_attributes)
+        auto_verified_attributes = [
+            _verified_attribute_type_by_value.get(_v0, _v0)
+            if _v0.__class__ is str
+            else _as_enum(_v0, _verified_attribute_type_by_value)
+            for _v0 in auto_verified_attributes
+        ]
+    sms_verification_message: Any = _data.get("SmsVerificationMessage")
+    if sms_verification_message is not None and sms_verification_message.__class__ is not str:
+        sms_verification_message = _as_str(sms_verification_message)
+    email_verification_message: Any = _data.get("EmailVerificationMessage")
+    if email_verification_message is not None and email_verification_message.__class__ is not str:
+        email_verification_message = _as_str(email_verification_message)
+    email_verification_subject: Any = _data.get("EmailVerificationSubject")
+    if email_verification_subject is not None and email_verification_subject.__class__ is not str:
+        email_verification_subject = _as_str(email_verification_subject)
+    verification_message_template: Any = _data.get("VerificationMessageTemplate")
+    if verification_message_template is not None:
+        verification_message_template = _verification_message_template_type_from_wire(
+            verification_message_template
+        )
+    sms_authentication_message: Any = _data.get("SmsAuthenticationMessage")
+    if sms_authentication_message is not None and sms_authentication_message.__class__ is not str:
+        sms_authentication_message = _as_str(sms_authentication_message)
+    user_attribute_update_settings: Any = _data.get("UserAttributeUpdateSettings")
+    if user_attribute_update_settings is not None:
+        user_attribute_update_settings = _user_attribute_update_settings_type_from_wire(
+            user_attribute_update_settings
+        )
+    mfa_configuration: Any = _data.get("MfaConfiguration")
+    if mfa_configuration is not None:
+        mfa_configuration = (
+            _user_pool_mfa_type_by_value.get(mfa_configuration, mfa_configuration)
+            if mfa_configuration.__class__ is str
+            else _as_enum(mfa_configuration, _user_pool_mfa_type_by_value)
+        )
+    device_configuration: Any = _data.get("DeviceConfiguration")
+    if device_configuration is not None:
+        device_configuration = _device_configuration_type_from_wire(device_configuration)
+    email_configuration: Any = _data.get("EmailConfiguration")
+    if email_configuration is not None:
+        email_configuration = _email_configuration_type_from_wire(email_configuration)
+    sms_configuration: Any = _data.get("SmsConfiguration")
+    if sms_configuration is not None:
+        sms_configuration = _sms_configuration_type_from_wire(sms_configuration)
+    user_pool_tags: Any = _data.get("UserPoolTags")
+    if user_pool_tags is not None:
+        if user_pool_tags.__class__ is not dict:
+            user_pool_tags = _as_map(user_pool_tags)
+        user_pool_tags = {
+            _k0 if _k0.__class__ is str else _as_str(_k0): _v0
+            if _v0.__class__ is str
+            else _map_string(_v0)
+            for _k0, _v0 in user_pool_tags.items()
+        }
+    admin_create_user_config: Any = _data.get("AdminCreateUserConfig")
+    if admin_create_user_config is not None:
+        admin_create_user_config = _admin_create_user_config_type_from_wire(
+            admin_create_user_config
+        )
+    user_pool_add_ons: Any = _data.get("UserPoolAddOns")
+    if user_pool_add_ons is not None:
+        user_pool_add_ons = _user_pool_add_ons_type_from_wire(user_pool_add_ons)
+    dcr_configuration: Any = _data.get("DcrConfiguration")
+    if dcr_configuration is not None:
+        dcr_configuration = _dcr_configuration_type_from_wire(dcr_configuration)
+    account_recovery_setting: Any = _data.get("AccountRecoverySetting")
+    if account_recovery_setting is not None:
+        account_recovery_setting = _account_recovery_setting_type_from_wire(
+            account_recovery_setting
+        )
+    pool_name: Any = _data.get("PoolName")
+    if pool_name is not None and pool_name.__class__ is not str:
+        pool_name = _as_str(pool_name)
+    user_pool_tier: Any = _data.get("UserPoolTier")
+    if user_pool_tier is not None:
+        user_pool_tier = (
+            _user_pool_tier_type_by_value.get(user_pool_tier, user_pool_tier)
+            if user_pool_tier.__class__ is str
+            else _as_enum(user_pool_tier, _user_pool_tier_type_by_value)
+        )
+    key_configuration: Any = _data.get("KeyConfiguration")
+    if key_configuration is not None:
+        key_configuration = _key_configuration_type_from_wire(key_configuration)
+    issuer_configuration: Any = _data.get("IssuerConfiguration")
+    if issuer_configuration is not None:
+        issuer_configuration = _issuer_configuration_type_from_wire(issuer_configuration)
+    acr_configuration: Any = _data.get("AcrConfiguration")
+    if acr_configuration is not None:
+        if acr_configuration.__class__ is not dict:
+            acr_configuration = _as_map(acr_configuration)
+        acr_configuration = {
+            _k0 if _k0.__class__ is str else _as_str(_k0): None
+            if _v0 is None
+            else _acr_level_config_type_from_wire(_v0)
+            for _k0, _v0 in acr_configuration.items()
+        }
+    _obj: UpdateUserPoolRequest = _new(UpdateUserPoolRequest)
+    _obj.user_pool_id = user_pool_id
+    _obj.policies = policies
+    _obj.deletion_protection = deletion_protection
+    _obj.lambda_config = lambda_config
+    _obj.auto_verified_attributes = auto_verified_attributes
+    _obj.sms_verification_message = sms_verification_message
+    _obj.email_verification_message = email_verification_message
+    _obj.email_verification_subject = email_verification_subject
+    _obj.verification_message_template = verification_message_template
+    _obj.sms_authentication_message = sms_authentication_message
+    _obj.user_attribute_update_settings = user_attribute_update_settings
+    _obj.mfa_configuration = mfa_configuration
+    _obj.device_configuration = device_configuration
+    _obj.email_configuration = email_configuration
+    _obj.sms_configuration = sms_configuration
+    _obj.user_pool_tags = user_pool_tags
+    _obj.admin_create_user_config = admin_create_user_config
+    _obj.user_pool_add_ons = user_pool_add_ons
+    _obj.dcr_configuration = dcr_configuration
+    _obj.account_recovery_setting = account_recovery_setting
+    _obj.pool_name = pool_name
+    _obj.user_pool_tier = user_pool_tier
+    _obj.key_configuration = key_configuration
+    _obj.issuer_configuration = issuer_configuration
+    _obj.acr_configuration = acr_configuration
+    return _obj
+
+
+def to_wire(_value: UpdateUserPoolRequest, /) -> dict[str, Any]:
+    """The wire dict of a `UpdateUserPoolRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_pool_id = _value.user_pool_id
+    _out["UserPoolId"] = user_pool_id
+    policies = _value.policies
+    if policies is not None:
+        _out["Policies"] = _user_pool_policy_type_to_wire(policies)
+    deletion_protection = _value.deletion_protection
+    if deletion_protection is not None:
+        _out["DeletionProtection"] = deletion_protection
+    lambda_config = _value.lambda_config
+    if lambda_config is not None:
+        _out["LambdaConfig"] = _lambda_config_type_to_wire(lambda_config)
+    auto_verified_attributes = _value.auto_verified_attributes
+    if auto_verified_attributes is not None:
+        _out["AutoVerifiedAttributes"] = list(auto_verified_attributes)
+    sms_verification_message = _value.sms_verification_message
+    if sms_verification_message is not None:
+        _out["SmsVerificationMessage"] = sms_verification_message
+    email_verification_message = _value.email_verification_message
+    if email_verification_message is not None:
+        _out["EmailVerificationMessage"] = email_verification_message
+    email_verification_subject = _value.email_verification_subject
+    if email_verification_subject is not None:
+        _out["EmailVerificationSubject"] = email_verification_subject
+    verification_message_template = _value.verification_message_template
+    if verification_message_template is not None:
+        _out["VerificationMessageTemplate"] = _verification_message_template_type_to_wire(
+            verification_message_template
+        )
+    sms_authentication_message = _value.sms_authentication_message
+    if sms_authentication_message is not None:
+        _out["SmsAuthenticationMessage"] = sms_authentication_message
+    user_attribute_update_settings = _value.user_attribute_update_settings
+    if user_attribute_update_settings is not None:
+        _out["UserAttributeUpdateSettings"] = _user_attribute_update_settings_type_to_wire(
+            user_attribute_update_settings
+        )
+    mfa_configuration = _value.mfa_configuration
+    if mfa_configuration is not None:
+        _out["MfaConfiguration"] = mfa_configuration
+    device_configuration = _value.device_configuration
+    if device_configuration is not None:
+        _out["DeviceConfiguration"] = _device_configuration_type_to_wire(device_configuration)
+    email_configuration = _value.email_configuration
+    if email_configuration is not None:
+        _out["EmailConfiguration"] = _email_configuration_type_to_wire(email_configuration)
+    sms_configuration = _value.sms_configuration
+    if sms_configuration is not None:
+        _out["SmsConfiguration"] = _sms_configuration_type_to_wire(sms_configuration)
+    user_pool_tags = _value.user_pool_tags
+    if user_pool_tags is not None:
+        _out["UserPoolTags"] = dict(user_pool_tags)
+    admin_create_user_config = _value.admin_create_user_config
+    if admin_create_user_config is not None:
+        _out["AdminCreateUserConfig"] = _admin_create_user_config_type_to_wire(
+            admin_create_user_config
+        )
+    user_pool_add_ons = _value.user_pool_add_ons
+    if user_pool_add_ons is not None:
+        _out["UserPoolAddOns"] = _user_pool_add_ons_type_to_wire(user_pool_add_ons)
+    dcr_configuration = _value.dcr_configuration
+    if dcr_configuration is not None:
+        _out["DcrConfiguration"] = _dcr_configuration_type_to_wire(dcr_configuration)
+    account_recovery_setting = _value.account_recovery_setting
+    if account_recovery_setting is not None:
+        _out["AccountRecoverySetting"] = _account_recovery_setting_type_to_wire(
+            account_recovery_setting
+        )
+    pool_name = _value.pool_name
+    if pool_name is not None:
+        _out["PoolName"] = pool_name
+    user_pool_tier = _value.user_pool_tier
+    if user_pool_tier is not None:
+        _out["UserPoolTier"] = user_pool_tier
+    key_configuration = _value.key_configuration
+    if key_configuration is not None:
+        _out["KeyConfiguration"] = _key_configuration_type_to_wire(key_configuration)
+    issuer_configuration = _value.issuer_configuration
+    if issuer_configuration is not None:
+        _out["IssuerConfiguration"] = _issuer_configuration_type_to_wire(issuer_configuration)
+    acr_configuration = _value.acr_configuration
+    if acr_configuration is not None:
+        _out["AcrConfiguration"] = {
+            _k0: _acr_level_config_type_to_wire(_v0) for _k0, _v0 in acr_configuration.items()
+        }
+    return _out

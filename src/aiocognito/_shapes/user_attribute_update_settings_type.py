@@ -4,9 +4,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .verified_attribute_type import VerifiedAttributeType
+from aiocognito._core.serde import (
+    as_enum as _as_enum,
+    as_list as _as_list,
+    as_object as _as_object,
+    new as _new,
+)
+
+from .verified_attribute_type import (
+    BY_VALUE as _verified_attribute_type_by_value,
+    VerifiedAttributeType,
+)
 
 
 @define(kw_only=True)
@@ -33,3 +45,44 @@ class UserAttributeUpdateSettingsType:
     that change attribute values can immediately update a user’s `email` or `phone_number`
     attribute.
     """
+
+
+def from_wire(_data: Any, /) -> UserAttributeUpdateSettingsType:
+    """The `UserAttributeUpdateSettingsType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    attributes_require_verification_before_update: Any = _data.get(
+        "AttributesRequireVerificationBeforeUpdate"
+    )
+    if attributes_require_verification_before_update is not None:
+        if attributes_require_verification_before_update.__class__ is not list:
+            attributes_require_verification_before_update = _as_list(
+                attributes_require_verification_before_update
+            )
+        attributes_require_verification_before_update = [
+            _verified_attribute_type_by_value.get(_v0, _v0)
+            if _v0.__class__ is str
+            else _as_enum(_v0, _verified_attribute_type_by_value)
+            for _v0 in attributes_require_verification_before_update
+        ]
+    _obj: UserAttributeUpdateSettingsType = _new(UserAttributeUpdateSettingsType)
+    _obj.attributes_require_verification_before_update = (
+        attributes_require_verification_before_update
+    )
+    return _obj
+
+
+def to_wire(_value: UserAttributeUpdateSettingsType, /) -> dict[str, Any]:
+    """The wire dict of a `UserAttributeUpdateSettingsType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    attributes_require_verification_before_update = (
+        _value.attributes_require_verification_before_update
+    )
+    if attributes_require_verification_before_update is not None:
+        _out["AttributesRequireVerificationBeforeUpdate"] = list(
+            attributes_require_verification_before_update
+        )
+    return _out

@@ -4,8 +4,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import as_object as _as_object, as_str as _as_str, new as _new
 from aiocognito._core.types import redact
 
 
@@ -29,3 +32,34 @@ class UserContextDataType:
 
     Constraints: min 0, max 131072.
     """
+
+
+def from_wire(_data: Any, /) -> UserContextDataType:
+    """The `UserContextDataType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    ip_address: Any = _data.get("IpAddress")
+    if ip_address is not None and ip_address.__class__ is not str:
+        ip_address = _as_str(ip_address)
+    encoded_data: Any = _data.get("EncodedData")
+    if encoded_data is not None and encoded_data.__class__ is not str:
+        encoded_data = _as_str(encoded_data)
+    _obj: UserContextDataType = _new(UserContextDataType)
+    _obj.ip_address = ip_address
+    _obj.encoded_data = encoded_data
+    return _obj
+
+
+def to_wire(_value: UserContextDataType, /) -> dict[str, Any]:
+    """The wire dict of a `UserContextDataType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    ip_address = _value.ip_address
+    if ip_address is not None:
+        _out["IpAddress"] = ip_address
+    encoded_data = _value.encoded_data
+    if encoded_data is not None:
+        _out["EncodedData"] = encoded_data
+    return _out

@@ -18,3 +18,9 @@ class UserImportJobStatusType(StrEnum):
     STOPPED = "Stopped"
     FAILED = "Failed"
     SUCCEEDED = "Succeeded"
+
+
+BY_VALUE: dict[str, UserImportJobStatusType] = {
+    member.value: member for member in UserImportJobStatusType
+}
+"""Each `UserImportJobStatusType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

@@ -5,11 +5,28 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from attrs import define, field
 
-from .password_hashing_algorithm_type import PasswordHashingAlgorithmType
-from .user_import_job_status_type import UserImportJobStatusType
+from aiocognito._core.serde import (
+    as_enum as _as_enum,
+    as_int as _as_int,
+    as_object as _as_object,
+    as_str as _as_str,
+    new as _new,
+    timestamp_from_wire as _timestamp_from_wire,
+    timestamp_to_wire as _timestamp_to_wire,
+)
+
+from .password_hashing_algorithm_type import (
+    BY_VALUE as _password_hashing_algorithm_type_by_value,
+    PasswordHashingAlgorithmType,
+)
+from .user_import_job_status_type import (
+    BY_VALUE as _user_import_job_status_type_by_value,
+    UserImportJobStatusType,
+)
 
 
 @define(kw_only=True)
@@ -19,19 +36,19 @@ class UserImportJobType:
     file](https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-using-import-tool.html).
     """
 
-    job_name: str | None = field(default=None, metadata={"wire": "JobName"})
+    job_name: str | None = field(default=None, metadata={"wire": "JobName", "min": 1})
     """The friendly name of the user import job.
 
     Constraints: min 1, max 128, pattern `[\\w\\s+=,.@-]+`.
     """
 
-    job_id: str | None = field(default=None, metadata={"wire": "JobId"})
+    job_id: str | None = field(default=None, metadata={"wire": "JobId", "min": 1})
     """The ID of the user import job.
 
     Constraints: min 1, max 55, pattern `import-[0-9a-zA-Z-]+`.
     """
 
-    user_pool_id: str | None = field(default=None, metadata={"wire": "UserPoolId"})
+    user_pool_id: str | None = field(default=None, metadata={"wire": "UserPoolId", "min": 1})
     """The ID of the user pool that the users are being imported into.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
@@ -72,7 +89,7 @@ class UserImportJobType:
     """
 
     cloud_watch_logs_role_arn: str | None = field(
-        default=None, metadata={"wire": "CloudWatchLogsRoleArn"}
+        default=None, metadata={"wire": "CloudWatchLogsRoleArn", "min": 20}
     )
     """The role Amazon Resource Name (ARN) for the Amazon CloudWatch Logging role for the user
     import job. For more information, see "Creating the CloudWatch Logs IAM Role" in the
@@ -90,7 +107,9 @@ class UserImportJobType:
     failed_users: int | None = field(default=None, metadata={"wire": "FailedUsers"})
     """The number of users that couldn't be imported."""
 
-    completion_message: str | None = field(default=None, metadata={"wire": "CompletionMessage"})
+    completion_message: str | None = field(
+        default=None, metadata={"wire": "CompletionMessage", "min": 1}
+    )
     """The message returned when the user import job is completed.
 
     Constraints: min 1, max 128, pattern `[\\w]+`.
@@ -104,3 +123,128 @@ class UserImportJobType:
 
     Valid values: `BCRYPT` | `SCRYPT` | `ARGON2ID` | `PBKDF2_SHA256`
     """
+
+
+def from_wire(_data: Any, /) -> UserImportJobType:
+    """The `UserImportJobType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    job_name: Any = _data.get("JobName")
+    if job_name is not None and job_name.__class__ is not str:
+        job_name = _as_str(job_name)
+    job_id: Any = _data.get("JobId")
+    if job_id is not None and job_id.__class__ is not str:
+        job_id = _as_str(job_id)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is not None and user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    pre_signed_url: Any = _data.get("PreSignedUrl")
+    if pre_signed_url is not None and pre_signed_url.__class__ is not str:
+        pre_signed_url = _as_str(pre_signed_url)
+    creation_date: Any = _data.get("CreationDate")
+    if creation_date is not None:
+        creation_date = _timestamp_from_wire(creation_date)
+    start_date: Any = _data.get("StartDate")
+    if start_date is not None:
+        start_date = _timestamp_from_wire(start_date)
+    completion_date: Any = _data.get("CompletionDate")
+    if completion_date is not None:
+        completion_date = _timestamp_from_wire(completion_date)
+    status: Any = _data.get("Status")
+    if status is not None:
+        status = (
+            _user_import_job_status_type_by_value.get(status, status)
+            if status.__class__ is str
+            else _as_enum(status, _user_import_job_status_type_by_value)
+        )
+    cloud_watch_logs_role_arn: Any = _data.get("CloudWatchLogsRoleArn")
+    if cloud_watch_logs_role_arn is not None and cloud_watch_logs_role_arn.__class__ is not str:
+        cloud_watch_logs_role_arn = _as_str(cloud_watch_logs_role_arn)
+    imported_users: Any = _data.get("ImportedUsers")
+    if imported_users is not None and imported_users.__class__ is not int:
+        imported_users = _as_int(imported_users)
+    skipped_users: Any = _data.get("SkippedUsers")
+    if skipped_users is not None and skipped_users.__class__ is not int:
+        skipped_users = _as_int(skipped_users)
+    failed_users: Any = _data.get("FailedUsers")
+    if failed_users is not None and failed_users.__class__ is not int:
+        failed_users = _as_int(failed_users)
+    completion_message: Any = _data.get("CompletionMessage")
+    if completion_message is not None and completion_message.__class__ is not str:
+        completion_message = _as_str(completion_message)
+    password_hashing_algorithm: Any = _data.get("PasswordHashingAlgorithm")
+    if password_hashing_algorithm is not None:
+        password_hashing_algorithm = (
+            _password_hashing_algorithm_type_by_value.get(
+                password_hashing_algorithm, password_hashing_algorithm
+            )
+            if password_hashing_algorithm.__class__ is str
+            else _as_enum(password_hashing_algorithm, _password_hashing_algorithm_type_by_value)
+        )
+    _obj: UserImportJobType = _new(UserImportJobType)
+    _obj.job_name = job_name
+    _obj.job_id = job_id
+    _obj.user_pool_id = user_pool_id
+    _obj.pre_signed_url = pre_signed_url
+    _obj.creation_date = creation_date
+    _obj.start_date = start_date
+    _obj.completion_date = completion_date
+    _obj.status = status
+    _obj.cloud_watch_logs_role_arn = cloud_watch_logs_role_arn
+    _obj.imported_users = imported_users
+    _obj.skipped_users = skipped_users
+    _obj.failed_users = failed_users
+    _obj.completion_message = completion_message
+    _obj.password_hashing_algorithm = password_hashing_algorithm
+    return _obj
+
+
+def to_wire(_value: UserImportJobType, /) -> dict[str, Any]:
+    """The wire dict of a `UserImportJobType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    job_name = _value.job_name
+    if job_name is not None:
+        _out["JobName"] = job_name
+    job_id = _value.job_id
+    if job_id is not None:
+        _out["JobId"] = job_id
+    user_pool_id = _value.user_pool_id
+    if user_pool_id is not None:
+        _out["UserPoolId"] = user_pool_id
+    pre_signed_url = _value.pre_signed_url
+    if pre_signed_url is not None:
+        _out["PreSignedUrl"] = pre_signed_url
+    creation_date = _value.creation_date
+    if creation_date is not None:
+        _out["CreationDate"] = _timestamp_to_wire(creation_date)
+    start_date = _value.start_date
+    if start_date is not None:
+        _out["StartDate"] = _timestamp_to_wire(start_date)
+    completion_date = _value.completion_date
+    if completion_date is not None:
+        _out["CompletionDate"] = _timestamp_to_wire(completion_date)
+    status = _value.status
+    if status is not None:
+        _out["Status"] = status
+    cloud_watch_logs_role_arn = _value.cloud_watch_logs_role_arn
+    if cloud_watch_logs_role_arn is not None:
+        _out["CloudWatchLogsRoleArn"] = cloud_watch_logs_role_arn
+    imported_users = _value.imported_users
+    if imported_users is not None:
+        _out["ImportedUsers"] = imported_users
+    skipped_users = _value.skipped_users
+    if skipped_users is not None:
+        _out["SkippedUsers"] = skipped_users
+    failed_users = _value.failed_users
+    if failed_users is not None:
+        _out["FailedUsers"] = failed_users
+    completion_message = _value.completion_message
+    if completion_message is not None:
+        _out["CompletionMessage"] = completion_message
+    password_hashing_algorithm = _value.password_hashing_algorithm
+    if password_hashing_algorithm is not None:
+        _out["PasswordHashingAlgorithm"] = password_hashing_algorithm
+    return _out

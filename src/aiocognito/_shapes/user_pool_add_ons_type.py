@@ -4,10 +4,26 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .advanced_security_additional_flows_type import AdvancedSecurityAdditionalFlowsType
-from .advanced_security_mode_type import AdvancedSecurityModeType
+from aiocognito._core.serde import (
+    as_enum as _as_enum,
+    as_object as _as_object,
+    corrected as _corrected,
+    new as _new,
+)
+
+from .advanced_security_additional_flows_type import (
+    AdvancedSecurityAdditionalFlowsType,
+    from_wire as _advanced_security_additional_flows_type_from_wire,
+    to_wire as _advanced_security_additional_flows_type_to_wire,
+)
+from .advanced_security_mode_type import (
+    BY_VALUE as _advanced_security_mode_type_by_value,
+    AdvancedSecurityModeType,
+)
 
 
 @define(kw_only=True)
@@ -24,7 +40,7 @@ class UserPoolAddOnsType:
     """
 
     advanced_security_mode: AdvancedSecurityModeType | str = field(
-        metadata={"wire": "AdvancedSecurityMode"}
+        metadata={"wire": "AdvancedSecurityMode", "zero": ""}
     )
     """The operating mode of threat protection for standard authentication types in your user
     pool, including username-password and secure remote password (SRP) authentication.
@@ -36,3 +52,42 @@ class UserPoolAddOnsType:
     """Threat protection configuration options for additional authentication types in your user
     pool, including custom authentication.
     """
+
+
+def from_wire(_data: Any, /) -> UserPoolAddOnsType:
+    """The `UserPoolAddOnsType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    advanced_security_mode: Any = _data.get("AdvancedSecurityMode")
+    if advanced_security_mode is None:
+        advanced_security_mode = _corrected("UserPoolAddOnsType.AdvancedSecurityMode", "")
+    advanced_security_mode = (
+        _advanced_security_mode_type_by_value.get(advanced_security_mode, advanced_security_mode)
+        if advanced_security_mode.__class__ is str
+        else _as_enum(advanced_security_mode, _advanced_security_mode_type_by_value)
+    )
+    advanced_security_additional_flows: Any = _data.get("AdvancedSecurityAdditionalFlows")
+    if advanced_security_additional_flows is not None:
+        advanced_security_additional_flows = _advanced_security_additional_flows_type_from_wire(
+            advanced_security_additional_flows
+        )
+    _obj: UserPoolAddOnsType = _new(UserPoolAddOnsType)
+    _obj.advanced_security_mode = advanced_security_mode
+    _obj.advanced_security_additional_flows = advanced_security_additional_flows
+    return _obj
+
+
+def to_wire(_value: UserPoolAddOnsType, /) -> dict[str, Any]:
+    """The wire dict of a `UserPoolAddOnsType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    advanced_security_mode = _value.advanced_security_mode
+    _out["AdvancedSecurityMode"] = advanced_security_mode
+    advanced_security_additional_flows = _value.advanced_security_additional_flows
+    if advanced_security_additional_flows is not None:
+        _out["AdvancedSecurityAdditionalFlows"] = _advanced_security_additional_flows_type_to_wire(
+            advanced_security_additional_flows
+        )
+    return _out

@@ -4,8 +4,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import as_object as _as_object, as_str as _as_str, new as _new
 from aiocognito._core.types import redact
 
 
@@ -13,20 +16,60 @@ from aiocognito._core.types import redact
 class UserPoolClientDescription:
     """A short description of a user pool app client."""
 
-    client_id: str | None = field(default=None, repr=redact, metadata={"wire": "ClientId"})
+    client_id: str | None = field(
+        default=None, repr=redact, metadata={"wire": "ClientId", "min": 1}
+    )
     """The app client ID.
 
     Constraints: min 1, max 128, pattern `[\\w+]+`.
     """
 
-    user_pool_id: str | None = field(default=None, metadata={"wire": "UserPoolId"})
+    user_pool_id: str | None = field(default=None, metadata={"wire": "UserPoolId", "min": 1})
     """The ID of the user pool that's associated with the app client.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
-    client_name: str | None = field(default=None, metadata={"wire": "ClientName"})
+    client_name: str | None = field(default=None, metadata={"wire": "ClientName", "min": 1})
     """The app client name.
 
     Constraints: min 1, max 128, pattern `[\\w\\s+=,.@-]+`.
     """
+
+
+def from_wire(_data: Any, /) -> UserPoolClientDescription:
+    """The `UserPoolClientDescription` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    client_id: Any = _data.get("ClientId")
+    if client_id is not None and client_id.__class__ is not str:
+        client_id = _as_str(client_id)
+    user_pool_id: Any = _data.get("UserPoolId")
+    if user_pool_id is not None and user_pool_id.__class__ is not str:
+        user_pool_id = _as_str(user_pool_id)
+    client_name: Any = _data.get("ClientName")
+    if client_name is not None and client_name.__class__ is not str:
+        client_name = _as_str(client_name)
+    _obj: UserPoolClientDescription = _new(UserPoolClientDescription)
+    _obj.client_id = client_id
+    _obj.user_pool_id = user_pool_id
+    _obj.client_name = client_name
+    return _obj
+
+
+def to_wire(_value: UserPoolClientDescription, /) -> dict[str, Any]:
+    """The wire dict of a `UserPoolClientDescription` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    client_id = _value.client_id
+    if client_id is not None:
+        _out["ClientId"] = client_id
+    user_pool_id = _value.user_pool_id
+    if user_pool_id is not None:
+        _out["UserPoolId"] = user_pool_id
+    client_name = _value.client_name
+    if client_name is not None:
+        _out["ClientName"] = client_name
+    return _out

@@ -5,24 +5,39 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from attrs import define, field
 
-from .lambda_config_type import LambdaConfigType
-from .status_type import StatusType
+from aiocognito._core.serde import (
+    as_enum as _as_enum,
+    as_list as _as_list,
+    as_object as _as_object,
+    as_str as _as_str,
+    new as _new,
+    timestamp_from_wire as _timestamp_from_wire,
+    timestamp_to_wire as _timestamp_to_wire,
+)
+
+from .lambda_config_type import (
+    LambdaConfigType,
+    from_wire as _lambda_config_type_from_wire,
+    to_wire as _lambda_config_type_to_wire,
+)
+from .status_type import BY_VALUE as _status_type_by_value, StatusType
 
 
 @define(kw_only=True)
 class UserPoolDescriptionType:
     """A short description of a user pool."""
 
-    id: str | None = field(default=None, metadata={"wire": "Id"})
+    id: str | None = field(default=None, metadata={"wire": "Id", "min": 1})
     """The user pool ID.
 
     Constraints: min 1, max 55, pattern `[\\w-]+_[0-9a-zA-Z]+`.
     """
 
-    name: str | None = field(default=None, metadata={"wire": "Name"})
+    name: str | None = field(default=None, metadata={"wire": "Name", "min": 1})
     """The user pool name.
 
     Constraints: min 1, max 128, pattern `[\\w\\s+=,.@-]+`.
@@ -54,3 +69,75 @@ class UserPoolDescriptionType:
 
     replica_regions: list[str] | None = field(default=None, metadata={"wire": "ReplicaRegions"})
     """A list of Amazon Web Services Regions where replicas of this user pool exist."""
+
+
+def from_wire(_data: Any, /) -> UserPoolDescriptionType:
+    """The `UserPoolDescriptionType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    id: Any = _data.get("Id")
+    if id is not None and id.__class__ is not str:
+        id = _as_str(id)
+    name: Any = _data.get("Name")
+    if name is not None and name.__class__ is not str:
+        name = _as_str(name)
+    lambda_config: Any = _data.get("LambdaConfig")
+    if lambda_config is not None:
+        lambda_config = _lambda_config_type_from_wire(lambda_config)
+    status: Any = _data.get("Status")
+    if status is not None:
+        status = (
+            _status_type_by_value.get(status, status)
+            if status.__class__ is str
+            else _as_enum(status, _status_type_by_value)
+        )
+    last_modified_date: Any = _data.get("LastModifiedDate")
+    if last_modified_date is not None:
+        last_modified_date = _timestamp_from_wire(last_modified_date)
+    creation_date: Any = _data.get("CreationDate")
+    if creation_date is not None:
+        creation_date = _timestamp_from_wire(creation_date)
+    replica_regions: Any = _data.get("ReplicaRegions")
+    if replica_regions is not None:
+        if replica_regions.__class__ is not list:
+            replica_regions = _as_list(replica_regions)
+        replica_regions = [_v0 if _v0.__class__ is str else _as_str(_v0) for _v0 in replica_regions]
+    _obj: UserPoolDescriptionType = _new(UserPoolDescriptionType)
+    _obj.id = id
+    _obj.name = name
+    _obj.lambda_config = lambda_config
+    _obj.status = status
+    _obj.last_modified_date = last_modified_date
+    _obj.creation_date = creation_date
+    _obj.replica_regions = replica_regions
+    return _obj
+
+
+def to_wire(_value: UserPoolDescriptionType, /) -> dict[str, Any]:
+    """The wire dict of a `UserPoolDescriptionType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    id = _value.id
+    if id is not None:
+        _out["Id"] = id
+    name = _value.name
+    if name is not None:
+        _out["Name"] = name
+    lambda_config = _value.lambda_config
+    if lambda_config is not None:
+        _out["LambdaConfig"] = _lambda_config_type_to_wire(lambda_config)
+    status = _value.status
+    if status is not None:
+        _out["Status"] = status
+    last_modified_date = _value.last_modified_date
+    if last_modified_date is not None:
+        _out["LastModifiedDate"] = _timestamp_to_wire(last_modified_date)
+    creation_date = _value.creation_date
+    if creation_date is not None:
+        _out["CreationDate"] = _timestamp_to_wire(creation_date)
+    replica_regions = _value.replica_regions
+    if replica_regions is not None:
+        _out["ReplicaRegions"] = list(replica_regions)
+    return _out

@@ -13,3 +13,7 @@ class UserPoolMfaType(StrEnum):
     OFF = "OFF"
     ON = "ON"
     OPTIONAL = "OPTIONAL"
+
+
+BY_VALUE: dict[str, UserPoolMfaType] = {member.value: member for member in UserPoolMfaType}
+"""Each `UserPoolMfaType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

@@ -4,10 +4,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .password_policy_type import PasswordPolicyType
-from .sign_in_policy_type import SignInPolicyType
+from aiocognito._core.serde import as_object as _as_object, new as _new
+
+from .password_policy_type import (
+    PasswordPolicyType,
+    from_wire as _password_policy_type_from_wire,
+    to_wire as _password_policy_type_to_wire,
+)
+from .sign_in_policy_type import (
+    SignInPolicyType,
+    from_wire as _sign_in_policy_type_from_wire,
+    to_wire as _sign_in_policy_type_to_wire,
+)
 
 
 @define(kw_only=True)
@@ -25,3 +37,34 @@ class UserPoolPolicyType:
 
     sign_in_policy: SignInPolicyType | None = field(default=None, metadata={"wire": "SignInPolicy"})
     """The policy for allowed types of authentication in a user pool."""
+
+
+def from_wire(_data: Any, /) -> UserPoolPolicyType:
+    """The `UserPoolPolicyType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    password_policy: Any = _data.get("PasswordPolicy")
+    if password_policy is not None:
+        password_policy = _password_policy_type_from_wire(password_policy)
+    sign_in_policy: Any = _data.get("SignInPolicy")
+    if sign_in_policy is not None:
+        sign_in_policy = _sign_in_policy_type_from_wire(sign_in_policy)
+    _obj: UserPoolPolicyType = _new(UserPoolPolicyType)
+    _obj.password_policy = password_policy
+    _obj.sign_in_policy = sign_in_policy
+    return _obj
+
+
+def to_wire(_value: UserPoolPolicyType, /) -> dict[str, Any]:
+    """The wire dict of a `UserPoolPolicyType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    password_policy = _value.password_policy
+    if password_policy is not None:
+        _out["PasswordPolicy"] = _password_policy_type_to_wire(password_policy)
+    sign_in_policy = _value.sign_in_policy
+    if sign_in_policy is not None:
+        _out["SignInPolicy"] = _sign_in_policy_type_to_wire(sign_in_policy)
+    return _out

@@ -4,17 +4,26 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .replica_role_type import ReplicaRoleType
-from .replica_status_type import ReplicaStatusType
+from aiocognito._core.serde import (
+    as_enum as _as_enum,
+    as_object as _as_object,
+    as_str as _as_str,
+    new as _new,
+)
+
+from .replica_role_type import BY_VALUE as _replica_role_type_by_value, ReplicaRoleType
+from .replica_status_type import BY_VALUE as _replica_status_type_by_value, ReplicaStatusType
 
 
 @define(kw_only=True)
 class UserPoolReplicaType:
     """Contains information about a replica user pool, including Region, status, role, and ARN."""
 
-    region_name: str | None = field(default=None, metadata={"wire": "RegionName"})
+    region_name: str | None = field(default=None, metadata={"wire": "RegionName", "min": 5})
     """The Amazon Web Services Region where the replica is located.
 
     Constraints: min 5, max 32.
@@ -56,8 +65,61 @@ class UserPoolReplicaType:
     are supported.
     """
 
-    user_pool_arn: str | None = field(default=None, metadata={"wire": "UserPoolArn"})
+    user_pool_arn: str | None = field(default=None, metadata={"wire": "UserPoolArn", "min": 20})
     """The Amazon Resource Name (ARN) of the replica user pool.
 
     Constraints: min 20, max 2048, pattern `arn:[\\w+=/,.@-]+:[\\w+=/,.@-]+:([\\w+=/,.@-]*)?:[0-9]+:[\\w+=/,.@-]+(:[\\w+=/,.@-]+)?(:[\\w+=/,.@-]+)?`.
     """
+
+
+def from_wire(_data: Any, /) -> UserPoolReplicaType:
+    """The `UserPoolReplicaType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    region_name: Any = _data.get("RegionName")
+    if region_name is not None and region_name.__class__ is not str:
+        region_name = _as_str(region_name)
+    status: Any = _data.get("Status")
+    if status is not None:
+        status = (
+            _replica_status_type_by_value.get(status, status)
+            if status.__class__ is str
+            else _as_enum(status, _replica_status_type_by_value)
+        )
+    role: Any = _data.get("Role")
+    if role is not None:
+        role = (
+            _replica_role_type_by_value.get(role, role)
+            if role.__class__ is str
+            else _as_enum(role, _replica_role_type_by_value)
+        )
+    user_pool_arn: Any = _data.get("UserPoolArn")
+    if user_pool_arn is not None and user_pool_arn.__class__ is not str:
+        user_pool_arn = _as_str(user_pool_arn)
+    _obj: UserPoolReplicaType = _new(UserPoolReplicaType)
+    _obj.region_name = region_name
+    _obj.status = status
+    _obj.role = role
+    _obj.user_pool_arn = user_pool_arn
+    return _obj
+
+
+def to_wire(_value: UserPoolReplicaType, /) -> dict[str, Any]:
+    """The wire dict of a `UserPoolReplicaType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    region_name = _value.region_name
+    if region_name is not None:
+        _out["RegionName"] = region_name
+    status = _value.status
+    if status is not None:
+        _out["Status"] = status
+    role = _value.role
+    if role is not None:
+        _out["Role"] = role
+    user_pool_arn = _value.user_pool_arn
+    if user_pool_arn is not None:
+        _out["UserPoolArn"] = user_pool_arn
+    return _out

@@ -13,3 +13,7 @@ class UserPoolTierType(StrEnum):
     LITE = "LITE"
     ESSENTIALS = "ESSENTIALS"
     PLUS = "PLUS"
+
+
+BY_VALUE: dict[str, UserPoolTierType] = {member.value: member for member in UserPoolTierType}
+"""Each `UserPoolTierType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

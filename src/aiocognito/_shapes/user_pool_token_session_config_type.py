@@ -4,14 +4,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
+
+from aiocognito._core.serde import (
+    as_int as _as_int,
+    as_object as _as_object,
+    corrected as _corrected,
+    new as _new,
+)
 
 
 @define(kw_only=True)
 class UserPoolTokenSessionConfigType:
     """The pool-wide token session settings for a user pool."""
 
-    max_per_user: int = field(metadata={"wire": "MaxPerUser"})
+    max_per_user: int = field(metadata={"wire": "MaxPerUser", "zero": 0, "min": 1})
     """The maximum number of active token sessions that a user can have across the user pool.
     The minimum value is `1` and the maximum value is `100`. The default is `20`. When a
     user reaches this limit, the next successful authentication automatically evicts that
@@ -21,3 +30,28 @@ class UserPoolTokenSessionConfigType:
 
     Constraints: min 1, max 100.
     """
+
+
+def from_wire(_data: Any, /) -> UserPoolTokenSessionConfigType:
+    """The `UserPoolTokenSessionConfigType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    max_per_user: Any = _data.get("MaxPerUser")
+    if max_per_user is None:
+        max_per_user = _corrected("UserPoolTokenSessionConfigType.MaxPerUser", 0)
+    if max_per_user.__class__ is not int:
+        max_per_user = _as_int(max_per_user)
+    _obj: UserPoolTokenSessionConfigType = _new(UserPoolTokenSessionConfigType)
+    _obj.max_per_user = max_per_user
+    return _obj
+
+
+def to_wire(_value: UserPoolTokenSessionConfigType, /) -> dict[str, Any]:
+    """The wire dict of a `UserPoolTokenSessionConfigType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    max_per_user = _value.max_per_user
+    _out["MaxPerUser"] = max_per_user
+    return _out

@@ -12,3 +12,9 @@ class UserSessionTrackingType(StrEnum):
 
     ENABLED = "ENABLED"
     DISABLED = "DISABLED"
+
+
+BY_VALUE: dict[str, UserSessionTrackingType] = {
+    member.value: member for member in UserSessionTrackingType
+}
+"""Each `UserSessionTrackingType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

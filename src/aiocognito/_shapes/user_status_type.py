@@ -18,3 +18,7 @@ class UserStatusType(StrEnum):
     RESET_REQUIRED = "RESET_REQUIRED"
     FORCE_CHANGE_PASSWORD = "FORCE_CHANGE_PASSWORD"
     EXTERNAL_PROVIDER = "EXTERNAL_PROVIDER"
+
+
+BY_VALUE: dict[str, UserStatusType] = {member.value: member for member in UserStatusType}
+"""Each `UserStatusType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

@@ -5,21 +5,40 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_bool as _as_bool,
+    as_enum as _as_enum,
+    as_list as _as_list,
+    as_object as _as_object,
+    as_str as _as_str,
+    new as _new,
+    timestamp_from_wire as _timestamp_from_wire,
+    timestamp_to_wire as _timestamp_to_wire,
+)
 from aiocognito._core.types import redact
 
-from .attribute_type import AttributeType
-from .mfa_option_type import MFAOptionType
-from .user_status_type import UserStatusType
+from .attribute_type import (
+    AttributeType,
+    from_wire as _attribute_type_from_wire,
+    to_wire as _attribute_type_to_wire,
+)
+from .mfa_option_type import (
+    MFAOptionType,
+    from_wire as _mfa_option_type_from_wire,
+    to_wire as _mfa_option_type_to_wire,
+)
+from .user_status_type import BY_VALUE as _user_status_type_by_value, UserStatusType
 
 
 @define(kw_only=True)
 class UserType:
     """A user profile in a Amazon Cognito user pool."""
 
-    username: str | None = field(default=None, repr=redact, metadata={"wire": "Username"})
+    username: str | None = field(default=None, repr=redact, metadata={"wire": "Username", "min": 1})
     """The user's username.
 
     Constraints: min 1, max 128, pattern `[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+`.
@@ -62,3 +81,79 @@ class UserType:
 
     mfa_options: list[MFAOptionType] | None = field(default=None, metadata={"wire": "MFAOptions"})
     """The user's MFA configuration."""
+
+
+def from_wire(_data: Any, /) -> UserType:
+    """The `UserType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    username: Any = _data.get("Username")
+    if username is not None and username.__class__ is not str:
+        username = _as_str(username)
+    attributes: Any = _data.get("Attributes")
+    if attributes is not None:
+        if attributes.__class__ is not list:
+            attributes = _as_list(attributes)
+        attributes = [None if _v0 is None else _attribute_type_from_wire(_v0) for _v0 in attributes]
+    user_create_date: Any = _data.get("UserCreateDate")
+    if user_create_date is not None:
+        user_create_date = _timestamp_from_wire(user_create_date)
+    user_last_modified_date: Any = _data.get("UserLastModifiedDate")
+    if user_last_modified_date is not None:
+        user_last_modified_date = _timestamp_from_wire(user_last_modified_date)
+    enabled: Any = _data.get("Enabled")
+    if enabled is not None and enabled.__class__ is not bool:
+        enabled = _as_bool(enabled)
+    user_status: Any = _data.get("UserStatus")
+    if user_status is not None:
+        user_status = (
+            _user_status_type_by_value.get(user_status, user_status)
+            if user_status.__class__ is str
+            else _as_enum(user_status, _user_status_type_by_value)
+        )
+    mfa_options: Any = _data.get("MFAOptions")
+    if mfa_options is not None:
+        if mfa_options.__class__ is not list:
+            mfa_options = _as_list(mfa_options)
+        mfa_options = [
+            None if _v0 is None else _mfa_option_type_from_wire(_v0) for _v0 in mfa_options
+        ]
+    _obj: UserType = _new(UserType)
+    _obj.username = username
+    _obj.attributes = attributes
+    _obj.user_create_date = user_create_date
+    _obj.user_last_modified_date = user_last_modified_date
+    _obj.enabled = enabled
+    _obj.user_status = user_status
+    _obj.mfa_options = mfa_options
+    return _obj
+
+
+def to_wire(_value: UserType, /) -> dict[str, Any]:
+    """The wire dict of a `UserType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    username = _value.username
+    if username is not None:
+        _out["Username"] = username
+    attributes = _value.attributes
+    if attributes is not None:
+        _out["Attributes"] = [_attribute_type_to_wire(_v0) for _v0 in attributes]
+    user_create_date = _value.user_create_date
+    if user_create_date is not None:
+        _out["UserCreateDate"] = _timestamp_to_wire(user_create_date)
+    user_last_modified_date = _value.user_last_modified_date
+    if user_last_modified_date is not None:
+        _out["UserLastModifiedDate"] = _timestamp_to_wire(user_last_modified_date)
+    enabled = _value.enabled
+    if enabled is not None:
+        _out["Enabled"] = enabled
+    user_status = _value.user_status
+    if user_status is not None:
+        _out["UserStatus"] = user_status
+    mfa_options = _value.mfa_options
+    if mfa_options is not None:
+        _out["MFAOptions"] = [_mfa_option_type_to_wire(_v0) for _v0 in mfa_options]
+    return _out

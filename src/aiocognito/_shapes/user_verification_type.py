@@ -12,3 +12,9 @@ class UserVerificationType(StrEnum):
 
     REQUIRED = "required"
     PREFERRED = "preferred"
+
+
+BY_VALUE: dict[str, UserVerificationType] = {
+    member.value: member for member in UserVerificationType
+}
+"""Each `UserVerificationType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

@@ -12,3 +12,9 @@ class UsernameAttributeType(StrEnum):
 
     PHONE_NUMBER = "phone_number"
     EMAIL = "email"
+
+
+BY_VALUE: dict[str, UsernameAttributeType] = {
+    member.value: member for member in UsernameAttributeType
+}
+"""Each `UsernameAttributeType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

@@ -4,14 +4,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
+
+from aiocognito._core.serde import (
+    as_bool as _as_bool,
+    as_object as _as_object,
+    corrected as _corrected,
+    new as _new,
+)
 
 
 @define(kw_only=True)
 class UsernameConfigurationType:
     """The configuration of a user pool for username case sensitivity."""
 
-    case_sensitive: bool = field(metadata={"wire": "CaseSensitive"})
+    case_sensitive: bool = field(metadata={"wire": "CaseSensitive", "zero": False})
     """Specifies whether user name case sensitivity will be applied for all users in the user
     pool through Amazon Cognito APIs. For most use cases, set case sensitivity to `False`
     (case insensitive) as a best practice. When usernames and email addresses are case
@@ -33,3 +42,28 @@ class UsernameConfigurationType:
     also enables both `preferred_username` and `email` alias to be case insensitive, in
     addition to the `username` attribute.
     """
+
+
+def from_wire(_data: Any, /) -> UsernameConfigurationType:
+    """The `UsernameConfigurationType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    case_sensitive: Any = _data.get("CaseSensitive")
+    if case_sensitive is None:
+        case_sensitive = _corrected("UsernameConfigurationType.CaseSensitive", False)
+    if case_sensitive.__class__ is not bool:
+        case_sensitive = _as_bool(case_sensitive)
+    _obj: UsernameConfigurationType = _new(UsernameConfigurationType)
+    _obj.case_sensitive = case_sensitive
+    return _obj
+
+
+def to_wire(_value: UsernameConfigurationType, /) -> dict[str, Any]:
+    """The wire dict of a `UsernameConfigurationType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    case_sensitive = _value.case_sensitive
+    _out["CaseSensitive"] = case_sensitive
+    return _out

@@ -4,9 +4,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .default_email_option_type import DefaultEmailOptionType
+from aiocognito._core.serde import (
+    as_enum as _as_enum,
+    as_object as _as_object,
+    as_str as _as_str,
+    new as _new,
+)
+
+from .default_email_option_type import (
+    BY_VALUE as _default_email_option_type_by_value,
+    DefaultEmailOptionType,
+)
 
 
 @define(kw_only=True)
@@ -15,13 +27,13 @@ class VerificationMessageTemplateType:
     an email address or phone number attribute.
     """
 
-    sms_message: str | None = field(default=None, metadata={"wire": "SmsMessage"})
+    sms_message: str | None = field(default=None, metadata={"wire": "SmsMessage", "min": 6})
     """The template for SMS messages that Amazon Cognito sends to your users.
 
     Constraints: min 6, max 140, pattern `.*\\{####\\}.*`.
     """
 
-    email_message: str | None = field(default=None, metadata={"wire": "EmailMessage"})
+    email_message: str | None = field(default=None, metadata={"wire": "EmailMessage", "min": 6})
     """The template for email messages that Amazon Cognito sends to your users. You can set an
     `EmailMessage` template only if the value of [
     EmailSendingAccount](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_EmailConfigurationType.html#CognitoUserPools-Type-EmailConfigurationType-EmailSendingAccount)
@@ -33,7 +45,7 @@ class VerificationMessageTemplateType:
     Constraints: min 6, max 20000, pattern `[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\s*]*\\{####\\}[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\s*]*`.
     """
 
-    email_subject: str | None = field(default=None, metadata={"wire": "EmailSubject"})
+    email_subject: str | None = field(default=None, metadata={"wire": "EmailSubject", "min": 1})
     """The subject line for the email message template. You can set an `EmailSubject` template
     only if the value of [
     EmailSendingAccount](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_EmailConfigurationType.html#CognitoUserPools-Type-EmailConfigurationType-EmailSendingAccount)
@@ -45,7 +57,9 @@ class VerificationMessageTemplateType:
     Constraints: min 1, max 140, pattern `[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\s]+`.
     """
 
-    email_message_by_link: str | None = field(default=None, metadata={"wire": "EmailMessageByLink"})
+    email_message_by_link: str | None = field(
+        default=None, metadata={"wire": "EmailMessageByLink", "min": 6}
+    )
     """The email message template for sending a confirmation link to the user. You can set an
     `EmailMessageByLink` template only if the value of [
     EmailSendingAccount](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_EmailConfigurationType.html#CognitoUserPools-Type-EmailConfigurationType-EmailSendingAccount)
@@ -57,7 +71,9 @@ class VerificationMessageTemplateType:
     Constraints: min 6, max 20000, pattern `[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\s*]*\\{##[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\s*]*##\\}[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\s*]*`.
     """
 
-    email_subject_by_link: str | None = field(default=None, metadata={"wire": "EmailSubjectByLink"})
+    email_subject_by_link: str | None = field(
+        default=None, metadata={"wire": "EmailSubjectByLink", "min": 1}
+    )
     """The subject line for the email message template for sending a confirmation link to the
     user. You can set an `EmailSubjectByLink` template only if the value of [
     EmailSendingAccount](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_EmailConfigurationType.html#CognitoUserPools-Type-EmailConfigurationType-EmailSendingAccount)
@@ -79,3 +95,66 @@ class VerificationMessageTemplateType:
     "Click here" in the example is a customizable string. For code, your template body must
     contain a code placeholder in the format `{####}`.
     """
+
+
+def from_wire(_data: Any, /) -> VerificationMessageTemplateType:
+    """The `VerificationMessageTemplateType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    sms_message: Any = _data.get("SmsMessage")
+    if sms_message is not None and sms_message.__class__ is not str:
+        sms_message = _as_str(sms_message)
+    email_message: Any = _data.get("EmailMessage")
+    if email_message is not None and email_message.__class__ is not str:
+        email_message = _as_str(email_message)
+    email_subject: Any = _data.get("EmailSubject")
+    if email_subject is not None and email_subject.__class__ is not str:
+        email_subject = _as_str(email_subject)
+    email_message_by_link: Any = _data.get("EmailMessageByLink")
+    if email_message_by_link is not None and email_message_by_link.__class__ is not str:
+        email_message_by_link = _as_str(email_message_by_link)
+    email_subject_by_link: Any = _data.get("EmailSubjectByLink")
+    if email_subject_by_link is not None and email_subject_by_link.__class__ is not str:
+        email_subject_by_link = _as_str(email_subject_by_link)
+    default_email_option: Any = _data.get("DefaultEmailOption")
+    if default_email_option is not None:
+        default_email_option = (
+            _default_email_option_type_by_value.get(default_email_option, default_email_option)
+            if default_email_option.__class__ is str
+            else _as_enum(default_email_option, _default_email_option_type_by_value)
+        )
+    _obj: VerificationMessageTemplateType = _new(VerificationMessageTemplateType)
+    _obj.sms_message = sms_message
+    _obj.email_message = email_message
+    _obj.email_subject = email_subject
+    _obj.email_message_by_link = email_message_by_link
+    _obj.email_subject_by_link = email_subject_by_link
+    _obj.default_email_option = default_email_option
+    return _obj
+
+
+def to_wire(_value: VerificationMessageTemplateType, /) -> dict[str, Any]:
+    """The wire dict of a `VerificationMessageTemplateType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    sms_message = _value.sms_message
+    if sms_message is not None:
+        _out["SmsMessage"] = sms_message
+    email_message = _value.email_message
+    if email_message is not None:
+        _out["EmailMessage"] = email_message
+    email_subject = _value.email_subject
+    if email_subject is not None:
+        _out["EmailSubject"] = email_subject
+    email_message_by_link = _value.email_message_by_link
+    if email_message_by_link is not None:
+        _out["EmailMessageByLink"] = email_message_by_link
+    email_subject_by_link = _value.email_subject_by_link
+    if email_subject_by_link is not None:
+        _out["EmailSubjectByLink"] = email_subject_by_link
+    default_email_option = _value.default_email_option
+    if default_email_option is not None:
+        _out["DefaultEmailOption"] = default_email_option
+    return _out

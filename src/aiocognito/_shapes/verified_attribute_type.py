@@ -12,3 +12,9 @@ class VerifiedAttributeType(StrEnum):
 
     PHONE_NUMBER = "phone_number"
     EMAIL = "email"
+
+
+BY_VALUE: dict[str, VerifiedAttributeType] = {
+    member.value: member for member in VerifiedAttributeType
+}
+"""Each `VerifiedAttributeType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

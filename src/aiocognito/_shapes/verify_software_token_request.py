@@ -4,8 +4,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
 
@@ -13,7 +21,7 @@ from aiocognito._core.types import redact
 class VerifySoftwareTokenRequest:
     """The input of `VerifySoftwareToken`."""
 
-    user_code: str = field(repr=redact, metadata={"wire": "UserCode"})
+    user_code: str = field(repr=redact, metadata={"wire": "UserCode", "zero": "", "min": 6})
     """A TOTP that the user generated in their configured authenticator app.
 
     Constraints: min 6, max 6, pattern `[0-9]+`.
@@ -26,7 +34,7 @@ class VerifySoftwareTokenRequest:
     Constraints: pattern `[A-Za-z0-9-_=.]+`.
     """
 
-    session: str | None = field(default=None, repr=redact, metadata={"wire": "Session"})
+    session: str | None = field(default=None, repr=redact, metadata={"wire": "Session", "min": 20})
     """The session ID from an `AssociateSoftwareToken` request.
 
     Constraints: min 20, max 4096.
@@ -37,3 +45,49 @@ class VerifySoftwareTokenRequest:
 
     Constraints: min 0, max 131072.
     """
+
+
+def from_wire(_data: Any, /) -> VerifySoftwareTokenRequest:
+    """The `VerifySoftwareTokenRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    user_code: Any = _data.get("UserCode")
+    if user_code is None:
+        user_code = _corrected("VerifySoftwareTokenRequest.UserCode", "")
+    if user_code.__class__ is not str:
+        user_code = _as_str(user_code)
+    access_token: Any = _data.get("AccessToken")
+    if access_token is not None and access_token.__class__ is not str:
+        access_token = _as_str(access_token)
+    session: Any = _data.get("Session")
+    if session is not None and session.__class__ is not str:
+        session = _as_str(session)
+    friendly_device_name: Any = _data.get("FriendlyDeviceName")
+    if friendly_device_name is not None and friendly_device_name.__class__ is not str:
+        friendly_device_name = _as_str(friendly_device_name)
+    _obj: VerifySoftwareTokenRequest = _new(VerifySoftwareTokenRequest)
+    _obj.user_code = user_code
+    _obj.access_token = access_token
+    _obj.session = session
+    _obj.friendly_device_name = friendly_device_name
+    return _obj
+
+
+def to_wire(_value: VerifySoftwareTokenRequest, /) -> dict[str, Any]:
+    """The wire dict of a `VerifySoftwareTokenRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    user_code = _value.user_code
+    _out["UserCode"] = user_code
+    access_token = _value.access_token
+    if access_token is not None:
+        _out["AccessToken"] = access_token
+    session = _value.session
+    if session is not None:
+        _out["Session"] = session
+    friendly_device_name = _value.friendly_device_name
+    if friendly_device_name is not None:
+        _out["FriendlyDeviceName"] = friendly_device_name
+    return _out

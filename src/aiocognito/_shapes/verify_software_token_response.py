@@ -4,11 +4,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_enum as _as_enum,
+    as_object as _as_object,
+    as_str as _as_str,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
-from .verify_software_token_response_type import VerifySoftwareTokenResponseType
+from .verify_software_token_response_type import (
+    BY_VALUE as _verify_software_token_response_type_by_value,
+    VerifySoftwareTokenResponseType,
+)
 
 
 @define(kw_only=True)
@@ -23,9 +34,44 @@ class VerifySoftwareTokenResponse:
     return an error are clock skew on the user's device and excessive retries.
     """
 
-    session: str | None = field(default=None, repr=redact, metadata={"wire": "Session"})
+    session: str | None = field(default=None, repr=redact, metadata={"wire": "Session", "min": 20})
     """This session ID satisfies an `MFA_SETUP` challenge. Supply the session ID in your
     challenge response.
 
     Constraints: min 20, max 4096.
     """
+
+
+def from_wire(_data: Any, /) -> VerifySoftwareTokenResponse:
+    """The `VerifySoftwareTokenResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    status: Any = _data.get("Status")
+    if status is not None:
+        status = (
+            _verify_software_token_response_type_by_value.get(status, status)
+            if status.__class__ is str
+            else _as_enum(status, _verify_software_token_response_type_by_value)
+        )
+    session: Any = _data.get("Session")
+    if session is not None and session.__class__ is not str:
+        session = _as_str(session)
+    _obj: VerifySoftwareTokenResponse = _new(VerifySoftwareTokenResponse)
+    _obj.status = status
+    _obj.session = session
+    return _obj
+
+
+def to_wire(_value: VerifySoftwareTokenResponse, /) -> dict[str, Any]:
+    """The wire dict of a `VerifySoftwareTokenResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    status = _value.status
+    if status is not None:
+        _out["Status"] = status
+    session = _value.session
+    if session is not None:
+        _out["Session"] = session
+    return _out

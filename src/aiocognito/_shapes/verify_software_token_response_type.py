@@ -12,3 +12,9 @@ class VerifySoftwareTokenResponseType(StrEnum):
 
     SUCCESS = "SUCCESS"
     ERROR = "ERROR"
+
+
+BY_VALUE: dict[str, VerifySoftwareTokenResponseType] = {
+    member.value: member for member in VerifySoftwareTokenResponseType
+}
+"""Each `VerifySoftwareTokenResponseType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

@@ -4,8 +4,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
 
@@ -13,22 +21,63 @@ from aiocognito._core.types import redact
 class VerifyUserAttributeRequest:
     """Represents the request to verify user attributes."""
 
-    access_token: str = field(repr=redact, metadata={"wire": "AccessToken"})
+    access_token: str = field(repr=redact, metadata={"wire": "AccessToken", "zero": ""})
     """A valid access token that Amazon Cognito issued to the currently signed-in user. Must
     include a scope claim for `aws.cognito.signin.user.admin`.
 
     Constraints: pattern `[A-Za-z0-9-_=.]+`.
     """
 
-    attribute_name: str = field(metadata={"wire": "AttributeName"})
+    attribute_name: str = field(metadata={"wire": "AttributeName", "zero": "", "min": 1})
     """The name of the attribute that you want to verify.
 
     Constraints: min 1, max 32, pattern `[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\t\\n\\r ]+`.
     """
 
-    code: str = field(metadata={"wire": "Code"})
+    code: str = field(metadata={"wire": "Code", "zero": "", "min": 1})
     """The verification code that your user pool sent to the added or changed attribute, for
     example the user's email address.
 
     Constraints: min 1, max 2048, pattern `[\\S]+`.
     """
+
+
+def from_wire(_data: Any, /) -> VerifyUserAttributeRequest:
+    """The `VerifyUserAttributeRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    access_token: Any = _data.get("AccessToken")
+    if access_token is None:
+        access_token = _corrected("VerifyUserAttributeRequest.AccessToken", "")
+    if access_token.__class__ is not str:
+        access_token = _as_str(access_token)
+    attribute_name: Any = _data.get("AttributeName")
+    if attribute_name is None:
+        attribute_name = _corrected("VerifyUserAttributeRequest.AttributeName", "")
+    if attribute_name.__class__ is not str:
+        attribute_name = _as_str(attribute_name)
+    code: Any = _data.get("Code")
+    if code is None:
+        code = _corrected("VerifyUserAttributeRequest.Code", "")
+    if code.__class__ is not str:
+        code = _as_str(code)
+    _obj: VerifyUserAttributeRequest = _new(VerifyUserAttributeRequest)
+    _obj.access_token = access_token
+    _obj.attribute_name = attribute_name
+    _obj.code = code
+    return _obj
+
+
+def to_wire(_value: VerifyUserAttributeRequest, /) -> dict[str, Any]:
+    """The wire dict of a `VerifyUserAttributeRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    access_token = _value.access_token
+    _out["AccessToken"] = access_token
+    attribute_name = _value.attribute_name
+    _out["AttributeName"] = attribute_name
+    code = _value.code
+    _out["Code"] = code
+    return _out

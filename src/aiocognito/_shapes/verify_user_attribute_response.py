@@ -4,7 +4,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define
+
+from aiocognito._core.serde import as_object as _as_object, new as _new
 
 
 @define(kw_only=True)
@@ -12,3 +16,20 @@ class VerifyUserAttributeResponse:
     """A container representing the response from the server from the request to verify user
     attributes.
     """
+
+
+def from_wire(_data: Any, /) -> VerifyUserAttributeResponse:
+    """The `VerifyUserAttributeResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    _obj: VerifyUserAttributeResponse = _new(VerifyUserAttributeResponse)
+    return _obj
+
+
+def to_wire(_value: VerifyUserAttributeResponse, /) -> dict[str, Any]:
+    """The wire dict of a `VerifyUserAttributeResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    return _out

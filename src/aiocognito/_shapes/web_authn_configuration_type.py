@@ -4,10 +4,25 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .user_verification_type import UserVerificationType
-from .web_authn_factor_configuration_type import WebAuthnFactorConfigurationType
+from aiocognito._core.serde import (
+    as_enum as _as_enum,
+    as_object as _as_object,
+    as_str as _as_str,
+    new as _new,
+)
+
+from .user_verification_type import (
+    BY_VALUE as _user_verification_type_by_value,
+    UserVerificationType,
+)
+from .web_authn_factor_configuration_type import (
+    BY_VALUE as _web_authn_factor_configuration_type_by_value,
+    WebAuthnFactorConfigurationType,
+)
 
 
 @define(kw_only=True)
@@ -21,7 +36,9 @@ class WebAuthnConfigurationType:
       - The providers that you want to allow as origins for passkey authentication.
     """
 
-    relying_party_id: str | None = field(default=None, metadata={"wire": "RelyingPartyId"})
+    relying_party_id: str | None = field(
+        default=None, metadata={"wire": "RelyingPartyId", "min": 1}
+    )
     """Sets or displays the authentication domain, typically your user pool domain, that
     passkey providers must use as a relying party (RP) in their configuration.
 
@@ -57,3 +74,51 @@ class WebAuthnConfigurationType:
     tier](https://docs.aws.amazon.com/cognito/latest/developerguide/feature-plans-features-essentials.html)
     or higher.
     """
+
+
+def from_wire(_data: Any, /) -> WebAuthnConfigurationType:
+    """The `WebAuthnConfigurationType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    relying_party_id: Any = _data.get("RelyingPartyId")
+    if relying_party_id is not None and relying_party_id.__class__ is not str:
+        relying_party_id = _as_str(relying_party_id)
+    user_verification: Any = _data.get("UserVerification")
+    if user_verification is not None:
+        user_verification = (
+            _user_verification_type_by_value.get(user_verification, user_verification)
+            if user_verification.__class__ is str
+            else _as_enum(user_verification, _user_verification_type_by_value)
+        )
+    factor_configuration: Any = _data.get("FactorConfiguration")
+    if factor_configuration is not None:
+        factor_configuration = (
+            _web_authn_factor_configuration_type_by_value.get(
+                factor_configuration, factor_configuration
+            )
+            if factor_configuration.__class__ is str
+            else _as_enum(factor_configuration, _web_authn_factor_configuration_type_by_value)
+        )
+    _obj: WebAuthnConfigurationType = _new(WebAuthnConfigurationType)
+    _obj.relying_party_id = relying_party_id
+    _obj.user_verification = user_verification
+    _obj.factor_configuration = factor_configuration
+    return _obj
+
+
+def to_wire(_value: WebAuthnConfigurationType, /) -> dict[str, Any]:
+    """The wire dict of a `WebAuthnConfigurationType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    relying_party_id = _value.relying_party_id
+    if relying_party_id is not None:
+        _out["RelyingPartyId"] = relying_party_id
+    user_verification = _value.user_verification
+    if user_verification is not None:
+        _out["UserVerification"] = user_verification
+    factor_configuration = _value.factor_configuration
+    if factor_configuration is not None:
+        _out["FactorConfiguration"] = factor_configuration
+    return _out

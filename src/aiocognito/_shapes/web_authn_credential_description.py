@@ -5,8 +5,19 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from attrs import define, field
+
+from aiocognito._core.serde import (
+    as_list as _as_list,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+    timestamp_from_wire as _timestamp_from_wire,
+    timestamp_to_wire as _timestamp_to_wire,
+)
 
 
 @define(kw_only=True)
@@ -15,30 +26,32 @@ class WebAuthnCredentialDescription:
     for a user.
     """
 
-    credential_id: str = field(metadata={"wire": "CredentialId"})
+    credential_id: str = field(metadata={"wire": "CredentialId", "zero": ""})
     """The unique identifier of the passkey credential.
 
     Constraints: min 0, max 131072.
     """
 
-    friendly_credential_name: str = field(metadata={"wire": "FriendlyCredentialName"})
+    friendly_credential_name: str = field(metadata={"wire": "FriendlyCredentialName", "zero": ""})
     """An automatically-generated friendly name for the passkey credential.
 
     Constraints: min 0, max 131072.
     """
 
-    relying_party_id: str = field(metadata={"wire": "RelyingPartyId"})
+    relying_party_id: str = field(metadata={"wire": "RelyingPartyId", "zero": ""})
     """The relying-party ID of the provider for the passkey credential.
 
     Constraints: min 0, max 131072.
     """
 
-    authenticator_transports: list[str] = field(metadata={"wire": "AuthenticatorTransports"})
+    authenticator_transports: list[str] = field(
+        metadata={"wire": "AuthenticatorTransports", "zero": []}
+    )
     """Information about the transport methods of the passkey credential, for example USB or
     Bluetooth Low Energy.
     """
 
-    created_at: datetime = field(metadata={"wire": "CreatedAt"})
+    created_at: datetime = field(metadata={"wire": "CreatedAt", "zero": 0})
     """The date and time when the item was created. Amazon Cognito returns this timestamp in
     UNIX epoch time format. Your SDK might render the output in a human-readable format like
     ISO 8601 or a Java `Date` object.
@@ -51,3 +64,73 @@ class WebAuthnCredentialDescription:
     authenticator like a built-in fingerprint scanner, or a cross-platform device that's not
     attached to the device like a Bluetooth security key.
     """
+
+
+def from_wire(_data: Any, /) -> WebAuthnCredentialDescription:
+    """The `WebAuthnCredentialDescription` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    credential_id: Any = _data.get("CredentialId")
+    if credential_id is None:
+        credential_id = _corrected("WebAuthnCredentialDescription.CredentialId", "")
+    if credential_id.__class__ is not str:
+        credential_id = _as_str(credential_id)
+    friendly_credential_name: Any = _data.get("FriendlyCredentialName")
+    if friendly_credential_name is None:
+        friendly_credential_name = _corrected(
+            "WebAuthnCredentialDescription.FriendlyCredentialName", ""
+        )
+    if friendly_credential_name.__class__ is not str:
+        friendly_credential_name = _as_str(friendly_credential_name)
+    relying_party_id: Any = _data.get("RelyingPartyId")
+    if relying_party_id is None:
+        relying_party_id = _corrected("WebAuthnCredentialDescription.RelyingPartyId", "")
+    if relying_party_id.__class__ is not str:
+        relying_party_id = _as_str(relying_party_id)
+    authenticator_transports: Any = _data.get("AuthenticatorTransports")
+    if authenticator_transports is None:
+        authenticator_transports = _corrected(
+            "WebAuthnCredentialDescription.AuthenticatorTransports", []
+        )
+    if authenticator_transports.__class__ is not list:
+        authenticator_transports = _as_list(authenticator_transports)
+    authenticator_transports = [
+        _v0 if _v0.__class__ is str else _as_str(_v0) for _v0 in authenticator_transports
+    ]
+    created_at: Any = _data.get("CreatedAt")
+    if created_at is None:
+        created_at = _corrected("WebAuthnCredentialDescription.CreatedAt", 0)
+    created_at = _timestamp_from_wire(created_at)
+    authenticator_attachment: Any = _data.get("AuthenticatorAttachment")
+    if authenticator_attachment is not None and authenticator_attachment.__class__ is not str:
+        authenticator_attachment = _as_str(authenticator_attachment)
+    _obj: WebAuthnCredentialDescription = _new(WebAuthnCredentialDescription)
+    _obj.credential_id = credential_id
+    _obj.friendly_credential_name = friendly_credential_name
+    _obj.relying_party_id = relying_party_id
+    _obj.authenticator_transports = authenticator_transports
+    _obj.created_at = created_at
+    _obj.authenticator_attachment = authenticator_attachment
+    return _obj
+
+
+def to_wire(_value: WebAuthnCredentialDescription, /) -> dict[str, Any]:
+    """The wire dict of a `WebAuthnCredentialDescription` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    credential_id = _value.credential_id
+    _out["CredentialId"] = credential_id
+    friendly_credential_name = _value.friendly_credential_name
+    _out["FriendlyCredentialName"] = friendly_credential_name
+    relying_party_id = _value.relying_party_id
+    _out["RelyingPartyId"] = relying_party_id
+    authenticator_transports = _value.authenticator_transports
+    _out["AuthenticatorTransports"] = list(authenticator_transports)
+    created_at = _value.created_at
+    _out["CreatedAt"] = _timestamp_to_wire(created_at)
+    authenticator_attachment = _value.authenticator_attachment
+    if authenticator_attachment is not None:
+        _out["AuthenticatorAttachment"] = authenticator_attachment
+    return _out

@@ -19,3 +19,9 @@ class WebAuthnFactorConfigurationType(StrEnum):
 
     SINGLE_FACTOR = "SINGLE_FACTOR"
     MULTI_FACTOR_WITH_USER_VERIFICATION = "MULTI_FACTOR_WITH_USER_VERIFICATION"
+
+
+BY_VALUE: dict[str, WebAuthnFactorConfigurationType] = {
+    member.value: member for member in WebAuthnFactorConfigurationType
+}
+"""Each `WebAuthnFactorConfigurationType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

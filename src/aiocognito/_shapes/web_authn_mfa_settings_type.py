@@ -4,7 +4,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
+
+from aiocognito._core.serde import as_bool as _as_bool, as_object as _as_object, new as _new
 
 
 @define(kw_only=True)
@@ -21,3 +25,27 @@ class WebAuthnMfaSettingsType:
     MFA is required. The user must also have at least one other MFA method such as SMS,
     TOTP, or email activated to prevent account lockout.
     """
+
+
+def from_wire(_data: Any, /) -> WebAuthnMfaSettingsType:
+    """The `WebAuthnMfaSettingsType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    enabled: Any = _data.get("Enabled")
+    if enabled is not None and enabled.__class__ is not bool:
+        enabled = _as_bool(enabled)
+    _obj: WebAuthnMfaSettingsType = _new(WebAuthnMfaSettingsType)
+    _obj.enabled = enabled
+    return _obj
+
+
+def to_wire(_value: WebAuthnMfaSettingsType, /) -> dict[str, Any]:
+    """The wire dict of a `WebAuthnMfaSettingsType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    enabled = _value.enabled
+    if enabled is not None:
+        _out["Enabled"] = enabled
+    return _out

@@ -4,8 +4,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_bool as _as_bool,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
 
@@ -13,13 +22,13 @@ from aiocognito._core.types import redact
 class ConfirmCodeRequest:
     """The request of `ConfirmCode`."""
 
-    username: str = field(repr=redact, metadata={"wire": "Username"})
+    username: str = field(repr=redact, metadata={"wire": "Username", "zero": "", "min": 1})
     """The user name.
 
     Constraints: min 1, max 128, pattern `[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+`.
     """
 
-    code: str = field(repr=redact, metadata={"wire": "Code"})
+    code: str = field(repr=redact, metadata={"wire": "Code", "zero": "", "min": 6})
     """The code that was sent to the user.
 
     Constraints: min 6, max 6, pattern `[0-9]+`.
@@ -27,3 +36,43 @@ class ConfirmCodeRequest:
 
     force_alias_creation: bool | None = field(default=None, metadata={"wire": "ForceAliasCreation"})
     """Whether to move an alias over from another user."""
+
+
+def from_wire(_data: Any, /) -> ConfirmCodeRequest:
+    """The `ConfirmCodeRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    username: Any = _data.get("Username")
+    if username is None:
+        username = _corrected("ConfirmCodeRequest.Username", "")
+    if username.__class__ is not str:
+        username = _as_str(username)
+    code: Any = _data.get("Code")
+    if code is None:
+        code = _corrected("ConfirmCodeRequest.Code", "")
+    if code.__class__ is not str:
+        code = _as_str(code)
+    force_alias_creation: Any = _data.get("ForceAliasCreation")
+    if force_alias_creation is not None and force_alias_creation.__class__ is not bool:
+        force_alias_creation = _as_bool(force_alias_creation)
+    _obj: ConfirmCodeRequest = _new(ConfirmCodeRequest)
+    _obj.username = username
+    _obj.code = code
+    _obj.force_alias_creation = force_alias_creation
+    return _obj
+
+
+def to_wire(_value: ConfirmCodeRequest, /) -> dict[str, Any]:
+    """The wire dict of a `ConfirmCodeRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    username = _value.username
+    _out["Username"] = username
+    code = _value.code
+    _out["Code"] = code
+    force_alias_creation = _value.force_alias_creation
+    if force_alias_creation is not None:
+        _out["ForceAliasCreation"] = force_alias_creation
+    return _out

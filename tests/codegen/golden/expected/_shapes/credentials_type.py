@@ -4,8 +4,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import as_object as _as_object, as_str as _as_str, new as _new
 from aiocognito._core.types import redact
 
 
@@ -18,3 +21,34 @@ class CredentialsType:
 
     secret_key: str | None = field(default=None, repr=redact, metadata={"wire": "SecretKey"})
     """The secret key."""
+
+
+def from_wire(_data: Any, /) -> CredentialsType:
+    """The `CredentialsType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    access_key_id: Any = _data.get("AccessKeyId")
+    if access_key_id is not None and access_key_id.__class__ is not str:
+        access_key_id = _as_str(access_key_id)
+    secret_key: Any = _data.get("SecretKey")
+    if secret_key is not None and secret_key.__class__ is not str:
+        secret_key = _as_str(secret_key)
+    _obj: CredentialsType = _new(CredentialsType)
+    _obj.access_key_id = access_key_id
+    _obj.secret_key = secret_key
+    return _obj
+
+
+def to_wire(_value: CredentialsType, /) -> dict[str, Any]:
+    """The wire dict of a `CredentialsType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    access_key_id = _value.access_key_id
+    if access_key_id is not None:
+        _out["AccessKeyId"] = access_key_id
+    secret_key = _value.secret_key
+    if secret_key is not None:
+        _out["SecretKey"] = secret_key
+    return _out

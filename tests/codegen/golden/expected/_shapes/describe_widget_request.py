@@ -4,16 +4,26 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .flow_type import FlowType
+from aiocognito._core.serde import (
+    as_enum as _as_enum,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    new as _new,
+)
+
+from .flow_type import BY_VALUE as _flow_type_by_value, FlowType
 
 
 @define(kw_only=True)
 class DescribeWidgetRequest:
     """The input of `DescribeWidget`."""
 
-    id: str = field(metadata={"wire": "Id"})
+    id: str = field(metadata={"wire": "Id", "zero": "", "min": 1})
     """The ID of the widget.
 
     Constraints: min 1, max 55.
@@ -24,3 +34,46 @@ class DescribeWidgetRequest:
 
     type_: FlowType | str | None = field(default=None, metadata={"wire": "Type"})
     """The type of widget to describe."""
+
+
+def from_wire(_data: Any, /) -> DescribeWidgetRequest:
+    """The `DescribeWidgetRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    id: Any = _data.get("Id")
+    if id is None:
+        id = _corrected("DescribeWidgetRequest.Id", "")
+    if id.__class__ is not str:
+        id = _as_str(id)
+    filter: Any = _data.get("Filter")
+    if filter is not None and filter.__class__ is not str:
+        filter = _as_str(filter)
+    type_: Any = _data.get("Type")
+    if type_ is not None:
+        type_ = (
+            _flow_type_by_value.get(type_, type_)
+            if type_.__class__ is str
+            else _as_enum(type_, _flow_type_by_value)
+        )
+    _obj: DescribeWidgetRequest = _new(DescribeWidgetRequest)
+    _obj.id = id
+    _obj.filter = filter
+    _obj.type_ = type_
+    return _obj
+
+
+def to_wire(_value: DescribeWidgetRequest, /) -> dict[str, Any]:
+    """The wire dict of a `DescribeWidgetRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    id = _value.id
+    _out["Id"] = id
+    filter = _value.filter
+    if filter is not None:
+        _out["Filter"] = filter
+    type_ = _value.type_
+    if type_ is not None:
+        _out["Type"] = type_
+    return _out

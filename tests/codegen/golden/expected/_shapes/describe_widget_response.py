@@ -4,14 +4,46 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .widget_type import WidgetType
+from aiocognito._core.serde import as_object as _as_object, corrected as _corrected, new as _new
+
+from .widget_type import (
+    WidgetType,
+    from_wire as _widget_type_from_wire,
+    to_wire as _widget_type_to_wire,
+)
 
 
 @define(kw_only=True)
 class DescribeWidgetResponse:
     """The output of `DescribeWidget`."""
 
-    widget: WidgetType = field(metadata={"wire": "Widget"})
+    widget: WidgetType = field(metadata={"wire": "Widget", "zero": {}})
     """The widget."""
+
+
+def from_wire(_data: Any, /) -> DescribeWidgetResponse:
+    """The `DescribeWidgetResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    widget: Any = _data.get("Widget")
+    if widget is None:
+        widget = _corrected("DescribeWidgetResponse.Widget", {})
+    widget = _widget_type_from_wire(widget)
+    _obj: DescribeWidgetResponse = _new(DescribeWidgetResponse)
+    _obj.widget = widget
+    return _obj
+
+
+def to_wire(_value: DescribeWidgetResponse, /) -> dict[str, Any]:
+    """The wire dict of a `DescribeWidgetResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    widget = _value.widget
+    _out["Widget"] = _widget_type_to_wire(widget)
+    return _out

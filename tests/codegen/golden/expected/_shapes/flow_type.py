@@ -14,3 +14,7 @@ class FlowType(StrEnum):
     ENABLED = "Enabled"
     AWS_COGNITO_SIGNIN = "aws.cognito.signin"
     V1X = "1x"
+
+
+BY_VALUE: dict[str, FlowType] = {member.value: member for member in FlowType}
+"""Each `FlowType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

@@ -12,3 +12,9 @@ class InvalidParameterExceptionReasonCodeType(StrEnum):
 
     MISSING_PARAMETER = "MISSING_PARAMETER"
     INVALID_FORMAT = "InvalidFormat"
+
+
+BY_VALUE: dict[str, InvalidParameterExceptionReasonCodeType] = {
+    member.value: member for member in InvalidParameterExceptionReasonCodeType
+}
+"""Each `InvalidParameterExceptionReasonCodeType` member by its wire value: what answers are read with (a value not in it stays a plain `str`)."""

@@ -4,21 +4,61 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
+
+from aiocognito._core.serde import (
+    as_int as _as_int,
+    as_object as _as_object,
+    as_str as _as_str,
+    new as _new,
+)
 
 
 @define(kw_only=True)
 class ListWidgetsRequest:
     """The input of `ListWidgets`."""
 
-    max_results: int | None = field(default=None, metadata={"wire": "MaxResults"})
+    max_results: int | None = field(default=None, metadata={"wire": "MaxResults", "min": 1})
     """The maximum number of widgets to return.
 
     Constraints: min 1, max 60.
     """
 
-    next_token: str | None = field(default=None, metadata={"wire": "NextToken"})
+    next_token: str | None = field(default=None, metadata={"wire": "NextToken", "min": 1})
     """The token of the next page.
 
     Constraints: min 1.
     """
+
+
+def from_wire(_data: Any, /) -> ListWidgetsRequest:
+    """The `ListWidgetsRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    max_results: Any = _data.get("MaxResults")
+    if max_results is not None and max_results.__class__ is not int:
+        max_results = _as_int(max_results)
+    next_token: Any = _data.get("NextToken")
+    if next_token is not None and next_token.__class__ is not str:
+        next_token = _as_str(next_token)
+    _obj: ListWidgetsRequest = _new(ListWidgetsRequest)
+    _obj.max_results = max_results
+    _obj.next_token = next_token
+    return _obj
+
+
+def to_wire(_value: ListWidgetsRequest, /) -> dict[str, Any]:
+    """The wire dict of a `ListWidgetsRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    max_results = _value.max_results
+    if max_results is not None:
+        _out["MaxResults"] = max_results
+    next_token = _value.next_token
+    if next_token is not None:
+        _out["NextToken"] = next_token
+    return _out

@@ -4,9 +4,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
-from .widget_type import WidgetType
+from aiocognito._core.serde import (
+    as_list as _as_list,
+    as_object as _as_object,
+    as_str as _as_str,
+    new as _new,
+)
+
+from .widget_type import (
+    WidgetType,
+    from_wire as _widget_type_from_wire,
+    to_wire as _widget_type_to_wire,
+)
 
 
 @define(kw_only=True)
@@ -16,8 +29,41 @@ class ListWidgetsResponse:
     widgets: list[WidgetType] | None = field(default=None, metadata={"wire": "Widgets"})
     """The widgets."""
 
-    next_token: str | None = field(default=None, metadata={"wire": "NextToken"})
+    next_token: str | None = field(default=None, metadata={"wire": "NextToken", "min": 1})
     """The token of the next page, if any.
 
     Constraints: min 1.
     """
+
+
+def from_wire(_data: Any, /) -> ListWidgetsResponse:
+    """The `ListWidgetsResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    widgets: Any = _data.get("Widgets")
+    if widgets is not None:
+        if widgets.__class__ is not list:
+            widgets = _as_list(widgets)
+        widgets = [None if _v0 is None else _widget_type_from_wire(_v0) for _v0 in widgets]
+    next_token: Any = _data.get("NextToken")
+    if next_token is not None and next_token.__class__ is not str:
+        next_token = _as_str(next_token)
+    _obj: ListWidgetsResponse = _new(ListWidgetsResponse)
+    _obj.widgets = widgets
+    _obj.next_token = next_token
+    return _obj
+
+
+def to_wire(_value: ListWidgetsResponse, /) -> dict[str, Any]:
+    """The wire dict of a `ListWidgetsResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    widgets = _value.widgets
+    if widgets is not None:
+        _out["Widgets"] = [_widget_type_to_wire(_v0) for _v0 in widgets]
+    next_token = _value.next_token
+    if next_token is not None:
+        _out["NextToken"] = next_token
+    return _out

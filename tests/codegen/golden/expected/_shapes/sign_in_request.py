@@ -4,33 +4,44 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_enum as _as_enum,
+    as_map as _as_map,
+    as_object as _as_object,
+    as_str as _as_str,
+    corrected as _corrected,
+    map_string as _map_string,
+    new as _new,
+)
 from aiocognito._core.types import redact
 
-from .flow_type import FlowType
+from .flow_type import BY_VALUE as _flow_type_by_value, FlowType
 
 
 @define(kw_only=True)
 class SignInRequest:
     """The request of `SignIn`."""
 
-    auth_flow: FlowType | str = field(metadata={"wire": "AuthFlow"})
+    auth_flow: FlowType | str = field(metadata={"wire": "AuthFlow", "zero": ""})
     """The authentication flow, for example `USER_PASSWORD_AUTH`."""
 
-    client_id: str = field(repr=redact, metadata={"wire": "ClientId"})
+    client_id: str = field(repr=redact, metadata={"wire": "ClientId", "zero": "", "min": 1})
     """The app client ID.
 
     Constraints: min 1, max 128, pattern `[\\w+]+`.
     """
 
-    username: str | None = field(default=None, repr=redact, metadata={"wire": "Username"})
+    username: str | None = field(default=None, repr=redact, metadata={"wire": "Username", "min": 1})
     """The user name.
 
     Constraints: min 1, max 128, pattern `[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+`.
     """
 
-    password: str | None = field(default=None, repr=redact, metadata={"wire": "Password"})
+    password: str | None = field(default=None, repr=redact, metadata={"wire": "Password", "min": 6})
     """The password.
 
     Constraints: min 6, max 256, pattern `[\\S]+`.
@@ -40,3 +51,67 @@ class SignInRequest:
         default=None, metadata={"wire": "ClientMetadata"}
     )
     """Key-value pairs for Lambda triggers."""
+
+
+def from_wire(_data: Any, /) -> SignInRequest:
+    """The `SignInRequest` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    auth_flow: Any = _data.get("AuthFlow")
+    if auth_flow is None:
+        auth_flow = _corrected("SignInRequest.AuthFlow", "")
+    auth_flow = (
+        _flow_type_by_value.get(auth_flow, auth_flow)
+        if auth_flow.__class__ is str
+        else _as_enum(auth_flow, _flow_type_by_value)
+    )
+    client_id: Any = _data.get("ClientId")
+    if client_id is None:
+        client_id = _corrected("SignInRequest.ClientId", "")
+    if client_id.__class__ is not str:
+        client_id = _as_str(client_id)
+    username: Any = _data.get("Username")
+    if username is not None and username.__class__ is not str:
+        username = _as_str(username)
+    password: Any = _data.get("Password")
+    if password is not None and password.__class__ is not str:
+        password = _as_str(password)
+    client_metadata: Any = _data.get("ClientMetadata")
+    if client_metadata is not None:
+        if client_metadata.__class__ is not dict:
+            client_metadata = _as_map(client_metadata)
+        client_metadata = {
+            _k0 if _k0.__class__ is str else _as_str(_k0): _v0
+            if _v0.__class__ is str
+            else _map_string(_v0)
+            for _k0, _v0 in client_metadata.items()
+        }
+    _obj: SignInRequest = _new(SignInRequest)
+    _obj.auth_flow = auth_flow
+    _obj.client_id = client_id
+    _obj.username = username
+    _obj.password = password
+    _obj.client_metadata = client_metadata
+    return _obj
+
+
+def to_wire(_value: SignInRequest, /) -> dict[str, Any]:
+    """The wire dict of a `SignInRequest` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    auth_flow = _value.auth_flow
+    _out["AuthFlow"] = auth_flow
+    client_id = _value.client_id
+    _out["ClientId"] = client_id
+    username = _value.username
+    if username is not None:
+        _out["Username"] = username
+    password = _value.password
+    if password is not None:
+        _out["Password"] = password
+    client_metadata = _value.client_metadata
+    if client_metadata is not None:
+        _out["ClientMetadata"] = dict(client_metadata)
+    return _out

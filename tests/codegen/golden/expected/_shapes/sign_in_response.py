@@ -5,19 +5,31 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_object as _as_object,
+    as_str as _as_str,
+    new as _new,
+    timestamp_from_wire as _timestamp_from_wire,
+    timestamp_to_wire as _timestamp_to_wire,
+)
 from aiocognito._core.types import redact
 
-from .credentials_type import CredentialsType
+from .credentials_type import (
+    CredentialsType,
+    from_wire as _credentials_type_from_wire,
+    to_wire as _credentials_type_to_wire,
+)
 
 
 @define(kw_only=True)
 class SignInResponse:
     """The output of `SignIn`."""
 
-    session: str | None = field(default=None, repr=redact, metadata={"wire": "Session"})
+    session: str | None = field(default=None, repr=redact, metadata={"wire": "Session", "min": 20})
     """The session to pass to the next challenge.
 
     Constraints: min 20, max 2048.
@@ -30,3 +42,41 @@ class SignInResponse:
 
     expires_at: datetime | None = field(default=None, metadata={"wire": "ExpiresAt"})
     """When the session expires."""
+
+
+def from_wire(_data: Any, /) -> SignInResponse:
+    """The `SignInResponse` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    session: Any = _data.get("Session")
+    if session is not None and session.__class__ is not str:
+        session = _as_str(session)
+    credentials: Any = _data.get("Credentials")
+    if credentials is not None:
+        credentials = _credentials_type_from_wire(credentials)
+    expires_at: Any = _data.get("ExpiresAt")
+    if expires_at is not None:
+        expires_at = _timestamp_from_wire(expires_at)
+    _obj: SignInResponse = _new(SignInResponse)
+    _obj.session = session
+    _obj.credentials = credentials
+    _obj.expires_at = expires_at
+    return _obj
+
+
+def to_wire(_value: SignInResponse, /) -> dict[str, Any]:
+    """The wire dict of a `SignInResponse` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    session = _value.session
+    if session is not None:
+        _out["Session"] = session
+    credentials = _value.credentials
+    if credentials is not None:
+        _out["Credentials"] = _credentials_type_to_wire(credentials)
+    expires_at = _value.expires_at
+    if expires_at is not None:
+        _out["ExpiresAt"] = _timestamp_to_wire(expires_at)
+    return _out

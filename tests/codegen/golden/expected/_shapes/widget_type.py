@@ -5,26 +5,45 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from attrs import define, field
 
+from aiocognito._core.serde import (
+    as_bool as _as_bool,
+    as_enum as _as_enum,
+    as_float as _as_float,
+    as_int as _as_int,
+    as_list as _as_list,
+    as_map as _as_map,
+    as_object as _as_object,
+    as_str as _as_str,
+    blob_from_wire as _blob_from_wire,
+    blob_to_wire as _blob_to_wire,
+    corrected as _corrected,
+    float_to_wire as _float_to_wire,
+    map_string as _map_string,
+    new as _new,
+    timestamp_from_wire as _timestamp_from_wire,
+    timestamp_to_wire as _timestamp_to_wire,
+)
 from aiocognito._core.types import JSONValue
 
-from .flow_type import FlowType
-from .o_auth_flow_type import OAuthFlowType
+from .flow_type import BY_VALUE as _flow_type_by_value, FlowType
+from .o_auth_flow_type import BY_VALUE as _o_auth_flow_type_by_value, OAuthFlowType
 
 
 @define(kw_only=True)
 class WidgetType:
     """A widget. Docs with \"\"\"triple quotes\"\"\" and a back\\slash must stay valid Python."""
 
-    id: str = field(metadata={"wire": "Id"})
+    id: str = field(metadata={"wire": "Id", "zero": "", "min": 1})
     """The ID of the widget.
 
     Constraints: min 1, max 55.
     """
 
-    type_: FlowType | str = field(metadata={"wire": "Type"})
+    type_: FlowType | str = field(metadata={"wire": "Type", "zero": ""})
     """The type of the widget."""
 
     allowed_oauth_flows: list[OAuthFlowType | str] | None = field(
@@ -44,7 +63,9 @@ class WidgetType:
     Constraints: max 1024.
     """
 
-    callback_urls: list[str] | None = field(default=None, metadata={"wire": "CallbackURLs"})
+    callback_urls: list[str] | None = field(
+        default=None, metadata={"wire": "CallbackURLs", "item_min": 1}
+    )
     """The callback URLs, such as `https://example.com/<path>`.
 
     Constraints: max 100.
@@ -73,3 +94,134 @@ class WidgetType:
 
     tags: dict[str, str] | None = field(default=None, metadata={"wire": "Tags"})
     """Tags."""
+
+
+def from_wire(_data: Any, /) -> WidgetType:
+    """The `WidgetType` a wire dict holds.
+
+    Unknown members are ignored; a required member the dict lacks gets its zero value.
+    """
+    if _data.__class__ is not dict:
+        _data = _as_object(_data)
+    id: Any = _data.get("Id")
+    if id is None:
+        id = _corrected("WidgetType.Id", "")
+    if id.__class__ is not str:
+        id = _as_str(id)
+    type_: Any = _data.get("Type")
+    if type_ is None:
+        type_ = _corrected("WidgetType.Type", "")
+    type_ = (
+        _flow_type_by_value.get(type_, type_)
+        if type_.__class__ is str
+        else _as_enum(type_, _flow_type_by_value)
+    )
+    allowed_oauth_flows: Any = _data.get("AllowedOAuthFlows")
+    if allowed_oauth_flows is not None:
+        if allowed_oauth_flows.__class__ is not list:
+            allowed_oauth_flows = _as_list(allowed_oauth_flows)
+        allowed_oauth_flows = [
+            _o_auth_flow_type_by_value.get(_v0, _v0)
+            if _v0.__class__ is str
+            else _as_enum(_v0, _o_auth_flow_type_by_value)
+            for _v0 in allowed_oauth_flows
+        ]
+    attributes: Any = _data.get("Attributes")
+    bytes_: Any = _data.get("Bytes")
+    if bytes_ is not None:
+        bytes_ = _blob_from_wire(bytes_)
+    callback_urls: Any = _data.get("CallbackURLs")
+    if callback_urls is not None:
+        if callback_urls.__class__ is not list:
+            callback_urls = _as_list(callback_urls)
+        callback_urls = [_v0 if _v0.__class__ is str else _as_str(_v0) for _v0 in callback_urls]
+    creation_date: Any = _data.get("CreationDate")
+    if creation_date is not None:
+        creation_date = _timestamp_from_wire(creation_date)
+    enabled: Any = _data.get("Enabled")
+    if enabled is not None and enabled.__class__ is not bool:
+        enabled = _as_bool(enabled)
+    from_: Any = _data.get("From")
+    if from_ is not None and from_.__class__ is not str:
+        from_ = _as_str(from_)
+    ratio: Any = _data.get("Ratio")
+    if ratio is not None and ratio.__class__ is not float:
+        ratio = _as_float(ratio)
+    size: Any = _data.get("Size")
+    if size is not None and size.__class__ is not int:
+        size = _as_int(size)
+    status: Any = _data.get("Status")
+    if status is not None:
+        status = (
+            _flow_type_by_value.get(status, status)
+            if status.__class__ is str
+            else _as_enum(status, _flow_type_by_value)
+        )
+    tags: Any = _data.get("Tags")
+    if tags is not None:
+        if tags.__class__ is not dict:
+            tags = _as_map(tags)
+        tags = {
+            _k0 if _k0.__class__ is str else _as_str(_k0): _v0
+            if _v0.__class__ is str
+            else _map_string(_v0)
+            for _k0, _v0 in tags.items()
+        }
+    _obj: WidgetType = _new(WidgetType)
+    _obj.id = id
+    _obj.type_ = type_
+    _obj.allowed_oauth_flows = allowed_oauth_flows
+    _obj.attributes = attributes
+    _obj.bytes_ = bytes_
+    _obj.callback_urls = callback_urls
+    _obj.creation_date = creation_date
+    _obj.enabled = enabled
+    _obj.from_ = from_
+    _obj.ratio = ratio
+    _obj.size = size
+    _obj.status = status
+    _obj.tags = tags
+    return _obj
+
+
+def to_wire(_value: WidgetType, /) -> dict[str, Any]:
+    """The wire dict of a `WidgetType` (`None` members left out)."""
+    _out: dict[str, Any] = {}
+    id = _value.id
+    _out["Id"] = id
+    type_ = _value.type_
+    _out["Type"] = type_
+    allowed_oauth_flows = _value.allowed_oauth_flows
+    if allowed_oauth_flows is not None:
+        _out["AllowedOAuthFlows"] = list(allowed_oauth_flows)
+    attributes = _value.attributes
+    if attributes is not None:
+        _out["Attributes"] = attributes
+    bytes_ = _value.bytes_
+    if bytes_ is not None:
+        _out["Bytes"] = _blob_to_wire(bytes_)
+    callback_urls = _value.callback_urls
+    if callback_urls is not None:
+        _out["CallbackURLs"] = list(callback_urls)
+    creation_date = _value.creation_date
+    if creation_date is not None:
+        _out["CreationDate"] = _timestamp_to_wire(creation_date)
+    enabled = _value.enabled
+    if enabled is not None:
+        _out["Enabled"] = enabled
+    from_ = _value.from_
+    if from_ is not None:
+        _out["From"] = from_
+    ratio = _value.ratio
+    if ratio is not None:
+        _out["Ratio"] = _float_to_wire(ratio)
+    size = _value.size
+    if size is not None:
+        _out["Size"] = size
+    status = _value.status
+    if status is not None:
+        _out["Status"] = status
+    tags = _value.tags
+    if tags is not None:
+        _out["Tags"] = dict(tags)
+    return _out
