@@ -111,7 +111,8 @@ def document(service: Service) -> None:
         f"Typed shapes of the {service.full_name} API (version {service.api_version}).\n\n"
         "Every structure of the model is an attrs class (keyword-only, slots; required members "
         "first),\nevery string enum a `StrEnum`, every list and map shape a type alias. Fields "
-        "whose values the\nmodel marks sensitive are redacted in `repr()`.\n\n"
+        "whose values the\nmodel marks sensitive, and a few that are secrets in practice "
+        "(confirmation codes, SRP\nvalues, device verifiers), are redacted in `repr()`.\n\n"
         f"This revision of the model has {len(service.structures)} structures, "
         f"{len(service.enums)} enums and {len(service.aliases)} aliases.\n\n"
         "Classes are defined on first use, so importing this module is cheap; type checkers "
@@ -135,6 +136,11 @@ def document(service: Service) -> None:
         "modeled."
     )
     service.errors_table_doc = "Error code (as sent on the wire) -> exception class."
+    service.secret_map_keys_doc = (
+        "The `repr` of a map of strings the model does not mark sensitive: the values under "
+        "these keys\n(SRP values, passwords, codes, an identity provider's client secret) "
+        "redacted, the rest shown."
+    )
     for struct in service.structures.values():
         struct.docstring = _join(
             struct.doc or _role_doc(struct, service.operations), _deprecation(struct.deprecated)

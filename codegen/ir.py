@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import annotations, converters, docs, layout, naming, paging
+from . import annotations, converters, docs, layout, naming, paging, redaction
 from .annotations import TypeRef, WireType
 from .model import JSON
 
@@ -30,7 +30,7 @@ class Member:
     name: str
     type: TypeRef
     required: bool
-    sensitive: bool
+    sensitive: bool  # redacted in repr (``redaction``)
     doc: str  # the model's documentation, as text
     shape: str
     wire: WireType = field(default_factory=lambda: WireType("document"))
@@ -46,6 +46,13 @@ class Member:
     def annotation(self) -> str:
         """The field's annotation (without ``| None`` for an optional member)."""
         return self.type.annotation
+
+    @property
+    def redact_keys(self) -> bool:
+        """A map of strings shown in repr with the values of ``redaction.SECRET_MAP_KEYS``
+        redacted (when it is not redacted whole)."""
+        item = self.wire.item
+        return self.wire.kind == "map" and item is not None and item.kind == "str"
 
     @property
     def metadata(self) -> str:
@@ -221,6 +228,10 @@ class ShapeModule:
     def uses_redact(self) -> bool:
         return any(m.sensitive for s in self.structures for m in s.members)
 
+    @property
+    def uses_redact_keys(self) -> bool:
+        return any(m.redact_keys and not m.sensitive for s in self.structures for m in s.members)
+
 
 @dataclass
 class Service:
@@ -252,6 +263,8 @@ class Service:
     shapes_index_doc: str = ""
     errors_module_doc: str = ""
     errors_table_doc: str = ""
+    secret_map_keys: tuple[str, ...] = redaction.SECRET_MAP_KEYS
+    secret_map_keys_doc: str = ""
 
     @property
     def lazy_names(self) -> list[tuple[str, str]]:
@@ -399,7 +412,9 @@ class _Builder:
                     name=py_name,
                     type=self.typer.of(member["shape"]),
                     required=wire in required,
-                    sensitive=force_sensitive or self.sensitive(member, target),
+                    sensitive=force_sensitive
+                    or self.sensitive(member, target)
+                    or redaction.is_secret(wire, member["shape"]),
                     doc=docs.model_doc(member) or docs.model_doc(target),
                     shape=member["shape"],
                     wire=self.typer.wire(member["shape"], self.timestamp_format(member, target)),

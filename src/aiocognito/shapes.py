@@ -4,7 +4,8 @@
 
 Every structure of the model is an attrs class (keyword-only, slots; required members first),
 every string enum a `StrEnum`, every list and map shape a type alias. Fields whose values the
-model marks sensitive are redacted in `repr()`.
+model marks sensitive, and a few that are secrets in practice (confirmation codes, SRP
+values, device verifiers), are redacted in `repr()`.
 
 This revision of the model has 399 structures, 70 enums and 70 aliases.
 

@@ -38,7 +38,7 @@ from aiocognito.auth import UserPoolAuth
 PREFIX = "AWSCognitoIdentityProviderService."
 POOL_ID = "eu-west-1_Sim8Pool"
 POOL_NAME = "Sim8Pool"
-CLIENT_SECRET = "s3cr3t"
+CLIENT_SECRET = "s3cr3t0fake0client0secret0of0the0stand0in"  # the model: 24 to 64 long
 """The secret of the fake's "secret-client"."""
 
 

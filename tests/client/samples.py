@@ -47,10 +47,13 @@ def example(shape_name: str, *, full: bool, depth: int = 0) -> tuple[Any, Any]:
     if "enum" in shape:
         value = shape["enum"][0]
         return _class(shape_name)(value), value
-    if kind == "string":
-        return f"value-{depth}", f"value-{depth}"
+    if kind == "string":  # as long as the model's minimum, which the client checks
+        text = f"value-{depth}".ljust(shape.get("min", 0), "x")
+        return text, text
     if kind == "timestamp" and shape.get("timestampFormat", "unixTimestamp") != "unixTimestamp":
         raise NotImplementedError(f"{shape_name}: timestamp format {shape['timestampFormat']}")
+    if kind in ("integer", "long") and shape.get("min", 0) > SCALARS[kind][0]:
+        return shape["min"], shape["min"]  # the model's minimum, which the client checks
     if kind in SCALARS:
         return SCALARS[kind]
     if kind == "list":

@@ -1,7 +1,8 @@
 """The ``aiocognito.shapes`` facade and the generated attrs classes behind it.
 
-Names and traits (required, sensitive) are derived from the service model JSON, never listed
-by hand, so these tests follow the model. What the generator decides is checked for every
+Names and traits (required, sensitive) are derived from the service model JSON (and the
+redaction of values that are secrets in practice from ``codegen.redaction``), never listed by
+hand, so these tests follow the model. What the generator decides is checked for every
 class, in one loop per decision; what attrs does with those declarations (keyword-only
 ``__init__``, slots, the repr of a redacted field, pickling) is attrs' own behaviour, checked
 once on a sample.
@@ -23,7 +24,8 @@ import pytest
 
 from aiocognito import shapes
 from aiocognito._core.types import JSONValue, redact
-from codegen import naming
+from aiocognito._shapes import redact_secret_keys
+from codegen import naming, redaction
 from codegen.naming import module_name
 
 from ._model import (
@@ -253,16 +255,104 @@ def test_every_class_is_keyword_only_and_slotted() -> None:
         assert all(f.kw_only for f in attrs.fields(cls)), cls
 
 
-def test_redaction_follows_the_model() -> None:
-    """A field is redacted in repr exactly when the model makes its value sensitive."""
-    wrong = [
-        f"{cls.__name__}.{field.name}"
-        for cls in STRUCTURES
-        for field in attrs.fields(cls)
-        if (field.repr is redact) != (_wire(field) in sensitive_members(cls.__name__))
-        or field.repr not in (redact, True)
-    ]
+def _secret(cls: type, field: attrs.Attribute) -> bool:  # type: ignore[type-arg]
+    """Redacted whole: the model makes the value sensitive, or codegen's list of values that
+    are secrets in practice names its member or shape."""
+    member = SHAPES[cls.__name__]["members"][_wire(field)]
+    return _wire(field) in sensitive_members(cls.__name__) or redaction.is_secret(
+        _wire(field), member["shape"]
+    )
+
+
+def _string_map(cls: type, field: attrs.Attribute) -> bool:  # type: ignore[type-arg]
+    target = SHAPES[SHAPES[cls.__name__]["members"][_wire(field)]["shape"]]
+    return target["type"] == "map" and SHAPES[target["value"]["shape"]]["type"] == "string"
+
+
+def test_redaction_follows_the_model_and_the_list_of_secrets() -> None:
+    """A field is redacted in repr exactly when the model makes its value sensitive or
+    ``codegen.redaction`` names it; any other map of strings redacts the values of
+    ``redaction.SECRET_MAP_KEYS``, and every other field shows its value."""
+    wrong = []
+    for cls in STRUCTURES:
+        for field in attrs.fields(cls):
+            if _secret(cls, field):
+                expected: object = redact
+            elif _string_map(cls, field):
+                expected = redact_secret_keys
+            else:
+                expected = True
+            if field.repr is not expected:
+                wrong.append(f"{cls.__name__}.{field.name}")
     assert wrong == []
+    assert redact_secret_keys.keys == frozenset(redaction.SECRET_MAP_KEYS)
+
+
+@pytest.mark.parametrize(
+    ("make", "secrets"),
+    [
+        (
+            lambda: shapes.InitiateAuthResponse(
+                challenge_name="PASSWORD_VERIFIER",
+                challenge_parameters={
+                    "SRP_B": "srp-b-value",
+                    "SALT": "salt-value",
+                    "SECRET_BLOCK": "secret-block-value",
+                    "USER_ID_FOR_SRP": "alice",
+                },
+            ),
+            ["srp-b-value", "salt-value", "secret-block-value"],
+        ),
+        (
+            lambda: shapes.ConfirmSignUpRequest(
+                client_id="c", username="u", confirmation_code="123456"
+            ),
+            ["123456"],
+        ),
+        (
+            lambda: shapes.ConfirmForgotPasswordRequest(
+                client_id="c", username="u", confirmation_code="123456", password="p"
+            ),
+            ["123456"],
+        ),
+        (
+            lambda: shapes.VerifyUserAttributeRequest(
+                access_token="t", attribute_name="email", code="654321"
+            ),
+            ["654321"],
+        ),
+        (
+            lambda: shapes.ConfirmDeviceRequest(
+                access_token="t",
+                device_key="k",
+                device_secret_verifier_config=shapes.DeviceSecretVerifierConfigType(
+                    password_verifier="verifier-value", salt="salt-value"
+                ),
+            ),
+            ["verifier-value", "salt-value"],
+        ),
+        (
+            lambda: shapes.IdentityProviderType(
+                provider_details={"client_id": "id", "client_secret": "idp-secret-value"}
+            ),
+            ["idp-secret-value"],
+        ),
+    ],
+)
+def test_secrets_in_practice_stay_out_of_repr(make: Any, secrets: list[str]) -> None:
+    text = repr(make())
+    assert "<redacted>" in text
+    assert not [s for s in secrets if s in text]
+
+
+def test_a_challenge_repr_still_says_what_it_is() -> None:
+    text = repr(
+        shapes.InitiateAuthResponse(
+            challenge_parameters={"USER_ID_FOR_SRP": "alice", "SRP_B": "b", "MFAS_CAN_SETUP": "[]"}
+        )
+    )
+    assert "'USER_ID_FOR_SRP': 'alice'" in text and "'SRP_B': <redacted>" in text
+    assert "'MFAS_CAN_SETUP': '[]'" in text
 
 
 def test_sensitive_set_is_derived_from_the_model() -> None:

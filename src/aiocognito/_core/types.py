@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeAlias
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 if TYPE_CHECKING:
     JSONValue: TypeAlias = (
@@ -19,3 +20,26 @@ REDACTED = "<redacted>"
 def redact(value: object) -> str:
     """The ``repr`` of a sensitive field: says whether it is set, never what it is."""
     return "None" if value is None else REDACTED
+
+
+class RedactKeys:
+    """The ``repr`` of a map of strings whose values under some keys are secrets: those values
+    redacted, the rest shown (the keys come from the code generator)."""
+
+    __slots__ = ("keys",)
+
+    def __init__(self, *keys: str) -> None:
+        self.keys = frozenset(keys)
+
+    def __call__(self, value: object) -> str:
+        if not isinstance(value, Mapping):
+            return repr(value)
+        items = cast("Mapping[object, object]", value).items()
+        return (
+            "{"
+            + ", ".join(f"{k!r}: {REDACTED if k in self.keys else repr(v)}" for k, v in items)
+            + "}"
+        )
+
+    def __repr__(self) -> str:
+        return f"RedactKeys({', '.join(repr(k) for k in sorted(self.keys))})"

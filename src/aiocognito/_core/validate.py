@@ -1,6 +1,11 @@
-"""Client-side validation of inputs: required members and types, before anything is sent.
+"""Client-side validation of inputs, before anything is sent: required members, types, and the
+model's minimums (a string's or a list's length, a number's value), as botocore checks them.
 
-Messages name the parameter path and the expected type, never the value (it may be secret).
+The minimums come from each attrs field's metadata, written by the code generator: ``min``
+for the value itself, ``item_min`` for each list item or map value, ``key_min`` for each map
+key. Maximums and patterns are the service's to check, as with botocore.
+
+Messages name the parameter path and what was expected, never the value (it may be secret).
 """
 
 from __future__ import annotations
@@ -114,8 +119,86 @@ def checker(tp: Any) -> Check:
     return _any
 
 
+def _non_optional(tp: Any) -> Any:
+    """``X`` of ``X | None``; any other type as it is."""
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        if len(args) == 1:
+            return args[0]
+    return tp
+
+
+def _minimum_check(tp: Any, minimum: float) -> Check | None:
+    """A check of ``minimum`` on values of ``tp`` (already type-checked), or None if it has none:
+    strings and lists by length, numbers by value, as botocore."""
+    tp = _non_optional(tp)
+    origin = typing.get_origin(tp)
+    # An open enum (``SomeEnum | str``) is a string too.
+    by_length = tp is str or origin is list or str in typing.get_args(tp)
+
+    def check_length(value: Any, path: str) -> None:
+        if len(value) < minimum:
+            kind = "list" if origin is list else "string"
+            raise ParamValidationError(
+                f"invalid parameter {path}: a {kind} of length {len(value)}, shorter than the "
+                f"model's minimum length of {minimum:g}",
+                path=path,
+            )
+
+    def check_value(value: Any, path: str) -> None:
+        if value < minimum:
+            raise ParamValidationError(
+                f"invalid parameter {path}: below the model's minimum of {minimum:g}", path=path
+            )
+
+    if by_length:
+        return check_length
+    if tp in (int, float):
+        return check_value
+    return None
+
+
+def _minimum_checks(field: attrs.Attribute[Any]) -> list[Check]:
+    """The checks of a field's ``min``, ``item_min`` and ``key_min`` metadata."""
+    out: list[Check] = []
+    meta, tp = field.metadata, _non_optional(field.type)
+    own = meta.get("min")
+    if own is not None and (check := _minimum_check(tp, own)) is not None:
+        out.append(check)
+    args = typing.get_args(tp)
+    origin = typing.get_origin(tp)
+    item_min, key_min = meta.get("item_min"), meta.get("key_min")
+    if item_min is not None and origin in (list, dict):
+        item = _minimum_check(args[-1], item_min)
+        if item is not None:
+            out.append(_each(item, keys=False))
+    if key_min is not None and origin is dict:
+        key = _minimum_check(args[0], key_min)
+        if key is not None:
+            out.append(_each(key, keys=True))
+    return out
+
+
+def _each(check: Check, *, keys: bool) -> Check:
+    """``check`` on each item of a list, each value of a map or (``keys``) each key."""
+
+    def check_each(value: Any, path: str) -> None:
+        if isinstance(value, Mapping):
+            for k, v in cast("Mapping[object, object]", value).items():
+                if keys:
+                    check(k, f"{path} key")
+                elif v is not None:
+                    check(v, f"{path}[{k!r}]")
+        else:
+            for i, v in enumerate(cast("Sequence[object]", value)):
+                if v is not None:
+                    check(v, f"{path}[{i}]")
+
+    return check_each
+
+
 def _structure_checker(cls: type) -> Check:
-    plan: list[tuple[str, bool, Check]] | None = None
+    plan: list[tuple[str, bool, Check, list[Check]]] | None = None
 
     def check(value: Any, path: str) -> None:
         nonlocal plan
@@ -124,9 +207,10 @@ def _structure_checker(cls: type) -> Check:
         if plan is None:
             attrs.resolve_types(cls)
             plan = [
-                (a.name, a.default is attrs.NOTHING, checker(a.type)) for a in attrs.fields(cls)
+                (a.name, a.default is attrs.NOTHING, checker(a.type), _minimum_checks(a))
+                for a in attrs.fields(cls)
             ]
-        for name, required, check_field in plan:
+        for name, required, check_field, minimums in plan:
             field_value = getattr(value, name)
             sub = f"{path}.{name}" if path else name
             if field_value is None:
@@ -134,6 +218,8 @@ def _structure_checker(cls: type) -> Check:
                     raise ParamValidationError(f"missing required parameter {sub}", path=sub)
                 continue
             check_field(field_value, sub)
+            for check_minimum in minimums:
+                check_minimum(field_value, sub)
 
     return check
 

@@ -4,3 +4,28 @@
 
 Import shapes from `aiocognito.shapes`: the module names here are not part of the API.
 """
+
+from aiocognito._core.types import RedactKeys
+
+redact_secret_keys = RedactKeys(
+    "SRP_A",
+    "SRP_B",
+    "SALT",
+    "SECRET_BLOCK",
+    "PASSWORD_CLAIM_SECRET_BLOCK",
+    "PASSWORD_CLAIM_SIGNATURE",
+    "PASSWORD",
+    "NEW_PASSWORD",
+    "SECRET_HASH",
+    "REFRESH_TOKEN",
+    "ANSWER",
+    "SMS_MFA_CODE",
+    "SOFTWARE_TOKEN_MFA_CODE",
+    "EMAIL_OTP_CODE",
+    "SMS_OTP_CODE",
+    "client_secret",
+    "private_key",
+)
+"""The `repr` of a map of strings the model does not mark sensitive: the values under these keys
+(SRP values, passwords, codes, an identity provider's client secret) redacted, the rest shown.
+"""

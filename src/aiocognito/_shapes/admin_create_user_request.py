@@ -21,6 +21,7 @@ from aiocognito._core.serde import (
 )
 from aiocognito._core.types import redact
 
+from . import redact_secret_keys
 from .attribute_type import (
     AttributeType,
     from_wire as _attribute_type_from_wire,
@@ -163,7 +164,7 @@ class AdminCreateUserRequest:
     """
 
     client_metadata: dict[str, str] | None = field(
-        default=None, metadata={"wire": "ClientMetadata"}
+        default=None, repr=redact_secret_keys, metadata={"wire": "ClientMetadata"}
     )
     """A map of custom key-value pairs that you can provide as input for any custom workflows
     that this action triggers. You create custom workflows by assigning Lambda functions to

@@ -19,6 +19,7 @@ from aiocognito._core.serde import (
 )
 from aiocognito._core.types import redact
 
+from . import redact_secret_keys
 from .analytics_metadata_type import (
     AnalyticsMetadataType,
     from_wire as _analytics_metadata_type_from_wire,
@@ -160,7 +161,7 @@ class AdminInitiateAuthRequest:
     """
 
     client_metadata: dict[str, str] | None = field(
-        default=None, metadata={"wire": "ClientMetadata"}
+        default=None, repr=redact_secret_keys, metadata={"wire": "ClientMetadata"}
     )
     """A map of custom key-value pairs that you can provide as input for any custom workflows
     that this action triggers. You create custom workflows by assigning Lambda functions to

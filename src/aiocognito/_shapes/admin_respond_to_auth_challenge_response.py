@@ -19,6 +19,7 @@ from aiocognito._core.serde import (
 )
 from aiocognito._core.types import redact
 
+from . import redact_secret_keys
 from .authentication_result_type import (
     AuthenticationResultType,
     from_wire as _authentication_result_type_from_wire,
@@ -112,7 +113,7 @@ class AdminRespondToAuthChallengeResponse:
     """
 
     challenge_parameters: dict[str, str] | None = field(
-        default=None, metadata={"wire": "ChallengeParameters"}
+        default=None, repr=redact_secret_keys, metadata={"wire": "ChallengeParameters"}
     )
     """The parameters that define your response to the next challenge."""
 

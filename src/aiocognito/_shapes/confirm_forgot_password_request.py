@@ -18,6 +18,7 @@ from aiocognito._core.serde import (
 )
 from aiocognito._core.types import redact
 
+from . import redact_secret_keys
 from .analytics_metadata_type import (
     AnalyticsMetadataType,
     from_wire as _analytics_metadata_type_from_wire,
@@ -51,7 +52,9 @@ class ConfirmForgotPasswordRequest:
     Constraints: min 1, max 128, pattern `[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+`.
     """
 
-    confirmation_code: str = field(metadata={"wire": "ConfirmationCode", "zero": "", "min": 1})
+    confirmation_code: str = field(
+        repr=redact, metadata={"wire": "ConfirmationCode", "zero": "", "min": 1}
+    )
     """The confirmation code that your user pool delivered when your user requested to reset
     their password.
 
@@ -96,7 +99,7 @@ class ConfirmForgotPasswordRequest:
     """
 
     client_metadata: dict[str, str] | None = field(
-        default=None, metadata={"wire": "ClientMetadata"}
+        default=None, repr=redact_secret_keys, metadata={"wire": "ClientMetadata"}
     )
     """A map of custom key-value pairs that you can provide as input for any custom workflows
     that this action triggers. You create custom workflows by assigning Lambda functions to

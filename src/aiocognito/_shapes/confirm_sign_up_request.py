@@ -19,6 +19,7 @@ from aiocognito._core.serde import (
 )
 from aiocognito._core.types import redact
 
+from . import redact_secret_keys
 from .analytics_metadata_type import (
     AnalyticsMetadataType,
     from_wire as _analytics_metadata_type_from_wire,
@@ -50,7 +51,9 @@ class ConfirmSignUpRequest:
     Constraints: min 1, max 128, pattern `[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+`.
     """
 
-    confirmation_code: str = field(metadata={"wire": "ConfirmationCode", "zero": "", "min": 1})
+    confirmation_code: str = field(
+        repr=redact, metadata={"wire": "ConfirmationCode", "zero": "", "min": 1}
+    )
     """The confirmation code that your user pool sent in response to the `SignUp` request.
 
     Constraints: min 1, max 2048, pattern `[\\S]+`.
@@ -106,7 +109,7 @@ class ConfirmSignUpRequest:
     """
 
     client_metadata: dict[str, str] | None = field(
-        default=None, metadata={"wire": "ClientMetadata"}
+        default=None, repr=redact_secret_keys, metadata={"wire": "ClientMetadata"}
     )
     """A map of custom key-value pairs that you can provide as input for any custom workflows
     that this action triggers. You create custom workflows by assigning Lambda functions to

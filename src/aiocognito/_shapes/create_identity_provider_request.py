@@ -19,6 +19,7 @@ from aiocognito._core.serde import (
     new as _new,
 )
 
+from . import redact_secret_keys
 from .identity_provider_type_type import (
     BY_VALUE as _identity_provider_type_type_by_value,
     IdentityProviderTypeType,
@@ -51,7 +52,9 @@ class CreateIdentityProviderRequest:
     Amazon, Sign In With Apple, Google, and Facebook IdPs.
     """
 
-    provider_details: dict[str, str] = field(metadata={"wire": "ProviderDetails", "zero": {}})
+    provider_details: dict[str, str] = field(
+        repr=redact_secret_keys, metadata={"wire": "ProviderDetails", "zero": {}}
+    )
     """The scopes, URLs, and identifiers for your external identity provider. The following
     examples describe the provider detail keys for each IdP type. These values and their
     schema are subject to change. Social IdP `authorize_scopes` values must match the values
@@ -152,7 +155,7 @@ class CreateIdentityProviderRequest:
     """
 
     attribute_mapping: dict[str, str] | None = field(
-        default=None, metadata={"wire": "AttributeMapping", "key_min": 1}
+        default=None, repr=redact_secret_keys, metadata={"wire": "AttributeMapping", "key_min": 1}
     )
     """A mapping of IdP attributes to standard and custom user pool attributes. Specify a user
     pool attribute as the key of the key-value pair, and the IdP attribute claim name as the
@@ -174,7 +177,7 @@ class CreateIdentityProviderRequest:
     """
 
     acr_mapping: dict[str, str] | None = field(
-        default=None, metadata={"wire": "AcrMapping", "item_min": 1}
+        default=None, repr=redact_secret_keys, metadata={"wire": "AcrMapping", "item_min": 1}
     )
     """A mapping between the authentication context class reference (ACR) levels of your user
     pool and the ACR values of the external OpenID Connect (OIDC) identity provider (IdP).

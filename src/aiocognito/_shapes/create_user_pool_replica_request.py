@@ -17,6 +17,8 @@ from aiocognito._core.serde import (
     new as _new,
 )
 
+from . import redact_secret_keys
+
 
 @define(kw_only=True)
 class CreateUserPoolReplicaRequest:
@@ -35,7 +37,7 @@ class CreateUserPoolReplicaRequest:
     """
 
     user_pool_tags: dict[str, str] | None = field(
-        default=None, metadata={"wire": "UserPoolTags", "key_min": 1}
+        default=None, repr=redact_secret_keys, metadata={"wire": "UserPoolTags", "key_min": 1}
     )
     """A map of tags to assign to the replica user pool. Each tag consists of a key and an
     optional value, both of which you define. You can maintain tags independently on replica

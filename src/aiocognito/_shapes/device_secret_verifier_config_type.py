@@ -9,6 +9,7 @@ from typing import Any
 from attrs import define, field
 
 from aiocognito._core.serde import as_object as _as_object, as_str as _as_str, new as _new
+from aiocognito._core.types import redact
 
 
 @define(kw_only=True)
@@ -18,13 +19,15 @@ class DeviceSecretVerifierConfigType:
     key](https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-device-tracking.html#user-pools-remembered-devices-getting-a-device-key).
     """
 
-    password_verifier: str | None = field(default=None, metadata={"wire": "PasswordVerifier"})
+    password_verifier: str | None = field(
+        default=None, repr=redact, metadata={"wire": "PasswordVerifier"}
+    )
     """A password verifier for a user's device. Used in SRP authentication.
 
     Constraints: min 0, max 131072.
     """
 
-    salt: str | None = field(default=None, metadata={"wire": "Salt"})
+    salt: str | None = field(default=None, repr=redact, metadata={"wire": "Salt"})
     """The salt that you want to use in SRP authentication with the user's device.
 
     Constraints: min 0, max 131072.

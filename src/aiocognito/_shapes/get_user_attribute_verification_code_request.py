@@ -18,6 +18,8 @@ from aiocognito._core.serde import (
 )
 from aiocognito._core.types import redact
 
+from . import redact_secret_keys
+
 
 @define(kw_only=True)
 class GetUserAttributeVerificationCodeRequest:
@@ -37,7 +39,7 @@ class GetUserAttributeVerificationCodeRequest:
     """
 
     client_metadata: dict[str, str] | None = field(
-        default=None, metadata={"wire": "ClientMetadata"}
+        default=None, repr=redact_secret_keys, metadata={"wire": "ClientMetadata"}
     )
     """A map of custom key-value pairs that you can provide as input for any custom workflows
     that this action triggers. You create custom workflows by assigning Lambda functions to

@@ -21,6 +21,7 @@ from aiocognito._core.serde import (
     timestamp_to_wire as _timestamp_to_wire,
 )
 
+from . import redact_secret_keys
 from .identity_provider_type_type import (
     BY_VALUE as _identity_provider_type_type_by_value,
     IdentityProviderTypeType,
@@ -52,7 +53,7 @@ class IdentityProviderType:
     """The type of IdP. Either SAML, OIDC, or a named social identity provider."""
 
     provider_details: dict[str, str] | None = field(
-        default=None, metadata={"wire": "ProviderDetails"}
+        default=None, repr=redact_secret_keys, metadata={"wire": "ProviderDetails"}
     )
     """The scopes, URLs, and identifiers for your external identity provider. The following
     examples describe the provider detail keys for each IdP type. These values and their
@@ -154,7 +155,7 @@ class IdentityProviderType:
     """
 
     attribute_mapping: dict[str, str] | None = field(
-        default=None, metadata={"wire": "AttributeMapping", "key_min": 1}
+        default=None, repr=redact_secret_keys, metadata={"wire": "AttributeMapping", "key_min": 1}
     )
     """A mapping of IdP attributes to standard and custom user pool attributes."""
 
@@ -171,7 +172,7 @@ class IdentityProviderType:
     """
 
     acr_mapping: dict[str, str] | None = field(
-        default=None, metadata={"wire": "AcrMapping", "item_min": 1}
+        default=None, repr=redact_secret_keys, metadata={"wire": "AcrMapping", "item_min": 1}
     )
     """A mapping between the authentication context class reference (ACR) levels of your user
     pool and the ACR values of the external OpenID Connect (OIDC) identity provider (IdP),

@@ -19,6 +19,7 @@ from aiocognito._core.serde import (
 )
 from aiocognito._core.types import redact
 
+from . import redact_secret_keys
 from .authentication_result_type import (
     AuthenticationResultType,
     from_wire as _authentication_result_type_from_wire,
@@ -110,7 +111,7 @@ class InitiateAuthResponse:
     """
 
     challenge_parameters: dict[str, str] | None = field(
-        default=None, metadata={"wire": "ChallengeParameters"}
+        default=None, repr=redact_secret_keys, metadata={"wire": "ChallengeParameters"}
     )
     """The required parameters of the `ChallengeName` challenge.
 

@@ -18,6 +18,7 @@ from aiocognito._core.serde import (
     new as _new,
 )
 
+from . import redact_secret_keys
 from .limit_class import BY_VALUE as _limit_class_by_value, LimitClass
 
 
@@ -28,7 +29,9 @@ class LimitDefinitionType:
     limit_class: LimitClass | str = field(metadata={"wire": "LimitClass", "zero": ""})
     """The class of the limit. For API rate limits, this is `API_CATEGORY`."""
 
-    attributes: dict[str, str] = field(metadata={"wire": "Attributes", "zero": {}})
+    attributes: dict[str, str] = field(
+        repr=redact_secret_keys, metadata={"wire": "Attributes", "zero": {}}
+    )
     """The attributes that identify the specific limit. For API rate limits, specify the
     `Category` key with a value like `UserAuthentication` or `UserCreation`.
     """

@@ -16,12 +16,16 @@ from aiocognito._core.serde import (
     new as _new,
 )
 
+from . import redact_secret_keys
+
 
 @define(kw_only=True)
 class ListTagsForResourceResponse:
     """The output of `ListTagsForResource`."""
 
-    tags: dict[str, str] | None = field(default=None, metadata={"wire": "Tags", "key_min": 1})
+    tags: dict[str, str] | None = field(
+        default=None, repr=redact_secret_keys, metadata={"wire": "Tags", "key_min": 1}
+    )
     """The tags that are assigned to the user pool."""
 
 

@@ -17,6 +17,8 @@ from aiocognito._core.serde import (
     new as _new,
 )
 
+from . import redact_secret_keys
+
 
 @define(kw_only=True)
 class TagResourceRequest:
@@ -28,7 +30,9 @@ class TagResourceRequest:
     Constraints: min 20, max 2048, pattern `arn:[\\w+=/,.@-]+:[\\w+=/,.@-]+:([\\w+=/,.@-]*)?:[0-9]+:[\\w+=/,.@-]+(:[\\w+=/,.@-]+)?(:[\\w+=/,.@-]+)?`.
     """
 
-    tags: dict[str, str] = field(metadata={"wire": "Tags", "zero": {}, "key_min": 1})
+    tags: dict[str, str] = field(
+        repr=redact_secret_keys, metadata={"wire": "Tags", "zero": {}, "key_min": 1}
+    )
     """An array of tag keys and values that you want to assign to the user pool."""
 
 

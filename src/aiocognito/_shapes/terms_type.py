@@ -22,6 +22,7 @@ from aiocognito._core.serde import (
 )
 from aiocognito._core.types import redact
 
+from . import redact_secret_keys
 from .terms_enforcement_type import (
     BY_VALUE as _terms_enforcement_type_by_value,
     TermsEnforcementType,
@@ -65,7 +66,9 @@ class TermsType:
     enforcement: TermsEnforcementType | str = field(metadata={"wire": "Enforcement", "zero": ""})
     """This parameter is reserved for future use and currently accepts one value."""
 
-    links: dict[str, str] = field(metadata={"wire": "Links", "zero": {}, "item_min": 1})
+    links: dict[str, str] = field(
+        repr=redact_secret_keys, metadata={"wire": "Links", "zero": {}, "item_min": 1}
+    )
     """A map of URLs to languages. For each localized language that will view the requested
     `TermsName`, assign a URL. A selection of `cognito:default` displays for all languages
     that don't have a language-specific URL.

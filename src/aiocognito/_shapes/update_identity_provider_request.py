@@ -18,6 +18,8 @@ from aiocognito._core.serde import (
     new as _new,
 )
 
+from . import redact_secret_keys
+
 
 @define(kw_only=True)
 class UpdateIdentityProviderRequest:
@@ -39,7 +41,7 @@ class UpdateIdentityProviderRequest:
     """
 
     provider_details: dict[str, str] | None = field(
-        default=None, metadata={"wire": "ProviderDetails"}
+        default=None, repr=redact_secret_keys, metadata={"wire": "ProviderDetails"}
     )
     """The scopes, URLs, and identifiers for your external identity provider. The following
     examples describe the provider detail keys for each IdP type. These values and their
@@ -141,7 +143,7 @@ class UpdateIdentityProviderRequest:
     """
 
     attribute_mapping: dict[str, str] | None = field(
-        default=None, metadata={"wire": "AttributeMapping", "key_min": 1}
+        default=None, repr=redact_secret_keys, metadata={"wire": "AttributeMapping", "key_min": 1}
     )
     """A mapping of IdP attributes to standard and custom user pool attributes. Specify a user
     pool attribute as the key of the key-value pair, and the IdP attribute claim name as the
@@ -163,7 +165,7 @@ class UpdateIdentityProviderRequest:
     """
 
     acr_mapping: dict[str, str] | None = field(
-        default=None, metadata={"wire": "AcrMapping", "item_min": 1}
+        default=None, repr=redact_secret_keys, metadata={"wire": "AcrMapping", "item_min": 1}
     )
     """A mapping between the authentication context class reference (ACR) levels of your user
     pool and the ACR values of the external OpenID Connect (OIDC) identity provider (IdP).

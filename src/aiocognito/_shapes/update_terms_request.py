@@ -18,6 +18,7 @@ from aiocognito._core.serde import (
     new as _new,
 )
 
+from . import redact_secret_keys
 from .terms_enforcement_type import (
     BY_VALUE as _terms_enforcement_type_by_value,
     TermsEnforcementType,
@@ -57,7 +58,9 @@ class UpdateTermsRequest:
     )
     """This parameter is reserved for future use and currently accepts only one value."""
 
-    links: dict[str, str] | None = field(default=None, metadata={"wire": "Links", "item_min": 1})
+    links: dict[str, str] | None = field(
+        default=None, repr=redact_secret_keys, metadata={"wire": "Links", "item_min": 1}
+    )
     """A map of URLs to languages. For each localized language that will view the requested
     `TermsName`, assign a URL. A selection of `cognito:default` displays for all languages
     that don't have a language-specific URL.

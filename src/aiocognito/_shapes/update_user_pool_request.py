@@ -19,6 +19,7 @@ from aiocognito._core.serde import (
     new as _new,
 )
 
+from . import redact_secret_keys
 from .account_recovery_setting_type import (
     AccountRecoverySettingType,
     from_wire as _account_recovery_setting_type_from_wire,
@@ -249,7 +250,7 @@ class UpdateUserPoolRequest:
     """
 
     user_pool_tags: dict[str, str] | None = field(
-        default=None, metadata={"wire": "UserPoolTags", "key_min": 1}
+        default=None, repr=redact_secret_keys, metadata={"wire": "UserPoolTags", "key_min": 1}
     )
     """The tag keys and values to assign to the user pool. A tag is a label that you can use to
     categorize and manage user pools in different ways, such as by purpose, owner,

@@ -22,6 +22,7 @@ from aiocognito._core.serde import (
     timestamp_to_wire as _timestamp_to_wire,
 )
 
+from . import redact_secret_keys
 from .account_recovery_setting_type import (
     AccountRecoverySettingType,
     from_wire as _account_recovery_setting_type_from_wire,
@@ -306,7 +307,7 @@ class UserPoolType:
     """
 
     user_pool_tags: dict[str, str] | None = field(
-        default=None, metadata={"wire": "UserPoolTags", "key_min": 1}
+        default=None, repr=redact_secret_keys, metadata={"wire": "UserPoolTags", "key_min": 1}
     )
     """The tags that are assigned to the user pool. A tag is a label that you can apply to user
     pools to categorize and manage them in different ways, such as by purpose, owner,

@@ -34,7 +34,7 @@ class VerifyUserAttributeRequest:
     Constraints: min 1, max 32, pattern `[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\t\\n\\r ]+`.
     """
 
-    code: str = field(metadata={"wire": "Code", "zero": "", "min": 1})
+    code: str = field(repr=redact, metadata={"wire": "Code", "zero": "", "min": 1})
     """The verification code that your user pool sent to the added or changed attribute, for
     example the user's email address.
 

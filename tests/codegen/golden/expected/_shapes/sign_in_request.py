@@ -19,6 +19,7 @@ from aiocognito._core.serde import (
 )
 from aiocognito._core.types import redact
 
+from . import redact_secret_keys
 from .flow_type import BY_VALUE as _flow_type_by_value, FlowType
 
 
@@ -48,7 +49,7 @@ class SignInRequest:
     """
 
     client_metadata: dict[str, str] | None = field(
-        default=None, metadata={"wire": "ClientMetadata"}
+        default=None, repr=redact_secret_keys, metadata={"wire": "ClientMetadata"}
     )
     """Key-value pairs for Lambda triggers."""
 

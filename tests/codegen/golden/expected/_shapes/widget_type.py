@@ -29,6 +29,7 @@ from aiocognito._core.serde import (
 )
 from aiocognito._core.types import JSONValue
 
+from . import redact_secret_keys
 from .flow_type import BY_VALUE as _flow_type_by_value, FlowType
 from .o_auth_flow_type import BY_VALUE as _o_auth_flow_type_by_value, OAuthFlowType
 
@@ -92,7 +93,9 @@ class WidgetType:
     Deprecated: This property is no longer available.
     """
 
-    tags: dict[str, str] | None = field(default=None, metadata={"wire": "Tags"})
+    tags: dict[str, str] | None = field(
+        default=None, repr=redact_secret_keys, metadata={"wire": "Tags"}
+    )
     """Tags."""
 
 
