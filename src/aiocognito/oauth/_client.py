@@ -20,7 +20,7 @@ from .._core.errors import (
     TimeoutError,
     TransportError,
 )
-from .._core.retries import RetryPolicy
+from .._core.retries import RetryPolicy, is_retryable
 from .._core.sending import HTTPResponse, Sender, open_sender
 from ._models import (
     OAuthError,
@@ -560,7 +560,9 @@ class OAuth2Client:
                     "%s %s: %s (attempt %d)", method, path, type(exc.__cause__).__name__, attempt
                 )
                 exc.attempts = attempt
-                may_retry = retry == "safe" or _never_sent(exc)
+                # The retry policy's own judgement (a too-large answer is not worth repeating),
+                # and for a code exchange only when nothing left.
+                may_retry = _never_sent(exc) or (retry == "safe" and is_retryable(exc))
                 cost = (
                     policy.quota.acquire(exc) if may_retry and attempt < policy.max_attempts else 0
                 )
