@@ -240,13 +240,57 @@ class Typer:
         raise ValueError(f"shape {shape_name!r} has an unsupported type {kind!r}")
 
 
-def parameter(annotation: str) -> str:
-    """The annotation of a client method parameter for a member of this annotation.
+UNMODELED = "UnmodeledValue"
+"""The escape hatch of enum-typed parameters (``aiocognito._core.types.UnmodeledValue``)."""
 
-    Parameters accept any sequence or mapping: lists are invariant, so a ``list[SomeEnum]``
-    would not pass where ``list[SomeEnum | str]`` is declared.
+_PARAMETER_SCALARS = {
+    "str": "str",
+    "int": "int",
+    "float": "float",
+    "bool": "bool",
+    "blob": "bytes",
+    "timestamp": "datetime",
+    "document": "JSONValue",
+}
+
+
+def literal_alias(enum_class: str) -> str:
+    """The ``shapes`` alias of an enum's values as a ``Literal``: ``AuthFlowTypeLiteral``."""
+    return enum_class + "Literal"
+
+
+def parameter(wire: WireType, ref: TypeRef) -> str:
+    """The annotation of a client method parameter for a member of this type.
+
+    Enums are closed here, where the caller writes the value: the enum, a ``Literal`` of its
+    values (so ``"USER_SRP_AUTH"`` passes and ``"USER_PASWORD_AUTH"`` does not), or
+    ``UnmodeledValue("...")`` for a value newer than the model (results stay ``Enum | str``).
+    Lists and maps accept any sequence or mapping: lists are invariant, so a
+    ``list[SomeEnum]`` would not pass where ``list[SomeEnum | ...]`` is declared. Map keys
+    stay as the field has them (a mapping's key type is invariant).
     """
-    return annotation.replace("list[", "Sequence[").replace("dict[", "Mapping[")
+    kind = wire.kind
+    if kind == "enum":
+        return f"{wire.name} | {literal_alias(wire.name)} | {UNMODELED}"
+    if kind == "structure":
+        return wire.name
+    if kind == "list" and wire.item is not None:
+        return f"Sequence[{parameter(wire.item, ref)}]"
+    if kind == "map" and wire.item is not None and wire.key is not None:
+        key = f"{wire.key.name} | str" if wire.key.kind == "enum" else "str"
+        return f"Mapping[{key}, {parameter(wire.item, ref)}]"
+    if kind in _PARAMETER_SCALARS:
+        return _PARAMETER_SCALARS[kind]
+    raise ValueError(f"no parameter annotation for {kind!r} ({ref.annotation})")
+
+
+def enums_in(wire: WireType) -> set[str]:
+    """The enum classes a value of this type holds, at any depth."""
+    found = {wire.name} if wire.kind == "enum" else set()
+    for inner in (wire.item, wire.key):
+        if inner is not None:
+            found |= enums_in(inner)
+    return found
 
 
 def error_attribute(annotation: str) -> str:

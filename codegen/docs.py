@@ -107,14 +107,19 @@ def document(service: Service) -> None:
         f"{len(service.operations)} operations, {len(service.paginated)} of which\n"
         "page (a `paginate_*` method each)."
     )
+    literals = sum(1 for a in service.aliases if a.enum)
     service.shapes_module_doc = (
         f"Typed shapes of the {service.full_name} API (version {service.api_version}).\n\n"
         "Every structure of the model is an attrs class (keyword-only, slots; required members "
         "first),\nevery string enum a `StrEnum`, every list and map shape a type alias. Fields "
         "whose values the\nmodel marks sensitive, and a few that are secrets in practice "
         "(confirmation codes, SRP\nvalues, device verifiers), are redacted in `repr()`.\n\n"
+        "Enum-typed parameters take an enum's members or its values as string literals (the "
+        "enum's\n`...Literal` alias), and `UnmodeledValue(...)` for a value the model does not "
+        "list yet;\nanswers hold the member, or the plain string when the service sends a "
+        "newer value.\n\n"
         f"This revision of the model has {len(service.structures)} structures, "
-        f"{len(service.enums)} enums and {len(service.aliases)} aliases.\n\n"
+        f"{len(service.enums)} enums and {len(service.aliases) - literals} aliases.\n\n"
         "Classes are defined on first use, so importing this module is cheap; type checkers "
         "see all of\nthem through this module's `TYPE_CHECKING` imports."
     )
@@ -152,6 +157,13 @@ def document(service: Service) -> None:
             "member the dict lacks gets its zero value."
         )
         struct.to_wire_doc = f"The wire dict of a `{struct.name}` (`None` members left out)."
+    for alias in service.aliases:
+        if alias.enum:
+            alias.doc = (
+                f"The values of `{alias.enum}` as a `Literal`: what a parameter of that enum "
+                "takes as a plain\nstring (`UnmodeledValue(...)` for one the model does not "
+                "list yet)."
+            )
     for enum in service.enums.values():
         enum.docstring = enum.doc or f"Known values of `{enum.shape}`; the service may send others."
         enum.table_doc = (

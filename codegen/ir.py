@@ -74,7 +74,7 @@ class Member:
     @property
     def param_annotation(self) -> str:
         """The annotation of the client method parameter for this member."""
-        return annotations.parameter(self.type.annotation)
+        return annotations.parameter(self.wire, self.type)
 
     @property
     def error_annotation(self) -> str:
@@ -132,6 +132,7 @@ class Alias:
     name: str
     annotation: str
     doc: str
+    enum: str = ""  # for the Literal of an enum's values: the enum class
 
 
 @dataclass
@@ -280,7 +281,8 @@ class Service:
     @property
     def all_shape_names(self) -> list[str]:
         """Every public name of the ``shapes`` module."""
-        return sorted([name for name, _ in self.lazy_names] + [a.name for a in self.aliases])
+        names = [name for name, _ in self.lazy_names] + [a.name for a in self.aliases]
+        return sorted(names + ([annotations.UNMODELED] if self.enums else []))
 
 
 # --- the steps ---------------------------------------------------------------------------------
@@ -362,7 +364,17 @@ class _Builder:
             Alias(naming.class_name(n), self.typer.of(n).annotation, docs.model_doc(self.shapes[n]))
             for n in self._sorted(annotations.is_alias)
         ]
+        for n in self._sorted(annotations.is_enum):
+            values = ", ".join(
+                json.dumps(str(v), ensure_ascii=False) for v in self.shapes[n]["enum"]
+            )
+            enum_class = self.class_names[n]
+            out.append(
+                Alias(annotations.literal_alias(enum_class), f"Literal[{values}]", "", enum_class)
+            )
+        out.sort(key=lambda a: a.name)
         clash = [a.name for a in out if a.name in set(self.class_names.values())]
+        clash += sorted(_duplicates([a.name for a in out]))
         if clash:
             raise ValueError(f"alias names collide with classes: {clash}")
         return out
@@ -584,5 +596,10 @@ def _client(service: Service) -> None:
             "list[" in m.annotation or "dict[" in m.annotation for m in inp.members
         )
         service.client_imports |= inp.refs
+        for m in inp.members:
+            enums = annotations.enums_in(m.wire)
+            service.client_imports |= {annotations.literal_alias(e) for e in enums}
+            if enums:
+                service.client_imports.add(annotations.UNMODELED)
         service.client_uses_datetime |= inp.uses_datetime
         service.client_uses_json |= inp.uses_json

@@ -55,6 +55,7 @@ if TYPE_CHECKING:
         AdminUpdateUserAttributesResponse,
         AdminUserGlobalSignOutResponse,
         AliasAttributeType,
+        AliasAttributeTypeLiteral,
         AnalyticsConfigurationType,
         AnalyticsMetadataType,
         AssetType,
@@ -62,15 +63,19 @@ if TYPE_CHECKING:
         AttributeType,
         AuthEventType,
         AuthFlowType,
+        AuthFlowTypeLiteral,
         CancelPointInTimeRecoveryResponse,
         ChallengeNameType,
+        ChallengeNameTypeLiteral,
         ChangePasswordResponse,
         CIMDCacheActionType,
+        CIMDCacheActionTypeLiteral,
         CIMDPolicySummaryType,
         ClientMetadataURLType,
         ClientSecretDescriptorType,
         ClientSSOSessionConfigType,
         ClientTypeType,
+        ClientTypeTypeLiteral,
         CompleteWebAuthnRegistrationResponse,
         CompromisedCredentialsRiskConfigurationType,
         ConfirmDeviceResponse,
@@ -97,7 +102,9 @@ if TYPE_CHECKING:
         DeleteUserPoolReplicaResponse,
         DeleteWebAuthnCredentialResponse,
         DeletionProtectionType,
+        DeletionProtectionTypeLiteral,
         DeliveryMediumType,
+        DeliveryMediumTypeLiteral,
         DescribeCIMDPolicyResponse,
         DescribeIdentityProviderResponse,
         DescribeManagedLoginBrandingByClientResponse,
@@ -113,13 +120,16 @@ if TYPE_CHECKING:
         DescribeUserPoolResponse,
         DeviceConfigurationType,
         DeviceRememberedStatusType,
+        DeviceRememberedStatusTypeLiteral,
         DeviceSecretVerifierConfigType,
         DeviceType,
         EmailConfigurationType,
         EmailMfaConfigType,
         EmailMfaSettingsType,
         ExplicitAuthFlowsType,
+        ExplicitAuthFlowsTypeLiteral,
         FeedbackValueType,
+        FeedbackValueTypeLiteral,
         ForgotPasswordResponse,
         GetClientTokenResponse,
         GetCSVHeaderResponse,
@@ -141,9 +151,11 @@ if TYPE_CHECKING:
         GlobalSignOutResponse,
         GroupType,
         IdentityProviderTypeType,
+        IdentityProviderTypeTypeLiteral,
         InitiateAuthResponse,
         InitiatePointInTimeRecoveryResponse,
         IssuedTokenTypeIdentifierType,
+        IssuedTokenTypeIdentifierTypeLiteral,
         IssuerConfigurationType,
         KeyConfigurationType,
         LambdaConfigType,
@@ -168,10 +180,14 @@ if TYPE_CHECKING:
         ListWebAuthnCredentialsResponse,
         LogConfigurationType,
         MessageActionType,
+        MessageActionTypeLiteral,
         MFAOptionType,
         OAuthFlowType,
+        OAuthFlowTypeLiteral,
         PasswordHashingAlgorithmType,
+        PasswordHashingAlgorithmTypeLiteral,
         PreventUserExistenceErrorTypes,
+        PreventUserExistenceErrorTypesLiteral,
         ProviderDescription,
         ProviderUserIdentifierType,
         RefreshTokenRotationType,
@@ -181,6 +197,7 @@ if TYPE_CHECKING:
         RespondToAuthChallengeResponse,
         RestorationDescriptionType,
         RevokeAssociatedSessionsType,
+        RevokeAssociatedSessionsTypeLiteral,
         RevokeTokenResponse,
         RevokeUserSessionResponse,
         RiskExceptionConfigurationType,
@@ -208,9 +225,13 @@ if TYPE_CHECKING:
         TagResourceResponse,
         TermsDescriptionType,
         TermsEnforcementType,
+        TermsEnforcementTypeLiteral,
         TermsSourceType,
+        TermsSourceTypeLiteral,
         TokenTypeIdentifierType,
+        TokenTypeIdentifierTypeLiteral,
         TokenValidityUnitsType,
+        UnmodeledValue,
         UntagResourceResponse,
         UpdateAuthEventFeedbackResponse,
         UpdateCIMDPolicyResponse,
@@ -221,6 +242,7 @@ if TYPE_CHECKING:
         UpdateManagedLoginBrandingResponse,
         UpdateProvisionedLimitResponse,
         UpdateReplicaStatusType,
+        UpdateReplicaStatusTypeLiteral,
         UpdateResourceServerResponse,
         UpdateTermsResponse,
         UpdateUserAttributesResponse,
@@ -232,19 +254,24 @@ if TYPE_CHECKING:
         UserContextDataType,
         UserImportJobType,
         UsernameAttributeType,
+        UsernameAttributeTypeLiteral,
         UsernameConfigurationType,
         UserPoolAddOnsType,
         UserPoolClientDescription,
         UserPoolDescriptionType,
         UserPoolMfaType,
+        UserPoolMfaTypeLiteral,
         UserPoolPolicyType,
         UserPoolReplicaType,
         UserPoolTierType,
+        UserPoolTierTypeLiteral,
         UserPoolTokenSessionConfigType,
         UserSessionTrackingType,
+        UserSessionTrackingTypeLiteral,
         UserType,
         VerificationMessageTemplateType,
         VerifiedAttributeType,
+        VerifiedAttributeTypeLiteral,
         VerifySoftwareTokenResponse,
         VerifyUserAttributeResponse,
         WebAuthnConfigurationType,
@@ -1634,8 +1661,11 @@ class CognitoIdentityProviderClient(BaseClient):
         validation_data: Sequence[AttributeType] | None = None,
         temporary_password: str | None = None,
         force_alias_creation: bool | None = None,
-        message_action: MessageActionType | str | None = None,
-        desired_delivery_mediums: Sequence[DeliveryMediumType | str] | None = None,
+        message_action: MessageActionType | MessageActionTypeLiteral | UnmodeledValue | None = None,
+        desired_delivery_mediums: Sequence[
+            DeliveryMediumType | DeliveryMediumTypeLiteral | UnmodeledValue
+        ]
+        | None = None,
         client_metadata: Mapping[str, str] | None = None,
     ) -> AdminCreateUserResponse:
         """Creates a new user in the specified user pool.
@@ -2307,7 +2337,7 @@ class CognitoIdentityProviderClient(BaseClient):
         *,
         user_pool_id: str,
         client_id: str,
-        auth_flow: AuthFlowType | str,
+        auth_flow: AuthFlowType | AuthFlowTypeLiteral | UnmodeledValue,
         auth_parameters: Mapping[str, str] | None = None,
         client_metadata: Mapping[str, str] | None = None,
         analytics_metadata: AnalyticsMetadataType | None = None,
@@ -3039,7 +3069,7 @@ class CognitoIdentityProviderClient(BaseClient):
         *,
         user_pool_id: str,
         client_id: str,
-        challenge_name: ChallengeNameType | str,
+        challenge_name: ChallengeNameType | ChallengeNameTypeLiteral | UnmodeledValue,
         challenge_responses: Mapping[str, str] | None = None,
         session: str | None = None,
         analytics_metadata: AnalyticsMetadataType | None = None,
@@ -3179,7 +3209,10 @@ class CognitoIdentityProviderClient(BaseClient):
         user_pool_id: str,
         username: str,
         session_id: str,
-        revoke_associated_sessions: RevokeAssociatedSessionsType | str | None = None,
+        revoke_associated_sessions: RevokeAssociatedSessionsType
+        | RevokeAssociatedSessionsTypeLiteral
+        | UnmodeledValue
+        | None = None,
     ) -> AdminRevokeUserSessionResponse:
         """Revokes a specific user session as an administrator. Amazon Cognito revokes all refresh
         and access tokens that are associated with the session and deletes the session record.
@@ -3463,7 +3496,7 @@ class CognitoIdentityProviderClient(BaseClient):
         user_pool_id: str,
         username: str,
         event_id: str,
-        feedback_value: FeedbackValueType | str,
+        feedback_value: FeedbackValueType | FeedbackValueTypeLiteral | UnmodeledValue,
     ) -> AdminUpdateAuthEventFeedbackResponse:
         """Provides the feedback for an authentication event generated by threat protection
         features. Your response indicates that you think that the event either was from a valid
@@ -3538,7 +3571,10 @@ class CognitoIdentityProviderClient(BaseClient):
         user_pool_id: str,
         username: str,
         device_key: str,
-        device_remembered_status: DeviceRememberedStatusType | str | None = None,
+        device_remembered_status: DeviceRememberedStatusType
+        | DeviceRememberedStatusTypeLiteral
+        | UnmodeledValue
+        | None = None,
     ) -> AdminUpdateDeviceStatusResponse:
         """Updates the status of a user's device so that it is marked as remembered or not
         remembered for the purpose of device authentication. Device authentication is a
@@ -4431,7 +4467,7 @@ class CognitoIdentityProviderClient(BaseClient):
         *,
         user_pool_id: str,
         provider_name: str,
-        provider_type: IdentityProviderTypeType | str,
+        provider_type: IdentityProviderTypeType | IdentityProviderTypeTypeLiteral | UnmodeledValue,
         provider_details: Mapping[str, str],
         attribute_mapping: Mapping[str, str] | None = None,
         idp_identifiers: Sequence[str] | None = None,
@@ -4670,8 +4706,8 @@ class CognitoIdentityProviderClient(BaseClient):
         user_pool_id: str,
         client_id: str,
         terms_name: str,
-        terms_source: TermsSourceType | str,
-        enforcement: TermsEnforcementType | str,
+        terms_source: TermsSourceType | TermsSourceTypeLiteral | UnmodeledValue,
+        enforcement: TermsEnforcementType | TermsEnforcementTypeLiteral | UnmodeledValue,
         links: Mapping[str, str] | None = None,
     ) -> CreateTermsResponse:
         """Creates terms documents for the requested app client. When Terms and conditions and
@@ -4757,7 +4793,10 @@ class CognitoIdentityProviderClient(BaseClient):
         job_name: str,
         user_pool_id: str,
         cloud_watch_logs_role_arn: str,
-        password_hashing_algorithm: PasswordHashingAlgorithmType | str | None = None,
+        password_hashing_algorithm: PasswordHashingAlgorithmType
+        | PasswordHashingAlgorithmTypeLiteral
+        | UnmodeledValue
+        | None = None,
     ) -> CreateUserImportJobResponse:
         """Creates a user import job. You can import users into user pools from a comma-separated
         values (CSV) file without adding Amazon Cognito MAU costs to your Amazon Web Services
@@ -4816,17 +4855,27 @@ class CognitoIdentityProviderClient(BaseClient):
         *,
         pool_name: str,
         policies: UserPoolPolicyType | None = None,
-        deletion_protection: DeletionProtectionType | str | None = None,
+        deletion_protection: DeletionProtectionType
+        | DeletionProtectionTypeLiteral
+        | UnmodeledValue
+        | None = None,
         lambda_config: LambdaConfigType | None = None,
-        auto_verified_attributes: Sequence[VerifiedAttributeType | str] | None = None,
-        alias_attributes: Sequence[AliasAttributeType | str] | None = None,
-        username_attributes: Sequence[UsernameAttributeType | str] | None = None,
+        auto_verified_attributes: Sequence[
+            VerifiedAttributeType | VerifiedAttributeTypeLiteral | UnmodeledValue
+        ]
+        | None = None,
+        alias_attributes: Sequence[AliasAttributeType | AliasAttributeTypeLiteral | UnmodeledValue]
+        | None = None,
+        username_attributes: Sequence[
+            UsernameAttributeType | UsernameAttributeTypeLiteral | UnmodeledValue
+        ]
+        | None = None,
         sms_verification_message: str | None = None,
         email_verification_message: str | None = None,
         email_verification_subject: str | None = None,
         verification_message_template: VerificationMessageTemplateType | None = None,
         sms_authentication_message: str | None = None,
-        mfa_configuration: UserPoolMfaType | str | None = None,
+        mfa_configuration: UserPoolMfaType | UserPoolMfaTypeLiteral | UnmodeledValue | None = None,
         user_attribute_update_settings: UserAttributeUpdateSettingsType | None = None,
         device_configuration: DeviceConfigurationType | None = None,
         email_configuration: EmailConfigurationType | None = None,
@@ -4838,7 +4887,7 @@ class CognitoIdentityProviderClient(BaseClient):
         dcr_configuration: DcrConfigurationType | None = None,
         username_configuration: UsernameConfigurationType | None = None,
         account_recovery_setting: AccountRecoverySettingType | None = None,
-        user_pool_tier: UserPoolTierType | str | None = None,
+        user_pool_tier: UserPoolTierType | UserPoolTierTypeLiteral | UnmodeledValue | None = None,
         key_configuration: KeyConfigurationType | None = None,
         issuer_configuration: IssuerConfigurationType | None = None,
         acr_configuration: Mapping[str, AcrLevelConfigType] | None = None,
@@ -5063,16 +5112,23 @@ class CognitoIdentityProviderClient(BaseClient):
         token_validity_units: TokenValidityUnitsType | None = None,
         read_attributes: Sequence[str] | None = None,
         write_attributes: Sequence[str] | None = None,
-        explicit_auth_flows: Sequence[ExplicitAuthFlowsType | str] | None = None,
+        explicit_auth_flows: Sequence[
+            ExplicitAuthFlowsType | ExplicitAuthFlowsTypeLiteral | UnmodeledValue
+        ]
+        | None = None,
         supported_identity_providers: Sequence[str] | None = None,
         callback_urls: Sequence[str] | None = None,
         logout_urls: Sequence[str] | None = None,
         default_redirect_uri: str | None = None,
-        allowed_oauth_flows: Sequence[OAuthFlowType | str] | None = None,
+        allowed_oauth_flows: Sequence[OAuthFlowType | OAuthFlowTypeLiteral | UnmodeledValue]
+        | None = None,
         allowed_oauth_scopes: Sequence[str] | None = None,
         allowed_oauth_flows_user_pool_client: bool | None = None,
         analytics_configuration: AnalyticsConfigurationType | None = None,
-        prevent_user_existence_errors: PreventUserExistenceErrorTypes | str | None = None,
+        prevent_user_existence_errors: PreventUserExistenceErrorTypes
+        | PreventUserExistenceErrorTypesLiteral
+        | UnmodeledValue
+        | None = None,
         enable_token_revocation: bool | None = None,
         enable_propagate_additional_user_context_data: bool | None = None,
         auth_session_validity: int | None = None,
@@ -6861,16 +6917,24 @@ class CognitoIdentityProviderClient(BaseClient):
         *,
         client_id: str,
         subject_token: str,
-        subject_token_type: TokenTypeIdentifierType | str,
+        subject_token_type: TokenTypeIdentifierType
+        | TokenTypeIdentifierTypeLiteral
+        | UnmodeledValue,
         client_secret: str | None = None,
         subject_token_provider_name: str | None = None,
         actor_token: str | None = None,
-        actor_token_type: TokenTypeIdentifierType | str | None = None,
+        actor_token_type: TokenTypeIdentifierType
+        | TokenTypeIdentifierTypeLiteral
+        | UnmodeledValue
+        | None = None,
         actor_token_provider_name: str | None = None,
         scopes: Sequence[str] | None = None,
         audiences: Sequence[str] | None = None,
         resources: Sequence[str] | None = None,
-        requested_token_type: IssuedTokenTypeIdentifierType | str | None = None,
+        requested_token_type: IssuedTokenTypeIdentifierType
+        | IssuedTokenTypeIdentifierTypeLiteral
+        | UnmodeledValue
+        | None = None,
     ) -> GetDerivedTokenResponse:
         """Exchanges an existing token for a new token that is scoped and audience-bound for a
         specific downstream service, following the OAuth 2.0 Token Exchange grant type. For more
@@ -7729,7 +7793,7 @@ class CognitoIdentityProviderClient(BaseClient):
     async def initiate_auth(
         self,
         *,
-        auth_flow: AuthFlowType | str,
+        auth_flow: AuthFlowType | AuthFlowTypeLiteral | UnmodeledValue,
         client_id: str,
         auth_parameters: Mapping[str, str] | None = None,
         client_metadata: Mapping[str, str] | None = None,
@@ -8871,7 +8935,7 @@ class CognitoIdentityProviderClient(BaseClient):
         user_pool_id: str,
         max_results: int | None = None,
         next_token: str | None = None,
-        client_type: ClientTypeType | str | None = None,
+        client_type: ClientTypeType | ClientTypeTypeLiteral | UnmodeledValue | None = None,
     ) -> ListUserPoolClientsResponse:
         """Given a user pool ID, lists app clients. App clients are sets of rules for the access
         that you want a user pool to grant to one application. For more information, see [App
@@ -8930,7 +8994,7 @@ class CognitoIdentityProviderClient(BaseClient):
         self,
         *,
         user_pool_id: str,
-        client_type: ClientTypeType | str | None = None,
+        client_type: ClientTypeType | ClientTypeTypeLiteral | UnmodeledValue | None = None,
         page_size: int | None = None,
         starting_token: str | None = None,
     ) -> Paginator[ListUserPoolClientsResponse, UserPoolClientDescription]:
@@ -9605,7 +9669,7 @@ class CognitoIdentityProviderClient(BaseClient):
         self,
         *,
         client_id: str,
-        challenge_name: ChallengeNameType | str,
+        challenge_name: ChallengeNameType | ChallengeNameTypeLiteral | UnmodeledValue,
         session: str | None = None,
         challenge_responses: Mapping[str, str] | None = None,
         analytics_metadata: AnalyticsMetadataType | None = None,
@@ -9740,7 +9804,10 @@ class CognitoIdentityProviderClient(BaseClient):
         token: str,
         client_id: str,
         client_secret: str | None = None,
-        revoke_associated_sessions: RevokeAssociatedSessionsType | str | None = None,
+        revoke_associated_sessions: RevokeAssociatedSessionsType
+        | RevokeAssociatedSessionsTypeLiteral
+        | UnmodeledValue
+        | None = None,
     ) -> RevokeTokenResponse:
         """Revokes all of the access tokens generated by, and at the same time as, the specified
         refresh token. After a token is revoked, you can't use the revoked token to access
@@ -9801,7 +9868,10 @@ class CognitoIdentityProviderClient(BaseClient):
         *,
         access_token: str,
         session_id: str,
-        revoke_associated_sessions: RevokeAssociatedSessionsType | str | None = None,
+        revoke_associated_sessions: RevokeAssociatedSessionsType
+        | RevokeAssociatedSessionsTypeLiteral
+        | UnmodeledValue
+        | None = None,
     ) -> RevokeUserSessionResponse:
         """Revokes a specific session for the currently signed-in user. Amazon Cognito authorizes
         this operation with the user's access token, revokes all refresh and access tokens that
@@ -10166,7 +10236,7 @@ class CognitoIdentityProviderClient(BaseClient):
         sms_mfa_configuration: SmsMfaConfigType | None = None,
         software_token_mfa_configuration: SoftwareTokenMfaConfigType | None = None,
         email_mfa_configuration: EmailMfaConfigType | None = None,
-        mfa_configuration: UserPoolMfaType | str | None = None,
+        mfa_configuration: UserPoolMfaType | UserPoolMfaTypeLiteral | UnmodeledValue | None = None,
         web_authn_configuration: WebAuthnConfigurationType | None = None,
     ) -> SetUserPoolMfaConfigResponse:
         """Sets user pool multi-factor authentication (MFA) and passkey configuration. For more
@@ -10254,7 +10324,9 @@ class CognitoIdentityProviderClient(BaseClient):
         self,
         *,
         user_pool_id: str,
-        user_session_tracking: UserSessionTrackingType | str,
+        user_session_tracking: UserSessionTrackingType
+        | UserSessionTrackingTypeLiteral
+        | UnmodeledValue,
         token_session: UserPoolTokenSessionConfigType,
     ) -> SetUserPoolSessionConfigurationResponse:
         """Enables or disables session tracking for a user pool, and sets the pool-wide maximum
@@ -10742,7 +10814,7 @@ class CognitoIdentityProviderClient(BaseClient):
         username: str,
         event_id: str,
         feedback_token: str,
-        feedback_value: FeedbackValueType | str,
+        feedback_value: FeedbackValueType | FeedbackValueTypeLiteral | UnmodeledValue,
     ) -> UpdateAuthEventFeedbackResponse:
         """Provides the feedback for an authentication event generated by threat protection
         features. The user's response indicates that you think that the event either was from a
@@ -10889,7 +10961,7 @@ class CognitoIdentityProviderClient(BaseClient):
         user_pool_id: str,
         cimd_policy_id: str,
         url: str,
-        action: CIMDCacheActionType | str,
+        action: CIMDCacheActionType | CIMDCacheActionTypeLiteral | UnmodeledValue,
     ) -> UpdateClientMetadataURLStateResponse:
         """Changes the cache state of a client metadata document URL for a client ID metadata
         document (CIMD) policy. Refresh a URL to make Amazon Cognito retrieve the client
@@ -10948,7 +11020,10 @@ class CognitoIdentityProviderClient(BaseClient):
         *,
         access_token: str,
         device_key: str,
-        device_remembered_status: DeviceRememberedStatusType | str | None = None,
+        device_remembered_status: DeviceRememberedStatusType
+        | DeviceRememberedStatusTypeLiteral
+        | UnmodeledValue
+        | None = None,
     ) -> UpdateDeviceStatusResponse:
         """Updates the status of a the currently signed-in user's device so that it is marked as
         remembered or not remembered for the purpose of device authentication. Device
@@ -11348,8 +11423,11 @@ class CognitoIdentityProviderClient(BaseClient):
         terms_id: str,
         user_pool_id: str,
         terms_name: str | None = None,
-        terms_source: TermsSourceType | str | None = None,
-        enforcement: TermsEnforcementType | str | None = None,
+        terms_source: TermsSourceType | TermsSourceTypeLiteral | UnmodeledValue | None = None,
+        enforcement: TermsEnforcementType
+        | TermsEnforcementTypeLiteral
+        | UnmodeledValue
+        | None = None,
         links: Mapping[str, str] | None = None,
     ) -> UpdateTermsResponse:
         """Modifies existing terms documents for the requested app client. When Terms and
@@ -11528,16 +11606,22 @@ class CognitoIdentityProviderClient(BaseClient):
         *,
         user_pool_id: str,
         policies: UserPoolPolicyType | None = None,
-        deletion_protection: DeletionProtectionType | str | None = None,
+        deletion_protection: DeletionProtectionType
+        | DeletionProtectionTypeLiteral
+        | UnmodeledValue
+        | None = None,
         lambda_config: LambdaConfigType | None = None,
-        auto_verified_attributes: Sequence[VerifiedAttributeType | str] | None = None,
+        auto_verified_attributes: Sequence[
+            VerifiedAttributeType | VerifiedAttributeTypeLiteral | UnmodeledValue
+        ]
+        | None = None,
         sms_verification_message: str | None = None,
         email_verification_message: str | None = None,
         email_verification_subject: str | None = None,
         verification_message_template: VerificationMessageTemplateType | None = None,
         sms_authentication_message: str | None = None,
         user_attribute_update_settings: UserAttributeUpdateSettingsType | None = None,
-        mfa_configuration: UserPoolMfaType | str | None = None,
+        mfa_configuration: UserPoolMfaType | UserPoolMfaTypeLiteral | UnmodeledValue | None = None,
         device_configuration: DeviceConfigurationType | None = None,
         email_configuration: EmailConfigurationType | None = None,
         sms_configuration: SmsConfigurationType | None = None,
@@ -11547,7 +11631,7 @@ class CognitoIdentityProviderClient(BaseClient):
         dcr_configuration: DcrConfigurationType | None = None,
         account_recovery_setting: AccountRecoverySettingType | None = None,
         pool_name: str | None = None,
-        user_pool_tier: UserPoolTierType | str | None = None,
+        user_pool_tier: UserPoolTierType | UserPoolTierTypeLiteral | UnmodeledValue | None = None,
         key_configuration: KeyConfigurationType | None = None,
         issuer_configuration: IssuerConfigurationType | None = None,
         acr_configuration: Mapping[str, AcrLevelConfigType] | None = None,
@@ -11763,16 +11847,23 @@ class CognitoIdentityProviderClient(BaseClient):
         token_validity_units: TokenValidityUnitsType | None = None,
         read_attributes: Sequence[str] | None = None,
         write_attributes: Sequence[str] | None = None,
-        explicit_auth_flows: Sequence[ExplicitAuthFlowsType | str] | None = None,
+        explicit_auth_flows: Sequence[
+            ExplicitAuthFlowsType | ExplicitAuthFlowsTypeLiteral | UnmodeledValue
+        ]
+        | None = None,
         supported_identity_providers: Sequence[str] | None = None,
         callback_urls: Sequence[str] | None = None,
         logout_urls: Sequence[str] | None = None,
         default_redirect_uri: str | None = None,
-        allowed_oauth_flows: Sequence[OAuthFlowType | str] | None = None,
+        allowed_oauth_flows: Sequence[OAuthFlowType | OAuthFlowTypeLiteral | UnmodeledValue]
+        | None = None,
         allowed_oauth_scopes: Sequence[str] | None = None,
         allowed_oauth_flows_user_pool_client: bool | None = None,
         analytics_configuration: AnalyticsConfigurationType | None = None,
-        prevent_user_existence_errors: PreventUserExistenceErrorTypes | str | None = None,
+        prevent_user_existence_errors: PreventUserExistenceErrorTypes
+        | PreventUserExistenceErrorTypesLiteral
+        | UnmodeledValue
+        | None = None,
         enable_token_revocation: bool | None = None,
         enable_propagate_additional_user_context_data: bool | None = None,
         auth_session_validity: int | None = None,
@@ -12057,7 +12148,7 @@ class CognitoIdentityProviderClient(BaseClient):
         *,
         user_pool_id: str,
         region_name: str,
-        status: UpdateReplicaStatusType | str,
+        status: UpdateReplicaStatusType | UpdateReplicaStatusTypeLiteral | UnmodeledValue,
     ) -> UpdateUserPoolReplicaResponse:
         """Updates replica-specific settings for a user pool replica. You can modify the status to
         activate or deactivate the replica. This request can be made in both primary and

@@ -7,6 +7,10 @@ every string enum a `StrEnum`, every list and map shape a type alias. Fields who
 model marks sensitive, and a few that are secrets in practice (confirmation codes, SRP
 values, device verifiers), are redacted in `repr()`.
 
+Enum-typed parameters take an enum's members or its values as string literals (the enum's
+`...Literal` alias), and `UnmodeledValue(...)` for a value the model does not list yet;
+answers hold the member, or the plain string when the service sends a newer value.
+
 This revision of the model has 399 structures, 70 enums and 70 aliases.
 
 Classes are defined on first use, so importing this module is cheap; type checkers see all of
@@ -18,7 +22,11 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any, TypeAlias
 
+from aiocognito._core.types import UnmodeledValue as UnmodeledValue
+
 if TYPE_CHECKING:
+    from typing import Literal
+
     from aiocognito._core.types import JSONValue
 
     from ._shapes._index import (
@@ -493,6 +501,12 @@ if TYPE_CHECKING:
         WebAuthnMfaSettingsType,
     )
 
+AccountTakeoverEventActionTypeLiteral: TypeAlias = (
+    'Literal["BLOCK", "MFA_IF_CONFIGURED", "MFA_REQUIRED", "NO_ACTION"]'
+)
+"""The values of `AccountTakeoverEventActionType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
 AcrConfigurationType: TypeAlias = "dict[str, AcrLevelConfigType]"
 """Defines the custom names that Amazon Cognito reports for the four fixed authentication
 context class reference (ACR) levels in a user pool. The map is keyed by level, from
@@ -506,22 +520,72 @@ your application gets a consistent step-up experience regardless of which IdP
 authenticated the user. The map is keyed by level, from `Level1` through `Level4`, and
 each value is the ACR value that the IdP uses for the corresponding level.
 """
+AdvancedSecurityEnabledModeTypeLiteral: TypeAlias = 'Literal["AUDIT", "ENFORCED"]'
+"""The values of `AdvancedSecurityEnabledModeType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
+AdvancedSecurityModeTypeLiteral: TypeAlias = 'Literal["OFF", "AUDIT", "ENFORCED"]'
+"""The values of `AdvancedSecurityModeType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
+AliasAttributeTypeLiteral: TypeAlias = 'Literal["phone_number", "email", "preferred_username"]'
+"""The values of `AliasAttributeType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
 AliasAttributesListType: TypeAlias = "list[AliasAttributeType | str]"
 AllowedFirstAuthFactorsListType: TypeAlias = "list[AuthFactorType | str]"
+AssetCategoryTypeLiteral: TypeAlias = 'Literal["FAVICON_ICO", "FAVICON_SVG", "EMAIL_GRAPHIC", "SMS_GRAPHIC", "AUTH_APP_GRAPHIC", "PASSWORD_GRAPHIC", "PASSKEY_GRAPHIC", "PAGE_HEADER_LOGO", "PAGE_HEADER_BACKGROUND", "PAGE_FOOTER_LOGO", "PAGE_FOOTER_BACKGROUND", "PAGE_BACKGROUND", "FORM_BACKGROUND", "FORM_LOGO", "IDP_BUTTON_ICON"]'
+"""The values of `AssetCategoryType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
+AssetExtensionTypeLiteral: TypeAlias = 'Literal["ICO", "JPEG", "PNG", "SVG", "WEBP"]'
+"""The values of `AssetExtensionType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
 AssetListType: TypeAlias = "list[AssetType]"
+AttributeDataTypeLiteral: TypeAlias = 'Literal["String", "Number", "DateTime", "Boolean"]'
+"""The values of `AttributeDataType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
 AttributeListType: TypeAlias = "list[AttributeType]"
 AttributeMappingType: TypeAlias = "dict[str, str]"
 AttributeNameListType: TypeAlias = "list[str]"
 AttributesRequireVerificationBeforeUpdateType: TypeAlias = "list[VerifiedAttributeType | str]"
 AudienceListType: TypeAlias = "list[str]"
 AuthEventsType: TypeAlias = "list[AuthEventType]"
+AuthFactorTypeLiteral: TypeAlias = (
+    'Literal["PASSWORD", "EMAIL_OTP", "SMS_OTP", "WEB_AUTHN", "SOFTWARE_TOKEN"]'
+)
+"""The values of `AuthFactorType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
+AuthFlowTypeLiteral: TypeAlias = 'Literal["USER_SRP_AUTH", "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN", "CUSTOM_AUTH", "ADMIN_NO_SRP_AUTH", "USER_PASSWORD_AUTH", "ADMIN_USER_PASSWORD_AUTH", "USER_AUTH"]'
+"""The values of `AuthFlowType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
 AuthParametersType: TypeAlias = "dict[str, str]"
 AvailableChallengeListType: TypeAlias = "list[ChallengeNameType | str]"
 BlockedIPRangeListType: TypeAlias = "list[str]"
+CIMDCacheActionTypeLiteral: TypeAlias = 'Literal["REFRESH", "INVALIDATE"]'
+"""The values of `CIMDCacheActionType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
 CIMDPolicySummaryListType: TypeAlias = "list[CIMDPolicySummaryType]"
 CallbackURLsListType: TypeAlias = "list[str]"
+ChallengeNameLiteral: TypeAlias = 'Literal["Password", "Mfa"]'
+"""The values of `ChallengeName` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
+ChallengeNameTypeLiteral: TypeAlias = 'Literal["SMS_MFA", "EMAIL_OTP", "SOFTWARE_TOKEN_MFA", "SELECT_MFA_TYPE", "MFA_SETUP", "PASSWORD_VERIFIER", "CUSTOM_CHALLENGE", "SELECT_CHALLENGE", "DEVICE_SRP_AUTH", "DEVICE_PASSWORD_VERIFIER", "ADMIN_NO_SRP_AUTH", "NEW_PASSWORD_REQUIRED", "SMS_OTP", "PASSWORD", "WEB_AUTHN", "PASSWORD_SRP"]'
+"""The values of `ChallengeNameType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
 ChallengeParametersType: TypeAlias = "dict[str, str]"
 ChallengeResponseListType: TypeAlias = "list[ChallengeResponseType]"
+ChallengeResponseLiteral: TypeAlias = 'Literal["Success", "Failure"]'
+"""The values of `ChallengeResponse` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
 ChallengeResponsesType: TypeAlias = "dict[str, str]"
 ClientMetadataType: TypeAlias = "dict[str, str]"
 ClientMetadataURLListType: TypeAlias = "list[ClientMetadataURLType]"
@@ -530,53 +594,293 @@ ClientSecretDescriptorListType: TypeAlias = "list[ClientSecretDescriptorType]"
 """Contains metadata about a client secret for list operations. This type excludes the
 actual secret value for security reasons.
 """
+ClientTypeTypeLiteral: TypeAlias = 'Literal["REGULAR", "DCR"]'
+"""The values of `ClientTypeType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
 CodeDeliveryDetailsListType: TypeAlias = "list[CodeDeliveryDetailsType]"
+ColorSchemeModeTypeLiteral: TypeAlias = 'Literal["LIGHT", "DARK", "DYNAMIC"]'
+"""The values of `ColorSchemeModeType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
+CompromisedCredentialsEventActionTypeLiteral: TypeAlias = 'Literal["BLOCK", "NO_ACTION"]'
+"""The values of `CompromisedCredentialsEventActionType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
 ConfiguredUserAuthFactorsListType: TypeAlias = "list[AuthFactorType | str]"
 CustomAttributesListType: TypeAlias = "list[SchemaAttributeType]"
+CustomEmailSenderLambdaVersionTypeLiteral: TypeAlias = 'Literal["V1_0"]'
+"""The values of `CustomEmailSenderLambdaVersionType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
+CustomSMSSenderLambdaVersionTypeLiteral: TypeAlias = 'Literal["V1_0"]'
+"""The values of `CustomSMSSenderLambdaVersionType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
+DefaultEmailOptionTypeLiteral: TypeAlias = 'Literal["CONFIRM_WITH_LINK", "CONFIRM_WITH_CODE"]'
+"""The values of `DefaultEmailOptionType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
+DeletionProtectionTypeLiteral: TypeAlias = 'Literal["ACTIVE", "INACTIVE"]'
+"""The values of `DeletionProtectionType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
 DeliveryMediumListType: TypeAlias = "list[DeliveryMediumType | str]"
+DeliveryMediumTypeLiteral: TypeAlias = 'Literal["SMS", "EMAIL"]'
+"""The values of `DeliveryMediumType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
 DeviceListType: TypeAlias = "list[DeviceType]"
+DeviceRememberedStatusTypeLiteral: TypeAlias = 'Literal["remembered", "not_remembered"]'
+"""The values of `DeviceRememberedStatusType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
 Document: TypeAlias = "JSONValue"
+DomainStatusTypeLiteral: TypeAlias = (
+    'Literal["CREATING", "DELETING", "UPDATING", "ACTIVE", "FAILED"]'
+)
+"""The values of `DomainStatusType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
+EmailSendingAccountTypeLiteral: TypeAlias = 'Literal["COGNITO_DEFAULT", "DEVELOPER"]'
+"""The values of `EmailSendingAccountType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
+EncryptionKeyTypeLiteral: TypeAlias = 'Literal["AWS_OWNED_KEY", "CUSTOMER_MANAGED_KEY"]'
+"""The values of `EncryptionKeyType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
+EventFilterTypeLiteral: TypeAlias = 'Literal["SIGN_IN", "PASSWORD_CHANGE", "SIGN_UP"]'
+"""The values of `EventFilterType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
 EventFiltersType: TypeAlias = "list[EventFilterType | str]"
+EventResponseTypeLiteral: TypeAlias = 'Literal["Pass", "Fail", "InProgress"]'
+"""The values of `EventResponseType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
+EventSourceNameLiteral: TypeAlias = 'Literal["userNotification", "userAuthEvents"]'
+"""The values of `EventSourceName` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
+EventTypeLiteral: TypeAlias = (
+    'Literal["SignIn", "SignUp", "ForgotPassword", "PasswordChange", "ResendCode"]'
+)
+"""The values of `EventType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
 ExplicitAuthFlowsListType: TypeAlias = "list[ExplicitAuthFlowsType | str]"
+ExplicitAuthFlowsTypeLiteral: TypeAlias = 'Literal["ADMIN_NO_SRP_AUTH", "CUSTOM_AUTH_FLOW_ONLY", "USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_CUSTOM_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_AUTH", "ALLOW_TOKEN_EXCHANGE_DELEGATION", "ALLOW_TOKEN_EXCHANGE_IMPERSONATION"]'
+"""The values of `ExplicitAuthFlowsType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
+FeatureTypeLiteral: TypeAlias = 'Literal["ENABLED", "DISABLED"]'
+"""The values of `FeatureType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
+FeedbackValueTypeLiteral: TypeAlias = 'Literal["Valid", "Invalid"]'
+"""The values of `FeedbackValueType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
 GroupListType: TypeAlias = "list[GroupType]"
 HttpHeaderList: TypeAlias = "list[HttpHeader]"
+IdentityProviderTypeTypeLiteral: TypeAlias = (
+    'Literal["SAML", "Facebook", "Google", "LoginWithAmazon", "SignInWithApple", "OIDC"]'
+)
+"""The values of `IdentityProviderTypeType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
 IdpIdentifiersListType: TypeAlias = "list[str]"
+InboundFederationLambdaVersionTypeLiteral: TypeAlias = 'Literal["V1_0"]'
+"""The values of `InboundFederationLambdaVersionType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
+IssuedTokenTypeIdentifierTypeLiteral: TypeAlias = 'Literal["ACCESS_TOKEN", "ID_TOKEN"]'
+"""The values of `IssuedTokenTypeIdentifierType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
+IssuerTypeLiteral: TypeAlias = 'Literal["ORIGINAL", "UPDATED"]'
+"""The values of `IssuerType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
+LimitClassLiteral: TypeAlias = 'Literal["API_CATEGORY"]'
+"""The values of `LimitClass` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
 LinksType: TypeAlias = "dict[str, str]"
 ListOfStringTypes: TypeAlias = "list[str]"
 LogConfigurationListType: TypeAlias = "list[LogConfigurationType]"
+LogLevelLiteral: TypeAlias = 'Literal["ERROR", "INFO"]'
+"""The values of `LogLevel` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
 LogoutURLsListType: TypeAlias = "list[str]"
 MFAOptionListType: TypeAlias = "list[MFAOptionType]"
+MessageActionTypeLiteral: TypeAlias = 'Literal["RESEND", "SUPPRESS"]'
+"""The values of `MessageActionType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
+OAuthFlowTypeLiteral: TypeAlias = 'Literal["code", "implicit", "client_credentials"]'
+"""The values of `OAuthFlowType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
 OAuthFlowsType: TypeAlias = "list[OAuthFlowType | str]"
+OAuthTokenTypeTypeLiteral: TypeAlias = 'Literal["Bearer", "N_A"]'
+"""The values of `OAuthTokenTypeType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
+PasswordHashingAlgorithmTypeLiteral: TypeAlias = (
+    'Literal["BCRYPT", "SCRYPT", "ARGON2ID", "PBKDF2_SHA256"]'
+)
+"""The values of `PasswordHashingAlgorithmType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
+PreTokenGenerationLambdaVersionTypeLiteral: TypeAlias = 'Literal["V1_0", "V2_0", "V3_0"]'
+"""The values of `PreTokenGenerationLambdaVersionType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
+PreventUserExistenceErrorTypesLiteral: TypeAlias = 'Literal["LEGACY", "ENABLED"]'
+"""The values of `PreventUserExistenceErrorTypes` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
 ProviderDetailsType: TypeAlias = "dict[str, str]"
 ProvidersListType: TypeAlias = "list[ProviderDescription]"
 RecoveryMechanismsType: TypeAlias = "list[RecoveryOptionType]"
+RecoveryOptionNameTypeLiteral: TypeAlias = (
+    'Literal["verified_email", "verified_phone_number", "admin_only"]'
+)
+"""The values of `RecoveryOptionNameType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
 ReplicaRegionsType: TypeAlias = "list[str]"
+ReplicaRoleTypeLiteral: TypeAlias = 'Literal["PRIMARY", "SECONDARY"]'
+"""The values of `ReplicaRoleType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
+ReplicaStatusTypeLiteral: TypeAlias = 'Literal["CREATING", "ACTIVE", "INACTIVE", "DELETING"]'
+"""The values of `ReplicaStatusType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
 ResourceListType: TypeAlias = "list[str]"
+ResourceServerManagedByTypeLiteral: TypeAlias = 'Literal["COGNITO"]'
+"""The values of `ResourceServerManagedByType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
 ResourceServerScopeListType: TypeAlias = "list[ResourceServerScopeType]"
 ResourceServersListType: TypeAlias = "list[ResourceServerType]"
 RestorationListType: TypeAlias = "list[RestorationDescriptionType]"
 RestorePreviewListType: TypeAlias = "list[RestorePreviewType]"
+RestoreStatusTypeLiteral: TypeAlias = 'Literal["PREVIEW_GENERATING", "PREVIEW_GENERATED", "PREVIEW_CANCELLED", "PREVIEW_GENERATION_FAILED", "PREVIEW_EXPIRED", "RESTORING", "RESTORE_COMPLETED", "TEMPORARY_INTERNAL_ERROR_SEE_SUPPORT_CASE", "AWS_ABORTED"]'
+"""The values of `RestoreStatusType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
+RevokeAssociatedSessionsTypeLiteral: TypeAlias = 'Literal["NONE", "LINKED"]'
+"""The values of `RevokeAssociatedSessionsType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
+RiskDecisionTypeLiteral: TypeAlias = 'Literal["NoRisk", "AccountTakeover", "Block"]'
+"""The values of `RiskDecisionType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
+RiskLevelTypeLiteral: TypeAlias = 'Literal["Low", "Medium", "High"]'
+"""The values of `RiskLevelType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
 SchemaAttributesListType: TypeAlias = "list[SchemaAttributeType]"
 ScopeListType: TypeAlias = "list[str]"
 SearchedAttributeNamesListType: TypeAlias = "list[str]"
+SecurityPolicyTypeLiteral: TypeAlias = 'Literal["TLS_V1", "TLS_V1_2_2021", "TLS_V1_3_2025"]'
+"""The values of `SecurityPolicyType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
+SessionTypeTypeLiteral: TypeAlias = 'Literal["TOKEN", "SSO"]'
+"""The values of `SessionTypeType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
 SessionsListType: TypeAlias = "list[SessionDescriptionType]"
 SkippedIPRangeListType: TypeAlias = "list[str]"
+StatusTypeLiteral: TypeAlias = 'Literal["Enabled", "Disabled"]'
+"""The values of `StatusType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
 StringToStringMapType: TypeAlias = "dict[str, str]"
 SupportedIdentityProvidersListType: TypeAlias = "list[str]"
 TermsDescriptionListType: TypeAlias = "list[TermsDescriptionType]"
+TermsEnforcementTypeLiteral: TypeAlias = 'Literal["NONE"]'
+"""The values of `TermsEnforcementType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
+TermsSourceTypeLiteral: TypeAlias = 'Literal["LINK"]'
+"""The values of `TermsSourceType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
+TimeUnitsTypeLiteral: TypeAlias = 'Literal["seconds", "minutes", "hours", "days"]'
+"""The values of `TimeUnitsType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
+TokenTypeIdentifierTypeLiteral: TypeAlias = 'Literal["ACCESS_TOKEN", "ID_TOKEN", "SAML2"]'
+"""The values of `TokenTypeIdentifierType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
 URLPatternListType: TypeAlias = "list[str]"
+UpdateReplicaStatusTypeLiteral: TypeAlias = 'Literal["ACTIVE", "INACTIVE"]'
+"""The values of `UpdateReplicaStatusType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
+UserImportJobStatusTypeLiteral: TypeAlias = 'Literal["Created", "Pending", "InProgress", "Stopping", "Expired", "Stopped", "Failed", "Succeeded"]'
+"""The values of `UserImportJobStatusType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
 UserImportJobsListType: TypeAlias = "list[UserImportJobType]"
 UserMFASettingListType: TypeAlias = "list[str]"
 UserPoolClientListType: TypeAlias = "list[UserPoolClientDescription]"
 UserPoolListType: TypeAlias = "list[UserPoolDescriptionType]"
+UserPoolMfaTypeLiteral: TypeAlias = 'Literal["OFF", "ON", "OPTIONAL"]'
+"""The values of `UserPoolMfaType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
 UserPoolReplicaListType: TypeAlias = "list[UserPoolReplicaType]"
 UserPoolTagsListType: TypeAlias = "list[str]"
 UserPoolTagsType: TypeAlias = "dict[str, str]"
+UserPoolTierTypeLiteral: TypeAlias = 'Literal["LITE", "ESSENTIALS", "PLUS"]'
+"""The values of `UserPoolTierType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
+UserSessionTrackingTypeLiteral: TypeAlias = 'Literal["ENABLED", "DISABLED"]'
+"""The values of `UserSessionTrackingType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
+UserStatusTypeLiteral: TypeAlias = 'Literal["UNCONFIRMED", "CONFIRMED", "ARCHIVED", "COMPROMISED", "UNKNOWN", "RESET_REQUIRED", "FORCE_CHANGE_PASSWORD", "EXTERNAL_PROVIDER"]'
+"""The values of `UserStatusType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
+UserVerificationTypeLiteral: TypeAlias = 'Literal["required", "preferred"]'
+"""The values of `UserVerificationType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
+UsernameAttributeTypeLiteral: TypeAlias = 'Literal["phone_number", "email"]'
+"""The values of `UsernameAttributeType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
 UsernameAttributesListType: TypeAlias = "list[UsernameAttributeType | str]"
 UsersListType: TypeAlias = "list[UserType]"
+VerifiedAttributeTypeLiteral: TypeAlias = 'Literal["phone_number", "email"]'
+"""The values of `VerifiedAttributeType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
 VerifiedAttributesListType: TypeAlias = "list[VerifiedAttributeType | str]"
+VerifySoftwareTokenResponseTypeLiteral: TypeAlias = 'Literal["SUCCESS", "ERROR"]'
+"""The values of `VerifySoftwareTokenResponseType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
 WebAuthnAuthenticatorTransportsList: TypeAlias = "list[str]"
 WebAuthnCredentialDescriptionListType: TypeAlias = "list[WebAuthnCredentialDescription]"
+WebAuthnFactorConfigurationTypeLiteral: TypeAlias = (
+    'Literal["SINGLE_FACTOR", "MULTI_FACTOR_WITH_USER_VERIFICATION"]'
+)
+"""The values of `WebAuthnFactorConfigurationType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
 
 _MODULES: dict[str, str] = {
     "AccountRecoverySettingType": "account_recovery_setting_type",
@@ -1055,6 +1359,7 @@ __all__ = [
     "AccountTakeoverActionType",
     "AccountTakeoverActionsType",
     "AccountTakeoverEventActionType",
+    "AccountTakeoverEventActionTypeLiteral",
     "AccountTakeoverRiskConfigurationType",
     "AcrConfigurationType",
     "AcrLevelConfigType",
@@ -1122,19 +1427,25 @@ __all__ = [
     "AdminUserGlobalSignOutResponse",
     "AdvancedSecurityAdditionalFlowsType",
     "AdvancedSecurityEnabledModeType",
+    "AdvancedSecurityEnabledModeTypeLiteral",
     "AdvancedSecurityModeType",
+    "AdvancedSecurityModeTypeLiteral",
     "AliasAttributeType",
+    "AliasAttributeTypeLiteral",
     "AliasAttributesListType",
     "AllowedFirstAuthFactorsListType",
     "AnalyticsConfigurationType",
     "AnalyticsMetadataType",
     "AssetCategoryType",
+    "AssetCategoryTypeLiteral",
     "AssetExtensionType",
+    "AssetExtensionTypeLiteral",
     "AssetListType",
     "AssetType",
     "AssociateSoftwareTokenRequest",
     "AssociateSoftwareTokenResponse",
     "AttributeDataType",
+    "AttributeDataTypeLiteral",
     "AttributeListType",
     "AttributeMappingType",
     "AttributeNameListType",
@@ -1144,12 +1455,15 @@ __all__ = [
     "AuthEventType",
     "AuthEventsType",
     "AuthFactorType",
+    "AuthFactorTypeLiteral",
     "AuthFlowType",
+    "AuthFlowTypeLiteral",
     "AuthParametersType",
     "AuthenticationResultType",
     "AvailableChallengeListType",
     "BlockedIPRangeListType",
     "CIMDCacheActionType",
+    "CIMDCacheActionTypeLiteral",
     "CIMDPolicySummaryListType",
     "CIMDPolicySummaryType",
     "CIMDPolicyType",
@@ -1157,10 +1471,13 @@ __all__ = [
     "CancelPointInTimeRecoveryRequest",
     "CancelPointInTimeRecoveryResponse",
     "ChallengeName",
+    "ChallengeNameLiteral",
     "ChallengeNameType",
+    "ChallengeNameTypeLiteral",
     "ChallengeParametersType",
     "ChallengeResponse",
     "ChallengeResponseListType",
+    "ChallengeResponseLiteral",
     "ChallengeResponseType",
     "ChallengeResponsesType",
     "ChangePasswordRequest",
@@ -1174,14 +1491,17 @@ __all__ = [
     "ClientSecretDescriptorListType",
     "ClientSecretDescriptorType",
     "ClientTypeType",
+    "ClientTypeTypeLiteral",
     "CloudWatchLogsConfigurationType",
     "CodeDeliveryDetailsListType",
     "CodeDeliveryDetailsType",
     "ColorSchemeModeType",
+    "ColorSchemeModeTypeLiteral",
     "CompleteWebAuthnRegistrationRequest",
     "CompleteWebAuthnRegistrationResponse",
     "CompromisedCredentialsActionsType",
     "CompromisedCredentialsEventActionType",
+    "CompromisedCredentialsEventActionTypeLiteral",
     "CompromisedCredentialsRiskConfigurationType",
     "ConfiguredUserAuthFactorsListType",
     "ConfirmDeviceRequest",
@@ -1217,10 +1537,13 @@ __all__ = [
     "CustomDomainConfigType",
     "CustomEmailLambdaVersionConfigType",
     "CustomEmailSenderLambdaVersionType",
+    "CustomEmailSenderLambdaVersionTypeLiteral",
     "CustomSMSLambdaVersionConfigType",
     "CustomSMSSenderLambdaVersionType",
+    "CustomSMSSenderLambdaVersionTypeLiteral",
     "DcrConfigurationType",
     "DefaultEmailOptionType",
+    "DefaultEmailOptionTypeLiteral",
     "DeleteCIMDPolicyRequest",
     "DeleteCIMDPolicyResponse",
     "DeleteGroupRequest",
@@ -1242,8 +1565,10 @@ __all__ = [
     "DeleteWebAuthnCredentialRequest",
     "DeleteWebAuthnCredentialResponse",
     "DeletionProtectionType",
+    "DeletionProtectionTypeLiteral",
     "DeliveryMediumListType",
     "DeliveryMediumType",
+    "DeliveryMediumTypeLiteral",
     "DescribeCIMDPolicyRequest",
     "DescribeCIMDPolicyResponse",
     "DescribeIdentityProviderRequest",
@@ -1273,30 +1598,41 @@ __all__ = [
     "DeviceConfigurationType",
     "DeviceListType",
     "DeviceRememberedStatusType",
+    "DeviceRememberedStatusTypeLiteral",
     "DeviceSecretVerifierConfigType",
     "DeviceType",
     "Document",
     "DomainDescriptionType",
     "DomainStatusType",
+    "DomainStatusTypeLiteral",
     "EmailConfigurationType",
     "EmailMfaConfigType",
     "EmailMfaSettingsType",
     "EmailSendingAccountType",
+    "EmailSendingAccountTypeLiteral",
     "EncryptionKeyType",
+    "EncryptionKeyTypeLiteral",
     "EumsSmsConfigurationType",
     "EventContextDataType",
     "EventFeedbackType",
     "EventFilterType",
+    "EventFilterTypeLiteral",
     "EventFiltersType",
     "EventResponseType",
+    "EventResponseTypeLiteral",
     "EventRiskType",
     "EventSourceName",
+    "EventSourceNameLiteral",
     "EventType",
+    "EventTypeLiteral",
     "ExplicitAuthFlowsListType",
     "ExplicitAuthFlowsType",
+    "ExplicitAuthFlowsTypeLiteral",
     "FailoverType",
     "FeatureType",
+    "FeatureTypeLiteral",
     "FeedbackValueType",
+    "FeedbackValueTypeLiteral",
     "FirehoseConfigurationType",
     "ForgetDeviceRequest",
     "ForgotPasswordRequest",
@@ -1343,19 +1679,24 @@ __all__ = [
     "HttpHeaderList",
     "IdentityProviderType",
     "IdentityProviderTypeType",
+    "IdentityProviderTypeTypeLiteral",
     "IdpIdentifiersListType",
     "InboundFederationLambdaType",
     "InboundFederationLambdaVersionType",
+    "InboundFederationLambdaVersionTypeLiteral",
     "InitiateAuthRequest",
     "InitiateAuthResponse",
     "InitiatePointInTimeRecoveryRequest",
     "InitiatePointInTimeRecoveryResponse",
     "IssuedTokenTypeIdentifierType",
+    "IssuedTokenTypeIdentifierTypeLiteral",
     "IssuerConfigurationType",
     "IssuerType",
+    "IssuerTypeLiteral",
     "KeyConfigurationType",
     "LambdaConfigType",
     "LimitClass",
+    "LimitClassLiteral",
     "LimitDefinitionType",
     "LimitType",
     "LinksType",
@@ -1400,39 +1741,50 @@ __all__ = [
     "LogConfigurationType",
     "LogDeliveryConfigurationType",
     "LogLevel",
+    "LogLevelLiteral",
     "LogoutURLsListType",
     "MFAOptionListType",
     "MFAOptionType",
     "ManagedLoginBrandingType",
     "MessageActionType",
+    "MessageActionTypeLiteral",
     "MessageTemplateType",
     "NewDeviceMetadataType",
     "NotifyConfigurationType",
     "NotifyEmailType",
     "NumberAttributeConstraintsType",
     "OAuthFlowType",
+    "OAuthFlowTypeLiteral",
     "OAuthFlowsType",
     "OAuthTokenTypeType",
+    "OAuthTokenTypeTypeLiteral",
     "PasswordHashingAlgorithmType",
+    "PasswordHashingAlgorithmTypeLiteral",
     "PasswordPolicyType",
     "PreTokenGenerationLambdaVersionType",
+    "PreTokenGenerationLambdaVersionTypeLiteral",
     "PreTokenGenerationVersionConfigType",
     "PreventUserExistenceErrorTypes",
+    "PreventUserExistenceErrorTypesLiteral",
     "ProviderDescription",
     "ProviderDetailsType",
     "ProviderUserIdentifierType",
     "ProvidersListType",
     "RecoveryMechanismsType",
     "RecoveryOptionNameType",
+    "RecoveryOptionNameTypeLiteral",
     "RecoveryOptionType",
     "RefreshTokenRotationType",
     "ReplicaRegionsType",
     "ReplicaRoleType",
+    "ReplicaRoleTypeLiteral",
     "ReplicaStatusType",
+    "ReplicaStatusTypeLiteral",
     "ResendConfirmationCodeRequest",
     "ResendConfirmationCodeResponse",
     "ResourceListType",
     "ResourceServerManagedByType",
+    "ResourceServerManagedByTypeLiteral",
     "ResourceServerScopeListType",
     "ResourceServerScopeType",
     "ResourceServerType",
@@ -1445,15 +1797,19 @@ __all__ = [
     "RestorePreviewListType",
     "RestorePreviewType",
     "RestoreStatusType",
+    "RestoreStatusTypeLiteral",
     "RevokeAssociatedSessionsType",
+    "RevokeAssociatedSessionsTypeLiteral",
     "RevokeTokenRequest",
     "RevokeTokenResponse",
     "RevokeUserSessionRequest",
     "RevokeUserSessionResponse",
     "RiskConfigurationType",
     "RiskDecisionType",
+    "RiskDecisionTypeLiteral",
     "RiskExceptionConfigurationType",
     "RiskLevelType",
+    "RiskLevelTypeLiteral",
     "RoutingType",
     "S3ConfigurationType",
     "SMSMfaSettingsType",
@@ -1462,9 +1818,11 @@ __all__ = [
     "ScopeListType",
     "SearchedAttributeNamesListType",
     "SecurityPolicyType",
+    "SecurityPolicyTypeLiteral",
     "SessionDescriptionType",
     "SessionLocationType",
     "SessionTypeType",
+    "SessionTypeTypeLiteral",
     "SessionsListType",
     "SetLogDeliveryConfigurationRequest",
     "SetLogDeliveryConfigurationResponse",
@@ -1497,6 +1855,7 @@ __all__ = [
     "StartWebAuthnRegistrationRequest",
     "StartWebAuthnRegistrationResponse",
     "StatusType",
+    "StatusTypeLiteral",
     "StopUserImportJobRequest",
     "StopUserImportJobResponse",
     "StringAttributeConstraintsType",
@@ -1507,13 +1866,18 @@ __all__ = [
     "TermsDescriptionListType",
     "TermsDescriptionType",
     "TermsEnforcementType",
+    "TermsEnforcementTypeLiteral",
     "TermsSourceType",
+    "TermsSourceTypeLiteral",
     "TermsType",
     "TimeUnitsType",
+    "TimeUnitsTypeLiteral",
     "TokenTypeIdentifierType",
+    "TokenTypeIdentifierTypeLiteral",
     "TokenValidityUnitsType",
     "UICustomizationType",
     "URLPatternListType",
+    "UnmodeledValue",
     "UntagResourceRequest",
     "UntagResourceResponse",
     "UpdateAuthEventFeedbackRequest",
@@ -1533,6 +1897,7 @@ __all__ = [
     "UpdateProvisionedLimitRequest",
     "UpdateProvisionedLimitResponse",
     "UpdateReplicaStatusType",
+    "UpdateReplicaStatusTypeLiteral",
     "UpdateResourceServerRequest",
     "UpdateResourceServerResponse",
     "UpdateTermsRequest",
@@ -1550,6 +1915,7 @@ __all__ = [
     "UserAttributeUpdateSettingsType",
     "UserContextDataType",
     "UserImportJobStatusType",
+    "UserImportJobStatusTypeLiteral",
     "UserImportJobType",
     "UserImportJobsListType",
     "UserMFASettingListType",
@@ -1560,28 +1926,36 @@ __all__ = [
     "UserPoolDescriptionType",
     "UserPoolListType",
     "UserPoolMfaType",
+    "UserPoolMfaTypeLiteral",
     "UserPoolPolicyType",
     "UserPoolReplicaListType",
     "UserPoolReplicaType",
     "UserPoolTagsListType",
     "UserPoolTagsType",
     "UserPoolTierType",
+    "UserPoolTierTypeLiteral",
     "UserPoolTokenSessionConfigType",
     "UserPoolType",
     "UserSessionTrackingType",
+    "UserSessionTrackingTypeLiteral",
     "UserStatusType",
+    "UserStatusTypeLiteral",
     "UserType",
     "UserVerificationType",
+    "UserVerificationTypeLiteral",
     "UsernameAttributeType",
+    "UsernameAttributeTypeLiteral",
     "UsernameAttributesListType",
     "UsernameConfigurationType",
     "UsersListType",
     "VerificationMessageTemplateType",
     "VerifiedAttributeType",
+    "VerifiedAttributeTypeLiteral",
     "VerifiedAttributesListType",
     "VerifySoftwareTokenRequest",
     "VerifySoftwareTokenResponse",
     "VerifySoftwareTokenResponseType",
+    "VerifySoftwareTokenResponseTypeLiteral",
     "VerifyUserAttributeRequest",
     "VerifyUserAttributeResponse",
     "WebAuthnAuthenticatorTransportsList",
@@ -1589,6 +1963,7 @@ __all__ = [
     "WebAuthnCredentialDescription",
     "WebAuthnCredentialDescriptionListType",
     "WebAuthnFactorConfigurationType",
+    "WebAuthnFactorConfigurationTypeLiteral",
     "WebAuthnMfaSettingsType",
 ]
 

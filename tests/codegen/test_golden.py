@@ -215,11 +215,16 @@ def test_member_types(service: ir.Service) -> None:
     }
     assert widget["Status"].deprecated == "This property is no longer available."
     assert widget["Id"].constraints == {"min": 1, "max": 55}
-    # Client parameters take any sequence or mapping; error attributes what the body holds.
+    # Client parameters take any sequence or mapping, and an enum's members or values (or the
+    # escape hatch), where fields stay open; error attributes what the body holds.
     params = {w: m.param_annotation for w, m in widget.items()}
-    assert params["AllowedOAuthFlows"] == "Sequence[OAuthFlowType | str]"
+    assert params["AllowedOAuthFlows"] == (
+        "Sequence[OAuthFlowType | OAuthFlowTypeLiteral | UnmodeledValue]"
+    )
     assert params["Tags"] == "Mapping[str, str]"
-    assert params["Status"] == "FlowType | str"
+    assert params["Status"] == "FlowType | FlowTypeLiteral | UnmodeledValue"
+    literals = {a.name: a.annotation for a in service.aliases if a.enum}
+    assert literals["FlowTypeLiteral"].startswith('Literal["')
     errors = {w: m.error_annotation for w, m in widget.items()}
     assert errors["Status"] == "str"
     assert errors["Size"] == "int"
@@ -256,7 +261,7 @@ def test_errors(service: ir.Service) -> None:
 
 
 def test_aliases(service: ir.Service) -> None:
-    aliases = {a.name: a.annotation for a in service.aliases}
+    aliases = {a.name: a.annotation for a in service.aliases if not a.enum}
     assert aliases == {
         "CallbackURLsListType": "list[str]",
         "Document": "JSONValue",
@@ -283,7 +288,9 @@ def test_every_class_exists(shapes: ModuleType) -> None:
 
 def test_all_lists_every_public_name(shapes: ModuleType) -> None:
     aliases = [n for n, s in SHAPES.items() if s["type"] in ("list", "map") or s.get("document")]
-    assert shapes.__all__ == sorted(_structures() + _enums() + aliases)
+    literals = [f"{name}Literal" for name in _enums()]  # what enum-typed parameters take
+    expected = _structures() + _enums() + aliases + literals + ["UnmodeledValue"]
+    assert shapes.__all__ == sorted(expected)
     assert set(shapes.__all__) <= set(dir(shapes))
     with pytest.raises(AttributeError):
         _ = shapes.NoSuchShape

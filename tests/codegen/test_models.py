@@ -140,7 +140,9 @@ def test_shapes_all_is_complete(generated: Generated) -> None:
     expected = {
         naming.class_name(n) for n in [*_structures(model), *_enums(model), *_aliases(model)]
     }
-    assert set(shapes.__all__) == expected
+    # Each enum's values as a Literal, and the escape hatch of enum-typed parameters.
+    literals = {naming.class_name(n) + "Literal" for n in _enums(model)}
+    assert set(shapes.__all__) == expected | literals | {"UnmodeledValue"}
     assert shapes.__all__ == sorted(shapes.__all__)
     assert expected <= set(dir(shapes))
 

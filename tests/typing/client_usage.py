@@ -1,4 +1,5 @@
-"""The client: construction, operation results, enum-typed parameters, bad calls."""
+"""The client: construction, operation results, enum-typed parameters (closed, with one escape
+hatch), bad calls."""
 
 from __future__ import annotations
 
@@ -10,12 +11,15 @@ from aiocognito.shapes import (
     AttributeType,
     AuthenticationResultType,
     AuthFlowType,
+    AuthFlowTypeLiteral,
     ChallengeNameType,
     ExplicitAuthFlowsType,
+    ExplicitAuthFlowsTypeLiteral,
     GetUserResponse,
     InitiateAuthResponse,
     ListUsersResponse,
     MessageActionType,
+    UnmodeledValue,
 )
 
 
@@ -83,26 +87,76 @@ async def operations_without_output(client: CognitoIdentityProviderClient) -> No
     )
 
 
-async def enum_parameters_take_members_or_strings(client: CognitoIdentityProviderClient) -> None:
-    # Enums are open: a value the service added after this model still type-checks.
+async def enum_parameters_take_members_or_their_values(
+    client: CognitoIdentityProviderClient,
+) -> None:
     await client.initiate_auth(auth_flow=AuthFlowType.USER_SRP_AUTH, client_id="c")
     await client.initiate_auth(auth_flow="USER_SRP_AUTH", client_id="c")
     await client.respond_to_auth_challenge(
         client_id="c", challenge_name=ChallengeNameType.SMS_MFA, challenge_responses={}
     )
     await client.respond_to_auth_challenge(client_id="c", challenge_name="SMS_MFA")
+    flow: AuthFlowTypeLiteral = "USER_PASSWORD_AUTH"  # the values, as a Literal alias
+    await client.initiate_auth(auth_flow=flow, client_id="c")
+
+
+async def the_escape_hatch_for_values_newer_than_the_model(
+    client: CognitoIdentityProviderClient,
+) -> None:
+    # One way to send a value the pinned model does not list (yet), or one read from an
+    # answer, whose type stays open (`ChallengeNameType | str`): UnmodeledValue.
+    await client.initiate_auth(auth_flow=UnmodeledValue("A_FLOW_FROM_THE_FUTURE"), client_id="c")
+    started = await client.initiate_auth(auth_flow="CUSTOM_AUTH", client_id="c")
+    name = started.challenge_name
+    assert_type(name, ChallengeNameType | str | None)  # results stay open
+    if name is not None:
+        await client.respond_to_auth_challenge(
+            client_id="c", challenge_name=UnmodeledValue(name), challenge_responses={}
+        )
 
 
 async def lists_of_enum_members(client: CognitoIdentityProviderClient) -> None:
     # A list kept in a variable is list[ExplicitAuthFlowsType]: list parameters must accept it
-    # (a `list[ExplicitAuthFlowsType | str]` parameter would not, lists being invariant).
+    # (a `list[ExplicitAuthFlowsType | ...]` parameter would not, lists being invariant).
     flows = [ExplicitAuthFlowsType.ALLOW_USER_PASSWORD_AUTH]
     await client.create_user_pool_client(
         user_pool_id="eu-west-1_Ab3dEf", client_name="app", explicit_auth_flows=flows
     )
-    mixed = ["ALLOW_REFRESH_TOKEN_AUTH", ExplicitAuthFlowsType.ALLOW_USER_SRP_AUTH]
+    await client.create_user_pool_client(
+        user_pool_id="eu-west-1_Ab3dEf",
+        client_name="app",
+        explicit_auth_flows=["ALLOW_REFRESH_TOKEN_AUTH", ExplicitAuthFlowsType.ALLOW_USER_SRP_AUTH],
+    )
+    mixed: list[ExplicitAuthFlowsType | ExplicitAuthFlowsTypeLiteral] = [
+        "ALLOW_REFRESH_TOKEN_AUTH",
+        ExplicitAuthFlowsType.ALLOW_USER_SRP_AUTH,
+    ]
     await client.create_user_pool_client(
         user_pool_id="eu-west-1_Ab3dEf", client_name="app", explicit_auth_flows=mixed
+    )
+
+
+async def misspelt_enum_values_do_not_type_check(
+    client: CognitoIdentityProviderClient, from_config: str
+) -> None:
+    await client.initiate_auth(auth_flow="USER_PASWORD_AUTH", client_id="c")  # type: ignore[arg-type]
+    await client.initiate_auth(auth_flow=from_config, client_id="c")  # type: ignore[arg-type]
+    await client.respond_to_auth_challenge(client_id="c", challenge_name="SMS")  # type: ignore[arg-type]
+    await client.create_user_pool_client(
+        user_pool_id="eu-west-1_Ab3dEf",
+        client_name="app",
+        explicit_auth_flows=["ALLOW_USER_PASWORD_AUTH"],  # type: ignore[list-item]
+    )
+    await client.admin_create_user(
+        user_pool_id="eu-west-1_Ab3dEf",
+        username="bob",
+        message_action="SUPRESS",  # type: ignore[arg-type]
+    )
+    mixed = ["ALLOW_REFRESH_TOKEN_AUTH", ExplicitAuthFlowsType.ALLOW_USER_SRP_AUTH]  # list[str]
+    await client.create_user_pool_client(
+        user_pool_id="eu-west-1_Ab3dEf",
+        client_name="app",
+        explicit_auth_flows=mixed,  # type: ignore[arg-type]
     )
 
 

@@ -145,10 +145,16 @@ def test_aiocognito_shapes_attribute_is_the_module() -> None:
 # names
 
 
+LITERAL_ALIASES = sorted(f"{name}Literal" for name in ENUM_SHAPES)
+"""Each enum's values as a ``Literal``: what enum-typed parameters take as plain strings."""
+
+
 def test_all_is_exactly_the_model_shapes() -> None:
+    """The model's shapes, each enum's Literal alias, and the parameters' escape hatch."""
     assert len(shapes.__all__) == len(set(shapes.__all__)), "duplicates in __all__"
-    missing = set(MODEL_NAMES) - set(shapes.__all__)
-    extra = set(shapes.__all__) - set(MODEL_NAMES)
+    expected = {*MODEL_NAMES, *LITERAL_ALIASES, "UnmodeledValue"}
+    missing = expected - set(shapes.__all__)
+    extra = set(shapes.__all__) - expected
     assert not missing, f"missing from __all__: {sorted(missing)}"
     assert not extra, f"in __all__ but not model shapes: {sorted(extra)}"
 
@@ -211,6 +217,19 @@ def test_errors_are_not_shapes() -> None:
 def test_enum_values_match_model() -> None:
     for cls in ENUMS:
         assert [m.value for m in cls] == [str(v) for v in SHAPES[cls.__name__]["enum"]], cls
+
+
+def test_each_enums_literal_alias_lists_exactly_its_values() -> None:
+    for cls in ENUMS:
+        alias = getattr(shapes, f"{cls.__name__}Literal")
+        value = eval(alias, {"Literal": typing.Literal}) if isinstance(alias, str) else alias
+        assert typing.get_origin(value) is typing.Literal, cls
+        assert list(typing.get_args(value)) == [m.value for m in cls], cls
+
+
+def test_unmodeled_value_is_the_string_itself() -> None:
+    assert shapes.UnmodeledValue("A_FLOW_FROM_THE_FUTURE") == "A_FLOW_FROM_THE_FUTURE"
+    assert type(shapes.UnmodeledValue("X")) is str
 
 
 # ---------------------------------------------------------------------------------------------

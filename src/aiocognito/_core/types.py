@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeAlias, cast
+from typing import TYPE_CHECKING, Any, NewType, TypeAlias, cast
 
 if TYPE_CHECKING:
     JSONValue: TypeAlias = (
@@ -13,6 +13,15 @@ if TYPE_CHECKING:
 else:
     # At run time the alias must be a real type for annotation resolution; any value passes.
     JSONValue = Any
+
+UnmodeledValue = NewType("UnmodeledValue", str)
+"""A value for an enum-typed parameter that the type checker does not check against the model.
+
+Enum-typed parameters take the enum's members or its values as string literals, so a
+misspelt value fails type checking. For a value the service accepts but the pinned model does
+not list yet, or a value read from an answer (``SomeEnum | str``) and sent back, wrap it:
+``auth_flow=UnmodeledValue("NEW_FLOW")``. At run time it is the string itself.
+"""
 
 REDACTED = "<redacted>"
 

@@ -36,7 +36,7 @@ from attrs import Factory, define, evolve, field
 
 from .._core.errors import CognitoError, ParamValidationError
 from .._core.protocol import JSONNestingError, loads
-from .._core.types import REDACTED, redact
+from .._core.types import REDACTED, UnmodeledValue, redact
 from .secret_hash import secret_hash
 from .srp import (
     DeviceSRP,
@@ -784,7 +784,8 @@ class UserPoolAuth:
         logger.debug("sign-in: answering %s", challenge_name)
         answered = await self._client.respond_to_auth_challenge(
             client_id=self._client_id,
-            challenge_name=challenge_name,
+            # The name the service asked, sent back: it may be newer than the model.
+            challenge_name=UnmodeledValue(challenge_name),
             session=state.session,
             challenge_responses=complete,
             client_metadata=state.client_metadata,
@@ -849,7 +850,7 @@ class UserPoolAuth:
                 return _step_for(name, params, state)
             response = await self._client.respond_to_auth_challenge(
                 client_id=self._client_id,
-                challenge_name=name,
+                challenge_name=UnmodeledValue(name),
                 session=state.session,
                 challenge_responses=responses,
                 client_metadata=state.client_metadata,

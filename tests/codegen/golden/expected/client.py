@@ -21,8 +21,10 @@ if TYPE_CHECKING:
     from .shapes import (
         DescribeWidgetResponse,
         FlowType,
+        FlowTypeLiteral,
         ListWidgetsResponse,
         SignInResponse,
+        UnmodeledValue,
         WidgetType,
     )
 
@@ -99,7 +101,7 @@ class GoldenIdentityProviderClient(BaseClient):
         *,
         id: str,
         filter: str | None = None,
-        type_: FlowType | str | None = None,
+        type_: FlowType | FlowTypeLiteral | UnmodeledValue | None = None,
     ) -> DescribeWidgetResponse:
         """Describes a widget. Requires signed requests.
 
@@ -179,7 +181,7 @@ class GoldenIdentityProviderClient(BaseClient):
     async def sign_in(
         self,
         *,
-        auth_flow: FlowType | str,
+        auth_flow: FlowType | FlowTypeLiteral | UnmodeledValue,
         client_id: str,
         username: str | None = None,
         password: str | None = None,

@@ -7,6 +7,10 @@ every string enum a `StrEnum`, every list and map shape a type alias. Fields who
 model marks sensitive, and a few that are secrets in practice (confirmation codes, SRP
 values, device verifiers), are redacted in `repr()`.
 
+Enum-typed parameters take an enum's members or its values as string literals (the enum's
+`...Literal` alias), and `UnmodeledValue(...)` for a value the model does not list yet;
+answers hold the member, or the plain string when the service sends a newer value.
+
 This revision of the model has 9 structures, 3 enums and 5 aliases.
 
 Classes are defined on first use, so importing this module is cheap; type checkers see all of
@@ -18,7 +22,11 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any, TypeAlias
 
+from aiocognito._core.types import UnmodeledValue as UnmodeledValue
+
 if TYPE_CHECKING:
+    from typing import Literal
+
     from aiocognito._core.types import JSONValue
 
     from ._shapes._index import (
@@ -39,6 +47,20 @@ if TYPE_CHECKING:
 CallbackURLsListType: TypeAlias = "list[str]"
 """A list of allowed callback URLs."""
 Document: TypeAlias = "JSONValue"
+FlowTypeLiteral: TypeAlias = 'Literal["USER_PASSWORD_AUTH", "Enabled", "aws.cognito.signin", "1x"]'
+"""The values of `FlowType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
+InvalidParameterExceptionReasonCodeTypeLiteral: TypeAlias = (
+    'Literal["MISSING_PARAMETER", "InvalidFormat"]'
+)
+"""The values of `InvalidParameterExceptionReasonCodeType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
+OAuthFlowTypeLiteral: TypeAlias = 'Literal["code", "implicit", "client_credentials"]'
+"""The values of `OAuthFlowType` as a `Literal`: what a parameter of that enum takes as a plain
+string (`UnmodeledValue(...)` for one the model does not list yet).
+"""
 OAuthFlowsType: TypeAlias = "list[OAuthFlowType | str]"
 StringMapType: TypeAlias = "dict[str, str]"
 WidgetListType: TypeAlias = "list[WidgetType]"
@@ -66,14 +88,18 @@ __all__ = [
     "DescribeWidgetResponse",
     "Document",
     "FlowType",
+    "FlowTypeLiteral",
     "InvalidParameterExceptionReasonCodeType",
+    "InvalidParameterExceptionReasonCodeTypeLiteral",
     "ListWidgetsRequest",
     "ListWidgetsResponse",
     "OAuthFlowType",
+    "OAuthFlowTypeLiteral",
     "OAuthFlowsType",
     "SignInRequest",
     "SignInResponse",
     "StringMapType",
+    "UnmodeledValue",
     "WidgetListType",
     "WidgetType",
 ]
