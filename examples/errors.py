@@ -6,15 +6,9 @@
 
 A sign-up and a sign-in handler as an app would write them: each Cognito error becomes a message
 the user can act on. Then what else can go wrong: an unknown resource, bad input caught before
-anything is sent, and an endpoint that does not answer.
-
-    CognitoError                      every exception aiocognito raises
-    ├── ServiceError                  the service answered with an error: .code, .message,
-    │   └── errors.<one per code>     .status_code, .request_id (what AWS support asks for)
-    ├── ParamValidationError          bad input, nothing was sent (also a ValueError)
-    ├── TransportError                no usable answer (connection refused, reset, ...)
-    │   └── TimeoutError              connect, read or total timeout
-    └── ConfigurationError            no region, no credentials, ...
+anything is sent, and an endpoint that does not answer. Every exception is a ``CognitoError``;
+the whole tree is in docs/guide/errors.md. A ``ServiceError`` carries ``.code``, ``.message``,
+``.status_code`` and ``.request_id`` (what AWS support asks for).
 
 The endpoint comes from ``--endpoint-url``, else ``AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER``,
 else ``AWS_ENDPOINT_URL``; with none of them and ``--emulator``, the script starts moto's server

@@ -8,25 +8,28 @@ cheap.
 from __future__ import annotations
 
 import importlib
+import warnings
 from typing import TYPE_CHECKING, Any
 
 from ._core.errors import (
+    ClientClosedError,
     CognitoError,
     ConfigurationError,
+    EndpointResolutionError,
     InvalidRegionError,
     NoCredentialsError,
     NoRegionError,
     ParamValidationError,
     ResponseParseError,
+    ResponseTooLargeError,
     ServiceError,
-    TimeoutError,
     TransportError,
+    TransportTimeoutError,
 )
 from ._version import __version__
 
 if TYPE_CHECKING:
     from . import errors as errors, shapes as shapes
-    from ._core.client import ClientClosedError as ClientClosedError
     from ._core.retries import RetryConfig as RetryConfig
     from .client import CognitoIdentityProviderClient as CognitoIdentityProviderClient
 
@@ -35,27 +38,27 @@ __all__ = [
     "CognitoError",
     "CognitoIdentityProviderClient",
     "ConfigurationError",
+    "EndpointResolutionError",
     "InvalidRegionError",
     "NoCredentialsError",
     "NoRegionError",
     "ParamValidationError",
     "ResponseParseError",
+    "ResponseTooLargeError",
     "RetryConfig",
     "ServiceError",
-    "TimeoutError",
     "TransportError",
+    "TransportTimeoutError",
     "__version__",
     "errors",
     "shapes",
 ]
 
 _SUBMODULES = frozenset({"errors", "shapes"})
-# Loaded on first use: the client brings httpx, which is most of the import cost.
-_LAZY = {
-    "CognitoIdentityProviderClient": ".client",
-    "ClientClosedError": "._core.client",
-    "RetryConfig": "._core.retries",
-}
+# Loaded on first use: the client brings the runtime, shapes and errors bring the model.
+_LAZY = {"CognitoIdentityProviderClient": ".client", "RetryConfig": "._core.retries"}
+_DEPRECATED = {"TimeoutError": ("TransportTimeoutError", TransportTimeoutError)}
+"""Old names, still importable, not in ``__all__`` (``import *`` must not shadow builtins)."""
 
 
 def __getattr__(name: str) -> Any:
@@ -64,6 +67,15 @@ def __getattr__(name: str) -> Any:
     if name in _LAZY:
         value = getattr(importlib.import_module(_LAZY[name], __name__), name)
         globals()[name] = value
+        return value
+    if name in _DEPRECATED:
+        new, value = _DEPRECATED[name]
+        warnings.warn(
+            f"aiocognito.{name} is deprecated: use aiocognito.{new} (the same class; it is "
+            "also a builtins.TimeoutError, so a plain `except TimeoutError:` catches it)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 

@@ -291,7 +291,7 @@ async def test_transport_errors_are_typed(client: Any) -> None:
         with pytest.raises(aiocognito.TransportError, match="ListUserPools"):
             await client.list_user_pools(max_results=1)
         mock.post(ENDPOINT).mock(side_effect=httpx.ReadTimeout("slow"))
-        with pytest.raises(aiocognito.TimeoutError) as info:
+        with pytest.raises(aiocognito.TransportTimeoutError) as info:
             await client.list_user_pools(max_results=1)
     assert isinstance(info.value, TimeoutError)  # the builtin too
 

@@ -102,7 +102,7 @@ async def test_a_refused_connection_is_a_transport_error(
     sender = open_one()
     with pytest.raises(aiocognito.TransportError, match=r"^ConnectError") as info:
         await sender.send("GET", "http://127.0.0.1:9/")
-    assert not isinstance(info.value, aiocognito.TimeoutError)
+    assert not isinstance(info.value, aiocognito.TransportTimeoutError)
     assert info.value.__cause__ is not None  # the underlying failure, for debugging
 
 
@@ -123,7 +123,7 @@ async def test_a_read_timeout_names_the_limit(
     silent_url: str, open_one: Callable[..., sending.Sender]
 ) -> None:
     sender = open_one(timeouts={"connect": 2.0, "read": 0.2, "write": 2.0, "pool": 2.0})
-    with pytest.raises(aiocognito.TimeoutError) as info:
+    with pytest.raises(aiocognito.TransportTimeoutError) as info:
         await sender.send("GET", silent_url)
     assert str(info.value) == "ReadTimeout: nothing within the read timeout of 0.2 s"
 
@@ -135,7 +135,7 @@ async def test_no_answer_at_all_is_a_transport_error(
     sender = open_one()
     with pytest.raises(aiocognito.TransportError, match="RemoteProtocolError") as info:
         await sender.send("GET", server.url + "/")
-    assert not isinstance(info.value, aiocognito.TimeoutError)
+    assert not isinstance(info.value, aiocognito.TransportTimeoutError)
 
 
 async def test_a_callers_client_keeps_its_own_timeouts_and_stays_open(
@@ -143,7 +143,7 @@ async def test_a_callers_client_keeps_its_own_timeouts_and_stays_open(
 ) -> None:
     async with httpx.AsyncClient(timeout=httpx.Timeout(3.0, read=0.1)) as http:
         sender = sending.open_sender(http_client=http)
-        with pytest.raises(aiocognito.TimeoutError, match=r"read timeout of 0\.1 s"):
+        with pytest.raises(aiocognito.TransportTimeoutError, match=r"read timeout of 0\.1 s"):
             await sender.send("GET", silent_url)
         await sender.aclose()
         assert not http.is_closed
@@ -225,19 +225,19 @@ async def test_respx_sees_what_the_default_sender_sends() -> None:
 def test_the_exception_table_is_explicit() -> None:
     """Every httpx exception the transports raise has its row, timeouts with their phase."""
     table = dict(httpx_compat.exception_table())
-    assert table[httpx.ReadTimeout] == (True, "read")
-    assert table[httpx.ConnectTimeout] == (True, "connect")
-    assert table[httpx.WriteTimeout] == (True, "write")
-    assert table[httpx.PoolTimeout] == (True, "pool")
+    assert table[httpx.ReadTimeout] == ("timeout", "read")
+    assert table[httpx.ConnectTimeout] == ("timeout", "connect")
+    assert table[httpx.WriteTimeout] == ("timeout", "write")
+    assert table[httpx.PoolTimeout] == ("timeout", "pool")
     request = httpx.Request("GET", "http://x.invalid/")
     for cls in (httpx.ConnectError, httpx.ReadError, httpx.RemoteProtocolError, httpx.ProxyError):
-        assert httpx_compat.failure_kind(cls("x", request=request)) == (False, None)
+        assert httpx_compat.failure_kind(cls("x", request=request)) == ("error", None)
     assert httpx_compat.failure_kind(ValueError("not httpx")) is None
 
     class NewTimeout(httpx.ReadTimeout):  # a subclass a future httpx might add
         pass
 
-    assert httpx_compat.failure_kind(NewTimeout("x", request=request)) == (True, "read")
+    assert httpx_compat.failure_kind(NewTimeout("x", request=request)) == ("timeout", "read")
 
 
 @pytest.mark.parametrize(
@@ -251,6 +251,7 @@ def test_the_exception_table_is_explicit() -> None:
         (http11.PoolTimeout("busy"), httpx.PoolTimeout),
         (http11.RemoteProtocolError("bad"), httpx.RemoteProtocolError),
         (http11.LocalProtocolError("bad"), httpx.LocalProtocolError),
+        (http11.ResponseTooLarge("past the limit"), httpx.RemoteProtocolError),
     ],
 )
 def test_our_transport_raises_httpx_exceptions_by_table(
@@ -259,3 +260,12 @@ def test_our_transport_raises_httpx_exceptions_by_table(
     mapped = httpx_compat.to_httpx_error(ours, httpx.Request("GET", "http://x.invalid/"))
     assert type(mapped) is theirs
     assert mapped.__cause__ is ours
+
+
+async def test_phases_left_out_keep_their_default(silent_url: str) -> None:
+    async with httpx.AsyncClient() as http:
+        for options in ({}, {"http_client": http}):
+            sender = sending.open_sender(timeouts={"read": 0.1}, **options)
+            with pytest.raises(aiocognito.TransportTimeoutError, match=r"read timeout of 0\.1 s"):
+                await sender.send("GET", silent_url)
+            await sender.aclose()

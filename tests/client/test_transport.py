@@ -206,7 +206,7 @@ async def test_pool_timeout(raw_server: RawServer) -> None:
         assert slots is not None
         await slots.acquire()  # as a call in flight would hold the only connection
         try:
-            with pytest.raises(aiocognito.TimeoutError, match=r"pool timeout of 0\.05 s"):
+            with pytest.raises(aiocognito.TransportTimeoutError, match=r"pool timeout of 0\.05 s"):
                 await sign_in(client)
         finally:
             slots.release()

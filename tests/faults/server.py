@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import random
 import socket
 import struct
 import threading
 import time
+import zlib
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
@@ -232,6 +234,86 @@ class Huge(Action):
 
 
 @dataclass
+class EndlessBody(Action):
+    """A chunked 200 whose body never ends: ``chunk`` bytes at a time, ``every`` seconds apart
+    (0: as fast as the client reads)."""
+
+    chunk: int = 1 << 20
+    every: float = 0.0
+
+    async def run(self, ctx: Context) -> bool:
+        await ctx.send(ctx.head(200, length=None, headers={"Transfer-Encoding": "chunked"}))
+        data = b"x" * self.chunk
+        frame = b"%x\r\n%s\r\n" % (len(data), data)
+        while True:  # until the client hangs up (ConnectionError ends the handler)
+            await ctx.send(frame)
+            if self.every:
+                await asyncio.sleep(self.every)
+
+
+@dataclass
+class HugeHeaders(Action):
+    """A status line, then header lines without end."""
+
+    async def run(self, ctx: Context) -> bool:
+        await ctx.send(b"HTTP/1.1 200 OK\r\n")
+        block = (b"X-Filler: " + b"h" * 1000 + b"\r\n") * 64
+        while True:
+            await ctx.send(block)
+
+
+@functools.cache
+def gzip_bomb(size: int = 1 << 30) -> bytes:
+    """A valid gzip stream of about ``size / 1000`` bytes that decodes to ``size`` zero bytes.
+
+    One deflate block for 1 MiB of zeros, closed with a full flush so that it refers to
+    nothing before it, repeated: compressing the whole gibibyte would take seconds.
+    """
+    unit = 1 << 20
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    block = compressor.compress(bytes(unit)) + compressor.flush(zlib.Z_FULL_FLUSH)
+    end = compressor.flush(zlib.Z_FINISH)
+    crc = 0
+    zeros = bytes(unit)
+    for _ in range(size // unit):
+        crc = zlib.crc32(zeros, crc)
+    header = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff"
+    return header + block * (size // unit) + end + struct.pack("<II", crc, size & 0xFFFFFFFF)
+
+
+@dataclass
+class GzipBomb(Action):
+    """A 200 labelled ``Content-Encoding: gzip`` (never asked for) that decodes to 1 GiB."""
+
+    body: bytes = field(default_factory=gzip_bomb)  # built before the request, not during it
+
+    async def run(self, ctx: Context) -> bool:
+        body = self.body
+        headers = {"Content-Encoding": "gzip"}
+        await ctx.send(ctx.head(200, length=len(body), headers=headers) + body)
+        return True
+
+
+@dataclass
+class StrayAnswer(Action):
+    """A complete 200 followed, in the same write, by a second answer nobody asked for.
+
+    In one write, so both reach the client together: a stray answer that arrives only after
+    the next request went out cannot be told from that request's answer (HTTP/1.1 has no
+    request ids), by any client.
+    """
+
+    data: Any = None
+    stray: bytes = b'{"Session": "STRAY"}'
+
+    async def run(self, ctx: Context) -> bool:
+        body = json.dumps({} if self.data is None else self.data).encode()
+        first = ctx.head(200, length=len(body)) + body
+        await ctx.send(first + ctx.head(200, length=len(self.stray)) + self.stray)
+        return True
+
+
+@dataclass
 class RandomFailures(Action):
     """Fail ``rate`` of the requests with ``failure`` (a 503 by default), seeded."""
 
@@ -397,3 +479,60 @@ async def _read_request(reader: asyncio.StreamReader, connection: int) -> Reques
             headers[name.strip().lower()] = value.strip()
     body = await reader.readexactly(int(headers.get("content-length", "0")))
     return Request(method, path, headers, body, connection)
+
+
+class DeafServer:
+    """Accepts connections and never reads from them: a request body larger than the socket
+    buffers leaves the client waiting on write backpressure. On the test's own loop."""
+
+    def __init__(self) -> None:
+        self.accepted: list[socket.socket] = []
+        self.url = ""
+        self._listener = socket.socket()
+        self._task: asyncio.Task[None] | None = None
+
+    async def __aenter__(self) -> DeafServer:
+        listener = self._listener
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        listener.setblocking(False)
+        self.url = f"http://127.0.0.1:{listener.getsockname()[1]}/"
+        self._task = asyncio.create_task(self._accept())
+        return self
+
+    async def _accept(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            conn, _ = await loop.sock_accept(self._listener)
+            conn.setblocking(False)
+            self.accepted.append(conn)
+
+    def open(self) -> int:
+        """Connections the client has not closed (drains what it sent to tell)."""
+        still = 0
+        for conn in self.accepted:
+            try:
+                while conn.recv(1 << 20):
+                    pass
+            except BlockingIOError:
+                still += 1
+            except OSError:
+                pass
+        return still
+
+    async def wait_all_closed(self, timeout: float = 3.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not self.accepted or self.open():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{self.open()} connection(s) still open on the server")
+            await asyncio.sleep(0.01)
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        for conn in self.accepted:
+            conn.close()
+        self._listener.close()

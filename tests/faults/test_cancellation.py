@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import gc
+import logging
 import time
 from collections.abc import Callable
 
@@ -10,8 +12,14 @@ import pytest
 
 import aiocognito
 from aiocognito import CognitoIdentityProviderClient, RetryConfig
-from tests.faults.server import FaultServer, Stall, error, ok
-from tests.faults.support import assert_pool_quiet, login, open_connections
+from tests.faults.server import DeafServer, FaultServer, Stall, error, ok
+from tests.faults.support import (
+    assert_pool_quiet,
+    login,
+    new_client,
+    open_connections,
+    transport_for,
+)
 
 MakeClient = Callable[..., CognitoIdentityProviderClient]
 
@@ -163,3 +171,31 @@ async def test_200_cancelled_calls_leak_nothing(
     await server.wait_all_closed()
     current = asyncio.current_task()
     assert [t for t in asyncio.all_tasks() if t is not current and not t.done()] == []
+
+
+BIG_PARAMETERS = {f"K{i}": "x" * 100_000 for i in range(160)}
+"""A 16 MB request body: far more than the socket buffers of a peer that does not read."""
+
+
+async def test_cancel_while_the_body_waits_on_a_peer_that_does_not_read(
+    transport_name: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The request body waits on write backpressure; cancelling the call closes the socket
+    at once, and nothing is logged as "Future exception was never retrieved"."""
+    caplog.set_level(logging.DEBUG, logger="asyncio")
+    async with DeafServer() as deaf:
+        client = new_client(deaf.url, transport=transport_for(transport_name), timeout=30.0)
+        with pytest.raises(TimeoutError):
+            async with asyncio.timeout(0.5):
+                await client.initiate_auth(
+                    auth_flow="USER_PASSWORD_AUTH",
+                    client_id="app-client",
+                    auth_parameters=BIG_PARAMETERS,
+                )
+        await deaf.wait_all_closed()  # closed now, not only at client.close()
+        assert_pool_quiet(client)
+        assert open_connections(client) == []
+        await client.close()
+    gc.collect()
+    await asyncio.sleep(0.05)
+    assert [r.getMessage() for r in caplog.records if "never retrieved" in r.getMessage()] == []

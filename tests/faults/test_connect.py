@@ -61,7 +61,7 @@ async def test_connect_timeout_is_retried(full_backlog_url: str) -> None:
     client = new_client(full_backlog_url, timeout=httpx.Timeout(2.0, connect=0.2))
     started = time.perf_counter()
     try:
-        with pytest.raises(aiocognito.TimeoutError) as info:
+        with pytest.raises(aiocognito.TransportTimeoutError) as info:
             await login(client)
     finally:
         await client.close()

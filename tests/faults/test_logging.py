@@ -63,7 +63,7 @@ async def test_every_attempt_is_logged_and_no_secret_is(
     assert [m.split(" in ")[0] for m in retries] == [
         "InitiateAuth retry after HTTP503",
         "InitiateAuth retry after TransportError",
-        "InitiateAuth retry after TimeoutError",
+        "InitiateAuth retry after TransportTimeoutError",
     ]
 
     text = (

@@ -272,7 +272,7 @@ async def test_total_timeout_includes_backoff(server: FaultServer, make_client: 
     server.script(then=error(400, "TooManyRequestsException", "slow down"))
     client = make_client(total_timeout=0.3, retry=RetryConfig(random=lambda: 1.0))
     started = time.perf_counter()
-    with pytest.raises(aiocognito.TimeoutError) as info:
+    with pytest.raises(aiocognito.TransportTimeoutError) as info:
         await login(client)
     assert time.perf_counter() - started < 1.0
     assert server.count == info.value.attempts == 1

@@ -10,8 +10,8 @@ from aiocognito import (
     CognitoIdentityProviderClient,
     ParamValidationError,
     ServiceError,
-    TimeoutError,
     TransportError,
+    TransportTimeoutError,
 )
 from aiocognito.errors import (
     ERRORS,
@@ -27,8 +27,8 @@ def the_tree() -> None:
     as_service_error: type[ServiceError] = NotAuthorizedException
     as_cognito_error: type[CognitoError] = UserNotFoundException
     as_value_error: type[ValueError] = ParamValidationError
-    as_builtin_timeout: type[builtins.TimeoutError] = TimeoutError
-    as_transport_error: type[TransportError] = TimeoutError
+    as_builtin_timeout: type[builtins.TimeoutError] = TransportTimeoutError
+    as_transport_error: type[TransportError] = TransportTimeoutError
     assert_type(ERRORS, dict[str, type[ServiceError]])
     del as_service_error, as_cognito_error, as_value_error, as_builtin_timeout, as_transport_error
 

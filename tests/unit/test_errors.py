@@ -234,9 +234,18 @@ def test_pickle_keeps_the_facts() -> None:
         (core_errors.ResponseParseError, (core_errors.CognitoError, ValueError)),
         (core_errors.TransportError, (core_errors.CognitoError,)),
         (
-            core_errors.TimeoutError,
+            core_errors.TransportTimeoutError,
             (core_errors.TransportError, core_errors.CognitoError, builtins.TimeoutError, OSError),
         ),
+        (
+            core_errors.ResponseTooLargeError,
+            (core_errors.TransportError, core_errors.CognitoError),
+        ),
+        (
+            core_errors.EndpointResolutionError,
+            (core_errors.ConfigurationError, core_errors.CognitoError),
+        ),
+        (core_errors.ClientClosedError, (core_errors.CognitoError, RuntimeError)),
         (core_errors.ConfigurationError, (core_errors.CognitoError,)),
         (core_errors.NoRegionError, (core_errors.ConfigurationError, core_errors.CognitoError)),
         (core_errors.InvalidRegionError, (core_errors.ConfigurationError, ValueError)),
@@ -269,9 +278,21 @@ def test_branches_are_disjoint() -> None:
 
 def test_timeout_is_caught_as_builtin_timeout() -> None:
     with pytest.raises(builtins.TimeoutError):
-        raise core_errors.TimeoutError("read timed out")
+        raise core_errors.TransportTimeoutError("read timed out")
     with pytest.raises(aiocognito.TransportError):
-        raise aiocognito.TimeoutError("read timed out")
+        raise aiocognito.TransportTimeoutError("read timed out")
+
+
+def test_the_old_timeout_name_still_works_and_says_it_is_deprecated() -> None:
+    """``aiocognito.TimeoutError`` shadowed the builtin when imported by name; it stays as a
+    deprecated alias, out of ``__all__`` so that ``import *`` cannot shadow anything."""
+    with pytest.warns(DeprecationWarning, match="use aiocognito.TransportTimeoutError"):
+        old = aiocognito.TimeoutError
+    assert old is aiocognito.TransportTimeoutError
+    assert "TimeoutError" not in aiocognito.__all__
+    namespace: dict[str, object] = {}
+    exec("from aiocognito import *", namespace)
+    assert "TimeoutError" not in namespace
 
 
 def test_param_validation_error_is_value_error_with_path() -> None:
@@ -305,8 +326,11 @@ def test_package_exports_the_tree() -> None:
         "ParamValidationError",
         "ResponseParseError",
         "TransportError",
-        "TimeoutError",
+        "TransportTimeoutError",
+        "ResponseTooLargeError",
         "ConfigurationError",
+        "EndpointResolutionError",
+        "ClientClosedError",
         "NoRegionError",
         "InvalidRegionError",
         "NoCredentialsError",
@@ -325,8 +349,8 @@ def test_package_exports_the_tree() -> None:
 
 def test_every_core_exception_is_exported() -> None:
     core = {
-        name
-        for name, value in vars(core_errors).items()
+        value.__name__
+        for value in vars(core_errors).values()
         if isinstance(value, type)
         and issubclass(value, core_errors.CognitoError)
         and value.__module__ == core_errors.__name__

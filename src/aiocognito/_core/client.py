@@ -17,19 +17,27 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .._version import __version__
 from . import endpoints, http11, protocol, sending
-from .config import DEFAULT_TIMEOUTS, DEFAULT_TOTAL_TIMEOUT, resolve_region
+from .config import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_TIMEOUTS,
+    DEFAULT_TOTAL_TIMEOUT,
+    resolve_region,
+)
 from .errors import (
-    CognitoError,
+    ClientClosedError,
     ConfigurationError,
     ParamValidationError,
     ResponseParseError,
     ServiceError,
-    TimeoutError,
     TransportError,
+    TransportTimeoutError,
 )
 from .retries import RetryConfig, RetryPolicy
 
 if TYPE_CHECKING:
+    import os
+    import ssl
+
     import httpx
 
     from .sending import Sender
@@ -119,10 +127,6 @@ class _State(enum.Enum):
     CLOSED = "closed"
 
 
-class ClientClosedError(CognitoError, RuntimeError):
-    """The client was closed; create a new one."""
-
-
 _NOT_GIVEN: Any = object()
 
 
@@ -154,6 +158,8 @@ class BaseClient:
         retry: RetryConfig | None = None,
         http_client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        verify: str | os.PathLike[str] | ssl.SSLContext | None = None,
     ) -> None:
         """Create a client; nothing is sent and no credentials are read until the first call.
 
@@ -180,6 +186,15 @@ class BaseClient:
                 connection pool, e.g. ``httpx.AsyncHTTPTransport(http2=True)`` or
                 ``httpx_aiohttp.AiohttpTransport()``; it is closed with this client. Not with
                 ``http_client``.
+            max_response_bytes: the largest answer body accepted, as sent or once decoded
+                (default 64 MiB; Cognito's answers are kilobytes); a larger one ends the call
+                with ``ResponseTooLargeError``, unretried. ``None`` for no limit.
+            verify: the TLS trust roots of the connections the client opens: a CA bundle
+                (a PEM file or a directory) or an ``ssl.SSLContext`` (e.g. truststore's, for
+                the operating system's store). Default: ``AWS_CA_BUNDLE``, the profile's
+                ``ca_bundle``, ``REQUESTS_CA_BUNDLE``, ``SSL_CERT_FILE``, ``SSL_CERT_DIR``
+                (the first set), else certifi's bundle. Not with ``http_client`` or
+                ``transport``, which keep their own.
 
         Raises:
             NoRegionError: no region given or found, and no ``endpoint_url``.
@@ -215,11 +230,19 @@ class BaseClient:
         self._credentials = credentials
         self._profile = profile
         self._signer: Signer | None = None
-        sending.check_options(transport=transport, http_client=http_client)
+        sending.check_options(
+            transport=transport,
+            http_client=http_client,
+            verify=verify,
+            max_response_bytes=max_response_bytes,
+        )
         self._sending: dict[str, Any] = {
             "transport": transport,
             "http_client": http_client,
             "timeouts": timeouts,
+            "max_response_bytes": max_response_bytes,
+            "verify": verify,
+            "profile": profile,
         }
         """``sending.open_sender``'s arguments, for the first call."""
         self._sender: Sender | None = None
@@ -352,11 +375,11 @@ class BaseClient:
             async with deadline:
                 return await self._send(op, request, attempts)
         except builtins.TimeoutError:
-            # Our TimeoutError (a read or connect timeout on the last attempt) is a builtins
-            # TimeoutError too: relabel only when the total deadline itself expired.
+            # Our TransportTimeoutError (a read or connect timeout on the last attempt) is a
+            # builtins.TimeoutError too: relabel only when the total deadline itself expired.
             if not deadline.expired():
                 raise
-            exc = TimeoutError(
+            exc = TransportTimeoutError(
                 f"{op.name}: no answer within the total timeout of {self._total_timeout:g} s"
             )
             exc.attempts = attempts[0]

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, cast
 
-from .errors import ConfigurationError
+from .errors import EndpointResolutionError
 
 _TEMPLATE = re.compile(r"\{[a-zA-Z#]+\}")
 _GET_ATTR = re.compile(r"(\w*)\[(\d+)\]")
@@ -29,10 +29,6 @@ def is_valid_host_label(value: str, allow_subdomains: bool = False) -> bool:
     """RFC 1123 host label(s): letters, digits, hyphens; dots between labels if allowed."""
     labels = value.split(".") if allow_subdomains else [value]
     return all(_HOST_LABEL.match(label) for label in labels)
-
-
-class EndpointResolutionError(ConfigurationError):
-    """The endpoint rule set rejects the configuration (e.g. FIPS with a custom endpoint)."""
 
 
 @dataclass(frozen=True)

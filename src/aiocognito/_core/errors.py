@@ -1,20 +1,14 @@
-"""The exception tree of aiocognito.
+"""The exception tree of aiocognito: every class but the modeled ones is defined here.
 
-```
-CognitoError                      every exception aiocognito raises
-├── ServiceError                  the service answered with an error
-│   └── <one class per modeled error, in aiocognito.errors>
-├── ParamValidationError          bad input, caught before anything is sent (also ValueError)
-├── ResponseParseError            a 2xx answer we cannot read (also ValueError)
-├── TransportError                no usable HTTP answer: connection failed or broke
-│   └── TimeoutError              connect, read or total timeout (also builtins.TimeoutError)
-└── ConfigurationError            the client cannot be set up: no region, no credentials, ...
-    ├── NoRegionError
-    ├── InvalidRegionError        (also ValueError)
-    └── NoCredentialsError
-```
+The tree, with what each class means, is written once, in docs/guide/errors.md ("Handle
+errors"); tests/unit/test_error_tree.py checks it against these classes and against
+``aiocognito.__all__``. No message, ``repr`` or ``str`` of these includes a secret from the
+request.
 
-No message, ``repr`` or ``str`` of these includes a secret from the request.
+``TransportTimeoutError`` was ``TimeoutError`` before 0.1.0: imported by name, that shadowed
+the builtin (``except TimeoutError`` then missed asyncio's timeouts), as httpx avoids with its
+``TimeoutException``. The old name stays, deprecated, as ``aiocognito.TimeoutError``; the class
+is still a ``builtins.TimeoutError``, so ``except TimeoutError:`` with the builtin catches it.
 """
 
 from __future__ import annotations
@@ -104,9 +98,22 @@ class ResponseParseError(CognitoError, ValueError):
 class TransportError(CognitoError):
     """No usable HTTP answer: the connection failed, broke or was reset."""
 
+    retryable: ClassVar[bool] = True
+    """Whether another attempt may fare better (not for an answer refused for its size)."""
 
-class TimeoutError(TransportError, builtins.TimeoutError):  # mirrors the builtin on purpose
-    """A connect, read or total timeout expired."""
+
+class ResponseTooLargeError(TransportError):
+    """The answer went past a size limit: its header block (64 KiB), or its body, compressed
+    or decoded (``max_response_bytes``). The connection is closed; the call is not retried."""
+
+    retryable: ClassVar[bool] = False
+
+
+class TransportTimeoutError(TransportError, builtins.TimeoutError):
+    """A connect, read, write, pool or total timeout expired (also ``builtins.TimeoutError``)."""
+
+
+TimeoutError = TransportTimeoutError  # the deprecated name, for code written before 0.1.0
 
 
 class ConfigurationError(CognitoError):
@@ -126,3 +133,11 @@ class InvalidRegionError(ConfigurationError, ValueError):
 
 class NoCredentialsError(ConfigurationError):
     """A signed operation was called and no AWS credentials could be found."""
+
+
+class EndpointResolutionError(ConfigurationError):
+    """The endpoint rule set rejects the configuration (e.g. FIPS with a custom endpoint)."""
+
+
+class ClientClosedError(CognitoError, RuntimeError):
+    """The client was closed; create a new one."""

@@ -10,8 +10,12 @@ client that does not use httpx does not import it; ``transport.AsyncioTransport`
 httpx's transport interface.
 
 Each response is read whole before it is returned (AWS JSON answers are small), so a
-connection goes back to the pool as soon as its answer has arrived. Failures are the
-exceptions below, named after httpx's equivalents.
+connection goes back to the pool as soon as its answer has arrived. What a peer can make us
+hold is bounded: the header block (``max_header_bytes``) and the body (``max_body``, checked
+against Content-Length at once and while chunks arrive). A connection that had more bytes than
+its answer (in the same read, or while idle), or failed in any way, is closed, never reused;
+bytes that arrive only after the next request went out cannot be told from its answer, by any
+HTTP/1.1 client. Failures are the exceptions below, named after httpx's equivalents.
 """
 
 from __future__ import annotations
@@ -39,6 +43,11 @@ Timeouts = Mapping[str, float | None]
 
 _NO_TIMEOUTS: Timeouts = {}
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+MAX_HEADER_BYTES = 64 * 1024
+"""The largest answer header block accepted (httpcore's is 100 KiB, h11's default 16 KiB)."""
+# RFC 3986: what may stay as is in a path and a query; the rest is percent-encoded.
+_PATH_SAFE = "/:@!$&'()*+,;=-._~%"
+_QUERY_SAFE = _PATH_SAFE + "?"
 
 
 def split_url(url: str) -> tuple[Origin, str, str]:
@@ -53,7 +62,11 @@ def split_url(url: str) -> tuple[Origin, str, str]:
     netloc = f"[{host}]" if ":" in host else host
     if port != _DEFAULT_PORTS[parts.scheme]:
         netloc += f":{port}"
-    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    # Spaces, non-ASCII and control characters are percent-encoded, as httpx does (escapes
+    # already there are kept): never sent raw, where they would break the request line.
+    target = urllib.parse.quote(parts.path or "/", safe=_PATH_SAFE)
+    if parts.query:
+        target += "?" + urllib.parse.quote(parts.query, safe=_QUERY_SAFE)
     return (parts.scheme, host, port), target, netloc
 
 
@@ -113,22 +126,46 @@ class LocalProtocolError(HTTPFailure):
     """The request could not be written as HTTP/1.1 (e.g. an invalid header value)."""
 
 
+class ResponseTooLarge(HTTPFailure):
+    """The answer went past a limit: its header block or its body."""
+
+
 _Waiter = asyncio.Future[tuple[int, list[tuple[bytes, bytes]], bytes]]
 Answer = tuple[int, list[tuple[bytes, bytes]], bytes]
 """Status, headers (names in lower case), body."""
 
 
 class _Codec:
-    """What both parsers keep of the answer being read."""
+    """What both parsers keep of the answer being read, and its limits."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_header_bytes: int) -> None:
         self._status = 0
         self._headers: list[tuple[bytes, bytes]] = []
         self._chunks: list[bytes] = []
+        self._body_size = 0
+        self._max_body: int | None = None
+        self._max_header_bytes = max_header_bytes
 
     @property
     def answer_started(self) -> bool:
         return self._status != 0
+
+    def _start(self, max_body: int | None) -> None:
+        self._status, self._headers, self._chunks = 0, [], []
+        self._body_size = 0
+        self._max_body = max_body
+
+    def _too_large(self) -> str | None:
+        """Why the answer so far is over a limit: a declared or received body too long."""
+        limit = self._max_body
+        if limit is None:
+            return None
+        if self._body_size > limit:
+            return f"answer body over the limit of {limit} bytes"
+        for name, value in self._headers:
+            if name == b"content-length" and value.strip().isdigit() and int(value) > limit:
+                return f"answer body of {int(value)} bytes, over the limit of {limit} bytes"
+        return None
 
 
 class _H11Codec(_Codec):
@@ -136,18 +173,25 @@ class _H11Codec(_Codec):
 
     name = "h11"
 
-    def __init__(self) -> None:
+    def __init__(self, max_header_bytes: int = MAX_HEADER_BYTES) -> None:
         global _h11  # imported with the first connection that uses it  # noqa: PLW0603
         import h11 as _h11
 
-        super().__init__()
-        self._conn = _h11.Connection(_h11.CLIENT)
+        super().__init__(max_header_bytes)
+        # h11 buffers at most this much while it waits for a complete event: a header block,
+        # or a chunk header; body data goes on as it comes.
+        self._conn = _h11.Connection(_h11.CLIENT, max_incomplete_event_size=max_header_bytes)
 
     def request(
-        self, method: bytes, target: bytes, headers: list[tuple[bytes, bytes]], body: bytes
+        self,
+        method: bytes,
+        target: bytes,
+        headers: list[tuple[bytes, bytes]],
+        body: bytes,
+        max_body: int | None = None,
     ) -> bytes:
         conn = self._conn
-        self._status, self._headers, self._chunks = 0, [], []
+        self._start(max_body)
         try:
             data = conn.send(_h11.Request(method=method, target=target, headers=headers)) or b""
             if body:
@@ -162,6 +206,10 @@ class _H11Codec(_Codec):
             self._conn.receive_data(data)
             return self._read_events()
         except _h11.RemoteProtocolError as exc:
+            if exc.error_status_hint == 431:  # "Receive buffer too long"
+                raise ResponseTooLarge(
+                    f"answer header block over the limit of {self._max_header_bytes} bytes"
+                ) from None
             raise RemoteProtocolError(str(exc) or "malformed HTTP response") from exc
 
     def _read_events(self) -> Answer | None:
@@ -171,10 +219,16 @@ class _H11Codec(_Codec):
             if event is _h11.NEED_DATA or event is _h11.PAUSED:
                 return None
             if isinstance(event, _h11.Data):
+                self._body_size += len(event.data)
+                if self._max_body is not None and self._body_size > self._max_body:
+                    raise ResponseTooLarge(self._too_large() or "answer body too large")
                 self._chunks.append(bytes(event.data))
             elif isinstance(event, _h11.Response):
                 self._status = event.status_code
                 self._headers = list(event.headers)
+                reason = self._too_large()
+                if reason is not None:
+                    raise ResponseTooLarge(reason)
             elif isinstance(event, _h11.EndOfMessage):
                 return self._status, self._headers, b"".join(self._chunks)
             elif isinstance(event, _h11.ConnectionClosed):
@@ -192,6 +246,8 @@ class _H11Codec(_Codec):
         """After an answer: whether the connection can carry another exchange."""
         conn = self._conn
         if conn.our_state is _h11.DONE and conn.their_state is _h11.DONE:
+            if conn.trailing_data[0]:
+                return False  # bytes beyond the answer: a stray answer would shift every next one
             conn.start_next_cycle()
             return True
         return False  # "Connection: close", or an answer sent before the request was complete
@@ -202,16 +258,31 @@ class _HttptoolsCodec(_Codec):
 
     name = "httptools"
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, max_header_bytes: int = MAX_HEADER_BYTES) -> None:
+        super().__init__(max_header_bytes)
         self._parser = _httptools.HttpResponseParser(self)
         self._answer: Answer | None = None
         self._keep_alive = False
+        self._head_done = False
+        self._head_size = 0
+        """Bytes of the header lines parsed so far."""
+        self._head_fed = 0
+        """Bytes fed while the header block was still incomplete."""
+        self._stray = False
+        self._over: str | None = None
+        """Why the answer went past a limit, found in a callback (raised once it returns)."""
 
     def request(
-        self, method: bytes, target: bytes, headers: list[tuple[bytes, bytes]], body: bytes
+        self,
+        method: bytes,
+        target: bytes,
+        headers: list[tuple[bytes, bytes]],
+        body: bytes,
+        max_body: int | None = None,
     ) -> bytes:
-        self._status, self._headers, self._chunks, self._answer = 0, [], [], None
+        self._start(max_body)
+        self._answer, self._over = None, None
+        self._head_done, self._head_size, self._head_fed = False, 0, 0
         lines = [method + b" " + target + b" HTTP/1.1"]
         for name, value in headers:
             # A CR or LF would end the header early and let a value forge others.
@@ -223,18 +294,41 @@ class _HttptoolsCodec(_Codec):
         return b"\r\n".join(lines)
 
     # httptools callbacks
+    def on_message_begin(self) -> None:
+        if self._answer is not None:
+            self._stray = True  # a second answer to one request
+
     def on_header(self, name: bytes, value: bytes) -> None:
+        if self._answer is not None:
+            return
+        self._head_size += len(name) + len(value) + 4
+        if self._head_size > self._max_header_bytes:
+            self._over = f"answer header block over the limit of {self._max_header_bytes} bytes"
+            return
         self._headers.append((name.lower(), value))
 
     def on_headers_complete(self) -> None:
+        if self._answer is not None:
+            return
+        self._head_done = True
         self._status = self._parser.get_status_code()
+        self._over = self._over or self._too_large()
 
     def on_body(self, body: bytes) -> None:
+        if self._answer is not None or self._over is not None:
+            return
+        self._body_size += len(body)
+        if self._max_body is not None and self._body_size > self._max_body:
+            self._over = self._too_large()
+            return
         self._chunks.append(body)
 
     def on_message_complete(self) -> None:
+        if self._answer is not None:
+            return
         if self._status < 200:  # 100 Continue and friends: the final answer follows
             self._status, self._headers, self._chunks = 0, [], []
+            self._head_done, self._head_size, self._head_fed = False, 0, 0
             return
         self._answer = (self._status, self._headers, b"".join(self._chunks))
         self._keep_alive = bool(self._parser.should_keep_alive())  # reset once this returns
@@ -243,7 +337,17 @@ class _HttptoolsCodec(_Codec):
         try:
             self._parser.feed_data(data)
         except _httptools.HttpParserError as exc:  # HttpParserUpgrade included
+            if self._answer is not None:  # garbage after a complete answer
+                self._stray = True
+                return self._answer
             raise RemoteProtocolError(str(exc) or "malformed HTTP response") from exc
+        if self._over is None and not self._head_done:
+            # One endless header line never reaches on_header: count what was fed meanwhile.
+            self._head_fed += len(data)
+            if self._head_fed > self._max_header_bytes:
+                self._over = f"answer header block over the limit of {self._max_header_bytes} bytes"
+        if self._over is not None:
+            raise ResponseTooLarge(self._over)
         return self._answer
 
     def eof(self) -> Answer | None:
@@ -255,7 +359,7 @@ class _HttptoolsCodec(_Codec):
         return self._status, self._headers, b"".join(self._chunks)
 
     def next_cycle(self) -> bool:
-        return self._answer is not None and self._keep_alive
+        return self._answer is not None and self._keep_alive and not self._stray
 
 
 _UNSAFE = re.compile(rb"[^!#$%&'*+\-.^_`|~0-9A-Za-z]")
@@ -307,7 +411,7 @@ class _Connection(asyncio.Protocol):
             self._timer = self._loop.call_later(self._read_timeout or 0, self._on_read_timeout)
         try:
             answer = self._codec.feed(data)
-        except RemoteProtocolError as exc:
+        except HTTPFailure as exc:  # malformed, or past a limit
             self._fail(exc)
             return
         if answer is not None:
@@ -366,39 +470,45 @@ class _Connection(asyncio.Protocol):
         body: bytes,
         *,
         timeouts: Timeouts,
+        max_body: int | None = None,
     ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
         transport = self._transport
         if transport is None or self.closed:
             raise RemoteProtocolError("Server disconnected without sending a response.")
         try:
-            data = self._codec.request(method, target, headers, body)
+            data = self._codec.request(method, target, headers, body, max_body)
         except LocalProtocolError:
             self.close()
             raise
         self._reusable = False
         waiter: _Waiter = self._loop.create_future()
         self._waiter = waiter
-        transport.write(data)
-        if self._write_paused is not None:  # a large body the peer is not reading
-            try:
-                async with asyncio.timeout(timeouts.get("write")):
-                    await self._write_paused
-            except TimeoutError:
-                self.close()
-                raise WriteTimeout("timed out") from None
-        self._read_timeout = timeouts.get("read")
-        if self._read_timeout is not None:
-            self._timer = self._loop.call_later(self._read_timeout, self._on_read_timeout)
         try:
+            transport.write(data)
+            if self._write_paused is not None:  # a large body the peer is not reading
+                try:
+                    async with asyncio.timeout(timeouts.get("write")):
+                        await self._write_paused
+                except TimeoutError:
+                    raise WriteTimeout("timed out") from None
+            self._read_timeout = timeouts.get("read")
+            if self._read_timeout is not None:
+                self._timer = self._loop.call_later(self._read_timeout, self._on_read_timeout)
             result = await waiter
         except BaseException:
-            self.close()  # cancelled or failed mid-exchange: the stream's state is unknown
+            # Cancelled or failed mid-exchange, writing or reading: the stream's state is
+            # unknown, so the socket goes now, not when the pool is closed.
+            self.close()
             raise
         finally:
             self._waiter = None
             if self._timer is not None:
                 self._timer.cancel()
                 self._timer = None
+            if waiter.done() and not waiter.cancelled():
+                waiter.exception()  # retrieved, so asyncio never logs it as lost
+            else:
+                waiter.cancel()
         self._reusable = self._codec.next_cycle()
         if not self._reusable:
             self.close()
@@ -424,14 +534,17 @@ class ConnectionPool:
         max_connections: int = 100,
         keepalive_expiry: float = 5.0,
         parser: str | None = None,
+        max_header_bytes: int = MAX_HEADER_BYTES,
     ) -> None:
         """Args:
         ssl_context: for https origins; default: one verified context for the process.
         max_connections: connections open at once; further requests wait (pool timeout).
         keepalive_expiry: seconds an idle connection is kept for reuse.
         parser: ``"httptools"`` or ``"h11"``; default: httptools when installed.
+        max_header_bytes: the largest answer header block accepted.
         """
         self._codec = CODECS[parser or DEFAULT_CODEC]
+        self._max_header_bytes = max_header_bytes
         self._ssl = ssl_context
         self._max_connections = max_connections
         self._keepalive_expiry = keepalive_expiry
@@ -458,8 +571,13 @@ class ConnectionPool:
         body: bytes,
         *,
         timeouts: Timeouts = _NO_TIMEOUTS,
+        max_body: int | None = None,
     ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
-        """Send one request (headers must include Host) and return status, headers and body."""
+        """Send one request (headers must include Host) and return status, headers and body.
+
+        ``max_body``: the largest answer body accepted, in bytes (``None``: no limit); past it
+        the exchange fails with ``ResponseTooLarge`` and the connection is closed.
+        """
         if self._closed:
             raise RuntimeError("the connection pool is closed")
         slots = self._slots
@@ -477,7 +595,9 @@ class ConnectionPool:
             connection = self._idle_connection(origin) or await self._connect(origin, timeouts)
             self._busy.add(connection)
             try:
-                result = await connection.exchange(method, target, headers, body, timeouts=timeouts)
+                result = await connection.exchange(
+                    method, target, headers, body, timeouts=timeouts, max_body=max_body
+                )
             finally:
                 self._busy.discard(connection)
             if connection.reusable and not self._closed:
@@ -505,7 +625,7 @@ class ConnectionPool:
         tls: Any = None
         if scheme == "https":
             tls = self._ssl or shared_ssl_context()
-        connection = _Connection(loop, self._codec())
+        connection = _Connection(loop, self._codec(self._max_header_bytes))
         try:
             async with asyncio.timeout(timeouts.get("connect")):
                 await loop.create_connection(

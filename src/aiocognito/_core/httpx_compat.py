@@ -29,8 +29,10 @@ if TYPE_CHECKING:
 MAX_CONNECTIONS = 100
 """Connections per transport we create (httpx's default pool size)."""
 
-Failure = tuple[bool, str | None]
-"""(timed out, which timeout: connect/read/write/pool, or None when httpx does not say)."""
+Failure = tuple[str, str | None]
+"""``("timeout", phase)`` (connect/read/write/pool, or None when httpx does not say),
+``("too large", None)`` for an answer past a size limit, ``("error", None)`` for the rest."""
+_ERROR: Failure = ("error", None)
 
 
 @cache
@@ -45,22 +47,22 @@ def exception_table() -> tuple[tuple[type[Exception], Failure], ...]:
     import httpx
 
     return (
-        (httpx.ConnectTimeout, (True, "connect")),
-        (httpx.ReadTimeout, (True, "read")),
-        (httpx.WriteTimeout, (True, "write")),
-        (httpx.PoolTimeout, (True, "pool")),
-        (httpx.TimeoutException, (True, None)),
-        (httpx.ConnectError, (False, None)),
-        (httpx.ReadError, (False, None)),
-        (httpx.WriteError, (False, None)),
-        (httpx.CloseError, (False, None)),
-        (httpx.ProxyError, (False, None)),
-        (httpx.UnsupportedProtocol, (False, None)),
-        (httpx.RemoteProtocolError, (False, None)),
-        (httpx.LocalProtocolError, (False, None)),
-        (httpx.DecodingError, (False, None)),
-        (httpx.TooManyRedirects, (False, None)),
-        (httpx.HTTPError, (False, None)),
+        (httpx.ConnectTimeout, ("timeout", "connect")),
+        (httpx.ReadTimeout, ("timeout", "read")),
+        (httpx.WriteTimeout, ("timeout", "write")),
+        (httpx.PoolTimeout, ("timeout", "pool")),
+        (httpx.TimeoutException, ("timeout", None)),
+        (httpx.ConnectError, _ERROR),
+        (httpx.ReadError, _ERROR),
+        (httpx.WriteError, _ERROR),
+        (httpx.CloseError, _ERROR),
+        (httpx.ProxyError, _ERROR),
+        (httpx.UnsupportedProtocol, _ERROR),
+        (httpx.RemoteProtocolError, _ERROR),
+        (httpx.LocalProtocolError, _ERROR),
+        (httpx.DecodingError, _ERROR),
+        (httpx.TooManyRedirects, _ERROR),
+        (httpx.HTTPError, _ERROR),
     )
 
 
@@ -70,8 +72,26 @@ def failure_kind(exc: BaseException) -> Failure | None:
         return None
     for cls, kind in exception_table():
         if isinstance(exc, cls):
+            if kind == _ERROR and _header_block_too_large(exc):
+                return ("too large", None)
             return kind
     return None
+
+
+def _header_block_too_large(exc: BaseException) -> bool:
+    """Whether httpcore gave up on a header block past its limit (100 KiB).
+
+    h11 says so with ``error_status_hint == 431`` ("Receive buffer too long"); httpcore and
+    httpx chain their exceptions to it, so it is found down the chain of causes.
+    """
+    cause: BaseException | None = exc
+    for _ in range(5):
+        if cause is None:
+            return False
+        if getattr(cause, "error_status_hint", None) == 431:
+            return True
+        cause = cause.__cause__ or cause.__context__
+    return False
 
 
 @cache
@@ -89,6 +109,7 @@ def _http11_table() -> tuple[tuple[type[Exception], type[httpx.TransportError]],
         (http11.ReadError, httpx.ReadError),
         (http11.RemoteProtocolError, httpx.RemoteProtocolError),
         (http11.LocalProtocolError, httpx.LocalProtocolError),
+        (http11.ResponseTooLarge, httpx.RemoteProtocolError),
         (http11.HTTPFailure, httpx.TransportError),
     )
 

@@ -94,8 +94,8 @@ def is_throttling(exc: BaseException) -> bool:
 
 def is_retryable(exc: BaseException) -> bool:
     """Whether standard mode retries this failure (attempts and quota allowing)."""
-    if isinstance(exc, TransportError):  # connection errors and timeouts
-        return True
+    if isinstance(exc, TransportError):  # connection errors and timeouts, not size limits
+        return exc.retryable
     if isinstance(exc, ServiceError):
         return (
             exc.code in TRANSIENT_CODES or exc.status_code in TRANSIENT_STATUS or is_throttling(exc)

@@ -21,23 +21,38 @@ nothing                                          ``_PoolSender`` on our own HTTP
 ===============================================  ==============================================
 
 A sender returns the whole answer (``HTTPResponse``) whatever its status: interpreting the
-status is the caller's business. Anything that is not an answer raises ``TransportError``
-(``TimeoutError`` for timeouts) with a message naming what failed, never a header value or a
-body, chained to the underlying exception. There are no retries here: retry policy belongs to
-the caller.
+status is the caller's business. The body is bounded (``max_response_bytes``, compressed and
+decoded alike, enforced while it arrives); past it, ``ResponseTooLargeError`` and the
+connection is closed. Anything that is not an answer raises ``TransportError``
+(``TransportTimeoutError`` for timeouts) with a message naming what failed, never a header
+value or a body, chained to the underlying exception. There are no retries here: retry policy
+belongs to the caller.
 """
 
 from __future__ import annotations
 
 import asyncio
 import ssl
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from . import http11, httpx_compat
-from .config import DEFAULT_TIMEOUTS, shared_ssl_context, ssl_context_for
-from .errors import ConfigurationError, TimeoutError, TransportError
+from .config import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_TIMEOUTS,
+    Verify,
+    check_verify,
+    shared_ssl_context,
+    ssl_context_for,
+)
+from .errors import (
+    ConfigurationError,
+    ResponseTooLargeError,
+    TransportError,
+    TransportTimeoutError,
+)
 
 if TYPE_CHECKING:
     import httpx
@@ -82,9 +97,13 @@ def check_options(
     *,
     transport: httpx.AsyncBaseTransport | None = None,
     http_client: httpx.AsyncClient | None = None,
-    verify: str | ssl.SSLContext | None = None,
+    verify: Verify | None = None,
+    max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
 ) -> None:
-    """Refuse combinations that cannot all apply (``open_sender`` checks them too)."""
+    """Refuse options that cannot apply (``open_sender`` checks them too)."""
+    check_verify(verify)
+    if max_response_bytes is not None and max_response_bytes < 1:
+        raise ValueError("max_response_bytes must be positive (or None for no limit)")
     if http_client is not None and transport is not None:
         raise ConfigurationError(
             "pass either http_client or transport: a caller's httpx client has its own"
@@ -101,40 +120,55 @@ def open_sender(
     transport: httpx.AsyncBaseTransport | None = None,
     http_client: httpx.AsyncClient | None = None,
     timeouts: Timeouts | None = None,
-    verify: str | ssl.SSLContext | None = None,
+    verify: Verify | None = None,
+    max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+    profile: str | None = None,
 ) -> Sender:
     """The sender for these options, chosen once (see the module's table).
 
     Args:
         transport: an httpx transport to send with; it is closed with the sender.
         http_client: an ``httpx.AsyncClient`` to send through; never closed by the sender.
-        timeouts: seconds per phase; default connect 10 s, read/write 30 s, pool 10 s (a
-            caller's ``http_client`` keeps its own unless this is given).
+        timeouts: seconds per phase (``None``: no limit); phases left out, or all when this
+            is ``None``, get connect 10 s, read/write 30 s, pool 10 s (a caller's
+            ``http_client`` keeps its own unless this is given).
         verify: trust roots for the connections we open: a CA bundle (file or directory)
-            or an ``ssl.SSLContext``; default certifi's bundle.
+            or an ``ssl.SSLContext``; default: what the environment names
+            (``AWS_CA_BUNDLE``, the profile's ``ca_bundle``, ``REQUESTS_CA_BUNDLE``,
+            ``SSL_CERT_FILE``, ``SSL_CERT_DIR``, in this order), else certifi's bundle.
+        max_response_bytes: the largest answer body accepted, compressed or decoded
+            (``None``: no limit).
+        profile: the AWS profile whose ``ca_bundle`` counts (default: ``AWS_PROFILE``).
 
     Raises:
-        ConfigurationError: both ``transport`` and ``http_client``, or ``verify`` with
-            either.
+        ConfigurationError: both ``transport`` and ``http_client``, ``verify`` with
+            either, or a CA bundle that cannot be read.
     """
-    check_options(transport=transport, http_client=http_client, verify=verify)
+    check_options(
+        transport=transport,
+        http_client=http_client,
+        verify=verify,
+        max_response_bytes=max_response_bytes,
+    )
+    most = max_response_bytes
+    # Phases not given keep their default (an httpx.Timeout needs all four).
+    limits = {**DEFAULT_TIMEOUTS, **(timeouts or {})}
     if http_client is not None:
-        return _ClientSender(http_client, timeouts)
-    limits = dict(DEFAULT_TIMEOUTS if timeouts is None else timeouts)
+        return _ClientSender(http_client, None if timeouts is None else limits, most)
     if transport is not None:
         from .transport import AsyncioTransport  # httpx is loaded: a transport was given
 
         if isinstance(transport, AsyncioTransport):
-            return _PoolSender(transport.pool, limits)
-        return _TransportSender(transport, limits, limit_concurrency=True)
-    context = None if verify is None else ssl_context_for(verify)
+            return _PoolSender(transport.pool, limits, most)
+        return _TransportSender(transport, limits, most, limit_concurrency=True)
+    context = ssl_context_for(verify, profile=profile)
     if httpx_compat.httpcore_mocked():
         mocked = httpx_compat.default_transport(context or shared_ssl_context())
-        return _TransportSender(mocked, limits)
+        return _TransportSender(mocked, limits, most)
     pool = http11.ConnectionPool(ssl_context=context, max_connections=httpx_compat.MAX_CONNECTIONS)
-    direct = _PoolSender(pool, limits)
+    direct = _PoolSender(pool, limits, most)
     if httpx_compat.proxies_configured():
-        return _ProxySender(direct, context, limits)
+        return _ProxySender(direct, context, limits, most)
     return direct
 
 
@@ -167,8 +201,10 @@ def _describe(exc: BaseException) -> str:
 
 
 def _http11_failure(exc: http11.HTTPFailure, limits: Timeouts | None) -> TransportError:
+    if isinstance(exc, http11.ResponseTooLarge):
+        return ResponseTooLargeError(str(exc))
     if exc.phase is not None:
-        return TimeoutError(_describe_timeout(type(exc).__name__, exc.phase, limits))
+        return TransportTimeoutError(_describe_timeout(type(exc).__name__, exc.phase, limits))
     return TransportError(_describe(exc))
 
 
@@ -181,19 +217,71 @@ def _failure(exc: BaseException, limits: Timeouts | None) -> TransportError | No
         return None
     if isinstance(exc.__cause__, http11.HTTPFailure):  # our pool behind an httpx client
         return _http11_failure(exc.__cause__, limits)
-    timed_out, phase = kind
-    if timed_out:
-        return TimeoutError(_describe_timeout(type(exc).__name__, phase, limits))
+    what, phase = kind
+    if what == "timeout":
+        return TransportTimeoutError(_describe_timeout(type(exc).__name__, phase, limits))
+    if what == "too large":
+        return ResponseTooLargeError("answer header block over httpcore's limit")
     return TransportError(_describe(exc))
+
+
+def _too_large(limit: int) -> ResponseTooLargeError:
+    return ResponseTooLargeError(f"answer body over the limit of {limit} bytes")
+
+
+def _decode(encoding: str, content: bytes, limit: int | None) -> bytes:
+    """A gzip or deflate body we did not ask for, decoded to at most ``limit`` bytes.
+
+    Our requests send no Accept-Encoding, so a compressed answer comes from a proxy or a
+    misbehaving server; a kilobyte of gzip can expand to gigabytes, hence the bound while
+    decompressing. Other codings are left as they came (as httpx leaves unknown ones).
+    """
+    coding = encoding.strip().lower()
+    if coding in ("gzip", "x-gzip"):
+        wbits = zlib.MAX_WBITS | 16
+    elif coding == "deflate":
+        # Mostly zlib-wrapped as the RFC says, sometimes raw deflate, as httpx also accepts.
+        wbits = (zlib.MAX_WBITS | 32) if content[:1] == b"\x78" else -zlib.MAX_WBITS
+    else:
+        return content
+    decoder = zlib.decompressobj(wbits)
+    try:
+        if limit is None:
+            return decoder.decompress(content) + decoder.flush()
+        decoded = decoder.decompress(content, limit + 1)
+    except zlib.error as exc:
+        raise TransportError(f"DecodingError: {coding} body cannot be decoded ({exc})") from None
+    if len(decoded) > limit:
+        raise ResponseTooLargeError(
+            f"{coding} answer body decodes to over the limit of {limit} bytes"
+        )
+    return decoded
+
+
+async def _read_bounded(response: httpx.Response, limit: int | None) -> bytes:
+    """An httpx response's body, decoded, failing as soon as it passes ``limit`` bytes."""
+    if limit is None:
+        return await response.aread()
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        size += len(chunk)
+        if size > limit:
+            raise _too_large(limit)  # closing the unread response closes its connection
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 # -- the senders -------------------------------------------------------------------------------
 class _PoolSender:
     """Our own HTTP/1.1 connection pool (``http11``), without httpx."""
 
-    def __init__(self, pool: http11.ConnectionPool, timeouts: Timeouts) -> None:
+    def __init__(
+        self, pool: http11.ConnectionPool, timeouts: Timeouts, max_body: int | None
+    ) -> None:
         self.pool = pool
         self._timeouts = timeouts
+        self._max_body = max_body
 
     async def send(
         self,
@@ -210,17 +298,20 @@ class _PoolSender:
             raw.append((b"Content-Length", str(len(body)).encode()))
         try:
             status, raw_headers, content = await self.pool.exchange(
-                origin, method.encode(), target, raw, body, timeouts=self._timeouts
+                origin,
+                method.encode(),
+                target,
+                raw,
+                body,
+                timeouts=self._timeouts,
+                max_body=self._max_body,
             )
         except http11.HTTPFailure as exc:
             raise _http11_failure(exc, self._timeouts) from exc
         answer = {k.decode("latin-1"): v.decode("latin-1") for k, v in raw_headers}
-        if answer.get("content-encoding", "identity") != "identity":
-            # A compressed answer we did not ask for: httpx decodes it.
-            import httpx
-
-            response = httpx.Response(status, headers=raw_headers, content=content)
-            return HTTPResponse(status, response.headers, response.content)
+        encoding = answer.get("content-encoding")
+        if encoding is not None and content:
+            content = _decode(encoding, content, self._max_body)
         return HTTPResponse(status, answer, content)
 
     async def aclose(self) -> None:
@@ -234,16 +325,18 @@ class _TransportSender:
         self,
         transport: httpx.AsyncBaseTransport,
         timeouts: Timeouts,
+        max_body: int | None,
         *,
         limit_concurrency: bool = False,
     ) -> None:
         self.transport = transport
         self._timeouts = timeouts
+        self._max_body = max_body
         self._extensions: dict[str, Any] = {"timeout": dict(timeouts)}
         # httpcore 1.0's pool does O(queued requests x connections) work, plus
-        # O(connections^2), each time a request starts or ends, so a caller's transport with
-        # hundreds of calls queued spends most of its time there (benchmarks/RESULTS.md).
-        # Calls beyond the pool's size wait for a slot here instead, in O(1).
+        # O(connections^2), each time a request starts or ends, so with hundreds of calls
+        # queued it spends most of its time there. Calls beyond the pool's size wait for a
+        # slot here instead, in O(1).
         self.slots = asyncio.Semaphore(httpx_compat.MAX_CONNECTIONS) if limit_concurrency else None
 
     async def send(
@@ -269,7 +362,7 @@ class _TransportSender:
         try:
             response = await self.transport.handle_async_request(request)
             try:
-                content = await response.aread()
+                content = await _read_bounded(response, self._max_body)
             finally:
                 await response.aclose()
         except asyncio.CancelledError:
@@ -289,11 +382,14 @@ class _TransportSender:
 class _ClientSender:
     """A caller's ``httpx.AsyncClient``, with all it applies (hooks, auth, mounts)."""
 
-    def __init__(self, client: httpx.AsyncClient, timeouts: Timeouts | None) -> None:
+    def __init__(
+        self, client: httpx.AsyncClient, timeouts: Timeouts | None, max_body: int | None
+    ) -> None:
         import httpx
 
         self.client = client
         self._timeouts = timeouts
+        self._max_body = max_body
         self._timeout: Any = (
             httpx.USE_CLIENT_DEFAULT if timeouts is None else httpx.Timeout(**timeouts)
         )
@@ -312,7 +408,7 @@ class _ClientSender:
         try:
             response = await client.send(request, stream=True)
             try:
-                content = await response.aread()
+                content = await _read_bounded(response, self._max_body)
             finally:
                 await response.aclose()
         except asyncio.CancelledError:
@@ -336,11 +432,16 @@ class _ProxySender:
     """Per URL, as the proxy variables say: our own pool, or httpx's transport for a proxy."""
 
     def __init__(
-        self, direct: _PoolSender, context: ssl.SSLContext | None, timeouts: Timeouts
+        self,
+        direct: _PoolSender,
+        context: ssl.SSLContext | None,
+        timeouts: Timeouts,
+        max_body: int | None,
     ) -> None:
         self.direct = direct
         self._context = context
         self._timeouts = timeouts
+        self._max_body = max_body
         self._router = httpx_compat.ProxyRouter()
         self._proxies: dict[str, _TransportSender] = {}
         self._routes: dict[str, _PoolSender | _TransportSender] = {}
@@ -368,7 +469,8 @@ class _ProxySender:
                 transport = httpx_compat.proxy_transport(
                     proxy, self._context or shared_ssl_context()
                 )
-                found = self._proxies[proxy] = _TransportSender(transport, self._timeouts)
+                found = _TransportSender(transport, self._timeouts, self._max_body)
+                self._proxies[proxy] = found
             sender = found
         self._routes[url] = sender
         return sender

@@ -11,6 +11,7 @@ import ssl
 import httpx
 
 from . import http11, httpx_compat
+from .config import DEFAULT_MAX_RESPONSE_BYTES
 
 
 class AsyncioTransport(httpx.AsyncBaseTransport):
@@ -24,8 +25,14 @@ class AsyncioTransport(httpx.AsyncBaseTransport):
         max_connections: int = 100,
         keepalive_expiry: float = 5.0,
         parser: str | None = None,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
-        """Send through ``pool``, or a new pool with these settings (see ``ConnectionPool``)."""
+        """Send through ``pool``, or a new pool with these settings (see ``ConnectionPool``).
+
+        ``max_response_bytes`` bounds each answer body read here (httpx decodes it after);
+        a client given this transport applies its own ``max_response_bytes`` instead.
+        """
+        self.max_response_bytes = max_response_bytes
         self.pool = pool or http11.ConnectionPool(
             ssl_context=ssl_context,
             max_connections=max_connections,
@@ -46,6 +53,7 @@ class AsyncioTransport(httpx.AsyncBaseTransport):
                 request.headers.raw,
                 body,
                 timeouts=timeouts,
+                max_body=self.max_response_bytes,
             )
         except http11.HTTPFailure as exc:
             raise httpx_compat.to_httpx_error(exc, request) from exc

@@ -17,22 +17,11 @@ verifier = TokenVerifier("eu-west-1_Ab3dEf", client_id=client_id)  # pip install
 claims = await verifier.verify(token)
 ```
 
-Errors added here, under the package's tree:
-
-```
-CognitoError
-├── SRPError                the service's SRP values are malformed or unsafe (also ValueError);
-│                           nothing was answered
-├── AuthFlowError           the service answered something the flow cannot act on
-├── SessionExpiredError     a TokenSession can give no more tokens: sign in again
-├── TokenError              TokenVerifier refused a token (also ValueError)
-│   ├── TokenMalformedError
-│   ├── TokenSignatureError
-│   ├── TokenExpiredError
-│   └── TokenClaimError
-│       └── TokenNotYetValidError
-└── JwksError               TokenVerifier could not fetch or read the pool's keys
-```
+Errors added here, all ``CognitoError``s: ``SRPError`` (the service's SRP values are malformed
+or unsafe; nothing was answered), ``AuthFlowError`` (an answer the flow cannot act on),
+``SessionExpiredError`` (a ``TokenSession`` can give no more tokens), ``TokenError`` and its
+subclasses (``TokenVerifier`` refused a token) and ``JwksError`` (the pool's keys could not be
+fetched or read). The whole tree is written once, in docs/guide/errors.md.
 
 The service's own refusals (wrong password, wrong code) stay the client's ``ServiceError``
 subclasses, e.g. ``aiocognito.errors.NotAuthorizedException``. No ``repr``, message or log line

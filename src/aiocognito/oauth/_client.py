@@ -500,7 +500,7 @@ class OAuth2Client:
     ) -> HTTPResponse:
         """A 2xx answer within the size limit, after the retries ``retry`` allows, or raise."""
         if self._closed:
-            from .._core.client import ClientClosedError  # the package's one "closed" error
+            from .._core.errors import ClientClosedError  # the package's one "closed" error
 
             raise ClientClosedError("this OAuth2Client is closed; create a new one")
         loop = asyncio.get_running_loop()
