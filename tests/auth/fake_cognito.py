@@ -5,6 +5,19 @@ real ``CognitoIdentityProviderClient``. Like Cognito it checks, on every request
 client, ``SECRET_HASH`` over the ``USERNAME`` that request carries (the typed name at
 InitiateAuth, the service's own name afterwards), the session and the challenge it belongs
 to, and the SRP proofs of users and devices.
+
+It plays what moto (5.2) does not implement, from the Cognito API reference and developer
+guide: choice-based sign-in (``AuthFlow=USER_AUTH``: ``PREFERRED_CHALLENGE``,
+``SELECT_CHALLENGE`` with ``AvailableChallenges``, ``PASSWORD``, ``PASSWORD_SRP``,
+``EMAIL_OTP``, ``SMS_OTP`` and ``WEB_AUTHN`` with ``CREDENTIAL_REQUEST_OPTIONS`` and a
+``CREDENTIAL`` answer), passkey registration and listing (``StartWebAuthnRegistration``,
+``CompleteWebAuthnRegistration``, ``ListWebAuthnCredentials``, ``DeleteWebAuthnCredential``,
+verified as a relying party would in ``tests/auth/fake_webauthn.py``), server-side sign-in
+(``AdminInitiateAuth`` / ``AdminRespondToAuthChallenge``, which must be signed and whose
+sessions answer only through the admin operation, as the reference pairs them), and the
+account lifecycle with SECRET_HASH and real codes (``SignUp``, ``ConfirmSignUp``,
+``ResendConfirmationCode``, ``ForgotPassword``, ``ConfirmForgotPassword``). Codes the pool
+"sends" land in ``outbox``, where a test reads them as a user reads their mail.
 """
 
 from __future__ import annotations
@@ -20,6 +33,7 @@ from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
+from tests.auth.fake_webauthn import Passkey, Refused, RelyingParty, b64url
 from tests.auth.simulation import (
     Rejected,
     ServerExchange,
@@ -40,6 +54,9 @@ POOL_ID = "eu-west-1_Sim8Pool"
 POOL_NAME = "Sim8Pool"
 CLIENT_SECRET = "s3cr3t0fake0client0secret0of0the0stand0in"  # the model: 24 to 64 long
 """The secret of the fake's "secret-client"."""
+RP_ID = "app.example.com"
+ORIGIN = "https://app.example.com"
+FIRST_FACTORS = ("PASSWORD", "PASSWORD_SRP", "EMAIL_OTP", "SMS_OTP", "WEB_AUTHN")
 
 
 def _jwt(claims: dict[str, str]) -> str:
@@ -63,7 +80,7 @@ class ServiceFault(Exception):
 @dataclass
 class User:
     username: str
-    password: str
+    password: str | None
     salt: int
     aliases: tuple[str, ...] = ()
     temporary: bool = False
@@ -71,10 +88,16 @@ class User:
     after_password: list[str] = field(default_factory=list)
     """Challenges asked after the password, in order (e.g. ["SELECT_MFA_TYPE"])."""
     codes: dict[str, str] = field(default_factory=dict)
+    """Fixed codes per challenge (otherwise a random code is "sent" to ``outbox``)."""
     attributes: dict[str, str] = field(default_factory=dict)
+    confirmed: bool = True
+    sub: str = field(default_factory=lambda: secrets.token_hex(16))
+    passkeys: list[Passkey] = field(default_factory=list)
+    registration_challenge: bytes | None = None
 
     @property
     def v(self) -> int:
+        assert self.password is not None
         return verifier(self.salt, POOL_NAME, self.username, self.password)
 
 
@@ -98,6 +121,20 @@ class Session:
     device: Device | None = None
     pending: list[str] = field(default_factory=list)
     totp_verified: bool = False
+    admin: bool = False
+    """Started by AdminInitiateAuth: answered only through AdminRespondToAuthChallenge."""
+    available: list[str] = field(default_factory=list)
+    webauthn_challenge: bytes | None = None
+
+
+@dataclass
+class Message:
+    """A code the pool "sent"."""
+
+    medium: str
+    destination: str
+    code: str
+    purpose: str
 
 
 @dataclass
@@ -115,6 +152,7 @@ class Tamper:
     """Added to (or replacing) the parameters of every challenge after the password."""
     access_token_payload: bytes | None = None
     """The JSON text inside the access token, instead of the real claims."""
+    webauthn_options: str | None = None
 
 
 class FakeCognito:
@@ -141,6 +179,12 @@ class FakeCognito:
         self.clock_skew = timedelta(0)
         self.tamper = Tamper()
         self.requests: list[tuple[str, dict[str, Any]]] = []
+        self.authorization: list[str | None] = []  # each request's Authorization header
+        self.access_tokens: set[str] = set()
+        self.allowed_first_factors = set(FIRST_FACTORS)
+        self.relying_party = RelyingParty(rp_id=RP_ID, origins=(ORIGIN,))
+        self.outbox: list[Message] = []
+        self.list_page_size = 2
         self.lock = threading.Lock()
 
     # -- setup --------------------------------------------------------------------------
@@ -161,6 +205,21 @@ class FakeCognito:
     def ops(self) -> list[str]:
         return [op for op, _ in self.requests]
 
+    def last_code(self, purpose: str) -> str:
+        """The code most recently "sent" for ``purpose`` (``EMAIL_OTP``, ``SIGN_UP``, ...)."""
+        return next(m.code for m in reversed(self.outbox) if m.purpose == purpose)
+
+    def first_factors(self, user: User) -> list[str]:
+        """What USER_AUTH offers this user: what the pool allows and the user can do."""
+        can = {
+            "PASSWORD": user.password is not None,
+            "PASSWORD_SRP": user.password is not None,
+            "EMAIL_OTP": "email" in user.attributes,
+            "SMS_OTP": "phone_number" in user.attributes,
+            "WEB_AUTHN": bool(user.passkeys),
+        }
+        return [f for f in FIRST_FACTORS if can[f] and f in self.allowed_first_factors]
+
     # -- helpers -------------------------------------------------------------------------
     def _check_client(self, body: dict[str, Any], username: str | None, params: dict[str, str]):
         client_id = body.get("ClientId")
@@ -180,6 +239,28 @@ class FakeCognito:
                 )
         elif "SECRET_HASH" in params:
             raise ServiceFault("NotAuthorizedException", "SECRET_HASH sent to a public client")
+
+    def _send_code(self, user: User, purpose: str) -> dict[str, str]:
+        """Make and "send" a code; the CodeDeliveryDetails (masked) of where it went."""
+        code = user.codes.get(purpose) or f"{secrets.randbelow(10**6):06d}"
+        user.codes[purpose] = code
+        by_sms = purpose in ("SMS_MFA", "SMS_OTP") or (
+            purpose != "EMAIL_OTP" and "email" not in user.attributes
+        )
+        if by_sms:
+            medium, attribute = "SMS", "phone_number"
+            destination = user.attributes.get(attribute, "+15550100199")
+            masked = "+*******" + destination[-4:]
+        else:
+            medium, attribute = "EMAIL", "email"
+            destination = user.attributes.get(attribute, "anyone@example.com")
+            masked = destination[0] + "***@" + destination.partition("@")[2][:1] + "***"
+        self.outbox.append(Message(medium, destination, code, purpose))
+        return {"Destination": masked, "DeliveryMedium": medium, "AttributeName": attribute}
+
+    def _check_code(self, user: User, purpose: str, sent: object) -> None:
+        if not isinstance(sent, str) or sent != user.codes.get(purpose):
+            raise ServiceFault("CodeMismatchException", "Invalid code provided, please try again.")
 
     def _new_session(self, session: Session) -> str:
         sid = "sess-" + secrets.token_urlsafe(32)
@@ -206,6 +287,7 @@ class FakeCognito:
         self.tokens[access] = user.username
         self.tokens[refresh] = user.username
         self.issued_with.setdefault(refresh, set()).add(access)
+        self.access_tokens.add(access)
         result: dict[str, Any] = {
             "AccessToken": access,
             "IdToken": _jwt({"cognito:username": user.username, "token_use": "id"}),
@@ -251,17 +333,9 @@ class FakeCognito:
             return self._tokens(session)
         name = session.pending.pop(0)
         params = {"USERNAME": session.user.username, "USER_ID_FOR_SRP": session.user.username}
-        if name in ("SMS_MFA", "SMS_OTP"):
-            params |= {
-                "CODE_DELIVERY_DESTINATION": "+*******0199",
-                "CODE_DELIVERY_DELIVERY_MEDIUM": "SMS",
-            }
-        elif name == "EMAIL_OTP":
-            params |= {
-                "CODE_DELIVERY_DESTINATION": "a***@e***",
-                "CODE_DELIVERY_DELIVERY_MEDIUM": "EMAIL",
-            }
-        elif name == "SELECT_MFA_TYPE":
+        if name in ("SMS_MFA", "SMS_OTP", "EMAIL_OTP"):
+            return self._code_challenge(session, name, self.tamper.challenge_parameters)
+        if name == "SELECT_MFA_TYPE":
             params["MFAS_CAN_CHOOSE"] = self._mfa_list(["SMS_MFA", "SOFTWARE_TOKEN_MFA"])
         elif name == "MFA_SETUP":
             params["MFAS_CAN_SETUP"] = self._mfa_list(["SOFTWARE_TOKEN_MFA"])
@@ -271,6 +345,82 @@ class FakeCognito:
 
     def _mfa_list(self, names: list[str]) -> Any:
         return names if self.tamper.mfa_lists_as_arrays else json.dumps(names)
+
+    def _code_challenge(
+        self, session: Session, name: str, extra: dict[str, str] | None = None
+    ) -> dict[str, Any]:
+        delivery = self._send_code(session.user, name)
+        params = {
+            "USERNAME": session.user.username,
+            "USER_ID_FOR_SRP": session.user.username,
+            "CODE_DELIVERY_DESTINATION": delivery["Destination"],
+            "CODE_DELIVERY_DELIVERY_MEDIUM": delivery["DeliveryMedium"],
+        }
+        return self._challenge(session, name, params | (extra or {}))
+
+    def _start_srp(self, session: Session, srp_a: str | None) -> dict[str, Any]:
+        user = session.user
+        if user.password is None:
+            raise ServiceFault("NotAuthorizedException", "The user has no password.")
+        try:
+            session.big_a = parse_srp_a(srp_a or "")
+        except Rejected as exc:
+            raise ServiceFault("InvalidParameterException", str(exc)) from None
+        session.exchange = ServerExchange(
+            v=user.v, realm=POOL_NAME, user=user.username, salt=user.salt
+        )
+        return self._challenge(
+            session, "PASSWORD_VERIFIER", self._password_verifier_params(session)
+        )
+
+    def _first_factor(
+        self, session: Session, choice: str, params: dict[str, str]
+    ) -> dict[str, Any]:
+        """Go on with the first factor chosen in USER_AUTH (preferred or selected)."""
+        user = session.user
+        if choice == "PASSWORD":
+            if user.password is None or params.get("PASSWORD") != user.password:
+                raise ServiceFault("NotAuthorizedException", "Incorrect username or password.")
+            return self._after_password(session)
+        if choice == "PASSWORD_SRP":
+            return self._start_srp(session, params.get("SRP_A"))
+        if choice in ("EMAIL_OTP", "SMS_OTP"):
+            session.pending = []  # a one-time code signs in: no MFA after it
+            return self._code_challenge(session, choice)
+        if choice == "WEB_AUTHN":
+            session.webauthn_challenge = secrets.token_bytes(32)
+            options = {
+                "challenge": b64url(session.webauthn_challenge),
+                "timeout": 180000,
+                "rpId": RP_ID,
+                "allowCredentials": [
+                    {
+                        "type": "public-key",
+                        "id": b64url(p.credential_id),
+                        "transports": p.transports,
+                    }
+                    for p in user.passkeys
+                ],
+                "userVerification": self.relying_party.user_verification,
+            }
+            return self._challenge(
+                session,
+                "WEB_AUTHN",
+                {
+                    "USERNAME": user.username,
+                    "CREDENTIAL_REQUEST_OPTIONS": self.tamper.webauthn_options
+                    or json.dumps(options),
+                },
+            )
+        raise ServiceFault("InvalidParameterException", f"{choice} is not a first factor")
+
+    def _select_challenge(self, session: Session) -> dict[str, Any]:
+        session.available = self.first_factors(session.user)
+        if not session.available:
+            raise ServiceFault("NotAuthorizedException", "No way to sign in for this user.")
+        answer = self._challenge(session, "SELECT_CHALLENGE", {"USERNAME": session.user.username})
+        answer["AvailableChallenges"] = list(session.available)
+        return answer
 
     def _password_verifier_params(self, session: Session) -> dict[str, str]:
         assert session.exchange is not None
@@ -282,7 +432,38 @@ class FakeCognito:
         return params
 
     # -- operations ---------------------------------------------------------------------
+    def _admin(self, body: dict[str, Any]) -> None:
+        """What the admin operations need beyond the public ones: a signature and the pool."""
+        authorization = self.authorization[-1]  # this request's header (handle holds the lock)
+        if not authorization or not authorization.startswith("AWS4-HMAC-SHA256 Credential="):
+            raise ServiceFault(
+                "MissingAuthenticationTokenException", "Missing Authentication Token"
+            )
+        if "/eu-west-1/cognito-idp/aws4_request" not in authorization:
+            raise ServiceFault("InvalidSignatureException", "Credential should be scoped correctly")
+        if body.get("UserPoolId") != POOL_ID:
+            raise ServiceFault("ResourceNotFoundException", "User pool does not exist.")
+
+    def AdminInitiateAuth(self, body: dict[str, Any]) -> dict[str, Any]:
+        self._admin(body)
+        flow = body.get("AuthFlow")
+        if flow not in ("ADMIN_USER_PASSWORD_AUTH", "USER_AUTH", "USER_SRP_AUTH"):
+            raise ServiceFault("InvalidParameterException", f"{flow} is not an admin flow")
+        return self._initiate(body, admin=True)
+
+    def AdminRespondToAuthChallenge(self, body: dict[str, Any]) -> dict[str, Any]:
+        self._admin(body)
+        return self._respond(body, admin=True)
+
     def InitiateAuth(self, body: dict[str, Any]) -> dict[str, Any]:
+        if body.get("AuthFlow") == "ADMIN_USER_PASSWORD_AUTH":
+            raise ServiceFault("InvalidParameterException", "Use AdminInitiateAuth for this flow")
+        return self._initiate(body, admin=False)
+
+    def RespondToAuthChallenge(self, body: dict[str, Any]) -> dict[str, Any]:
+        return self._respond(body, admin=False)
+
+    def _initiate(self, body: dict[str, Any], *, admin: bool) -> dict[str, Any]:
         flow = body.get("AuthFlow")
         params: dict[str, str] = body.get("AuthParameters") or {}
         if flow == "REFRESH_TOKEN_AUTH":
@@ -307,30 +488,28 @@ class FakeCognito:
             raise ServiceFault("InvalidParameterException", "Missing required parameter USERNAME")
         self._check_client(body, typed, params)
         user = self.find_user(typed)
+        if not user.confirmed:
+            raise ServiceFault("UserNotConfirmedException", "User is not confirmed.")
         device = self.devices.get(params["DEVICE_KEY"]) if "DEVICE_KEY" in params else None
         if device is not None and device.username != user.username:
             device = None
-        session = Session(user=user, expect="", device=device)
+        session = Session(user=user, expect="", device=device, admin=admin)
         if flow == "USER_SRP_AUTH":
-            try:
-                session.big_a = parse_srp_a(params.get("SRP_A", ""))
-            except Rejected as exc:
-                raise ServiceFault("InvalidParameterException", str(exc)) from None
-            session.exchange = ServerExchange(
-                v=user.v, realm=POOL_NAME, user=user.username, salt=user.salt
-            )
-            return self._challenge(
-                session, "PASSWORD_VERIFIER", self._password_verifier_params(session)
-            )
-        if flow == "USER_PASSWORD_AUTH":
-            if params.get("PASSWORD") != user.password:
+            return self._start_srp(session, params.get("SRP_A"))
+        if flow in ("USER_PASSWORD_AUTH", "ADMIN_USER_PASSWORD_AUTH"):
+            if user.password is None or params.get("PASSWORD") != user.password:
                 raise ServiceFault("NotAuthorizedException", "Incorrect username or password.")
             return self._after_password(session)
+        if flow == "USER_AUTH":
+            preferred = params.get("PREFERRED_CHALLENGE")
+            if preferred is not None and preferred in self.first_factors(user):
+                return self._first_factor(session, preferred, params)
+            return self._select_challenge(session)
         raise ServiceFault("InvalidParameterException", f"unsupported flow {flow}")
 
-    def RespondToAuthChallenge(self, body: dict[str, Any]) -> dict[str, Any]:
+    def _respond(self, body: dict[str, Any], *, admin: bool) -> dict[str, Any]:
         session = self.sessions.pop(body.get("Session") or "", None)
-        if session is None:
+        if session is None or session.admin != admin:
             raise ServiceFault("NotAuthorizedException", "Invalid session for the user.")
         name = body.get("ChallengeName")
         responses: dict[str, str] = body.get("ChallengeResponses") or {}
@@ -415,6 +594,26 @@ class FakeCognito:
                 self.sessions[body["Session"]] = session  # a wrong code may be retried
                 raise ServiceFault("CodeMismatchException", "Invalid code received for user")
             return self._next_pending(session)
+        if name == "SELECT_CHALLENGE":
+            answer = responses.get("ANSWER", "")
+            if answer not in session.available:
+                raise ServiceFault("InvalidParameterException", f"{answer} is not available")
+            return self._first_factor(session, answer, responses)
+        if name == "WEB_AUTHN":
+            assert session.webauthn_challenge is not None
+            try:
+                credential = json.loads(responses.get("CREDENTIAL") or "null")
+                self.relying_party.verify(credential, session.webauthn_challenge, user.passkeys)
+            except ValueError:
+                raise ServiceFault("InvalidParameterException", "CREDENTIAL is not JSON") from None
+            except Refused as refused:
+                # RespondToAuthChallenge lists no WebAuthn errors: a failed passkey is a
+                # failed sign-in, a malformed one a bad parameter.
+                code = refused.code
+                if code != "InvalidParameterException":
+                    code = "NotAuthorizedException"
+                raise ServiceFault(code, refused.message) from None
+            return self._next_pending(session)
         if name == "SELECT_MFA_TYPE":
             answer = responses.get("ANSWER", "")
             if answer not in ("SMS_MFA", "SOFTWARE_TOKEN_MFA"):
@@ -445,6 +644,138 @@ class FakeCognito:
             raise ServiceFault("EnableSoftwareTokenMFAException", "Code mismatch")
         session.totp_verified = True
         return {"Status": "SUCCESS", "Session": self._new_session(session)}
+
+    def _user_of(self, access_token: object) -> User:
+        username = self.tokens.get(access_token) if isinstance(access_token, str) else None
+        if username is None or access_token not in self.access_tokens:
+            raise ServiceFault("NotAuthorizedException", "Invalid Access Token")
+        return self.users[username]
+
+    def StartWebAuthnRegistration(self, body: dict[str, Any]) -> dict[str, Any]:
+        user = self._user_of(body.get("AccessToken"))
+        user.registration_challenge = secrets.token_bytes(32)
+        options = {
+            "challenge": b64url(user.registration_challenge),
+            "rp": {"id": RP_ID, "name": "Sim App"},
+            "user": {
+                "id": b64url(user.sub.encode()),
+                "name": user.username,
+                "displayName": user.attributes.get("email", user.username),
+            },
+            "pubKeyCredParams": [
+                {"type": "public-key", "alg": -7},
+                {"type": "public-key", "alg": -257},
+            ],
+            "timeout": 180000,
+            "excludeCredentials": [
+                {"type": "public-key", "id": b64url(p.credential_id)} for p in user.passkeys
+            ],
+            "authenticatorSelection": {
+                "requireResidentKey": True,
+                "residentKey": "required",
+                "userVerification": self.relying_party.user_verification,
+            },
+        }
+        return {"CredentialCreationOptions": options}
+
+    def CompleteWebAuthnRegistration(self, body: dict[str, Any]) -> dict[str, Any]:
+        user = self._user_of(body.get("AccessToken"))
+        if user.registration_challenge is None:
+            raise ServiceFault("WebAuthnChallengeNotFoundException", "No registration started.")
+        try:
+            passkey = self.relying_party.register(
+                body.get("Credential"), user.registration_challenge, now=1_767_225_600.0
+            )
+        except Refused as refused:
+            raise ServiceFault(refused.code, refused.message) from None
+        user.registration_challenge = None
+        user.passkeys.append(passkey)
+        return {}
+
+    def ListWebAuthnCredentials(self, body: dict[str, Any]) -> dict[str, Any]:
+        user = self._user_of(body.get("AccessToken"))
+        start = int(body.get("NextToken") or 0)
+        size = int(body.get("MaxResults") or self.list_page_size)
+        page = user.passkeys[start : start + size]
+        answer: dict[str, Any] = {
+            "Credentials": [
+                {
+                    "CredentialId": b64url(p.credential_id),
+                    "FriendlyCredentialName": p.name,
+                    "RelyingPartyId": RP_ID,
+                    "AuthenticatorAttachment": p.attachment,
+                    "AuthenticatorTransports": p.transports,
+                    "CreatedAt": p.created_at,
+                }
+                for p in page
+            ]
+        }
+        if start + size < len(user.passkeys):
+            answer["NextToken"] = str(start + size)
+        return answer
+
+    def DeleteWebAuthnCredential(self, body: dict[str, Any]) -> dict[str, Any]:
+        user = self._user_of(body.get("AccessToken"))
+        for passkey in user.passkeys:
+            if b64url(passkey.credential_id) == body.get("CredentialId"):
+                user.passkeys.remove(passkey)
+                return {}
+        raise ServiceFault("ResourceNotFoundException", "Credential not found.")
+
+    def _check_lifecycle_client(self, body: dict[str, Any]) -> None:
+        hashed = {"SECRET_HASH": body["SecretHash"]} if "SecretHash" in body else {}
+        self._check_client(body, body.get("Username"), hashed)
+
+    def SignUp(self, body: dict[str, Any]) -> dict[str, Any]:
+        self._check_lifecycle_client(body)
+        username = body.get("Username") or ""
+        if any(u.username == username or username in u.aliases for u in self.users.values()):
+            raise ServiceFault("UsernameExistsException", "User already exists")
+        password = body.get("Password")
+        if password is not None and len(password) < 8:
+            raise ServiceFault("InvalidPasswordException", "Password not long enough")
+        attributes: dict[str, str] = {}
+        for item in body.get("UserAttributes") or []:
+            if set(item) - {"Name", "Value"} or "Name" not in item:
+                raise ServiceFault("InvalidParameterException", "malformed attribute")
+            attributes[item["Name"]] = item.get("Value", "")
+        user = self.add_user(username, password, attributes=attributes, confirmed=False)
+        return {
+            "UserConfirmed": False,
+            "UserSub": user.sub,
+            "CodeDeliveryDetails": self._send_code(user, "SIGN_UP"),
+        }
+
+    def ConfirmSignUp(self, body: dict[str, Any]) -> dict[str, Any]:
+        self._check_lifecycle_client(body)
+        user = self.find_user(body.get("Username") or "")
+        self._check_code(user, "SIGN_UP", body.get("ConfirmationCode"))
+        user.confirmed = True
+        del user.codes["SIGN_UP"]
+        return {}
+
+    def ResendConfirmationCode(self, body: dict[str, Any]) -> dict[str, Any]:
+        self._check_lifecycle_client(body)
+        user = self.find_user(body.get("Username") or "")
+        user.codes.pop("SIGN_UP", None)  # the old code stops working
+        return {"CodeDeliveryDetails": self._send_code(user, "SIGN_UP")}
+
+    def ForgotPassword(self, body: dict[str, Any]) -> dict[str, Any]:
+        self._check_lifecycle_client(body)
+        user = self.find_user(body.get("Username") or "")
+        user.codes.pop("FORGOT_PASSWORD", None)
+        return {"CodeDeliveryDetails": self._send_code(user, "FORGOT_PASSWORD")}
+
+    def ConfirmForgotPassword(self, body: dict[str, Any]) -> dict[str, Any]:
+        self._check_lifecycle_client(body)
+        user = self.find_user(body.get("Username") or "")
+        self._check_code(user, "FORGOT_PASSWORD", body.get("ConfirmationCode"))
+        password = body.get("Password") or ""
+        if len(password) < 8:
+            raise ServiceFault("InvalidPasswordException", "Password not long enough")
+        user.password = password
+        del user.codes["FORGOT_PASSWORD"]
+        return {}
 
     def ConfirmDevice(self, body: dict[str, Any]) -> dict[str, Any]:
         username = self.tokens.get(body.get("AccessToken", ""))
@@ -515,12 +846,15 @@ class FakeCognito:
             self._revoke(refresh)
         return {}
 
-    def handle(self, op: str, body: dict[str, Any]) -> dict[str, Any]:
+    def handle(
+        self, op: str, body: dict[str, Any], authorization: str | None = None
+    ) -> dict[str, Any]:
         with self.lock:
             self.requests.append((op, body))
+            self.authorization.append(authorization)
             if op in self.fail_once:
                 raise ServiceFault(self.fail_once.pop(op), "injected by the test")
-            method = getattr(self, op, None)
+            method = getattr(self, op, None) if op[:1].isupper() else None
             if method is None:
                 raise ServiceFault("UnknownOperationException", op)
             result: dict[str, Any] = method(body)
@@ -536,7 +870,8 @@ class _Handler(BaseHTTPRequestHandler):
         body = json.loads(self.rfile.read(int(self.headers["content-length"])) or b"{}")
         op = (self.headers.get("x-amz-target") or "").removeprefix(PREFIX)
         try:
-            out, status = self.server.fake.handle(op, body), 200
+            authorization = self.headers.get("authorization")
+            out, status = self.server.fake.handle(op, body, authorization), 200
         except ServiceFault as fault:
             out, status = {"__type": fault.code, "message": fault.message}, 400
         data = json.dumps(out).encode()
@@ -583,8 +918,10 @@ def auth_for(client: CognitoIdentityProviderClient, with_secret: bool) -> UserPo
 
 __all__ = [
     "CLIENT_SECRET",
+    "ORIGIN",
     "POOL_ID",
     "POOL_NAME",
+    "RP_ID",
     "FakeCognito",
     "ServiceFault",
     "User",

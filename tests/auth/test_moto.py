@@ -1,10 +1,12 @@
-"""The password, refresh and NEW_PASSWORD_REQUIRED flows against moto's Cognito emulator.
+"""The flows moto implements, against moto's Cognito emulator: password, SRP, refresh,
+NEW_PASSWORD_REQUIRED, server-side (admin) password sign-in and the account lifecycle.
 
 moto runs as a real server on 127.0.0.1 (see ``conftest.moto_server``). It checks passwords,
 sessions and, for app clients with a secret, SECRET_HASH on InitiateAuth; it does **not**
-verify SRP (its SALT and SRP_B are random and any signature passes), so the SRP test here
-only proves our messages have the shape moto expects; the SRP math is proven by the
-simulation tests.
+verify SRP (its SALT and SRP_B are random and any signature passes), so the SRP tests here
+only prove our messages have the shape moto expects; the SRP math is proven by the
+simulation tests. Nor does it check SECRET_HASH or codes in sign-up and password reset: those
+are shown against the tests' own stand-in (``test_account.py``), the wire shapes here.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ async def _pool(
             "ALLOW_USER_PASSWORD_AUTH",
             "ALLOW_USER_SRP_AUTH",
             "ALLOW_REFRESH_TOKEN_AUTH",
+            "ALLOW_ADMIN_USER_PASSWORD_AUTH",
         ],
     )
     assert app.user_pool_client is not None and app.user_pool_client.client_id is not None
@@ -207,3 +210,53 @@ async def test_token_verifier_accepts_moto_tokens(
     with pytest.raises(TokenClaimError, match="issuer"):
         await emulated_issuer.verify(signed_in.access_token)
     await identity.aclose()
+
+
+@pytest.mark.parametrize("secret", [False, True], ids=["public-client", "client-secret"])
+async def test_admin_password_sign_in(
+    moto_client: CognitoIdentityProviderClient, secret: bool
+) -> None:
+    # AdminInitiateAuth with ADMIN_USER_PASSWORD_AUTH, then NEW_PASSWORD_REQUIRED answered
+    # through AdminRespondToAuthChallenge (both signed, with moto's dummy credentials).
+    auth = await _pool(moto_client, secret=secret)
+    await moto_client.admin_create_user(
+        user_pool_id=auth.user_pool_id,
+        username="hana",
+        temporary_password="Temp-Pass-1a!",
+        message_action="SUPPRESS",
+    )
+    step = await auth.admin_sign_in_password("hana", "Temp-Pass-1a!")
+    assert isinstance(step, NewPasswordRequired)
+    done = await step.answer("Fresh-Pass-2b!")
+    assert isinstance(done, SignedIn) and done.username == "hana"
+    again = await auth.admin_sign_in_password("hana", "Fresh-Pass-2b!")
+    assert isinstance(again, SignedIn)
+    me = await moto_client.get_user(access_token=again.access_token)
+    assert me.username == "hana"
+    with pytest.raises(errors.NotAuthorizedException):
+        await auth.admin_sign_in_password("hana", "Temp-Pass-1a!")
+
+
+@pytest.mark.parametrize("secret", [False, True], ids=["public-client", "client-secret"])
+async def test_account_lifecycle(moto_client: CognitoIdentityProviderClient, secret: bool) -> None:
+    auth = await _pool(moto_client, secret=secret)
+    answer = await auth.sign_up(
+        "gwen", PASSWORD, attributes={"email": "gwen@example.com", "name": "Gwen"}
+    )
+    assert answer.user_sub and answer.user_confirmed is False
+    # The attribute mapping arrived as the service's Name/Value list.
+    user = await moto_client.admin_get_user(user_pool_id=auth.user_pool_id, username="gwen")
+    attributes = {item.name: item.value for item in user.user_attributes or []}
+    assert attributes["email"] == "gwen@example.com" and attributes["name"] == "Gwen"
+    with pytest.raises(errors.UsernameExistsException):
+        await auth.sign_up("gwen", PASSWORD)
+
+    await auth.confirm_sign_up("gwen", "123456")  # moto takes any code
+    assert isinstance(await auth.sign_in_password("gwen", PASSWORD), SignedIn)
+
+    started = await auth.forgot_password("gwen")
+    assert started.code_delivery_details is not None
+    await auth.confirm_forgot_password("gwen", "123456", "Reset-Pass-3c!")
+    assert isinstance(await auth.sign_in_password("gwen", "Reset-Pass-3c!"), SignedIn)
+    with pytest.raises(errors.NotAuthorizedException):
+        await auth.sign_in_password("gwen", PASSWORD)

@@ -1,4 +1,5 @@
-"""Auth helpers: SECRET_HASH, SRP parameters, and the sign-in flow's typed steps."""
+"""Auth helpers: SECRET_HASH, SRP parameters, the sign-in flows' typed steps, the account
+lifecycle and passkeys."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Literal, assert_type
 
-from aiocognito import CognitoError, CognitoIdentityProviderClient
+from aiocognito import CognitoError, CognitoIdentityProviderClient, shapes
 from aiocognito.auth import (
     AuthFlowError,
     Challenge,
@@ -18,6 +19,7 @@ from aiocognito.auth import (
     NewPasswordRequired,
     OtherChallenge,
     RememberedDevice,
+    SelectChallenge,
     SelectMfaType,
     SessionExpiredError,
     SignedIn,
@@ -36,6 +38,7 @@ from aiocognito.auth import (
     TokenVerifier,
     UserPoolAuth,
     UserSRP,
+    WebAuthnChallenge,
     new_device_verifier,
     secret_hash,
     timestamp,
@@ -83,6 +86,13 @@ async def sign_in_flow(client: CognitoIdentityProviderClient, ask: str) -> None:
             step = await setup.verify(ask)
         elif isinstance(step, CustomChallenge):
             step = await step.answer(ask, extra={"k": "v"})
+        elif isinstance(step, SelectChallenge):
+            assert_type(step.options, tuple[str, ...])
+            step = await step.answer("PASSWORD_SRP", password=ask)
+        elif isinstance(step, WebAuthnChallenge):
+            options = step.credential_request_options
+            assert_type(options, Mapping[str, shapes.Document])
+            step = await step.answer({"id": "credential-id", "response": {"signature": "c2ln"}})
         else:
             assert_type(step, OtherChallenge)
             challenge: Challenge = step
@@ -144,6 +154,40 @@ async def a_verifier(token: str) -> None:
     TokenVerifier(POOL, "app", "id", None)  # type: ignore[call-arg]
 
 
+async def choice_based_and_admin(client: CognitoIdentityProviderClient, code: str) -> None:
+    auth = UserPoolAuth(client, POOL, "client-id", "client-secret")
+    assert_type(await auth.sign_in("alice"), SignInStep)
+    step = await auth.sign_in("alice", preferred="EMAIL_OTP", client_metadata={"k": "v"})
+    if isinstance(step, EmailOtp):
+        step = await step.answer(code)
+    assert_type(await auth.sign_in("alice", preferred="PASSWORD", password="pw"), SignInStep)
+    context = shapes.ContextDataType(
+        ip_address="198.51.100.7", server_name="app", server_path="/login", http_headers=[]
+    )
+    assert_type(await auth.admin_sign_in_password("alice", "pw", context_data=context), SignInStep)
+    assert_type(await auth.admin_sign_in("alice", preferred="WEB_AUTHN"), SignInStep)
+
+
+async def account_and_passkeys(client: CognitoIdentityProviderClient, token: str) -> None:
+    auth = UserPoolAuth(client, POOL, "client-id")
+    signed_up = await auth.sign_up("alice", "pw", attributes={"email": "a@example.com"})
+    assert_type(signed_up, shapes.SignUpResponse)
+    assert_type(await auth.sign_up("bob", None), shapes.SignUpResponse)
+    assert_type(await auth.confirm_sign_up("alice", "123456"), shapes.ConfirmSignUpResponse)
+    resent = await auth.resend_confirmation_code("alice")
+    assert_type(resent, shapes.ResendConfirmationCodeResponse)
+    assert_type(await auth.forgot_password("alice"), shapes.ForgotPasswordResponse)
+    reset = await auth.confirm_forgot_password("alice", "123456", "new-pw")
+    assert_type(reset, shapes.ConfirmForgotPasswordResponse)
+
+    options = await auth.start_passkey_registration(token)
+    assert_type(options, dict[str, shapes.Document])
+    await auth.complete_passkey_registration(token, '{"id": "x"}')
+    passkeys = await auth.list_passkeys(token)
+    assert_type(passkeys, list[shapes.WebAuthnCredentialDescription])
+    await auth.delete_passkey(token, passkeys[0].credential_id)
+
+
 def errors_of_the_auth_package() -> None:
     as_value_error: type[ValueError] = SRPError
     as_cognito_error: type[Exception] = AuthFlowError
@@ -169,3 +213,5 @@ async def misuse_that_must_not_type_check(client: CognitoIdentityProviderClient)
     answer = step.answer  # type: ignore[union-attr]
     signed_in: SignedIn = step  # type: ignore[assignment]
     del answer, signed_in
+    await auth.sign_up("alice", "pw", attributes=[("email", "a@example.com")])  # type: ignore[arg-type]
+    await auth.sign_in("alice", "pw")  # type: ignore[call-arg]

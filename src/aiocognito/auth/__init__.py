@@ -39,6 +39,7 @@ from .flows import (
     NewPasswordRequired,
     OtherChallenge,
     RememberedDevice,
+    SelectChallenge,
     SelectMfaType,
     SignedIn,
     SignInStep,
@@ -47,6 +48,7 @@ from .flows import (
     SoftwareTokenMfa,
     SoftwareTokenSetup,
     UserPoolAuth,
+    WebAuthnChallenge,
 )
 from .secret_hash import secret_hash
 from .session import SessionExpiredError, TokenSession
@@ -75,6 +77,7 @@ __all__ = [
     "OtherChallenge",
     "RememberedDevice",
     "SRPError",
+    "SelectChallenge",
     "SelectMfaType",
     "SessionExpiredError",
     "SignInStep",
@@ -94,6 +97,7 @@ __all__ = [
     "TokenVerifier",
     "UserPoolAuth",
     "UserSRP",
+    "WebAuthnChallenge",
     "new_device_verifier",
     "secret_hash",
     "timestamp",

@@ -1,4 +1,4 @@
-"""Sign-in flows on top of the client: SRP or password, challenges as typed next steps.
+"""Sign-in flows on top of the client: choice-based, SRP or password, challenges as typed steps.
 
 ```python
 auth = UserPoolAuth(client, "eu-west-1_Ab3dEf", client_id, client_secret)
@@ -19,6 +19,8 @@ other challenge comes back as a step object carrying the ``Session``; its ``answ
 response with ``USERNAME`` (the name the service returned, not the alias typed),
 ``SECRET_HASH`` (when the app client has a secret) and ``DEVICE_KEY`` (with a device) added.
 Steps are immutable: answering one again (say, after a mistyped code) resends with its session.
+A server-side (admin) sign-in's steps answer through ``AdminRespondToAuthChallenge``, with the
+sign-in's ``ContextData``.
 """
 
 from __future__ import annotations
@@ -26,17 +28,19 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import json
 import logging
+import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, ClassVar, ParamSpec, TypeAlias, TypeVar, cast
+from typing import TYPE_CHECKING, ClassVar, Literal, ParamSpec, TypeAlias, TypeVar, cast
 from urllib.parse import quote
 
 from attrs import Factory, define, evolve, field
 
 from .._core.errors import CognitoError, ParamValidationError
 from .._core.protocol import JSONNestingError, loads
-from .._core.types import REDACTED, UnmodeledValue, redact
+from .._core.types import REDACTED, JSONValue, UnmodeledValue, redact
 from .secret_hash import secret_hash
 from .srp import (
     DeviceSRP,
@@ -49,10 +53,27 @@ from .srp import (
 if TYPE_CHECKING:
     from ..client import CognitoIdentityProviderClient
     from ..shapes import (
+        AdminInitiateAuthResponse,
+        AdminRespondToAuthChallengeResponse,
+        AttributeType,
         AuthenticationResultType,
+        ConfirmForgotPasswordResponse,
+        ConfirmSignUpResponse,
+        ContextDataType,
+        ForgotPasswordResponse,
         InitiateAuthResponse,
         NewDeviceMetadataType,
+        ResendConfirmationCodeResponse,
         RespondToAuthChallengeResponse,
+        SignUpResponse,
+        WebAuthnCredentialDescription,
+    )
+
+    _AuthAnswer: TypeAlias = (
+        InitiateAuthResponse
+        | RespondToAuthChallengeResponse
+        | AdminInitiateAuthResponse
+        | AdminRespondToAuthChallengeResponse
     )
 
 __all__ = [
@@ -64,6 +85,7 @@ __all__ = [
     "NewPasswordRequired",
     "OtherChallenge",
     "RememberedDevice",
+    "SelectChallenge",
     "SelectMfaType",
     "SignInStep",
     "SignedIn",
@@ -72,6 +94,7 @@ __all__ = [
     "SoftwareTokenMfa",
     "SoftwareTokenSetup",
     "UserPoolAuth",
+    "WebAuthnChallenge",
 ]
 
 logger = logging.getLogger("aiocognito.auth")
@@ -81,6 +104,19 @@ T = TypeVar("T")
 
 _MAX_AUTOMATIC_STEPS = 8
 """Challenges answered in a row without the app (verifier, device SRP): a bound, not a budget."""
+
+_MAX_LISTED_PAGES = 100
+"""Pages ``list_passkeys`` reads at most (a user has a few passkeys; this bounds a loop)."""
+
+_MAX_JSON_CHARS = 64 * 1024
+"""The longest JSON text read from a challenge parameter or taken as a credential."""
+
+_PASSWORD_CHOICES = ("PASSWORD", "PASSWORD_SRP")
+_Flow: TypeAlias = Literal[
+    "USER_SRP_AUTH", "USER_PASSWORD_AUTH", "USER_AUTH", "ADMIN_USER_PASSWORD_AUTH"
+]
+"""The flows this module starts (``REFRESH_TOKEN_AUTH`` aside)."""
+_CHALLENGE_NAME = re.compile(r"[A-Z][A-Z0-9_]{0,39}")
 
 
 class AuthFlowError(CognitoError):
@@ -203,6 +239,10 @@ class _State:
     session: str | None
     device: RememberedDevice | None
     client_metadata: dict[str, str] | None
+    admin: bool = False
+    """A server-side sign-in: answers go to AdminRespondToAuthChallenge."""
+    context_data: ContextDataType | None = None
+    """Threat-protection context of a server-side sign-in, sent with every admin request."""
 
     def __repr__(self) -> str:
         return "<sign-in state>"
@@ -222,10 +262,12 @@ class Challenge:
     the ``repr``)."""
     _state: _State = field(repr=False, alias="state")
 
-    async def _respond(self, responses: Mapping[str, str]) -> SignInStep:
+    async def _respond(
+        self, responses: Mapping[str, str], srp: UserSRP | None = None
+    ) -> SignInStep:
         # Steps are UserPoolAuth's friends in this module; its _respond is no public API.
         auth = self._state.auth
-        return await auth._respond(self._state, self.name, responses)  # pyright: ignore[reportPrivateUsage]
+        return await auth._respond(self._state, self.name, responses, srp)  # pyright: ignore[reportPrivateUsage]
 
 
 @define(frozen=True, kw_only=True)
@@ -367,8 +409,89 @@ class CustomChallenge(Challenge):
 
 
 @define(frozen=True, kw_only=True)
+class SelectChallenge(Challenge):
+    """``SELECT_CHALLENGE``: a choice-based sign-in (``USER_AUTH``) asks how to sign in.
+
+    ``options`` holds the service's ``AvailableChallenges`` for this user: ``PASSWORD``,
+    ``PASSWORD_SRP``, ``EMAIL_OTP``, ``SMS_OTP``, ``WEB_AUTHN`` (passkey), or names newer
+    than this library.
+    """
+
+    options: tuple[str, ...] = ()
+    """The first factors the user can choose (``AvailableChallenges``)."""
+
+    async def answer(self, choice: str, *, password: str | None = None) -> SignInStep:
+        """Choose how to sign in; the next step.
+
+        ``PASSWORD`` sends the password with the choice; ``PASSWORD_SRP`` starts SRP (the
+        password never leaves this process) and answers the ``PASSWORD_VERIFIER`` that
+        follows by itself. ``EMAIL_OTP`` and ``SMS_OTP`` make the service send a code: the
+        next step is an ``EmailOtp`` or ``SmsOtp``. ``WEB_AUTHN`` returns a
+        ``WebAuthnChallenge`` for the user's passkey.
+
+        Args:
+            choice: one of ``options``.
+            password: the user's password, for ``PASSWORD`` and ``PASSWORD_SRP`` only.
+
+        Raises:
+            ParamValidationError: ``choice`` is not among ``options``, or ``password`` is
+                missing for a password choice (or given for another one). Nothing was sent.
+        """
+        choice = str(choice)
+        if self.options and choice not in self.options:
+            # Named only when it looks like a challenge name: never echo a misplaced secret.
+            shown = repr(choice) if _CHALLENGE_NAME.fullmatch(choice) else "the choice"
+            raise ParamValidationError(
+                f"{shown} is not among the challenges the service offers: "
+                f"{', '.join(self.options)}",
+                path="choice",
+            )
+        _check_password_choice(choice, password, path="password")
+        responses = {"ANSWER": choice}
+        if choice == "PASSWORD" and password is not None:
+            responses["PASSWORD"] = password
+        elif choice == "PASSWORD_SRP" and password is not None:
+            state = self._state
+            srp = state.auth._user_srp(state.username, password, state.device)  # pyright: ignore[reportPrivateUsage]
+            responses["SRP_A"] = (await _off_loop(srp.auth_parameters))["SRP_A"]
+            return await self._respond(responses, srp)
+        return await self._respond(responses)
+
+
+@define(frozen=True, kw_only=True)
+class WebAuthnChallenge(Challenge):
+    """``WEB_AUTHN``: the user signs in with a passkey.
+
+    Hand ``credential_request_options`` to the browser (``PublicKeyCredential.
+    parseRequestOptionsFromJSON`` then ``navigator.credentials.get``) or to an authenticator,
+    and pass what it returns (``credential.toJSON()``, an ``AuthenticationResponseJSON``) to
+    ``answer``. The cryptography stays with the authenticator; this step carries its JSON to
+    the service unchanged.
+    """
+
+    credential_request_options: Mapping[str, JSONValue] = field(
+        factory=dict[str, JSONValue], repr=False
+    )
+    """The parsed ``CREDENTIAL_REQUEST_OPTIONS``: WebAuthn's ``PublicKeyCredentialRequestOptions``
+    in their JSON form (``challenge``, ``rpId``, ``allowCredentials``, ``userVerification``,
+    ``timeout``, ...)."""
+
+    async def answer(self, credential: Mapping[str, JSONValue] | str) -> SignInStep:
+        """Send the authenticator's assertion as ``CREDENTIAL``; the next step.
+
+        Args:
+            credential: the assertion as a JSON object: a mapping, or its JSON text as the
+                browser serialized it.
+
+        Raises:
+            ParamValidationError: ``credential`` is not a JSON object. Nothing was sent.
+        """
+        return await self._respond({"CREDENTIAL": _credential_text(credential)})
+
+
+@define(frozen=True, kw_only=True)
 class OtherChallenge(Challenge):
-    """A challenge this module has no class for (``SELECT_CHALLENGE``, ``WEB_AUTHN``, ...)."""
+    """A challenge this module has no class for (``EMAIL_MFA``, names newer than the library)."""
 
     async def answer(self, responses: Mapping[str, str]) -> SignInStep:
         """Send ``responses``; ``USERNAME``, ``SECRET_HASH`` and ``DEVICE_KEY`` are added."""
@@ -385,6 +508,8 @@ SignInStep: TypeAlias = (
     | SelectMfaType
     | MfaSetup
     | CustomChallenge
+    | SelectChallenge
+    | WebAuthnChallenge
     | OtherChallenge
 )
 """What a sign-in call or an ``answer`` returns: the tokens, or the next challenge."""
@@ -444,6 +569,80 @@ def _unverified_claims(token: str | None) -> dict[str, object]:
     return {str(k): v for k, v in cast("dict[object, object]", payload).items()}
 
 
+def _json_document(text: str | None) -> dict[str, JSONValue] | None:
+    """A JSON object from text; ``None`` when absent, too long, too deep or not one."""
+    if not text or len(text) > _MAX_JSON_CHARS:
+        return None
+    try:
+        value = loads(text)
+    except ValueError:  # JSONNestingError included
+        return None
+    if not isinstance(value, dict):
+        return None
+    return cast("dict[str, JSONValue]", value)
+
+
+def _credential_document(credential: Mapping[str, JSONValue] | str) -> dict[str, JSONValue]:
+    """A WebAuthn credential (registration or assertion) as a JSON object, or a clear error."""
+    if isinstance(credential, str):
+        parsed = _json_document(credential)
+        if parsed is None:
+            raise ParamValidationError(
+                f"credential must be a JSON object (at most {_MAX_JSON_CHARS} characters): "
+                "the browser's credential.toJSON(), or its JSON text",
+                path="credential",
+            )
+        return parsed
+    # Callers without a type checker may pass anything.
+    if not isinstance(credential, Mapping):  # pyright: ignore[reportUnnecessaryIsInstance]
+        raise ParamValidationError(
+            f"credential must be a mapping or JSON text, not {type(credential).__name__}",
+            path="credential",
+        )
+    return dict(credential)
+
+
+def _credential_text(credential: Mapping[str, JSONValue] | str) -> str:
+    """The ``CREDENTIAL`` challenge response: the assertion's JSON text."""
+    if isinstance(credential, str):
+        _credential_document(credential)  # checked, then sent exactly as given
+        return credential
+    document = _credential_document(credential)
+    try:
+        return json.dumps(document, separators=(",", ":"), allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise ParamValidationError(
+            f"credential holds a value JSON cannot carry ({type(exc).__name__})",
+            path="credential",
+        ) from None
+
+
+def _check_password_choice(choice: str | None, password: str | None, *, path: str) -> None:
+    """A password goes with PASSWORD and PASSWORD_SRP, and only with them."""
+    if choice in _PASSWORD_CHOICES:
+        if not password:
+            raise ParamValidationError(f"{choice} needs the user's password", path=path)
+    elif password is not None:
+        raise ParamValidationError(
+            "a password is sent only with PASSWORD or PASSWORD_SRP"
+            + ("" if choice else " as the preferred challenge (or as SelectChallenge's answer)"),
+            path=path,
+        )
+
+
+def _attribute_list(attributes: Mapping[str, str] | None) -> list[AttributeType] | None:
+    """``{"email": ...}`` as the service's ``[{"Name": ..., "Value": ...}]`` list."""
+    if not attributes:
+        return None
+    from ..shapes import AttributeType
+
+    return [AttributeType(name=str(name), value=str(value)) for name, value in attributes.items()]
+
+
+def _metadata(client_metadata: Mapping[str, str] | None) -> dict[str, str] | None:
+    return dict(client_metadata) if client_metadata else None
+
+
 def _token_username(result: AuthenticationResultType) -> str | None:
     """The ``username`` claim of the access token (``cognito:username`` of the ID token).
 
@@ -466,7 +665,9 @@ _CODE_CHALLENGES: dict[str, type[SmsMfa | SoftwareTokenMfa | EmailOtp | SmsOtp]]
 }
 
 
-def _step_for(name: str, params: dict[str, str], state: _State) -> SignInStep:
+def _step_for(
+    name: str, params: dict[str, str], state: _State, available: tuple[str, ...]
+) -> SignInStep:
     if name == "NEW_PASSWORD_REQUIRED":
         return NewPasswordRequired(
             name=name,
@@ -494,6 +695,23 @@ def _step_for(name: str, params: dict[str, str], state: _State) -> SignInStep:
         return MfaSetup(name=name, parameters=params, state=state, options=options)
     if name == "CUSTOM_CHALLENGE":
         return CustomChallenge(name=name, parameters=params, state=state)
+    if name == "SELECT_CHALLENGE":
+        return SelectChallenge(name=name, parameters=params, state=state, options=available)
+    if name == "WEB_AUTHN":
+        text = params.get("CREDENTIAL_REQUEST_OPTIONS")
+        too_long = text is not None and len(text) > _MAX_JSON_CHARS
+        request_options = None if too_long else _challenge_json("CREDENTIAL_REQUEST_OPTIONS", text)
+        if not isinstance(request_options, dict):
+            raise AuthFlowError(
+                "WEB_AUTHN came without CREDENTIAL_REQUEST_OPTIONS as a JSON object (at most "
+                f"{_MAX_JSON_CHARS} characters): there is nothing to ask the passkey"
+            )
+        return WebAuthnChallenge(
+            name=name,
+            parameters=params,
+            state=state,
+            credential_request_options=cast("dict[str, JSONValue]", request_options),
+        )
     return OtherChallenge(name=name, parameters=params, state=state)
 
 
@@ -574,23 +792,10 @@ class UserPoolAuth:
             AuthFlowError: the service answered something the flow cannot act on.
             ServiceError: what the service reported, e.g. ``NotAuthorizedException``.
         """
-        srp = UserSRP(
-            self._user_pool_id,
-            username,
-            password,
-            client_id=self._client_id,
-            client_secret=self._client_secret,
-            device_key=device.device_key if device else None,
-        )
+        srp = self._user_srp(username, password, device)
         parameters = await _off_loop(srp.auth_parameters)
         state = self._new_state(username, device, client_metadata)
-        logger.debug("sign-in: USER_SRP_AUTH")
-        started = await self._client.initiate_auth(
-            auth_flow="USER_SRP_AUTH",
-            client_id=self._client_id,
-            auth_parameters=parameters,
-            client_metadata=state.client_metadata,
-        )
+        started = await self._initiate(state, "USER_SRP_AUTH", parameters)
         return await self._advance(started, state, srp)
 
     async def sign_in_password(
@@ -605,19 +810,104 @@ class UserPoolAuth:
 
         Arguments, result and errors as for ``sign_in_srp``.
         """
-        parameters = {"USERNAME": username, "PASSWORD": password}
-        if device is not None:
-            parameters["DEVICE_KEY"] = device.device_key
-        self._add_secret_hash(parameters)
         state = self._new_state(username, device, client_metadata)
-        logger.debug("sign-in: USER_PASSWORD_AUTH")
-        started = await self._client.initiate_auth(
-            auth_flow="USER_PASSWORD_AUTH",
-            client_id=self._client_id,
-            auth_parameters=parameters,
-            client_metadata=state.client_metadata,
-        )
+        parameters = self._parameters(state, PASSWORD=password)
+        started = await self._initiate(state, "USER_PASSWORD_AUTH", parameters)
         return await self._advance(started, state, None)
+
+    async def sign_in(
+        self,
+        username: str,
+        *,
+        preferred: str | None = None,
+        password: str | None = None,
+        device: RememberedDevice | None = None,
+        client_metadata: Mapping[str, str] | None = None,
+    ) -> SignInStep:
+        """Choice-based sign-in (``USER_AUTH``): password, one-time code or passkey.
+
+        Without ``preferred`` the service answers with a ``SelectChallenge`` listing the ways
+        this user can sign in. With it, the service goes straight to that way when the user
+        can use it (and otherwise offers the choice): ``"EMAIL_OTP"`` and ``"SMS_OTP"`` send
+        a code (next step ``EmailOtp`` / ``SmsOtp``), ``"WEB_AUTHN"`` asks for a passkey
+        (``WebAuthnChallenge``), ``"PASSWORD"`` sends ``password``, ``"PASSWORD_SRP"`` proves
+        it with SRP. The pool must be on the Essentials tier or above and the app client must
+        allow ``ALLOW_USER_AUTH``.
+
+        Args:
+            username: the name as typed: username or an alias (email, phone, ...).
+            preferred: the first factor to try (``PREFERRED_CHALLENGE``).
+            password: the user's password, with ``preferred="PASSWORD"`` or
+                ``"PASSWORD_SRP"`` only.
+            device: a remembered device: sends ``DEVICE_KEY`` and answers device SRP.
+            client_metadata: passed to the pool's Lambda triggers with every request.
+
+        Returns:
+            ``SignedIn``, or the step the app must answer next.
+
+        Raises:
+            ParamValidationError: ``password`` missing for a password choice, or given
+                without one. Nothing was sent.
+            SRPError, AuthFlowError, ServiceError: as for ``sign_in_srp``.
+        """
+        state = self._new_state(username, device, client_metadata)
+        return await self._user_auth(state, preferred, password)
+
+    async def admin_sign_in_password(
+        self,
+        username: str,
+        password: str,
+        *,
+        context_data: ContextDataType | None = None,
+        device: RememberedDevice | None = None,
+        client_metadata: Mapping[str, str] | None = None,
+    ) -> SignInStep:
+        """Server-side sign-in (``AdminInitiateAuth`` with ``ADMIN_USER_PASSWORD_AUTH``).
+
+        For a back end that holds AWS credentials allowed ``cognito-idp:AdminInitiateAuth``
+        and ``AdminRespondToAuthChallenge`` on the pool: the requests are signed. The steps
+        it returns answer through ``AdminRespondToAuthChallenge``. The app client must allow
+        ``ALLOW_ADMIN_USER_PASSWORD_AUTH``.
+
+        Args:
+            username: the name as typed: username or an alias.
+            password: the user's password.
+            context_data: what threat protection evaluates (the user's IP address, your
+                server's name and path, the request's headers, the collected
+                ``EncodedData``), sent with every request of this sign-in.
+            device: a remembered device: sends ``DEVICE_KEY`` and answers device SRP.
+            client_metadata: passed to the pool's Lambda triggers with every request.
+
+        Returns:
+            ``SignedIn``, or the challenge the app must answer next.
+        """
+        state = self._new_state(
+            username, device, client_metadata, admin=True, context_data=context_data
+        )
+        parameters = self._parameters(state, PASSWORD=password)
+        started = await self._initiate(state, "ADMIN_USER_PASSWORD_AUTH", parameters)
+        return await self._advance(started, state, None)
+
+    async def admin_sign_in(
+        self,
+        username: str,
+        *,
+        preferred: str | None = None,
+        password: str | None = None,
+        context_data: ContextDataType | None = None,
+        device: RememberedDevice | None = None,
+        client_metadata: Mapping[str, str] | None = None,
+    ) -> SignInStep:
+        """Server-side choice-based sign-in (``AdminInitiateAuth`` with ``USER_AUTH``).
+
+        ``sign_in`` through the signed admin operations: arguments as there, plus
+        ``context_data`` as for ``admin_sign_in_password``. Its steps answer through
+        ``AdminRespondToAuthChallenge``.
+        """
+        state = self._new_state(
+            username, device, client_metadata, admin=True, context_data=context_data
+        )
+        return await self._user_auth(state, preferred, password)
 
     async def refresh(
         self,
@@ -679,7 +969,7 @@ class UserPoolAuth:
             auth_flow="REFRESH_TOKEN_AUTH",
             client_id=self._client_id,
             auth_parameters=parameters,
-            client_metadata=dict(client_metadata) if client_metadata else None,
+            client_metadata=_metadata(client_metadata),
         )
         if refreshed.authentication_result is None:
             raise AuthFlowError(
@@ -750,6 +1040,195 @@ class UserPoolAuth:
             device_password=password,
         )
 
+    # -- the account lifecycle --------------------------------------------------------------
+
+    async def sign_up(
+        self,
+        username: str,
+        password: str | None,
+        *,
+        attributes: Mapping[str, str] | None = None,
+        client_metadata: Mapping[str, str] | None = None,
+    ) -> SignUpResponse:
+        """Register a new user (``SignUp``), with ``SECRET_HASH`` when the client has a secret.
+
+        Args:
+            username: the new user's name (or email / phone number, in pools whose users
+                sign in with one).
+            password: the user's password; ``None`` for a passwordless user, in pools that
+                allow choice-based sign-in without a password.
+            attributes: the user's attributes, ``{"email": "alice@example.com", ...}``; sent
+                as the service's ``[{"Name": ..., "Value": ...}]`` list.
+            client_metadata: passed to the pool's Lambda triggers.
+
+        Returns:
+            The service's answer: ``user_confirmed``, ``user_sub`` and, when a code went out,
+            ``code_delivery_details``.
+
+        Raises:
+            ServiceError: e.g. ``UsernameExistsException``, ``InvalidPasswordException``.
+        """
+        return await self._client.sign_up(
+            client_id=self._client_id,
+            username=username,
+            password=password,
+            secret_hash=self._secret_hash_of(username),
+            user_attributes=_attribute_list(attributes),
+            client_metadata=_metadata(client_metadata),
+        )
+
+    async def confirm_sign_up(
+        self,
+        username: str,
+        code: str,
+        *,
+        client_metadata: Mapping[str, str] | None = None,
+    ) -> ConfirmSignUpResponse:
+        """Confirm a new user with the code the service sent (``ConfirmSignUp``).
+
+        Raises:
+            ServiceError: e.g. ``CodeMismatchException``, ``ExpiredCodeException``.
+        """
+        return await self._client.confirm_sign_up(
+            client_id=self._client_id,
+            username=username,
+            confirmation_code=code,
+            secret_hash=self._secret_hash_of(username),
+            client_metadata=_metadata(client_metadata),
+        )
+
+    async def resend_confirmation_code(
+        self,
+        username: str,
+        *,
+        client_metadata: Mapping[str, str] | None = None,
+    ) -> ResendConfirmationCodeResponse:
+        """Send a new sign-up confirmation code (``ResendConfirmationCode``).
+
+        Returns:
+            The answer; ``code_delivery_details`` says where the code went (masked).
+        """
+        return await self._client.resend_confirmation_code(
+            client_id=self._client_id,
+            username=username,
+            secret_hash=self._secret_hash_of(username),
+            client_metadata=_metadata(client_metadata),
+        )
+
+    async def forgot_password(
+        self,
+        username: str,
+        *,
+        client_metadata: Mapping[str, str] | None = None,
+    ) -> ForgotPasswordResponse:
+        """Start a password reset: the service sends the user a code (``ForgotPassword``).
+
+        Returns:
+            The answer; ``code_delivery_details`` says where the code went (masked).
+        """
+        return await self._client.forgot_password(
+            client_id=self._client_id,
+            username=username,
+            secret_hash=self._secret_hash_of(username),
+            client_metadata=_metadata(client_metadata),
+        )
+
+    async def confirm_forgot_password(
+        self,
+        username: str,
+        code: str,
+        new_password: str,
+        *,
+        client_metadata: Mapping[str, str] | None = None,
+    ) -> ConfirmForgotPasswordResponse:
+        """Finish a password reset with the code and the new password (``ConfirmForgotPassword``).
+
+        Raises:
+            ServiceError: e.g. ``CodeMismatchException``, ``ExpiredCodeException``,
+                ``InvalidPasswordException``.
+        """
+        return await self._client.confirm_forgot_password(
+            client_id=self._client_id,
+            username=username,
+            confirmation_code=code,
+            password=new_password,
+            secret_hash=self._secret_hash_of(username),
+            client_metadata=_metadata(client_metadata),
+        )
+
+    # -- passkeys -----------------------------------------------------------------------------
+
+    async def start_passkey_registration(self, access_token: str) -> dict[str, JSONValue]:
+        """Ask the service how to make a passkey for the signed-in user.
+
+        ``StartWebAuthnRegistration``: the result is WebAuthn's
+        ``PublicKeyCredentialCreationOptions`` in their JSON form; hand them to the browser
+        (``PublicKeyCredential.parseCreationOptionsFromJSON`` then
+        ``navigator.credentials.create``) or to an authenticator, then pass what it returns
+        to ``complete_passkey_registration``.
+
+        Args:
+            access_token: the signed-in user's access token.
+
+        Raises:
+            AuthFlowError: the service answered no JSON object.
+            ServiceError: e.g. ``WebAuthnNotEnabledException``.
+        """
+        started = await self._client.start_web_authn_registration(access_token=access_token)
+        options = started.credential_creation_options
+        if not isinstance(options, dict):
+            raise AuthFlowError(
+                "StartWebAuthnRegistration answered no credential creation options (a JSON "
+                f"object), but {type(options).__name__}"
+            )
+        return options
+
+    async def complete_passkey_registration(
+        self, access_token: str, credential: Mapping[str, JSONValue] | str
+    ) -> None:
+        """Register the passkey the authenticator made (``CompleteWebAuthnRegistration``).
+
+        Args:
+            access_token: the signed-in user's access token.
+            credential: the authenticator's answer (``RegistrationResponseJSON``, the
+                browser's ``credential.toJSON()``): a mapping or its JSON text.
+
+        Raises:
+            ParamValidationError: ``credential`` is not a JSON object. Nothing was sent.
+            ServiceError: e.g. ``WebAuthnChallengeNotFoundException``,
+                ``WebAuthnOriginNotAllowedException``.
+        """
+        await self._client.complete_web_authn_registration(
+            access_token=access_token, credential=_credential_document(credential)
+        )
+
+    async def list_passkeys(self, access_token: str) -> list[WebAuthnCredentialDescription]:
+        """Every passkey of the signed-in user (``ListWebAuthnCredentials``, all pages)."""
+        found: list[WebAuthnCredentialDescription] = []
+        token: str | None = None
+        for _ in range(_MAX_LISTED_PAGES):
+            page = await self._client.list_web_authn_credentials(
+                access_token=access_token, next_token=token
+            )
+            found.extend(page.credentials or ())
+            if not page.next_token or page.next_token == token:
+                return found
+            token = page.next_token
+        raise AuthFlowError(
+            f"ListWebAuthnCredentials still had more after {_MAX_LISTED_PAGES} pages"
+        )
+
+    async def delete_passkey(self, access_token: str, credential_id: str) -> None:
+        """Delete one of the signed-in user's passkeys (``DeleteWebAuthnCredential``).
+
+        Args:
+            access_token: the signed-in user's access token.
+            credential_id: the passkey's ``credential_id`` (from ``list_passkeys``).
+        """
+        await self._client.delete_web_authn_credential(
+            access_token=access_token, credential_id=credential_id
+        )
+
     # -- the challenge loop -------------------------------------------------------------------
 
     def _new_state(
@@ -757,14 +1236,24 @@ class UserPoolAuth:
         username: str,
         device: RememberedDevice | None,
         client_metadata: Mapping[str, str] | None,
+        *,
+        admin: bool = False,
+        context_data: ContextDataType | None = None,
     ) -> _State:
         return _State(
             auth=self,
             username=username,
             session=None,
             device=device,
-            client_metadata=dict(client_metadata) if client_metadata else None,
+            client_metadata=_metadata(client_metadata),
+            admin=admin,
+            context_data=context_data,
         )
+
+    def _secret_hash_of(self, username: str) -> str | None:
+        if self._client_secret is None:
+            return None
+        return secret_hash(username, self._client_id, self._client_secret)
 
     def _add_secret_hash(self, parameters: dict[str, str]) -> dict[str, str]:
         if self._client_secret is not None and "USERNAME" in parameters:
@@ -773,8 +1262,91 @@ class UserPoolAuth:
             )
         return parameters
 
-    async def _respond(
+    def _parameters(self, state: _State, **more: str) -> dict[str, str]:
+        """``AuthParameters``: USERNAME, ``more``, DEVICE_KEY and SECRET_HASH where due."""
+        parameters = {"USERNAME": state.username, **more}
+        if state.device is not None:
+            parameters["DEVICE_KEY"] = state.device.device_key
+        return self._add_secret_hash(parameters)
+
+    def _user_srp(self, username: str, password: str, device: RememberedDevice | None) -> UserSRP:
+        return UserSRP(
+            self._user_pool_id,
+            username,
+            password,
+            client_id=self._client_id,
+            client_secret=self._client_secret,
+            device_key=device.device_key if device else None,
+        )
+
+    async def _user_auth(
+        self, state: _State, preferred: str | None, password: str | None
+    ) -> SignInStep:
+        """Start ``USER_AUTH`` with an optional preferred first factor."""
+        choice = None if preferred is None else str(preferred)
+        _check_password_choice(choice, password, path="password")
+        srp: UserSRP | None = None
+        if choice == "PASSWORD_SRP" and password is not None:
+            srp = self._user_srp(state.username, password, state.device)
+            parameters = await _off_loop(srp.auth_parameters)
+        elif choice == "PASSWORD" and password is not None:
+            parameters = self._parameters(state, PASSWORD=password)
+        else:
+            parameters = self._parameters(state)
+        if choice is not None:
+            parameters["PREFERRED_CHALLENGE"] = choice
+        started = await self._initiate(state, "USER_AUTH", parameters)
+        return await self._advance(started, state, srp)
+
+    async def _initiate(
+        self, state: _State, flow: _Flow, parameters: dict[str, str]
+    ) -> _AuthAnswer:
+        logger.debug("sign-in: %s%s", "admin " if state.admin else "", flow)
+        if state.admin:
+            return await self._client.admin_initiate_auth(
+                user_pool_id=self._user_pool_id,
+                client_id=self._client_id,
+                auth_flow=flow,
+                auth_parameters=parameters,
+                client_metadata=state.client_metadata,
+                context_data=state.context_data,
+            )
+        return await self._client.initiate_auth(
+            auth_flow=flow,
+            client_id=self._client_id,
+            auth_parameters=parameters,
+            client_metadata=state.client_metadata,
+        )
+
+    async def _answer(
         self, state: _State, challenge_name: str, responses: Mapping[str, str]
+    ) -> _AuthAnswer:
+        """One challenge answer, through the admin operation for a server-side sign-in."""
+        if state.admin:
+            return await self._client.admin_respond_to_auth_challenge(
+                user_pool_id=self._user_pool_id,
+                client_id=self._client_id,
+                # The name the service asked, sent back: it may be newer than the model.
+                challenge_name=UnmodeledValue(challenge_name),
+                challenge_responses=responses,
+                session=state.session,
+                context_data=state.context_data,
+                client_metadata=state.client_metadata,
+            )
+        return await self._client.respond_to_auth_challenge(
+            client_id=self._client_id,
+            challenge_name=UnmodeledValue(challenge_name),
+            session=state.session,
+            challenge_responses=responses,
+            client_metadata=state.client_metadata,
+        )
+
+    async def _respond(
+        self,
+        state: _State,
+        challenge_name: str,
+        responses: Mapping[str, str],
+        srp: UserSRP | None = None,
     ) -> SignInStep:
         """Answer a challenge the app handled; USERNAME, DEVICE_KEY and SECRET_HASH added."""
         complete = {"USERNAME": state.username, **responses}
@@ -782,19 +1354,12 @@ class UserPoolAuth:
             complete.setdefault("DEVICE_KEY", state.device.device_key)
         self._add_secret_hash(complete)
         logger.debug("sign-in: answering %s", challenge_name)
-        answered = await self._client.respond_to_auth_challenge(
-            client_id=self._client_id,
-            # The name the service asked, sent back: it may be newer than the model.
-            challenge_name=UnmodeledValue(challenge_name),
-            session=state.session,
-            challenge_responses=complete,
-            client_metadata=state.client_metadata,
-        )
-        return await self._advance(answered, state, None)
+        answered = await self._answer(state, challenge_name, complete)
+        return await self._advance(answered, state, srp)
 
     async def _advance(
         self,
-        response: InitiateAuthResponse | RespondToAuthChallengeResponse,
+        response: _AuthAnswer,
         state: _State,
         srp: UserSRP | None,
     ) -> SignInStep:
@@ -847,14 +1412,9 @@ class UserPoolAuth:
                 responses = await _off_loop(device_srp.device_password_verifier_response, params)
                 device_srp = None
             else:
-                return _step_for(name, params, state)
-            response = await self._client.respond_to_auth_challenge(
-                client_id=self._client_id,
-                challenge_name=UnmodeledValue(name),
-                session=state.session,
-                challenge_responses=responses,
-                client_metadata=state.client_metadata,
-            )
+                available = tuple(str(item) for item in response.available_challenges or ())
+                return _step_for(name, params, state, available)
+            response = await self._answer(state, name, responses)
         raise AuthFlowError(
             f"the service asked more than {_MAX_AUTOMATIC_STEPS} automatic challenges in a row"
         )
