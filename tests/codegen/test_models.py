@@ -549,3 +549,79 @@ def test_collections_of_sensitive_values_are_redacted(tmp_path: Path) -> None:
     shapes_module = import_generated(tmp_path, "sensitive_lists")["shapes"]
     text = repr(shapes_module.VaultRequest(codes=["s3kr1t"], named={"k": "s3kr1t"}))
     assert "s3kr1t" not in text
+
+
+def test_client_error_correction_fills_every_kind_of_required_member(tmp_path: Path) -> None:
+    """A required member of each kind, left out: the generated from_wire fills its zero value
+    (Smithy's client error correction), and the cattrs path that describes failures agrees.
+    The pinned model requires no timestamp, blob, map, float or document in an answer; this
+    one does."""
+    from datetime import UTC, datetime
+
+    from aiocognito._core import serde
+
+    kinds = {
+        "Text": "StringType",
+        "Count": "IntegerType",
+        "Ratio": "DoubleType",
+        "Flag": "BooleanType",
+        "Raw": "BlobType",
+        "When": "TimestampType",
+        "WhenIso": "IsoTimestampType",
+        "Items": "StringListType",
+        "Tags": "StringMapType",
+        "Kind": "KindType",
+        "Doc": "DocumentType",
+        "Inner": "InnerType",
+    }
+    shapes = {
+        "StringType": {"type": "string"},
+        "IntegerType": {"type": "integer"},
+        "DoubleType": {"type": "double"},
+        "BooleanType": {"type": "boolean"},
+        "BlobType": {"type": "blob"},
+        "TimestampType": {"type": "timestamp"},
+        "IsoTimestampType": {"type": "timestamp", "timestampFormat": "iso8601"},
+        "StringListType": {"type": "list", "member": {"shape": "StringType"}},
+        "StringMapType": {
+            "type": "map",
+            "key": {"shape": "StringType"},
+            "value": {"shape": "StringType"},
+        },
+        "KindType": {"type": "string", "enum": ["ONE", "TWO"]},
+        "DocumentType": {"type": "structure", "members": {}, "document": True},
+        "InnerType": {
+            "type": "structure",
+            "required": ["Name"],
+            "members": {"Name": {"shape": "StringType"}, "Note": {"shape": "StringType"}},
+        },
+        "EveryKindResponse": {
+            "type": "structure",
+            "required": list(kinds),
+            "members": {wire: {"shape": shape} for wire, shape in kinds.items()},
+        },
+    }
+    operations = {"Get": {"name": "Get", "output": {"shape": "EveryKindResponse"}}}
+    generate(_synthetic(tmp_path, shapes, operations), tmp_path / "every_kind")
+    generated = import_generated(tmp_path, "every_kind")["shapes"]
+    cls = generated.EveryKindResponse
+    epoch = datetime(1970, 1, 1, tzinfo=UTC)
+    expected = cls(
+        text="",
+        count=0,
+        ratio=0.0,
+        flag=False,
+        raw=b"",
+        when=epoch,
+        when_iso=epoch,
+        items=[],
+        tags={},
+        kind="",
+        doc=None,
+        inner=generated.InnerType(name=""),
+    )
+    for answer in ({}, dict.fromkeys(kinds)):  # left out, or sent as null
+        parsed = serde.from_wire(cls, answer)
+        assert parsed == expected
+        assert type(parsed.ratio) is float and type(parsed.kind) is str
+        assert serde.converter.structure(answer, cls) == expected
