@@ -25,6 +25,7 @@ from attrs import frozen
 
 from .._core.errors import CognitoError, TransportError
 from .._core.protocol import loads
+from .._core.retries import is_retryable
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
@@ -159,12 +160,15 @@ def parse_jwks(content: bytes, url: str) -> dict[str, RSAKey | UnfitKey]:
 
 
 async def fetch_jwks(sender: Sender, url: str) -> dict[str, RSAKey | UnfitKey]:
-    """GET the JWKS (one immediate retry after a transport failure, as aws-jwt-verify)."""
+    """GET the JWKS (one immediate retry after a transport failure worth retrying, as
+    aws-jwt-verify)."""
     try:
         async with asyncio.timeout(FETCH_TIMEOUT):
             try:
                 response = await sender.send("GET", url, headers={"Accept": "application/json"})
-            except TransportError:
+            except TransportError as exc:
+                if not is_retryable(exc):  # the retry policy's judgement, as everywhere
+                    raise
                 response = await sender.send("GET", url, headers={"Accept": "application/json"})
     except TimeoutError as exc:  # ours is also builtins.TimeoutError
         raise JwksError(
