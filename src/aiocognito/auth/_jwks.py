@@ -11,7 +11,8 @@ check stays in the set as an ``UnfitKey`` with the reason, so that a token namin
 refused with that reason rather than as an unknown ``kid``.
 
 The JWKS is fetched through the transport seam's ``Sender`` (SEAM.md), bounded in time
-(``FETCH_TIMEOUT`` seconds for the whole fetch) and size (``MAX_JWKS_BYTES``).
+(``FETCH_TIMEOUT`` seconds for the whole fetch) and size (``MAX_JWKS_BYTES``, which the seam
+enforces while the answer arrives).
 """
 
 from __future__ import annotations
@@ -124,11 +125,6 @@ def _check_key(jwk: Mapping[str, object], kid: str) -> RSAKey | UnfitKey:
 
 def parse_jwks(content: bytes, url: str) -> dict[str, RSAKey | UnfitKey]:
     """The keys of a JWKS document by kid; ``JwksError`` when it is not one."""
-    if len(content) > MAX_JWKS_BYTES:
-        raise JwksError(
-            f"the JWKS from {url} is {len(content):,} bytes, more than the {MAX_JWKS_BYTES:,} "
-            "accepted"
-        )
     try:
         document = loads(content)
     except ValueError:  # JSONNestingError too

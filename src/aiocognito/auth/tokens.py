@@ -473,7 +473,11 @@ class TokenVerifier:
         if self._sender is None or self._sender_loop is not loop:
             # A pool's connections belong to the loop that opened them: a verifier used from
             # another loop (a second asyncio.run) opens a sender there.
-            self._sender = open_sender(transport=self._transport, timeouts=_jwks.FETCH_TIMEOUTS)
+            self._sender = open_sender(
+                transport=self._transport,
+                timeouts=_jwks.FETCH_TIMEOUTS,
+                max_response_bytes=_jwks.MAX_JWKS_BYTES,  # enforced while the answer arrives
+            )
             self._sender_loop = loop
         return self._sender
 
