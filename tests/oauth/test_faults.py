@@ -12,7 +12,12 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from aiocognito import ResponseParseError, RetryConfig, TimeoutError, TransportError
+from aiocognito import (
+    ResponseParseError,
+    RetryConfig,
+    TransportError,
+    TransportTimeoutError,
+)
 from aiocognito.oauth import OAuth2Client, OAuthError, new_pkce
 from tests.oauth.standin import OAuthStandIn
 from tests.oauth.support import WEB_CALLBACK, sign_in
@@ -91,7 +96,7 @@ async def test_code_exchange_is_not_retried_once_the_request_may_have_arrived(
         with pytest.raises(TransportError) as caught:
             await oauth.exchange_code(code, redirect_uri=WEB_CALLBACK, code_verifier=verifier)
     assert transport.calls == 1 and caught.value.attempts == 1
-    assert isinstance(caught.value, TimeoutError) == ("Timeout" in failure.__name__)
+    assert isinstance(caught.value, TransportTimeoutError) == ("Timeout" in failure.__name__)
     assert code not in str(caught.value) and verifier not in str(caught.value)
 
 
@@ -191,7 +196,7 @@ async def test_answers_are_bounded_in_size(standin: OAuthStandIn, machine: OAuth
 async def test_answers_are_bounded_in_time(standin: OAuthStandIn) -> None:
     standin.delay = 1.0
     async with OAuth2Client(standin.base, "spa", timeout=0.2) as oauth:
-        with pytest.raises(TimeoutError) as caught:
+        with pytest.raises(TransportTimeoutError) as caught:
             await oauth.exchange_code("a-code", redirect_uri=WEB_CALLBACK)
     assert "timeout of 0.2 s" in str(caught.value) and "a-code" not in str(caught.value)
     standin.delay = 0.0

@@ -20,7 +20,7 @@ CognitoError
 ```
 
 Bad input is ``ParamValidationError``, an unreadable 2xx answer ``ResponseParseError``, no
-answer ``TransportError``/``TimeoutError``, as everywhere in aiocognito. No ``repr``, message or
+answer ``TransportError``/``TransportTimeoutError``, as everywhere in aiocognito. No ``repr``, message or
 log line of this package shows the client secret, a code, a PKCE verifier or a token.
 """
 

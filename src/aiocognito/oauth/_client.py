@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import builtins
 import json
 import logging
 import re
@@ -17,8 +16,8 @@ from .._core.errors import (
     ConfigurationError,
     ParamValidationError,
     ResponseParseError,
-    TimeoutError,
     TransportError,
+    TransportTimeoutError,
 )
 from .._core.retries import RetryPolicy, is_retryable
 from .._core.sending import HTTPResponse, Sender, open_sender
@@ -519,10 +518,10 @@ class OAuth2Client:
                 response, attempts = await self._attempts(
                     sender, method, url, headers, body, retry=retry, path=path
                 )
-        except TimeoutError:
+        except TransportTimeoutError:
             raise
-        except builtins.TimeoutError:
-            raise TimeoutError(
+        except TimeoutError:  # asyncio.timeout's: the whole call took too long
+            raise TransportTimeoutError(
                 f"{endpoint}: no answer within the timeout of {self._timeout:g} s"
             ) from None
         if len(response.content) > MAX_ANSWER_BYTES:
