@@ -1,12 +1,14 @@
 """Faults at the OAuth endpoints: what is retried and what is not, bounded answers and time.
 
-Server faults come from the OAuth stand-in (``fail_next``, ``delay``); connection faults from a
-transport that fails chosen attempts before handing the rest to the stand-in over loopback.
+Server faults come from the OAuth stand-in (``fail_next``, ``delay``), an endless body from the
+fault suite's loopback server; connection faults from a transport that fails chosen attempts
+before handing the rest to the stand-in over loopback.
 """
 
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import AsyncIterator
 
 import httpx
@@ -14,11 +16,13 @@ import pytest
 
 from aiocognito import (
     ResponseParseError,
+    ResponseTooLargeError,
     RetryConfig,
     TransportError,
     TransportTimeoutError,
 )
 from aiocognito.oauth import OAuth2Client, OAuthError, new_pkce
+from tests.faults.server import EndlessBody, FaultServer
 from tests.oauth.standin import OAuthStandIn
 from tests.oauth.support import WEB_CALLBACK, sign_in
 
@@ -189,8 +193,21 @@ async def test_missing_expires_in_is_read_from_the_token(
 
 async def test_answers_are_bounded_in_size(standin: OAuthStandIn, machine: OAuth2Client) -> None:
     standin.fail_next(200, b'{"access_token": "' + b"a" * (2 << 20) + b'"}')
-    with pytest.raises(ResponseParseError, match="bytes an OAuth answer may have"):
+    with pytest.raises(ResponseTooLargeError, match="over the limit of 1048576 bytes"):
         await machine.client_credentials()
+    assert len(standin.token_requests()) == 1  # not retried: a second answer would be as large
+
+
+async def test_an_endless_answer_stops_at_the_size_limit() -> None:
+    """The fault suite's loopback server streams a chunked body that never ends: the client
+    stops reading at 1 MiB instead of reading until its timeout."""
+    with FaultServer() as server:
+        server.script(EndlessBody())
+        async with OAuth2Client(server.url, "machine", "machine-secret", timeout=10) as oauth:
+            started = time.perf_counter()
+            with pytest.raises(ResponseTooLargeError, match="over the limit of 1048576 bytes"):
+                await oauth.client_credentials()
+        assert time.perf_counter() - started < 5 and server.count == 1
 
 
 async def test_answers_are_bounded_in_time(standin: OAuthStandIn) -> None:

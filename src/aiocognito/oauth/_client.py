@@ -497,7 +497,11 @@ class OAuth2Client:
         retry: Retry,
         secrets: tuple[str, ...],
     ) -> HTTPResponse:
-        """A 2xx answer within the size limit, after the retries ``retry`` allows, or raise."""
+        """A 2xx answer, after the retries ``retry`` allows, or raise.
+
+        The sender refuses an answer over ``MAX_ANSWER_BYTES`` while it arrives
+        (``ResponseTooLargeError``, not retried).
+        """
         if self._closed:
             from .._core.errors import ClientClosedError  # the package's one "closed" error
 
@@ -510,7 +514,11 @@ class OAuth2Client:
             phases: dict[str, float | None] | None = None
             if self._timeout is not None:
                 phases = dict.fromkeys(("connect", "read", "write", "pool"), self._timeout)
-            self._sender = open_sender(transport=self._transport, timeouts=phases)
+            self._sender = open_sender(
+                transport=self._transport,
+                timeouts=phases,
+                max_response_bytes=MAX_ANSWER_BYTES,  # enforced while the answer arrives
+            )
         sender = self._sender
         path = urllib.parse.urlsplit(url).path
         try:
@@ -524,11 +532,6 @@ class OAuth2Client:
             raise TransportTimeoutError(
                 f"{endpoint}: no answer within the timeout of {self._timeout:g} s"
             ) from None
-        if len(response.content) > MAX_ANSWER_BYTES:
-            raise ResponseParseError(
-                f"{endpoint}: an answer of {len(response.content)} bytes is over the "
-                f"{MAX_ANSWER_BYTES} bytes an OAuth answer may have"
-            )
         if not 200 <= response.status < 300:
             error = _error(response, endpoint, secrets)
             error.attempts = attempts
