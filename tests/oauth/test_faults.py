@@ -7,6 +7,7 @@ before handing the rest to the stand-in over loopback.
 
 from __future__ import annotations
 
+import base64
 import json
 import time
 from collections.abc import AsyncIterator
@@ -169,6 +170,7 @@ async def test_refresh_revoke_and_userinfo_are_retried_after_lost_answers(
         (b"[1, 2]", "expected a JSON object, got list"),
         (b'{"token_type": "Bearer"}', "no access_token"),
         (b'{"access_token": "opaque"}', "no expires_in"),
+        (b"[" * 100_000, "is JSON nested too deeply (text/html, 100000 bytes)"),
     ],
 )
 async def test_unreadable_success_answers(
@@ -178,6 +180,38 @@ async def test_unreadable_success_answers(
     with pytest.raises(ResponseParseError, match=message.replace("(", r"\(").replace(")", r"\)")):
         await machine.client_credentials()
     assert len(standin.token_requests()) == 1
+
+
+async def test_an_unreadable_answer_keeps_its_tokens_out_of_the_error(
+    standin: OAuthStandIn, machine: OAuth2Client
+) -> None:
+    # A JSONDecodeError holds the whole answer in .doc: it must not ride along as __context__.
+    standin.fail_next(200, b'{"access_token": "eyJ-a-real-token-value", "expires_in": 36')
+    with pytest.raises(ResponseParseError) as caught:
+        await machine.client_credentials()
+    seen: BaseException | None = caught.value
+    while seen is not None:
+        assert "eyJ-a-real-token-value" not in f"{seen} {seen!r} {getattr(seen, 'doc', '')}"
+        seen = seen.__cause__ or seen.__context__
+
+
+async def test_a_deeply_nested_error_answer_is_an_oauth_error(
+    standin: OAuthStandIn, machine: OAuth2Client
+) -> None:
+    standin.fail_next(400, b"[" * 100_000, content_type="application/json")
+    with pytest.raises(OAuthError) as caught:
+        await machine.client_credentials()
+    assert (caught.value.error, caught.value.status_code) == ("HTTP400", 400)
+
+
+async def test_a_token_with_a_deeply_nested_payload_is_not_read_for_its_exp(
+    standin: OAuthStandIn, machine: OAuth2Client
+) -> None:
+    deep = base64.urlsafe_b64encode(b"[" * 100_000).decode().rstrip("=")
+    answer = {"access_token": f"eyJhbGciOiJSUzI1NiJ9.{deep}.c2ln"}
+    standin.fail_next(200, json.dumps(answer).encode(), content_type="application/json")
+    with pytest.raises(ResponseParseError, match="no expires_in, and the access token no exp"):
+        await machine.client_credentials()
 
 
 async def test_missing_expires_in_is_read_from_the_token(

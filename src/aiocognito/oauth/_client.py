@@ -19,6 +19,7 @@ from .._core.errors import (
     TransportError,
     TransportTimeoutError,
 )
+from .._core.protocol import JSONNestingError, loads
 from .._core.retries import RetryPolicy, is_retryable
 from .._core.sending import HTTPResponse, Sender, open_sender
 from ._models import (
@@ -609,15 +610,24 @@ def _redirect_uri(value: object, name: str = "redirect_uri") -> str:
 
 
 def _json_object(response: HTTPResponse, endpoint: str) -> dict[str, Any]:
+    """The answer's JSON object, read with the SDK's bounded ``loads`` (deep nesting is a
+    ``JSONNestingError``, not a ``RecursionError``)."""
     media = response.headers.get("content-type", "").split(";")[0].strip() or "no content type"
+    problem = ""
+    data: object = None
     try:
-        data = json.loads(response.content)
+        data = loads(response.content)
+    except JSONNestingError:
+        problem = "is JSON nested too deeply"
     except ValueError as exc:
         where = f" at position {exc.pos}" if isinstance(exc, json.JSONDecodeError) else ""
+        problem = f"is not valid JSON{where}"
+    if problem:
+        # Raised outside the handler: a JSONDecodeError's ``.doc`` is the whole answer (tokens
+        # included), and it would ride along as ``__context__``.
         raise ResponseParseError(
-            f"{endpoint}: the answer is not valid JSON{where} ({media}, "
-            f"{len(response.content)} bytes)"
-        ) from None
+            f"{endpoint}: the answer {problem} ({media}, {len(response.content)} bytes)"
+        )
     if not isinstance(data, dict):
         raise ResponseParseError(f"{endpoint}: expected a JSON object, got {type(data).__name__}")
     return data  # pyright: ignore[reportUnknownVariableType]
@@ -628,8 +638,8 @@ def _error(response: HTTPResponse, endpoint: str, secrets: tuple[str, ...]) -> O
     ``WWW-Authenticate`` header (userInfo), else ``HTTP<status>``."""
     fields: dict[str, Any] = {}
     try:
-        data = json.loads(response.content) if response.content else None
-    except ValueError:
+        data = loads(response.content) if response.content else None
+    except ValueError:  # JSONNestingError included: then it has no OAuth error to read
         data = None
     if isinstance(data, dict):
         fields = data  # pyright: ignore[reportUnknownVariableType]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
@@ -14,6 +13,7 @@ from typing import Any, cast
 from attrs import define, field
 
 from .._core.errors import CognitoError, ResponseParseError
+from .._core.protocol import loads
 from .._core.types import redact
 
 _MAX_DESCRIPTION = 300
@@ -222,10 +222,8 @@ def _jwt_exp(token: str) -> int | None:
     if len(parts) != 3:
         return None
     try:
-        payload: object = json.loads(
-            base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4))
-        )
-    except (ValueError, binascii.Error):
+        payload = loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
+    except (ValueError, binascii.Error):  # JSONNestingError included
         return None
     if not isinstance(payload, dict):
         return None
