@@ -21,7 +21,8 @@ DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 
 @cache
 def shared_ssl_context() -> ssl.SSLContext:
-    """One verified TLS context for every client of the process (each costs ~20 ms to build)."""
+    """One verified TLS context for every client of the process: building one loads and parses
+    the whole CA bundle, too costly to repeat per client."""
     try:
         import certifi
 
