@@ -508,6 +508,17 @@ class DeafServer:
             conn.setblocking(False)
             self.accepted.append(conn)
 
+    def receiving(self) -> bool:
+        """Whether a request has begun to arrive (peeked, not read): from then on, the client
+        waits on write backpressure for the rest of a body larger than the socket buffers."""
+        for conn in self.accepted:
+            try:
+                if conn.recv(1, socket.MSG_PEEK):
+                    return True
+            except OSError:  # BlockingIOError included: nothing yet
+                pass
+        return False
+
     def open(self) -> int:
         """Connections the client has not closed (drains what it sent to tell)."""
         still = 0
