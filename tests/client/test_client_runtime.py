@@ -14,7 +14,7 @@ import pytest
 import respx
 
 import aiocognito
-from aiocognito import CognitoIdentityProviderClient, errors, shapes
+from aiocognito import CognitoIdentityProviderClient, RetryConfig, errors, shapes
 from aiocognito._core import sending
 from tests.client.support import ENDPOINT, MODEL
 from tests.credentials import FakeCredentials
@@ -472,6 +472,85 @@ def test_region_from_profile(
     monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
     assert CognitoIdentityProviderClient().region == "sa-east-1"
     assert CognitoIdentityProviderClient(profile="other").region == "me-south-1"
+
+
+def _retries(client: CognitoIdentityProviderClient) -> tuple[int, str, bool]:
+    """Attempts, mode, and whether the adaptive rate limiter is there."""
+    policy = client._retry
+    return policy.max_attempts, client.retry.mode, policy.limiter is not None
+
+
+def test_retry_settings_from_the_environment(
+    no_aws_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``AWS_MAX_ATTEMPTS`` and ``AWS_RETRY_MODE``, as botocore reads them; arguments win."""
+    assert _retries(CognitoIdentityProviderClient("eu-west-1")) == (3, "standard", False)
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "7")
+    monkeypatch.setenv("AWS_RETRY_MODE", "adaptive")
+    assert _retries(CognitoIdentityProviderClient("eu-west-1")) == (7, "adaptive", True)
+    explicit = CognitoIdentityProviderClient(
+        "eu-west-1", max_attempts=2, retry=RetryConfig(mode="standard")
+    )
+    assert _retries(explicit) == (2, "standard", False)
+    # A RetryConfig is used as given: its mode (standard unless it says) wins too.
+    assert _retries(CognitoIdentityProviderClient("eu-west-1", retry=RetryConfig()))[1:] == (
+        "standard",
+        False,
+    )
+    monkeypatch.setenv("AWS_RETRY_MODE", " Legacy ")  # botocore's old mode: standard here
+    assert _retries(CognitoIdentityProviderClient("eu-west-1"))[1] == "standard"
+
+
+def test_retry_settings_from_the_profile(
+    no_aws_env: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    config = tmp_path / "config"
+    config.write_text(
+        "[default]\nmax_attempts = 2\n[profile bulk]\nretry_mode = adaptive\nmax_attempts = 4\n"
+    )
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    assert _retries(CognitoIdentityProviderClient("eu-west-1")) == (2, "standard", False)
+    assert _retries(CognitoIdentityProviderClient("eu-west-1", profile="bulk")) == (
+        4,
+        "adaptive",
+        True,
+    )
+    monkeypatch.setenv("AWS_PROFILE", "bulk")
+    assert _retries(CognitoIdentityProviderClient("eu-west-1"))[:2] == (4, "adaptive")
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "6")  # the environment before the profile
+    assert _retries(CognitoIdentityProviderClient("eu-west-1"))[:2] == (6, "adaptive")
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("AWS_MAX_ATTEMPTS", "three"),
+        ("AWS_MAX_ATTEMPTS", "0"),
+        ("AWS_MAX_ATTEMPTS", "-1"),
+        ("AWS_MAX_ATTEMPTS", "2.5"),
+        ("AWS_RETRY_MODE", "fast"),
+        ("AWS_RETRY_MODE", "x" * 500),
+    ],
+)
+def test_unusable_retry_settings_say_where_they_came_from(
+    no_aws_env: None, monkeypatch: pytest.MonkeyPatch, variable: str, value: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(aiocognito.ConfigurationError) as info:
+        CognitoIdentityProviderClient("eu-west-1")
+    text = str(info.value)
+    assert f"from {variable}" in text
+    assert len(text) < 300  # a long value is cut short
+
+
+def test_unusable_retry_mode_in_a_profile_names_the_profile(
+    no_aws_env: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    config = tmp_path / "config"
+    config.write_text("[profile bulk]\nretry_mode = turbo\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    with pytest.raises(aiocognito.ConfigurationError, match=r"the profile's retry_mode \(bulk\)"):
+        CognitoIdentityProviderClient("eu-west-1", profile="bulk")
 
 
 def test_missing_region_is_a_clear_error(no_aws_env: None) -> None:

@@ -321,3 +321,18 @@ def test_is_retryable_takes_the_exception_alone() -> None:
     modeled = aiocognito.errors.NotAuthorizedException(status_code=429)
     assert retries.is_retryable(unmodeled) and retries.is_throttling(unmodeled)
     assert not retries.is_retryable(modeled) and not retries.is_throttling(modeled)
+
+
+# -- attempts from the environment, as botocore reads AWS_MAX_ATTEMPTS ---------------------------
+async def test_max_attempts_from_the_environment(
+    server: FaultServer, make_client: MakeClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "5")
+    server.script(then=status(503))
+    with pytest.raises(aiocognito.ServiceError) as info:
+        await login(make_client())
+    assert server.count == info.value.attempts == 5
+    # An explicit max_attempts wins over the environment.
+    with pytest.raises(aiocognito.ServiceError) as info:
+        await login(make_client(max_attempts=2))
+    assert info.value.attempts == 2 and server.count == 5 + 2

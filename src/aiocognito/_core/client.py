@@ -21,7 +21,9 @@ from .config import (
     DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_TIMEOUTS,
     DEFAULT_TOTAL_TIMEOUT,
+    Profile,
     resolve_region,
+    resolve_retries,
 )
 from .errors import (
     ClientClosedError,
@@ -154,7 +156,7 @@ class BaseClient:
         use_dualstack: bool = False,
         timeout: float | httpx.Timeout | None = _NOT_GIVEN,
         total_timeout: float | None = DEFAULT_TOTAL_TIMEOUT,
-        max_attempts: int = 3,
+        max_attempts: int | None = None,
         retry: RetryConfig | None = None,
         http_client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
@@ -178,8 +180,11 @@ class BaseClient:
                 caller's ``http_client`` keeps its own unless this is given).
             total_timeout: limit for a whole call, retries and backoff included (seconds).
             max_attempts: attempts per call, the first included; 1 disables retries.
+                Default: ``AWS_MAX_ATTEMPTS``, else the profile's ``max_attempts``, else 3.
             retry: the retry mode (``RetryConfig(mode="adaptive")`` for bulk jobs) and hooks
-                to watch or replace the backoff sleeps; default: botocore's standard mode.
+                to watch or replace the backoff sleeps, used as given. Default: the mode of
+                ``AWS_RETRY_MODE``, else of the profile's ``retry_mode``, else botocore's
+                standard mode.
             http_client: an ``httpx.AsyncClient`` to send with; it stays open when this client
                 closes, and every request goes through it (its hooks, auth and mounts apply).
             transport: an httpx transport to send with instead of the client's own HTTP/1.1
@@ -200,9 +205,11 @@ class BaseClient:
             NoRegionError: no region given or found, and no ``endpoint_url``.
             InvalidRegionError: the region (given or found) is not a valid host label.
             ConfigurationError: the endpoint rules reject the combination (e.g. FIPS with a
-                custom endpoint).
+                custom endpoint), or ``AWS_MAX_ATTEMPTS``/``AWS_RETRY_MODE`` (or the
+                profile's) holds a value that is not one.
         """
-        self._region = resolve_region(region, profile, endpoint_url)
+        settings = Profile(profile)  # the AWS config file read at most once, if needed
+        self._region = resolve_region(region, settings, endpoint_url)
         rule_set, partitions = endpoints.load_rule_set(self._package)
         self._endpoint = endpoints.resolve(
             rule_set,
@@ -220,7 +227,10 @@ class BaseClient:
             raise ConfigurationError(f"endpoint URL must be an http(s) URL: {self._url!r}")
         self._scheme, self._netloc = parts.scheme, parts.netloc
         self._base_path = parts.path.rstrip("/")
-        self._retry = RetryPolicy(max_attempts=max_attempts, config=retry or RetryConfig())
+        attempts, mode = resolve_retries(
+            max_attempts, None if retry is None else retry.mode, settings
+        )
+        self._retry = RetryPolicy(max_attempts=attempts, config=retry or RetryConfig(mode=mode))
         # An explicit timeout applies to every request; otherwise our default for the client we
         # create, and a caller-provided client keeps its own.
         timeouts = _timeouts(timeout) if timeout is not _NOT_GIVEN else None

@@ -7,8 +7,12 @@ import re
 import ssl
 from collections.abc import Mapping
 from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from .errors import ConfigurationError, InvalidRegionError, NoRegionError
+
+if TYPE_CHECKING:
+    from .retries import Mode
 
 DEFAULT_TIMEOUTS: Mapping[str, float] = {"connect": 10.0, "read": 30.0, "write": 30.0, "pool": 10.0}
 """Seconds per HTTP request phase (as ``httpx.Timeout``'s); a caller-provided
@@ -17,6 +21,8 @@ DEFAULT_TOTAL_TIMEOUT = 120.0
 """Per call, retries and backoff included."""
 DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 """The largest answer body accepted, decoded or not (Cognito's answers are kilobytes)."""
+DEFAULT_MAX_ATTEMPTS = 3
+"""Per call, the first included (botocore's standard mode)."""
 
 
 @cache
@@ -58,9 +64,10 @@ def trust_from_environment(profile: str | None = None) -> tuple[str, str] | None
     value = os.environ.get(first)
     if value:
         return value, first
-    in_profile = _profile_setting(profile, "ca_bundle")
+    settings = Profile(profile)
+    in_profile = settings.get("ca_bundle")
     if in_profile:
-        return in_profile, f"the profile's ca_bundle ({profile or 'default'})"
+        return in_profile, settings.source("ca_bundle")
     for name in rest:
         value = os.environ.get(name)
         if value:
@@ -107,17 +114,44 @@ def _profile_configured(profile: str | None) -> bool:
     return profile is not None or bool(os.environ.get("AWS_PROFILE")) or os.path.exists(config_file)
 
 
-def _profile_setting(profile: str | None, name: str) -> str | None:
-    """``name`` from the profile's section of the AWS config file, as botocore reads it."""
-    if not _profile_configured(profile):
-        return None
-    import botocore.session
+class Profile:
+    """One AWS profile's section of the config file (``profile``, else ``AWS_PROFILE``, else
+    the default one), as botocore reads it: read at most once, on the first ``get``, and
+    botocore imported only when a profile may say something."""
 
-    try:
-        value = botocore.session.Session(profile=profile).get_scoped_config().get(name)
-    except Exception:  # a missing or unreadable profile just means "nothing from there"
-        return None
-    return str(value) if value else None
+    def __init__(self, name: str | None) -> None:
+        self.name = name
+        self._settings: Mapping[str, Any] | None = None
+
+    def get(self, setting: str) -> str | None:
+        """The setting's value, or ``None`` when the profile does not set it."""
+        settings = self._settings
+        if settings is None:
+            settings = self._settings = self._read()
+        value = settings.get(setting)
+        return str(value) if value else None
+
+    def source(self, setting: str) -> str:
+        """Where a value came from, for messages: ``the profile's region (default)``."""
+        return f"the profile's {setting} ({self.name or 'default'})"
+
+    def _read(self) -> Mapping[str, Any]:
+        if not _profile_configured(self.name):
+            return {}
+        import botocore.session
+
+        try:
+            found: Mapping[str, Any] = botocore.session.Session(
+                profile=self.name
+            ).get_scoped_config()
+        except Exception:  # a missing or unreadable profile just means "nothing from there"
+            return {}
+        return found
+
+
+def _shown(value: str) -> str:
+    """A configured value as a message quotes it: at most 80 characters."""
+    return repr(value if len(value) <= 80 else value[:79] + "…")
 
 
 _REGION = re.compile(r"(?![0-9]+\Z)(?!-)[a-zA-Z0-9-]{1,63}(?<!-)")
@@ -126,27 +160,18 @@ trailing newline through): it becomes part of the endpoint's host name, where
 ``x@evil.example#`` would send every request to evil.example."""
 
 
-def region_from_environment(profile: str | None) -> tuple[str | None, str]:
+def region_from_environment(profile: Profile) -> tuple[str | None, str]:
     """``AWS_REGION``, ``AWS_DEFAULT_REGION``, then the profile's ``region`` in the AWS config;
     with where it came from."""
     for var in ("AWS_REGION", "AWS_DEFAULT_REGION"):
         value = os.environ.get(var)
         if value:
             return value, var
-    if not _profile_configured(profile):
-        return None, ""
-    # Only now is botocore worth importing: it reads config files the way every AWS tool does.
-    import botocore.session
-
-    session = botocore.session.Session(profile=profile)
-    try:
-        region = session.get_config_variable("region")
-    except Exception:  # a missing or unreadable profile just means "no region from there"
-        return None, ""
-    return (str(region), "the AWS profile") if region else (None, "")
+    region = profile.get("region")
+    return (region, "the AWS profile") if region else (None, "")
 
 
-def resolve_region(region: str | None, profile: str | None, endpoint_url: str | None) -> str | None:
+def resolve_region(region: str | None, profile: Profile, endpoint_url: str | None) -> str | None:
     """The region to use, checked, before anything can be sent.
 
     Raises:
@@ -162,9 +187,71 @@ def resolve_region(region: str | None, profile: str | None, endpoint_url: str | 
             )
         return None
     if not _REGION.fullmatch(found):
-        shown = found if len(found) <= 80 else found[:79] + "…"
         raise InvalidRegionError(
-            f"invalid region {shown!r} (from {source}): a region is one host label of "
+            f"invalid region {_shown(found)} (from {source}): a region is one host label of "
             "letters, digits and hyphens, such as 'eu-west-1'"
         )
     return found
+
+
+_RETRY_SETTINGS = {"max_attempts": "AWS_MAX_ATTEMPTS", "retry_mode": "AWS_RETRY_MODE"}
+"""Profile setting -> environment variable, read as botocore reads them (the variable first)."""
+
+
+def resolve_retries(
+    max_attempts: int | None, mode: Mode | None, profile: Profile
+) -> tuple[int, Mode]:
+    """Attempts per call and the retry mode: as given, else ``AWS_MAX_ATTEMPTS`` and
+    ``AWS_RETRY_MODE``, else the profile's ``max_attempts`` and ``retry_mode``, else 3 and
+    standard.
+
+    botocore's ``legacy`` mode is read as standard: botocore 1.44's default, and the only
+    non-adaptive mode here.
+
+    Raises:
+        ConfigurationError: a configured value that is not a number of attempts (1 or more)
+            or a retry mode; the message names where it was configured.
+    """
+    given: dict[str, object] = {"max_attempts": max_attempts, "retry_mode": mode}
+    found: dict[str, tuple[str, str]] = {}
+    for setting, variable in _RETRY_SETTINGS.items():
+        value = os.environ.get(variable)
+        if given[setting] is None and value:
+            found[setting] = (value, variable)
+    for setting in _RETRY_SETTINGS:
+        value = None if given[setting] is not None or setting in found else profile.get(setting)
+        if value:
+            found[setting] = (value, profile.source(setting))
+    if "max_attempts" in found:
+        max_attempts = _attempts(*found["max_attempts"])
+    if "retry_mode" in found:
+        mode = _retry_mode(*found["retry_mode"])
+    return (
+        DEFAULT_MAX_ATTEMPTS if max_attempts is None else max_attempts,
+        mode or "standard",
+    )
+
+
+def _attempts(text: str, source: str) -> int:
+    try:
+        attempts = int(text.strip())
+    except ValueError:
+        attempts = 0
+    if attempts < 1:
+        raise ConfigurationError(
+            f"invalid max_attempts {_shown(text)} (from {source}): a whole number of attempts "
+            "per call, the first included, 1 or more"
+        )
+    return attempts
+
+
+def _retry_mode(text: str, source: str) -> Mode:
+    mode = text.strip().lower()
+    if mode in ("standard", "legacy"):
+        return "standard"
+    if mode == "adaptive":
+        return "adaptive"
+    raise ConfigurationError(
+        f"invalid retry mode {_shown(text)} (from {source}): 'standard' or 'adaptive' "
+        "('legacy' is read as 'standard')"
+    )
