@@ -644,23 +644,69 @@ async def test_a_failed_fetch_is_tried_again_by_the_next_verify(
     assert jwks.requests == 2
 
 
-async def test_a_callers_transport_carries_the_fetch() -> None:
-    # transport= as the client takes it: here httpx's MockTransport answers the JWKS itself.
+MOCK_JWKS_URL = "https://jwks.example/eu-west-1_Jwks8Pool/.well-known/jwks.json"
+
+
+@pytest.fixture
+def mock_jwks() -> Iterator[Callable[..., TokenVerifier]]:
+    """Verifiers whose JWKS comes through a caller's ``transport=``, as the client takes it:
+    httpx's MockTransport answering with ``handler`` (no server: the transport is the
+    caller's own)."""
+    _jwks.forget_all()
+
+    def make(handler: Callable[[httpx.Request], Any]) -> TokenVerifier:
+        transport = httpx.MockTransport(handler)
+        return TokenVerifier(
+            POOL_ID, client_id=CLIENT_ID, jwks_url=MOCK_JWKS_URL, transport=transport
+        )
+
+    yield make
+    _jwks.forget_all()
+
+
+async def test_a_callers_transport_carries_the_fetch(
+    mock_jwks: Callable[..., TokenVerifier],
+) -> None:
     seen: list[str] = []
 
     def answer(request: httpx.Request) -> httpx.Response:
         seen.append(str(request.url))
         return httpx.Response(200, json={"keys": [public_jwk("k1", private_key("k1"))]})
 
-    _jwks.forget_all()
-    url = "https://jwks.example/eu-west-1_Jwks8Pool/.well-known/jwks.json"
-    verifier = TokenVerifier(
-        POOL_ID, client_id=CLIENT_ID, jwks_url=url, transport=httpx.MockTransport(answer)
-    )
-    async with verifier:
+    async with mock_jwks(answer) as verifier:
         assert await verifier.verify(sign(claims("access")))
-    assert seen == [url]
-    _jwks.forget_all()
+    assert seen == [MOCK_JWKS_URL]
+
+
+async def test_a_huge_jwks_through_a_callers_transport_is_refused_once(
+    mock_jwks: Callable[..., TokenVerifier],
+) -> None:
+    seen: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, content=b"x" * (_jwks.MAX_JWKS_BYTES + 1))
+
+    async with mock_jwks(answer) as verifier:
+        with pytest.raises(JwksError, match="over the limit of 262144 bytes"):
+            await verifier.verify(sign(claims("access")))
+    assert len(seen) == 1
+
+
+async def test_a_slow_jwks_through_a_callers_transport_is_bounded_in_time(
+    mock_jwks: Callable[..., TokenVerifier], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_jwks, "FETCH_TIMEOUT", 0.3)
+
+    async def answer(request: httpx.Request) -> httpx.Response:
+        await asyncio.sleep(10)
+        return httpx.Response(200, json={"keys": []})
+
+    started = time.perf_counter()
+    async with mock_jwks(answer) as verifier:
+        with pytest.raises(JwksError, match=r"did not arrive within 0\.3 s"):
+            await verifier.verify(sign(claims("access")))
+    assert time.perf_counter() - started < 2
 
 
 async def test_the_verifier_closes_its_connections(make: Make) -> None:

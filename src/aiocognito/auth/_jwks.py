@@ -10,9 +10,9 @@ request (single flight). Keys are checked when they arrive: an RSA signing key o
 check stays in the set as an ``UnfitKey`` with the reason, so that a token naming it is
 refused with that reason rather than as an unknown ``kid``.
 
-The JWKS is fetched through the transport seam's ``Sender`` (SEAM.md), bounded in time
-(``FETCH_TIMEOUT`` seconds for the whole fetch) and size (``MAX_JWKS_BYTES``, which the seam
-enforces while the answer arrives).
+The JWKS is fetched through the transport seam's ``Sender`` (``_core/sending.py``), bounded
+in time (``FETCH_TIMEOUT`` seconds for the whole fetch) and size (``MAX_JWKS_BYTES``, which
+the seam enforces while the answer arrives).
 """
 
 from __future__ import annotations
