@@ -11,10 +11,13 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import gc
 import json
 import subprocess
 import sys
+import threading
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -713,6 +716,66 @@ async def test_the_verifier_closes_its_connections(make: Make) -> None:
     async with make() as verifier:
         assert await verifier.verify(sign(claims("access")))
     await verifier.aclose()  # twice is fine
+
+
+async def _fetch_with(verifier: TokenVerifier) -> Any:
+    """Fetch the JWKS on the running loop; the loop's sender (a pool of ours)."""
+    await verifier.load_keys()
+    return await verifier._senders.get()
+
+
+def test_one_verifier_serves_one_asyncio_run_after_another(make: Make) -> None:
+    """Each loop's connections are closed when its asyncio.run ends, not dropped open for the
+    garbage collector, and aclose() on yet another loop has nothing left to trip over."""
+    verifier = make()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        first = asyncio.run(_fetch_with(verifier))
+        assert first.pool.idle_connections == 0  # closed as the first loop shut down
+        second = asyncio.run(_fetch_with(verifier))
+        assert second is not first and second.pool.idle_connections == 0
+        asyncio.run(verifier.aclose())
+        gc.collect()
+    assert not [w for w in caught if issubclass(w.category, ResourceWarning)]
+
+
+def test_a_callers_transport_stays_open_across_loops_until_aclose() -> None:
+    class Counting(httpx.MockTransport):
+        closed = 0
+
+        async def aclose(self) -> None:
+            self.closed += 1
+
+    keys = {"keys": [public_jwk("k1", private_key("k1"))]}
+    transport = Counting(lambda request: httpx.Response(200, json=keys))
+    verifier = TokenVerifier(
+        POOL_ID, client_id=CLIENT_ID, jwks_url=MOCK_JWKS_URL, transport=transport
+    )
+    asyncio.run(verifier.load_keys())
+    asyncio.run(verifier.load_keys())
+    assert transport.closed == 0  # the caller's: not closed with a loop
+    asyncio.run(verifier.aclose())
+    assert transport.closed == 1
+    _jwks.forget_all()
+
+
+async def test_aclose_closes_the_sender_of_another_threads_loop(make: Make) -> None:
+    verifier = make()
+    other = asyncio.new_event_loop()
+    thread = threading.Thread(target=other.run_forever, daemon=True)
+    thread.start()
+    try:
+        there = await asyncio.wrap_future(
+            asyncio.run_coroutine_threadsafe(_fetch_with(verifier), other)
+        )
+        here = await _fetch_with(verifier)
+        assert here is not there and there.pool.idle_connections == 1
+        await verifier.aclose()
+        assert there.pool.idle_connections == 0 and here.pool.idle_connections == 0
+    finally:
+        other.call_soon_threadsafe(other.stop)
+        thread.join(5)
+        other.close()
 
 
 # -- configuration -----------------------------------------------------------------------------

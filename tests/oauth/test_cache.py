@@ -4,6 +4,9 @@ many concurrent callers (single flight). Against the OAuth stand-in, which count
 from __future__ import annotations
 
 import asyncio
+import gc
+import warnings
+from typing import Any
 
 import pytest
 
@@ -108,3 +111,23 @@ def test_a_client_serves_a_second_event_loop(standin: OAuthStandIn) -> None:
     asyncio.run(twice(["orders/write"]))
     asyncio.run(oauth.aclose())
     assert len(standin.token_requests()) == 2
+
+
+def test_each_loops_connections_close_with_its_asyncio_run(standin: OAuthStandIn) -> None:
+    """Not dropped open for the garbage collector when the next loop opens its own."""
+    secret = standin.clients["machine"].secret
+    oauth = OAuth2Client(standin.base, "machine", secret)
+
+    async def fetch(scopes: list[str]) -> Any:
+        await oauth.client_credentials(scopes=scopes)
+        return await oauth._senders.get()
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        first = asyncio.run(fetch(["orders/read"]))
+        assert first.pool.idle_connections == 0
+        second = asyncio.run(fetch(["orders/write"]))
+        assert second is not first and second.pool.idle_connections == 0
+        asyncio.run(oauth.aclose())
+        gc.collect()
+    assert not [w for w in caught if issubclass(w.category, ResourceWarning)]

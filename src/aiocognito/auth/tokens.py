@@ -44,14 +44,13 @@ from types import MappingProxyType, TracebackType
 from typing import TYPE_CHECKING, Any, Final, Literal, Self, cast
 
 from .._core.errors import CognitoError, ConfigurationError, ParamValidationError
+from .._core.loop_senders import LoopSenders
 from .._core.protocol import JSONNestingError, loads
 from . import _jwks
 from ._jwks import JwksError, RSAKey, UnfitKey
 
 if TYPE_CHECKING:
     import httpx
-
-    from .._core.sending import Sender
 
 __all__ = [
     "JwksError",
@@ -386,10 +385,8 @@ class TokenVerifier:
         "_options",
         "_pyjwt_error",
         "_scopes",
-        "_sender",
-        "_sender_loop",
+        "_senders",
         "_token_use",
-        "_transport",
         "_user_pool_id",
     )
 
@@ -435,10 +432,12 @@ class TokenVerifier:
             )
         self._jwks_url = url
         self._leeway = float(leeway)
-        self._transport = transport
         self._key_set = _jwks.key_set(url)
-        self._sender: Sender | None = None
-        self._sender_loop: object = None
+        self._senders = LoopSenders(
+            transport=transport,
+            timeouts=_jwks.FETCH_TIMEOUTS,
+            max_response_bytes=_jwks.MAX_JWKS_BYTES,  # enforced while the answer arrives
+        )
         self._header_cache: dict[str, str] = {}
         self._options: dict[str, Any] = {"require": _REQUIRED, "verify_aud": False}
         import jwt
@@ -464,36 +463,21 @@ class TokenVerifier:
 
     # -- keys ---------------------------------------------------------------------------------
 
-    def _open_sender(self) -> Sender:
-        import asyncio
-
-        from .._core.sending import open_sender
-
-        loop = asyncio.get_running_loop()
-        if self._sender is None or self._sender_loop is not loop:
-            # A pool's connections belong to the loop that opened them: a verifier used from
-            # another loop (a second asyncio.run) opens a sender there.
-            self._sender = open_sender(
-                transport=self._transport,
-                timeouts=_jwks.FETCH_TIMEOUTS,
-                max_response_bytes=_jwks.MAX_JWKS_BYTES,  # enforced while the answer arrives
-            )
-            self._sender_loop = loop
-        return self._sender
-
     async def load_keys(self) -> None:
         """Fetch the JWKS now (again, if cached), e.g. at start-up before ``verify_sync``.
 
         Raises:
             JwksError: the JWKS could not be fetched or read.
         """
-        await self._key_set.load(self._open_sender())
+        await self._key_set.load(await self._senders.get())
 
     async def aclose(self) -> None:
-        """Close the connections of the JWKS fetch (the shared key cache stays)."""
-        sender, self._sender, self._sender_loop = self._sender, None, None
-        if sender is not None:
-            await sender.aclose()
+        """Close the connections of the JWKS fetch (the shared key cache stays).
+
+        Those of an event loop that has ended were closed with it (``asyncio.run`` closes
+        them): a verifier made once may serve one ``asyncio.run`` after another.
+        """
+        await self._senders.aclose()
 
     async def __aenter__(self) -> Self:
         return self
@@ -550,7 +534,7 @@ class TokenVerifier:
         kid = self._kid(token)
         found = self._key_set.cached(kid)
         if not isinstance(found, RSAKey):
-            found = await self._key_set.get(kid, self._open_sender())
+            found = await self._key_set.get(kid, await self._senders.get())
         return self._check(token, self._key(kid, found, fetched=True))
 
     def verify_sync(self, token: str) -> TokenClaims:

@@ -13,15 +13,17 @@ from collections.abc import Mapping, Sequence, Set
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 from .._core.errors import (
+    ClientClosedError,
     ConfigurationError,
     ParamValidationError,
     ResponseParseError,
     TransportError,
     TransportTimeoutError,
 )
+from .._core.loop_senders import LoopSenders
 from .._core.protocol import JSONNestingError, loads
 from .._core.retries import RetryPolicy, is_retryable
-from .._core.sending import HTTPResponse, Sender, open_sender
+from .._core.sending import HTTPResponse, Sender
 from ._models import (
     OAuthError,
     OAuthTokens,
@@ -48,6 +50,7 @@ CACHE_MARGIN = 60.0
 """A cached client-credentials token is renewed this long before it expires (at most a
 quarter of its lifetime for short-lived tokens)."""
 _MAX_CACHED_SCOPE_SETS = 64
+_PHASES: tuple[str, ...] = ("connect", "read", "write", "pool")
 _RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 _NOT_SENT = frozenset({"ConnectError", "ConnectTimeout", "PoolTimeout"})
 """Transport failures (by the transport's exception name) before any byte of the request
@@ -163,13 +166,18 @@ class OAuth2Client:
             _required(client_secret, "client_secret")
         self._client_secret = client_secret
         self._issuer = issuer.rstrip("/") if issuer else None
-        self._transport = transport
         if timeout is not None and (isinstance(timeout, bool) or timeout <= 0):
             raise ConfigurationError("timeout must be a positive number of seconds or None")
         self._timeout = timeout
         self._retry = RetryPolicy(max_attempts=3)
-        self._sender: Sender | None = None
-        self._sender_loop: object = None
+        phases: dict[str, float | None] | None = None
+        if timeout is not None:
+            phases = dict.fromkeys(_PHASES, timeout)
+        self._senders = LoopSenders(
+            transport=transport,
+            timeouts=phases,
+            max_response_bytes=MAX_ANSWER_BYTES,  # enforced while the answer arrives
+        )
         self._closed = False
         self._cached: dict[frozenset[str], tuple[OAuthTokens, float]] = {}
         self._in_flight: dict[frozenset[str], asyncio.Task[OAuthTokens]] = {}
@@ -187,16 +195,15 @@ class OAuth2Client:
         await self.aclose()
 
     async def aclose(self) -> None:
-        """Close the connections (and a given ``transport``); the client cannot be used after."""
+        """Close the connections (and a given ``transport``); the client cannot be used after.
+
+        Those of an event loop that has ended were closed with it (``asyncio.run`` closes
+        them): a client made once may serve one ``asyncio.run`` after another.
+        """
         self._closed = True
         for task in list(self._in_flight.values()):
             task.cancel()
-        if self._sender is not None:
-            sender, self._sender = self._sender, None
-            loop = self._sender_loop
-            if isinstance(loop, asyncio.AbstractEventLoop) and loop.is_closed():
-                return  # its connections went with their loop (a finished asyncio.run)
-            await sender.aclose()
+        await self._senders.aclose()
 
     # -- URLs the user's browser goes to ------------------------------------------------------
 
@@ -504,23 +511,8 @@ class OAuth2Client:
         (``ResponseTooLargeError``, not retried).
         """
         if self._closed:
-            from .._core.errors import ClientClosedError  # the package's one "closed" error
-
             raise ClientClosedError("this OAuth2Client is closed; create a new one")
-        loop = asyncio.get_running_loop()
-        if self._sender is None or self._sender_loop is not loop:
-            # A pool's connections belong to the loop that opened them: used from another
-            # loop (a second asyncio.run), the client opens a sender there.
-            self._sender_loop = loop
-            phases: dict[str, float | None] | None = None
-            if self._timeout is not None:
-                phases = dict.fromkeys(("connect", "read", "write", "pool"), self._timeout)
-            self._sender = open_sender(
-                transport=self._transport,
-                timeouts=phases,
-                max_response_bytes=MAX_ANSWER_BYTES,  # enforced while the answer arrives
-            )
-        sender = self._sender
+        sender = await self._senders.get()
         path = urllib.parse.urlsplit(url).path
         try:
             async with asyncio.timeout(self._timeout):
