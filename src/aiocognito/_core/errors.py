@@ -7,8 +7,9 @@ request.
 
 ``TransportTimeoutError`` was ``TimeoutError`` before 0.1.0: imported by name, that shadowed
 the builtin (``except TimeoutError`` then missed asyncio's timeouts), as httpx avoids with its
-``TimeoutException``. The old name stays, deprecated, as ``aiocognito.TimeoutError``; the class
-is still a ``builtins.TimeoutError``, so ``except TimeoutError:`` with the builtin catches it.
+``TimeoutException``. The old name stays, deprecated, as ``aiocognito.TimeoutError`` (in
+``aiocognito/__init__.py`` only, where importing it warns); the class is still a
+``builtins.TimeoutError``, so ``except TimeoutError:`` with the builtin catches it.
 """
 
 from __future__ import annotations
@@ -111,9 +112,6 @@ class ResponseTooLargeError(TransportError):
 
 class TransportTimeoutError(TransportError, builtins.TimeoutError):
     """A connect, read, write, pool or total timeout expired (also ``builtins.TimeoutError``)."""
-
-
-TimeoutError = TransportTimeoutError  # the deprecated name, for code written before 0.1.0
 
 
 class ConfigurationError(CognitoError):
