@@ -19,6 +19,7 @@ import httpx
 import pytest
 import respx
 
+import aiocognito
 from aiocognito import CognitoIdentityProviderClient
 from tests.client.support import ENDPOINT, run_fresh
 from tests.credentials import ACCESS_KEY, SECRET_KEY, ExpiringKeys, FakeCredentials
@@ -253,3 +254,43 @@ def test_credentials_repr_hides_the_keys() -> None:
 
     text = repr(Frozen(ACCESS_KEY, SECRET_KEY, "a-token"))
     assert SECRET_KEY not in text and "a-token" not in text
+
+
+# -- keys an HTTP header cannot carry -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "token", "access_key"),
+    [
+        ("given", "SECRET-TOKEN-with-a-newline\n", ACCESS_KEY),
+        ("given", "SECRET-TOKEN\r\nX-Forged: 1", ACCESS_KEY),
+        ("given", None, "AKIDWITHANEWLINE\n"),
+        ("environment", "SECRET-TOKEN-from-a-file\n", "AKIDFROMENV"),
+    ],
+)
+async def test_keys_with_a_control_character_are_refused_before_sending(
+    no_aws_env: None,
+    monkeypatch: pytest.MonkeyPatch,
+    source: str,
+    token: str | None,
+    access_key: str,
+) -> None:
+    """Refused with a ConfigurationError naming the key, never quoting it: on the h11 and
+    httpx paths the HTTP layer's own error quoted the header value, the session token."""
+    kwargs: dict[str, Any] = {}
+    if source == "given":
+        kwargs["credentials"] = FakeCredentials(access_key=access_key, token=token)
+    else:
+        monkeypatch.setenv("AWS_ACCESS_KEY_ID", access_key)
+        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "secret-from-env")
+        monkeypatch.setenv("AWS_SESSION_TOKEN", token or "")
+    async with CognitoIdentityProviderClient(region="eu-west-1", **kwargs) as client:
+        with respx.mock(assert_all_called=False) as mock:
+            route = mock.post(ENDPOINT).mock(return_value=httpx.Response(200, json={}))
+            with pytest.raises(aiocognito.ConfigurationError) as info:
+                await client.admin_delete_user(user_pool_id=POOL, username="bob")
+    assert not route.called
+    text = str(info.value) + repr(info.value)
+    assert ("session token" if token else "access key id") in text
+    assert "SECRET-TOKEN" not in text and "X-Forged" not in text and "AKIDWITH" not in text
+    assert info.value.__context__ is None and info.value.__cause__ is None

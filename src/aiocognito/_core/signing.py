@@ -16,7 +16,7 @@ import os
 from typing import Any, NamedTuple, Protocol, cast
 
 from . import sigv4
-from .errors import NoCredentialsError, NoRegionError
+from .errors import ConfigurationError, NoCredentialsError, NoRegionError
 
 
 class CredentialsLike(Protocol):
@@ -178,6 +178,7 @@ class Signer:
                 "signed operations need a region: pass region=... or set AWS_REGION"
             )
         keys = await self.frozen()
+        _check_sendable(keys)
         added = sigv4.sign(
             access_key=keys.access_key,
             secret_key=keys.secret_key,
@@ -190,3 +191,18 @@ class Signer:
             body=body,
         )
         return {**headers, **added}
+
+
+def _check_sendable(keys: Frozen) -> None:
+    """Refuse keys an HTTP header cannot carry, before anything is sent.
+
+    A session token pasted with its trailing newline (a secret mounted as a file, an env file)
+    would otherwise fail in the HTTP layer, whose error may quote the header value: the token.
+    """
+    for what, value in (("access key id", keys.access_key), ("session token", keys.token)):
+        if value is not None and not value.isprintable():
+            raise ConfigurationError(
+                f"the AWS {what} holds a control character (a trailing newline?), which an "
+                "HTTP header cannot carry: check where it is set (credentials=, "
+                "AWS_ACCESS_KEY_ID/AWS_SESSION_TOKEN, the profile)"
+            )
