@@ -198,7 +198,13 @@ class _H11Codec(_Codec):
                 data += conn.send(_h11.Data(data=body)) or b""
             return data + (conn.send(_h11.EndOfMessage()) or b"")
         except _h11.LocalProtocolError as exc:
-            raise LocalProtocolError(str(exc)) from exc
+            problem = str(exc)
+        # h11 quotes an illegal header's value, which may be a session token: name the header
+        # as the httptools writer does, outside the handler so h11's error is not the context.
+        for name, value in headers:
+            if repr(value) in problem or repr(name) in problem:
+                raise LocalProtocolError(f"illegal header {name!r}")
+        raise LocalProtocolError(problem)
 
     def feed(self, data: bytes) -> Answer | None:
         """The answer once ``data`` completes it."""
