@@ -173,6 +173,20 @@ class CutBody(Action):
 
 
 @dataclass
+class EchoInHeader(Action):
+    """A status line, then a malformed header line (no colon) that repeats the request body,
+    passwords included, padded to ``size`` bytes: parsers quote such a line in their error."""
+
+    size: int = 60_000
+
+    async def run(self, ctx: Context) -> bool:
+        line = b"X-Echo " + ctx.request.body
+        line += b"e" * max(0, self.size - len(line))
+        await ctx.send(b"HTTP/1.1 200 OK\r\n" + line + b"\r\nContent-Length: 2\r\n\r\n{}")
+        return False
+
+
+@dataclass
 class CloseNow(Action):
     """Close the connection after reading the request, before any byte of an answer."""
 

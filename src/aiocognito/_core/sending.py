@@ -32,6 +32,7 @@ belongs to the caller.
 from __future__ import annotations
 
 import asyncio
+import re
 import ssl
 import zlib
 from collections.abc import Mapping
@@ -62,6 +63,9 @@ Timeouts = Mapping[str, float | None]
 
 _MAX_ROUTES = 64
 _NO_BODY_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "DELETE", "TRACE"})
+_QUOTED_BYTES = re.compile(r"(?:bytearray\()?b['\"].*", re.DOTALL)
+"""Where a parser's error quotes what the peer sent (h11: ``illegal header line: b'...'``)."""
+_MAX_REASON = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,7 +190,9 @@ def _describe(exc: BaseException) -> str:
 
     httpx's exception for a reset connection has an empty message, and the one for a refused
     connection says "All connection attempts failed": the reason is further down the chain
-    of causes, in the operating system's error.
+    of causes, in the operating system's error. What a parser quotes of the answer is left
+    out (a malformed header line can be 64 KiB, and can repeat what the request sent), and
+    the text is cut at 200 characters.
     """
     text = ""
     cause: BaseException | None = exc
@@ -197,6 +203,9 @@ def _describe(exc: BaseException) -> str:
             text = reason if not text or text == reason else f"{text} ({reason})"
             break
         cause = cause.__cause__ or cause.__context__
+    text = _QUOTED_BYTES.sub("(the bytes received left out)", text)
+    if len(text) > _MAX_REASON:
+        text = text[: _MAX_REASON - 1] + "…"
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
