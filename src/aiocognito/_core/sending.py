@@ -35,7 +35,7 @@ import asyncio
 import re
 import ssl
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -281,6 +281,35 @@ async def _read_bounded(response: httpx.Response, limit: int | None) -> bytes:
     return b"".join(chunks)
 
 
+async def _read_httpx(
+    answer: Coroutine[Any, Any, httpx.Response],
+    holder: object,
+    max_body: int | None,
+    limits: Callable[[], Timeouts],
+) -> HTTPResponse:
+    """The whole answer an httpx transport or client gives, or our exception for a failure.
+
+    ``holder`` is the transport or client whose pool a cancelled request may leave a
+    connection in (``httpx_compat.close_orphaned_connections``); ``limits`` gives the timeouts
+    a timeout's message names.
+    """
+    try:
+        response = await answer
+        try:
+            content = await _read_bounded(response, max_body)
+        finally:
+            await response.aclose()
+    except asyncio.CancelledError:
+        await httpx_compat.close_orphaned_connections(holder)
+        raise
+    except Exception as exc:
+        error = _failure(exc, limits())
+        if error is None:
+            raise
+        raise error from exc
+    return HTTPResponse(response.status_code, response.headers, content)
+
+
 # -- the senders -------------------------------------------------------------------------------
 class _PoolSender:
     """Our own HTTP/1.1 connection pool (``http11``), without httpx."""
@@ -368,21 +397,11 @@ class _TransportSender:
         request = httpx.Request(
             method, url, headers=headers, content=body, extensions=self._extensions
         )
-        try:
-            response = await self.transport.handle_async_request(request)
-            try:
-                content = await _read_bounded(response, self._max_body)
-            finally:
-                await response.aclose()
-        except asyncio.CancelledError:
-            await httpx_compat.close_orphaned_connections(self.transport)
-            raise
-        except Exception as exc:
-            error = _failure(exc, self._timeouts)
-            if error is None:
-                raise
-            raise error from exc
-        return HTTPResponse(response.status_code, response.headers, content)
+        answer = self.transport.handle_async_request(request)
+        return await _read_httpx(answer, self.transport, self._max_body, self._limits)
+
+    def _limits(self) -> Timeouts:
+        return self._timeouts
 
     async def aclose(self) -> None:
         await self.transport.aclose()
@@ -414,24 +433,12 @@ class _ClientSender:
         request = client.build_request(
             method, url, content=body, headers=headers, timeout=self._timeout
         )
-        try:
-            response = await client.send(request, stream=True)
-            try:
-                content = await _read_bounded(response, self._max_body)
-            finally:
-                await response.aclose()
-        except asyncio.CancelledError:
-            await httpx_compat.close_orphaned_connections(client)
-            raise
-        except Exception as exc:
-            limits = self._timeouts
-            if limits is None:
-                limits = client.timeout.as_dict()
-            error = _failure(exc, limits)
-            if error is None:
-                raise
-            raise error from exc
-        return HTTPResponse(response.status_code, response.headers, content)
+        answer = client.send(request, stream=True)
+        return await _read_httpx(answer, client, self._max_body, self._limits)
+
+    def _limits(self) -> Timeouts:
+        """The timeouts in force: ours when given, else the client's own."""
+        return self.client.timeout.as_dict() if self._timeouts is None else self._timeouts
 
     async def aclose(self) -> None:
         """The client is the caller's: it stays open."""
