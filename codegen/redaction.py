@@ -6,6 +6,10 @@ a secret in practice although the model does not say so, by the names below. In 
 strings that is not redacted whole, the values under ``SECRET_MAP_KEYS`` are redacted and the
 rest shown, so ``repr`` of a challenge still says which challenge it is.
 
+Exceptions need nothing here: the ``str`` and ``repr`` of a ``ServiceError`` show its code,
+message, HTTP status and request id, never a member the model adds to an error shape (those
+are attributes, read on purpose), whether the model marks it sensitive or not.
+
 The names are the model's (wire names of members and shapes, keys as the service sends them).
 Adding one here redacts it everywhere on the next ``nox -s generate``.
 """
@@ -28,6 +32,10 @@ SECRET_MEMBERS: frozenset[str] = frozenset(
         # password and its salt; with both, the device password can be attacked offline.
         "PasswordVerifier",
         "Salt",
+        # ContextData's HttpHeaders (AdminInitiateAuth, AdminRespondToAuthChallenge): the
+        # headers of the user's own request to your app, Cookie and Authorization among them.
+        # Each header's name stays shown, so a repr still says which headers were sent.
+        "headerValue",
     }
 )
 """Members (by wire name, in any structure) whose value is a secret."""

@@ -625,3 +625,42 @@ def test_client_error_correction_fills_every_kind_of_required_member(tmp_path: P
         assert parsed == expected
         assert type(parsed.ratio) is float and type(parsed.kind) is str
         assert serde.converter.structure(answer, cls) == expected
+
+
+def test_error_members_stay_out_of_str_and_repr(tmp_path: Path) -> None:
+    """The generator writes no redaction for an error's members, sensitive or not: a
+    ServiceError's str and repr never show them (``codegen/redaction.py`` relies on it)."""
+    shapes = {
+        "StringType": {"type": "string"},
+        "SecretType": {"type": "string", "sensitive": True},
+        "LeakyException": {
+            "type": "structure",
+            "members": {
+                "message": {"shape": "StringType"},
+                "echoedToken": {"shape": "SecretType"},
+                "reasonCode": {"shape": "StringType"},
+            },
+            "error": {"httpStatusCode": 400},
+            "exception": True,
+        },
+        "PingRequest": {"type": "structure", "members": {"Text": {"shape": "StringType"}}},
+    }
+    operations = {
+        "Ping": {
+            "name": "Ping",
+            "input": {"shape": "PingRequest"},
+            "errors": [{"shape": "LeakyException"}],
+        }
+    }
+    generate(_synthetic(tmp_path, shapes, operations), tmp_path / "leaky")
+    errors = import_generated(tmp_path, "leaky")["errors"]
+    exc = errors.LeakyException(
+        "refused",
+        status_code=400,
+        operation="Ping",
+        body={"echoedToken": "tok-value", "reasonCode": "reason-value"},
+    )
+    assert (exc.echoed_token, exc.reason_code) == ("tok-value", "reason-value")
+    for text in (str(exc), repr(exc)):
+        assert "refused" in text
+        assert "tok-value" not in text and "reason-value" not in text

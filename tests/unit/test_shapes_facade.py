@@ -356,6 +356,18 @@ def test_redaction_follows_the_model_and_the_list_of_secrets() -> None:
             ),
             ["idp-secret-value"],
         ),
+        (  # the headers of the user's own request to the app, passed on for threat protection
+            lambda: shapes.ContextDataType(
+                ip_address="192.0.2.1",
+                server_name="app.example.com",
+                server_path="/login",
+                http_headers=[
+                    shapes.HttpHeader(header_name="Cookie", header_value="sid=cookie-value"),
+                    shapes.HttpHeader(header_name="Authorization", header_value="Bearer tok-value"),
+                ],
+            ),
+            ["cookie-value", "tok-value"],
+        ),
     ],
 )
 def test_secrets_in_practice_stay_out_of_repr(make: Any, secrets: list[str]) -> None:
@@ -372,6 +384,13 @@ def test_a_challenge_repr_still_says_what_it_is() -> None:
     )
     assert "'USER_ID_FOR_SRP': 'alice'" in text and "'SRP_B': <redacted>" in text
     assert "'MFAS_CAN_SETUP': '[]'" in text
+
+
+def test_a_context_data_repr_still_names_its_headers() -> None:
+    text = repr(
+        shapes.HttpHeader(header_name="Authorization", header_value="Bearer eyJhbGciOi.x.y")
+    )
+    assert text == "HttpHeader(header_name='Authorization', header_value=<redacted>)"
 
 
 def test_sensitive_set_is_derived_from_the_model() -> None:

@@ -9,6 +9,7 @@ from typing import Any
 from attrs import define, field
 
 from aiocognito._core.serde import as_object as _as_object, as_str as _as_str, new as _new
+from aiocognito._core.types import redact
 
 
 @define(kw_only=True)
@@ -21,7 +22,7 @@ class HttpHeader:
     Constraints: min 0, max 131072.
     """
 
-    header_value: str | None = field(default=None, metadata={"wire": "headerValue"})
+    header_value: str | None = field(default=None, repr=redact, metadata={"wire": "headerValue"})
     """The header value.
 
     Constraints: min 0, max 131072.

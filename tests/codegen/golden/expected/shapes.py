@@ -5,7 +5,7 @@
 Every structure of the model is an attrs class (keyword-only, slots; required members first),
 every string enum a `StrEnum`, every list and map shape a type alias. Fields whose values the
 model marks sensitive, and a few that are secrets in practice (confirmation codes, SRP
-values, device verifiers), are redacted in `repr()`.
+values, device verifiers, HTTP header values), are redacted in `repr()`.
 
 Enum-typed parameters take an enum's members or its values as string literals (the enum's
 `...Literal` alias), and `UnmodeledValue(...)` for a value the model does not list yet;
