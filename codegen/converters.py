@@ -20,13 +20,12 @@ starts with ``_``, so no member can shadow it.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from . import naming
 from .annotations import WireType, wire_zero
-from .docs import docstring_body
+from .literals import docstring_literal, py_str
 
 if TYPE_CHECKING:
     from .ir import Member, Service, Structure
@@ -93,7 +92,7 @@ class _Writer:
         s = self.struct
         lines = [
             f"def from_wire(_data: Any, /) -> {s.name}:",
-            f"    {_docstring(s.from_wire_doc)}",
+            f"    {docstring_literal(s.from_wire_doc, '    ')}",
             "    if _data.__class__ is not dict:",
             f"        _data = {self.helper('as_object')}(_data)",
         ]
@@ -106,9 +105,9 @@ class _Writer:
 
     def member_from_wire(self, m: Member) -> list[str]:
         name, wire = m.name, m.wire
-        lines = [f"    {name}: Any = _data.get({_py(m.wire_name)})"]
+        lines = [f"    {name}: Any = _data.get({py_str(m.wire_name)})"]
         if m.required:
-            where = _py(f"{self.struct.shape}.{m.wire_name}")
+            where = py_str(f"{self.struct.shape}.{m.wire_name}")
             lines += [
                 f"    if {name} is None:",
                 f"        {name} = {self.helper('corrected')}({where}, {wire_zero(wire)})",
@@ -164,7 +163,7 @@ class _Writer:
         if kind == "blob":
             return f"{self.helper('blob_from_wire')}({var})"
         if kind == "timestamp":
-            fmt = f", {_py(wire.timestamp_format)}" if wire.timestamp_format else ""
+            fmt = f", {py_str(wire.timestamp_format)}" if wire.timestamp_format else ""
             return f"{self.helper('timestamp_from_wire')}({var}{fmt})"
         if kind == "structure":
             return f"{self.struct_function(wire.name, 'from_wire')}({var})"
@@ -212,18 +211,18 @@ class _Writer:
         s = self.struct
         lines = [
             f"def to_wire(_value: {s.name}, /) -> dict[str, Any]:",
-            f"    {_docstring(s.to_wire_doc)}",
+            f"    {docstring_literal(s.to_wire_doc, '    ')}",
             "    _out: dict[str, Any] = {}",
         ]
         for m in s.members:
             expr = self.out(m.wire, m.name, 0)
             lines.append(f"    {m.name} = _value.{m.name}")
             if m.required:
-                lines.append(f"    _out[{_py(m.wire_name)}] = {expr}")
+                lines.append(f"    _out[{py_str(m.wire_name)}] = {expr}")
             else:
                 lines += [
                     f"    if {m.name} is not None:",
-                    f"        _out[{_py(m.wire_name)}] = {expr}",
+                    f"        _out[{py_str(m.wire_name)}] = {expr}",
                 ]
         lines.append("    return _out")
         return "\n".join(lines)
@@ -238,7 +237,7 @@ class _Writer:
         if kind == "blob":
             return f"{self.helper('blob_to_wire')}({var})"
         if kind == "timestamp":
-            fmt = f", {_py(wire.timestamp_format)}" if wire.timestamp_format else ""
+            fmt = f", {py_str(wire.timestamp_format)}" if wire.timestamp_format else ""
             return f"{self.helper('timestamp_to_wire')}({var}{fmt})"
         if kind == "structure":
             return f"{self.struct_function(wire.name, 'to_wire')}({var})"
@@ -251,16 +250,3 @@ class _Writer:
             k = f"_k{depth}"
             return f"dict({var})" if item == v else f"{{{k}: {item} for {k}, {v} in {var}.items()}}"
         raise ValueError(f"no conversion for {kind!r}")
-
-
-def _py(text: str) -> str:
-    """A Python string literal (double quotes, as ruff format writes it)."""
-    return json.dumps(text, ensure_ascii=False)
-
-
-def _docstring(text: str) -> str:
-    """``text`` as the docstring of a generated function (indented by 4)."""
-    body = docstring_body(text)
-    if "\n" not in body:
-        return f'"""{body}"""'
-    return '"""' + body.replace("\n", "\n    ").replace("\n    \n", "\n\n") + '\n    """'

@@ -5,7 +5,8 @@ items, ``[text](url)`` links) that reads well in an editor, in ``help()`` and in
 reference alike. ``document()`` then writes each IR object's ``docstring`` (and the modules',
 the client's and its methods'): the model's text plus what we add (deprecations, constraints,
 ``Args:``/``Returns:``/``Raises:`` sections, a line for what the model leaves undocumented).
-Templates only place the text (``docstring_body`` escapes it for a triple-quoted literal).
+Templates only place the text (``literals.docstring_literal`` writes it as a triple-quoted
+literal).
 """
 
 from __future__ import annotations
@@ -80,14 +81,6 @@ def _wrap(text: str, width: int) -> str:
             )
         )
     return "\n".join(out)
-
-
-def docstring_body(text: str) -> str:
-    """Escape text for use inside a triple-quoted docstring."""
-    text = text.replace("\\", "\\\\")
-    if text.endswith('"'):  # a quote right before the closing quotes would end the string early
-        text = text[:-1] + '\\"'
-    return text.replace('"""', '\\"\\"\\"')
 
 
 def model_doc(node: dict[str, Any]) -> str:

@@ -14,13 +14,13 @@ has its own module, which the steps call:
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from . import annotations, converters, docs, layout, naming, paging, redaction
 from .annotations import TypeRef, WireType
+from .literals import py_str
 from .model import JSON
 
 
@@ -63,9 +63,9 @@ class Member:
         (``annotations.wire_zero``; the generated ``from_wire`` has it inline); ``min``,
         ``item_min``, ``key_min``: what client-side validation checks (``annotations.minimums``).
         """
-        items = [f'"wire": {json.dumps(self.wire_name, ensure_ascii=False)}']
+        items = [f'"wire": {py_str(self.wire_name)}']
         if self.timestamp_format:
-            items.append(f'"timestamp": {json.dumps(self.timestamp_format)}')
+            items.append(f'"timestamp": {py_str(self.timestamp_format)}')
         if self.required:
             items.append(f'"zero": {annotations.wire_zero(self.wire)}')
         items += [f'"{name}": {value!r}' for name, value in self.minimums.items()]
@@ -365,9 +365,7 @@ class _Builder:
             for n in self._sorted(annotations.is_alias)
         ]
         for n in self._sorted(annotations.is_enum):
-            values = ", ".join(
-                json.dumps(str(v), ensure_ascii=False) for v in self.shapes[n]["enum"]
-            )
+            values = ", ".join(py_str(str(v)) for v in self.shapes[n]["enum"])
             enum_class = self.class_names[n]
             out.append(
                 Alias(annotations.literal_alias(enum_class), f"Literal[{values}]", "", enum_class)

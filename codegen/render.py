@@ -11,8 +11,8 @@ from pathlib import Path
 import jinja2
 
 from . import converters
-from .docs import docstring_body
 from .ir import Service
+from .literals import docstring_literal, py_str
 from .model import ModelFiles
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -20,11 +20,6 @@ TEMPLATES = Path(__file__).parent / "templates"
 # Files the generator owns inside the output package; everything else there is hand-written.
 GENERATED_FILES = ("shapes.py", "errors.py", "client.py")
 GENERATED_DIRS = ("_shapes", "_data")
-
-
-def _pystr(value: str) -> str:
-    """A Python string literal (double quotes, as ruff format would write it)."""
-    return json.dumps(value, ensure_ascii=False)
 
 
 def environment() -> jinja2.Environment:
@@ -36,8 +31,8 @@ def environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         autoescape=False,
     )
-    env.filters["pystr"] = _pystr
-    env.filters["docstring"] = docstring_body
+    env.filters["pystr"] = py_str
+    env.filters["docstring"] = docstring_literal
     return env
 
 

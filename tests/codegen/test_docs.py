@@ -12,7 +12,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from codegen import ir, render
-from codegen.docs import WIDTH, docstring_body, html_to_text
+from codegen.docs import WIDTH, html_to_text
+from codegen.literals import docstring_body
 from codegen.naming import operation_name
 from tests.codegen.support import REPO, Generated, attribute_docs, import_generated
 
