@@ -53,8 +53,7 @@ class Converters:
 
 def write(service: Service) -> None:
     """Give every structure its ``converters`` (after ``layout.place``: modules are known)."""
-    modules = {s.name: s.module for s in service.structures.values()}
-    modules.update({e.name: e.module for e in service.enums.values()})
+    modules = {name: cls.module for name, cls in service.classes.items()}
     for struct in service.structures.values():
         struct.converters = _Writer(struct, modules).write()
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from . import annotations, converters, docs, layout, naming, paging, redaction
@@ -39,8 +40,16 @@ class Member:
     minimums: dict[str, int | float] = field(default_factory=dict)  # checked on input
     host_label: bool = False
     idempotency_token: bool = False
-    timestamp_format: str | None = None  # only when not the protocol's default (epoch seconds)
     docstring: str = ""  # docs.document(): doc, deprecation and constraints
+
+    @property
+    def timestamp_format(self) -> str | None:
+        """The format of the member's timestamps (its own, or those its list or map holds)
+        when not the protocol's default (epoch seconds); ``wire`` carries it."""
+        wire = self.wire
+        while wire.item is not None:
+            wire = wire.item
+        return wire.timestamp_format
 
     @property
     def annotation(self) -> str:
@@ -267,6 +276,17 @@ class Service:
     secret_map_keys: tuple[str, ...] = redaction.SECRET_MAP_KEYS
     secret_map_keys_doc: str = ""
 
+    @cached_property
+    def classes(self) -> dict[str, Structure | Enum]:
+        """Every structure and enum by class name (read once ``build`` has made them)."""
+        return {c.name: c for c in (*self.structures.values(), *self.enums.values())}
+
+    def structure(self, class_name: str) -> Structure:
+        """The structure whose class is ``class_name``."""
+        found = self.classes[class_name]
+        assert isinstance(found, Structure), f"{class_name} is not a structure"
+        return found
+
     @property
     def lazy_names(self) -> list[tuple[str, str]]:
         """(class name, module) for every class the ``shapes`` facade loads on demand."""
@@ -433,7 +453,6 @@ class _Builder:
                     minimums=annotations.minimums(self.shapes, member["shape"]),
                     host_label=bool(member.get("hostLabel")),
                     idempotency_token=bool(member.get("idempotencyToken")),
-                    timestamp_format=self.timestamp_format(member, target),
                 )
             )
         return [m for m in out if m.required] + [m for m in out if not m.required]
@@ -541,13 +560,12 @@ def _duplicates(names: list[str]) -> set[str]:
 
 def _paginate(service: Service, model: JSON, listed: JSON) -> None:
     """Each paged operation's ``Pagination`` (which operations page: ``paging``)."""
-    by_name = {s.name: s for s in service.structures.values()}
     for op in service.operations:
         config = paging.paging_config(model, op.wire_name, listed)
         if config is None or not op.input or not op.output:
             continue
-        in_names = {m.wire_name: m for m in by_name[op.input].members}
-        out_names = {m.wire_name: m for m in by_name[op.output].members}
+        in_names = {m.wire_name: m for m in service.structure(op.input).members}
+        out_names = {m.wire_name: m for m in service.structure(op.output).members}
         token, out_token, result = config.input_token, config.output_token, config.result_key
         if token not in in_names or out_token not in out_names or result not in out_names:
             raise ValueError(f"paginator of {op.wire_name} names members its shapes lack")
@@ -566,14 +584,15 @@ def _paginate(service: Service, model: JSON, listed: JSON) -> None:
             inferred=config.inferred,
         )
         op.paginate_params = [
-            m for m in by_name[op.input].members if m.wire_name not in (token, config.limit_key)
+            m
+            for m in service.structure(op.input).members
+            if m.wire_name not in (token, config.limit_key)
         ]
 
 
 def _client(service: Service) -> None:
     """The client methods' parameters, host labels, idempotency tokens and type imports."""
-    by_name = {s.name: s for s in service.structures.values()}
-    classes = set(by_name) | {e.name for e in service.enums.values()}
+    classes = set(service.classes)
     for op in service.operations:
         if op.output:
             service.client_imports.add(op.output)
@@ -582,7 +601,7 @@ def _client(service: Service) -> None:
             service.client_imports |= set(names) & classes
         if not op.input:
             continue
-        inp = by_name[op.input]
+        inp = service.structure(op.input)
         op.params = inp.members
         labels = {m.wire_name: m.name for m in inp.members if m.host_label}
         if op.host_prefix:

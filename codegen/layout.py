@@ -55,18 +55,16 @@ def place(service: Service) -> None:
             target.setdefault(where[ref], set()).add(ref)
     service.modules = sorted(modules.values(), key=lambda m: m.name)
 
-    by_name = {s.name: s for s in service.structures.values()}
     for op in service.operations:
-        op.input_module = by_name[op.input].module if op.input else ""
-        op.output_module = by_name[op.output].module if op.output else ""
+        op.input_module = service.structure(op.input).module if op.input else ""
+        op.output_module = service.structure(op.output).module if op.output else ""
 
 
 def import_converters(service: Service) -> None:
     """Add to each module the converter functions, enum tables and serde helpers it calls."""
     from .converters import ENUM_TABLE
 
-    where = {s.name: s.module for s in service.structures.values()}
-    where.update({e.name: e.module for e in service.enums.values()})
+    where = {name: cls.module for name, cls in service.classes.items()}
     by_module = {m.name: m for m in service.modules}
     for struct in service.structures.values():
         conv = struct.converters
