@@ -42,9 +42,11 @@ def require_old_model() -> Path:
 
 
 def generate(model_path: Path, out: Path) -> ir.Service:
-    """Generate a package into ``out`` through the CLI's entry point (in process); its IR."""
+    """Generate a package into ``out`` through the CLI's entry point (in process); its IR, as
+    the CLI builds it (paginators included)."""
     assert codegen_cli.main(["--model", str(model_path), "--out", str(out)]) == 0
-    return ir.build(model.load(model_path).service)
+    files = model.load(model_path)
+    return ir.build(files.service, files.paginators)
 
 
 def run_codegen_cli(model_path: Path, out: Path) -> subprocess.CompletedProcess[str]:
