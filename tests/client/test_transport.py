@@ -11,6 +11,7 @@ import gzip
 import json
 import ssl
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -21,6 +22,7 @@ import aiocognito
 from aiocognito import CognitoIdentityProviderClient
 from aiocognito._core import http11, sending
 from aiocognito._core.transport import AsyncioTransport
+from tests.client.support import run_fresh
 
 BODY = json.dumps({"AuthenticationResult": {"AccessToken": "token", "ExpiresIn": 3600}}).encode()
 Reply = Callable[[bytes], bytes | None]
@@ -292,68 +294,36 @@ async def test_a_given_transport_is_closed_with_the_client(raw_server: RawServer
         )
 
 
-def test_calls_on_the_default_transport_do_not_import_httpx() -> None:
+def test_calls_on_the_default_transport_do_not_import_httpx(tmp_path: Path) -> None:
     """httpx is most of the import cost; the default path must not need it. Nor does a signed
     call with explicit keys need botocore's credential module (~1.6 MB)."""
-    import os
-    import subprocess
-    import sys
-    import textwrap
+    main = """
+    class Keys:
+        access_key, secret_key, token = "AKIDEXAMPLE", "secret", None
 
-    code = textwrap.dedent(
-        """
-        import asyncio, json, sys
+    async def main():
+        from aiocognito import CognitoIdentityProviderClient
 
-        BODY = json.dumps({"AuthenticationResult": {"AccessToken": "t"}}).encode()
-        SIGNED = []
+        server, url = await start()
+        async with CognitoIdentityProviderClient(
+            region="eu-west-1", endpoint_url=url, credentials=Keys()
+        ) as client:
+            await client.initiate_auth(
+                auth_flow="USER_PASSWORD_AUTH", client_id="c", auth_parameters={}
+            )
+            await client.admin_add_user_to_group(
+                user_pool_id="eu-west-1_x", username="u", group_name="g"
+            )
+        server.close()
+        signed = ["\\r\\nauthorization: aws4-hmac-sha256 " in s["head"].lower() for s in SEEN]
+        loaded = ("httpx", "httpcore", "anyio", "botocore")
+        print(json.dumps({"signed": signed, "loaded": [m for m in loaded if m in sys.modules]}))
 
-        async def serve(reader, writer):
-            while True:
-                head = await reader.readuntil(b"\\r\\n\\r\\n")
-                SIGNED.append(b"\\r\\nauthorization: aws4-hmac-sha256 " in head.lower())
-                length = int(head.lower().split(b"content-length: ")[1].split(b"\\r")[0])
-                await reader.readexactly(length)
-                reply = b"HTTP/1.1 200 OK\\r\\nContent-Length: %d\\r\\n\\r\\n" % len(BODY)
-                writer.write(reply + BODY)
-                await writer.drain()
-
-        class Keys:
-            access_key, secret_key, token = "AKIDEXAMPLE", "secret", None
-
-        async def main():
-            from aiocognito import CognitoIdentityProviderClient
-
-            server = await asyncio.start_server(serve, "127.0.0.1", 0)
-            port = server.sockets[0].getsockname()[1]
-            async with CognitoIdentityProviderClient(
-                region="eu-west-1", endpoint_url=f"http://127.0.0.1:{port}", credentials=Keys()
-            ) as client:
-                result = await client.initiate_auth(
-                    auth_flow="USER_PASSWORD_AUTH", client_id="c", auth_parameters={}
-                )
-                await client.admin_add_user_to_group(
-                    user_pool_id="eu-west-1_x", username="u", group_name="g"
-                )
-            server.close()
-            assert result.authentication_result.access_token == "t"
-            assert SIGNED == [False, True]  # InitiateAuth is unsigned, the admin call signed
-            loaded = ("httpx", "httpcore", "anyio", "botocore")
-            print(sorted(m for m in loaded if m in sys.modules))
-
-        asyncio.run(main())
-        """
-    )
-    env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        check=False,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=env,
-    )
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == "[]"
+    asyncio.run(main())
+    """
+    result = run_fresh(main, tmp_path)
+    assert result["signed"] == [False, True]  # InitiateAuth is unsigned, the admin call signed
+    assert result["loaded"] == []
 
 
 async def test_body_delimited_by_the_connection_end(raw_server: RawServer, parser: str) -> None:
