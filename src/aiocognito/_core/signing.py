@@ -171,7 +171,7 @@ class Signer:
     ) -> dict[str, str]:
         """Headers with ``Authorization``, ``X-Amz-Date`` (and the session token) added.
 
-        ``host`` is the Host header the request goes out with (``http11.split_url``).
+        ``host`` is the Host header the request goes out with (``http11.route``).
         """
         if self._region is None:
             raise NoRegionError(
