@@ -44,6 +44,7 @@ from aiocognito.auth import (
     UserPoolAuth,
     WebAuthnChallenge,
 )
+from aiocognito.shapes import UnmodeledValue
 
 ENDPOINT_VARIABLES = ("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", "AWS_ENDPOINT_URL")
 EMULATOR_REGION = "us-east-1"
@@ -67,7 +68,8 @@ async def answer_until_signed_in(step: SignInStep) -> SignedIn:
         say(f"   the pool asks {step.name}")
         if isinstance(step, SelectChallenge):
             say(f"   ways to sign in: {', '.join(step.options)}")
-            choice = ask("   choose one:")
+            # Typed by the user: checked against the options (by answer()), not by mypy.
+            choice = UnmodeledValue(ask("   choose one:"))
             if choice in ("PASSWORD", "PASSWORD_SRP"):
                 step = await step.answer(choice, password=password())
             else:

@@ -14,6 +14,7 @@ from aiocognito.auth import (
     CustomChallenge,
     DeviceSRP,
     EmailOtp,
+    FirstFactor,
     JwksError,
     MfaSetup,
     NewPasswordRequired,
@@ -43,7 +44,11 @@ from aiocognito.auth import (
     secret_hash,
     timestamp,
 )
-from aiocognito.shapes import AuthenticationResultType, DeviceSecretVerifierConfigType
+from aiocognito.shapes import (
+    AuthenticationResultType,
+    DeviceSecretVerifierConfigType,
+    UnmodeledValue,
+)
 
 POOL = "eu-west-1_Ab3dEf"
 
@@ -166,6 +171,13 @@ async def choice_based_and_admin(client: CognitoIdentityProviderClient, code: st
     )
     assert_type(await auth.admin_sign_in_password("alice", "pw", context_data=context), SignInStep)
     assert_type(await auth.admin_sign_in("alice", preferred="WEB_AUTHN"), SignInStep)
+    # A first factor the type checker cannot know: newer than the library, or from the user.
+    assert_type(await auth.sign_in("alice", preferred=UnmodeledValue("NEW_FACTOR")), SignInStep)
+    factor: FirstFactor = "SMS_OTP"
+    choice = await auth.sign_in("alice", preferred=factor)
+    if isinstance(choice, SelectChallenge):
+        assert_type(await choice.answer("EMAIL_OTP"), SignInStep)
+        assert_type(await choice.answer(UnmodeledValue(choice.options[0])), SignInStep)
 
 
 async def account_and_passkeys(client: CognitoIdentityProviderClient, token: str) -> None:
@@ -202,7 +214,9 @@ def errors_of_the_auth_package() -> None:
     del as_value_error, as_cognito_error, session_over, refused, keys, subclasses
 
 
-async def misuse_that_must_not_type_check(client: CognitoIdentityProviderClient) -> None:
+async def misuse_that_must_not_type_check(
+    client: CognitoIdentityProviderClient, user_input: str
+) -> None:
     secret_hash("alice", "client-id")  # type: ignore[call-arg]
     secret_hash("alice", "client-id", b"secret")  # type: ignore[arg-type]
     UserSRP(POOL, "alice", "password", "client-id")  # type: ignore[call-arg]
@@ -214,4 +228,11 @@ async def misuse_that_must_not_type_check(client: CognitoIdentityProviderClient)
     signed_in: SignedIn = step  # type: ignore[assignment]
     del answer, signed_in
     await auth.sign_up("alice", "pw", attributes=[("email", "a@example.com")])  # type: ignore[arg-type]
-    await auth.sign_in("alice", "pw")  # type: ignore[call-arg]
+    await auth.sign_in("alice", "pw")  # type: ignore[call-arg, arg-type]
+    # First factors are checked like the client's enum parameters.
+    await auth.sign_in("alice", preferred="EMAIL_OPT")  # type: ignore[arg-type]
+    await auth.admin_sign_in("alice", preferred="SMS_MFA")  # type: ignore[arg-type]
+    await auth.sign_in("alice", preferred=user_input, password="pw")  # type: ignore[arg-type]
+    if isinstance(step, SelectChallenge):
+        await step.answer("PASWORD", password="pw")  # type: ignore[arg-type]
+        await step.answer(step.options[0])  # type: ignore[arg-type]

@@ -81,6 +81,7 @@ __all__ = [
     "Challenge",
     "CustomChallenge",
     "EmailOtp",
+    "FirstFactor",
     "MfaSetup",
     "NewPasswordRequired",
     "OtherChallenge",
@@ -110,6 +111,12 @@ _MAX_LISTED_PAGES = 100
 
 _MAX_JSON_CHARS = 64 * 1024
 """The longest JSON text read from a challenge parameter or taken as a credential."""
+
+FirstFactor: TypeAlias = Literal["PASSWORD", "PASSWORD_SRP", "EMAIL_OTP", "SMS_OTP", "WEB_AUTHN"]
+"""The first factors of a choice-based sign-in (``USER_AUTH``), as ``sign_in(preferred=...)``
+and ``SelectChallenge.answer`` take them. As with the client's enum parameters, a misspelt name
+fails type checking; wrap a name the type checker cannot know in ``UnmodeledValue(...)``: one
+newer than this library, one read from ``SelectChallenge.options``, or one the user typed."""
 
 _PASSWORD_CHOICES = ("PASSWORD", "PASSWORD_SRP")
 _Flow: TypeAlias = Literal[
@@ -420,7 +427,9 @@ class SelectChallenge(Challenge):
     options: tuple[str, ...] = ()
     """The first factors the user can choose (``AvailableChallenges``)."""
 
-    async def answer(self, choice: str, *, password: str | None = None) -> SignInStep:
+    async def answer(
+        self, choice: FirstFactor | UnmodeledValue, *, password: str | None = None
+    ) -> SignInStep:
         """Choose how to sign in; the next step.
 
         ``PASSWORD`` sends the password with the choice; ``PASSWORD_SRP`` starts SRP (the
@@ -430,27 +439,28 @@ class SelectChallenge(Challenge):
         ``WebAuthnChallenge`` for the user's passkey.
 
         Args:
-            choice: one of ``options``.
+            choice: one of ``options``: a ``FirstFactor`` such as ``"EMAIL_OTP"``, or
+                ``UnmodeledValue(name)`` for a name taken from ``options`` or from the user.
             password: the user's password, for ``PASSWORD`` and ``PASSWORD_SRP`` only.
 
         Raises:
             ParamValidationError: ``choice`` is not among ``options``, or ``password`` is
                 missing for a password choice (or given for another one). Nothing was sent.
         """
-        choice = str(choice)
-        if self.options and choice not in self.options:
+        name = str(choice)
+        if self.options and name not in self.options:
             # Named only when it looks like a challenge name: never echo a misplaced secret.
-            shown = repr(choice) if _CHALLENGE_NAME.fullmatch(choice) else "the choice"
+            shown = repr(name) if _CHALLENGE_NAME.fullmatch(name) else "the choice"
             raise ParamValidationError(
                 f"{shown} is not among the challenges the service offers: "
                 f"{', '.join(self.options)}",
                 path="choice",
             )
-        _check_password_choice(choice, password, path="password")
-        responses = {"ANSWER": choice}
-        if choice == "PASSWORD" and password is not None:
+        _check_password_choice(name, password, path="password")
+        responses = {"ANSWER": name}
+        if name == "PASSWORD" and password is not None:
             responses["PASSWORD"] = password
-        elif choice == "PASSWORD_SRP" and password is not None:
+        elif name == "PASSWORD_SRP" and password is not None:
             state = self._state
             srp = state.auth._user_srp(state.username, password, state.device)  # pyright: ignore[reportPrivateUsage]
             responses["SRP_A"] = (await _off_loop(srp.auth_parameters))["SRP_A"]
@@ -819,7 +829,7 @@ class UserPoolAuth:
         self,
         username: str,
         *,
-        preferred: str | None = None,
+        preferred: FirstFactor | UnmodeledValue | None = None,
         password: str | None = None,
         device: RememberedDevice | None = None,
         client_metadata: Mapping[str, str] | None = None,
@@ -836,7 +846,8 @@ class UserPoolAuth:
 
         Args:
             username: the name as typed: username or an alias (email, phone, ...).
-            preferred: the first factor to try (``PREFERRED_CHALLENGE``).
+            preferred: the first factor to try (``PREFERRED_CHALLENGE``), a ``FirstFactor``
+                (``UnmodeledValue(name)`` for one newer than this library).
             password: the user's password, with ``preferred="PASSWORD"`` or
                 ``"PASSWORD_SRP"`` only.
             device: a remembered device: sends ``DEVICE_KEY`` and answers device SRP.
@@ -892,7 +903,7 @@ class UserPoolAuth:
         self,
         username: str,
         *,
-        preferred: str | None = None,
+        preferred: FirstFactor | UnmodeledValue | None = None,
         password: str | None = None,
         context_data: ContextDataType | None = None,
         device: RememberedDevice | None = None,
@@ -1280,7 +1291,7 @@ class UserPoolAuth:
         )
 
     async def _user_auth(
-        self, state: _State, preferred: str | None, password: str | None
+        self, state: _State, preferred: FirstFactor | UnmodeledValue | None, password: str | None
     ) -> SignInStep:
         """Start ``USER_AUTH`` with an optional preferred first factor."""
         choice = None if preferred is None else str(preferred)
