@@ -30,6 +30,8 @@ ANNOTATION_BUILTINS: frozenset[str] = frozenset(
 RESERVED_MEMBER_NAMES: frozenset[str] = frozenset({"self", "cls", "field", "define", "redact"})
 
 # Attributes every ServiceError has: a modeled error member with one of these names is renamed.
+# The runtime's class is the source; tests/codegen/test_naming.py checks this copy against it
+# (the generator imports nothing from src/).
 ERROR_RESERVED_NAMES: frozenset[str] = frozenset(
     {
         "code",
@@ -38,6 +40,7 @@ ERROR_RESERVED_NAMES: frozenset[str] = frozenset(
         "request_id",
         "operation",
         "attempts",
+        "retry_after",
         "args",
         "fault",
         "error_code",
@@ -48,8 +51,9 @@ ERROR_RESERVED_NAMES: frozenset[str] = frozenset(
     }
 )
 
-# Attributes of the client base class that an operation method must not replace.
-RESERVED_METHOD_NAMES: frozenset[str] = frozenset({"close", "region", "endpoint_url"})
+# Attributes of the client base class that an operation method must not replace (checked
+# against BaseClient by the same test).
+RESERVED_METHOD_NAMES: frozenset[str] = frozenset({"close", "region", "endpoint_url", "retry"})
 
 
 def snake_case(name: str) -> str:

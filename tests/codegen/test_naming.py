@@ -257,3 +257,18 @@ def test_colliding_members_keep_every_field(tmp_path: Path) -> None:
     members = {w: {"shape": "StringType"} for w in ("Foo", "foo", "foo_2")}
     cls = _one_structure(tmp_path, members, "clash_unique")
     assert {f.metadata["wire"] for f in attrs.fields(cls)} == set(members)
+
+
+def test_reserved_names_cover_what_the_runtime_defines() -> None:
+    """A generated method or error attribute must not replace one of its base class's: the
+    generator's lists (it imports nothing from src/) hold every public name the runtime's
+    classes have, so a name added there (``retry``, ``retry_after``) is added here too."""
+    from aiocognito._core.client import BaseClient
+    from aiocognito._core.errors import ServiceError
+
+    methods = {n for n in dir(BaseClient) if not n.startswith("_")}
+    assert methods - naming.RESERVED_METHOD_NAMES == set()
+    error = ServiceError("m", code="C", status_code=400, request_id="r", operation="Op")
+    attributes = {n for n in dir(error) if not n.startswith("_")}
+    assert attributes - naming.ERROR_RESERVED_NAMES == set()
+    assert naming.operation_name("Retry") == "retry_"
