@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import paging
-from .model import JSON, read_json, sibling
+from .model import JSON, paginators, read_json
 
 
 @dataclass
@@ -184,12 +184,6 @@ def _compare_paging(d: ApiDiff, old: JSON, new: JSON, old_pag: JSON, new_pag: JS
             )
 
 
-def load_paginators(service_path: Path) -> JSON:
-    """The ``pagination`` table of the paginators-1.json beside a service model ({} if none)."""
-    path = sibling(service_path, "paginators-1")
-    return read_json(path).get("pagination", {}) if path else {}
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m codegen.diff", description=__doc__)
     parser.add_argument("old", type=Path)
@@ -198,8 +192,8 @@ def main(argv: list[str] | None = None) -> int:
     result = compare(
         read_json(args.old),
         read_json(args.new),
-        old_paginators=load_paginators(args.old),
-        new_paginators=load_paginators(args.new),
+        old_paginators=paginators(args.old),
+        new_paginators=paginators(args.new),
     )
     print(result.report())
     return 0

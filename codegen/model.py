@@ -23,13 +23,31 @@ def read_json(path: Path) -> JSON:
     return data
 
 
-def sibling(service_path: Path, stem: str) -> Path | None:
-    """``paginators-1.json`` (or ``.json.gz``) next to a service model, if present."""
+def find(directory: Path, stem: str) -> Path | None:
+    """``stem.json`` in ``directory``, or ``stem.json.gz`` (botocore's form), if present."""
     for name in (f"{stem}.json", f"{stem}.json.gz"):
-        candidate = service_path.parent / name
+        candidate = directory / name
         if candidate.exists():
             return candidate
     return None
+
+
+def sibling(service_path: Path, stem: str) -> Path | None:
+    """A file that travels with a service model (``paginators-1``, ...), next to it."""
+    return find(service_path.parent, stem)
+
+
+def paginators(service_path: Path) -> JSON:
+    """The ``pagination`` table of the paginators-1.json beside a service model ({} if none)."""
+    path = sibling(service_path, "paginators-1")
+    return read_json(path).get("pagination", {}) if path else {}
+
+
+def botocore_partitions() -> JSON:
+    """The AWS partitions of the installed botocore."""
+    import botocore
+
+    return read_json(Path(botocore.__file__).parent / "data" / "partitions.json")
 
 
 PINNED = Path(__file__).resolve().parent.parent / "service-model"
@@ -100,9 +118,7 @@ def _partitions(service_path: Path) -> JSON:
     ):
         if candidate.exists():
             return read_json(candidate)
-    import botocore
-
-    return read_json(Path(botocore.__file__).parent / "data" / "partitions.json")
+    return botocore_partitions()
 
 
 def load(service_path: Path) -> ModelFiles:
@@ -111,8 +127,6 @@ def load(service_path: Path) -> ModelFiles:
     for key in ("metadata", "operations", "shapes"):
         if key not in service:
             raise ValueError(f"{service_path}: not a service model (no {key!r})")
-    pag_path = sibling(service_path, "paginators-1")
-    paginators = read_json(pag_path).get("pagination", {}) if pag_path else {}
     rules_path = sibling(service_path, "endpoint-rule-set-1")
     rule_set = read_json(rules_path) if rules_path else default_rule_set(service)
-    return ModelFiles(service, paginators, rule_set, _partitions(service_path))
+    return ModelFiles(service, paginators(service_path), rule_set, _partitions(service_path))

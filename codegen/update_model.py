@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import diff
-from .model import JSON, read_json
+from .model import JSON, botocore_partitions, find, paginators, read_json
 
 SERVICE = "cognito-idp"
 FILES = ("service-2", "paginators-1", "endpoint-rule-set-1")
@@ -50,7 +50,7 @@ def update(dest: Path = DEFAULT_DEST) -> diff.ApiDiff | None:
     source_dir, version = botocore_model_dir()
     previous = model_path(dest)
     old = read_json(previous) if previous else None
-    old_paginators = diff.load_paginators(previous) if previous else {}
+    old_paginators = paginators(previous) if previous else {}
     target = dest / SERVICE / source_dir.name
     target.mkdir(parents=True, exist_ok=True)
     record: dict[str, object] = {
@@ -60,24 +60,14 @@ def update(dest: Path = DEFAULT_DEST) -> diff.ApiDiff | None:
     }
     files: dict[str, str] = {}
     for stem in FILES:
-        src = next(
-            (
-                p
-                for p in (source_dir / f"{stem}.json", source_dir / f"{stem}.json.gz")
-                if p.exists()
-            ),
-            None,
-        )
+        src = find(source_dir, stem)
         if src is None:
             continue
         data = read_json(src)
         text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
         (target / f"{stem}.json").write_text(text, encoding="utf-8")
         files[f"{stem}.json"] = "sha256:" + hashlib.sha256(text.encode()).hexdigest()
-    import botocore
-
-    partitions = read_json(Path(botocore.__file__).parent / "data" / "partitions.json")
-    text = json.dumps(partitions, indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(botocore_partitions(), indent=2, ensure_ascii=False) + "\n"
     (dest / "partitions.json").write_text(text, encoding="utf-8")
     files["partitions.json"] = "sha256:" + hashlib.sha256(text.encode()).hexdigest()
     record["files"] = files
@@ -89,7 +79,7 @@ def update(dest: Path = DEFAULT_DEST) -> diff.ApiDiff | None:
         old,
         read_json(new_path),
         old_paginators=old_paginators,
-        new_paginators=diff.load_paginators(new_path),
+        new_paginators=paginators(new_path),
     )
 
 
@@ -143,17 +133,17 @@ def drift(dest: Path = DEFAULT_DEST) -> Drift:
     pinned = model_path(dest)
     if pinned is None:
         raise FileNotFoundError(f"no pinned {SERVICE} model under {dest}")
-    newest = source_dir / "service-2.json"
-    if not newest.exists():
-        newest = source_dir / "service-2.json.gz"
+    newest = find(source_dir, "service-2")
+    if newest is None:
+        raise FileNotFoundError(f"botocore {version} ships no {SERVICE} service-2.json")
     old, new = read_json(pinned), read_json(newest)
     record = dest / "SOURCE.json"
     pinned_version = read_json(record).get("botocore", "?") if record.exists() else "?"
     api = diff.compare(
         old,
         new,
-        old_paginators=diff.load_paginators(pinned),
-        new_paginators=diff.load_paginators(newest),
+        old_paginators=paginators(pinned),
+        new_paginators=paginators(newest),
     )
     before, after = _members(old), _members(new)
     return Drift(
