@@ -89,6 +89,43 @@ def test_import_shapes_facade_loads_no_classes() -> None:
     assert not [m for m in loaded if m == "cattrs" or m.startswith("cattrs.")]
 
 
+_READ_AND_WRITE = """
+import json, sys
+from datetime import UTC, datetime
+from aiocognito import shapes
+from aiocognito._core import serde
+
+user = {
+    "Username": "alice",
+    "Attributes": [{"Name": "email", "Value": "alice@example.com"}],
+    "UserCreateDate": 1715949015.25,
+    "Enabled": True,
+    "UserStatus": "CONFIRMED",
+}
+page = serde.from_wire(shapes.ListUsersResponse, {"Users": [user] * 60, "PaginationToken": "t"})
+assert page.users[0].user_status is shapes.UserStatusType.CONFIRMED
+request = shapes.AdminCreateUserRequest(
+    user_pool_id="eu-west-1_x",
+    username="bob",
+    user_attributes=[shapes.AttributeType(name="email", value="bob@example.com")],
+    desired_delivery_mediums=[shapes.DeliveryMediumType.EMAIL],
+)
+assert serde.to_wire(request)["DesiredDeliveryMediums"] == ["EMAIL"]
+fine = "cattrs" in sys.modules
+try:
+    serde.from_wire(shapes.ListUsersResponse, {"Users": [{"Enabled": "yes"}]})
+except Exception:
+    pass
+print(json.dumps([fine, "cattrs" in sys.modules]))
+"""
+
+
+def test_answers_are_read_and_requests_written_by_the_generated_functions() -> None:
+    """Issue 17.3: the structure and unstructure functions the generator writes next to each
+    class do the work; cattrs is imported only to describe an answer that does not fit."""
+    assert _run(_READ_AND_WRITE) == [False, True]
+
+
 def _reach(shape_name: str) -> set[str]:
     """The class shapes a value of ``shape_name`` can hold, itself included (from the model)."""
     seen: set[str] = set()
