@@ -10,6 +10,7 @@ import os
 import shutil
 import tarfile
 import tempfile
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -22,7 +23,13 @@ nox.options.reuse_existing_virtualenvs = True
 nox.options.error_on_missing_interpreters = True
 
 MODEL = "service-model/cognito-idp/2016-04-18/service-2.json"
-CODEGEN_DEPS = ["jinja2>=3.1", "html2text>=2024.2.26", "ruff>=0.6", "botocore>=1.35"]
+_PROJECT = tomllib.loads(Path("pyproject.toml").read_text(encoding="utf-8"))["project"]
+# What the generator needs, without installing the package: pyproject's codegen extra, and
+# botocore (its name rules) at the package's own floor.
+CODEGEN_DEPS = [
+    *_PROJECT["optional-dependencies"]["codegen"],
+    *(dep for dep in _PROJECT["dependencies"] if dep.startswith("botocore")),
+]
 # pyright's [nodejs] extra brings node as a PyPI wheel: nothing beyond Python and pip needed.
 # FastAPI for examples/fastapi_app.py (in the test extra only, like here).
 TYPECHECK_DEPS = [
